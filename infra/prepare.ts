@@ -1,0 +1,41 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { migrate, openDatabase } from '../subgraphs/toolkit/database';
+import type { SeedOptions, SubgraphDefinition } from '../subgraphs/toolkit/subgraph';
+import { grantRuntimePrivileges, provisionDatabases, type SubgraphDatabaseLogins } from './provision';
+
+export interface PrepareOptions {
+  adminUrl: string;
+  prefix: string;
+  subgraphs: readonly SubgraphDefinition[];
+  /** Seed options, or null to leave empty databases empty. */
+  seed: SeedOptions | null;
+  log: (line: string) => void;
+}
+
+/**
+ * Makes every subgraph's database ready to serve: provisioned with its own logins,
+ * migrated by its owner login, runtime privileges granted, and, when asked and the
+ * database is still empty, loaded with synthetic data.
+ */
+export async function prepareDatabases(options: PrepareOptions): Promise<Record<string, SubgraphDatabaseLogins>> {
+  const logins = await provisionDatabases(options.adminUrl, options.prefix, options.subgraphs.map((s) => s.name));
+  for (const definition of options.subgraphs) {
+    const login = logins[definition.name];
+    const orm = await openDatabase({ url: login.ownerUrl, entities: definition.entities, migrations: definition.migrations, poolMax: 2 });
+    try {
+      const applied = await migrate(orm);
+      if (applied.length) options.log(`${definition.name}: applied ${applied.length} migration(s): ${applied.join(', ')}`);
+      await grantRuntimePrivileges(login.ownerUrl, login.database, definition.appendOnlyTables);
+      if (options.seed && definition.seed) {
+        const em = orm.em.fork() as EntityManager;
+        if (await definition.isEmpty(em)) {
+          options.log(`${definition.name}: loading synthetic data...`);
+          await definition.seed(em, options.seed);
+        }
+      }
+    } finally {
+      await orm.close(true);
+    }
+  }
+  return logins;
+}

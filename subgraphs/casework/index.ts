@@ -1,0 +1,23 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SubgraphDefinition } from '../toolkit/subgraph';
+import { entities } from './entities';
+import { migrations } from './migrations';
+import { ChildResolver, resolveChildReference } from './resolvers/child.resolver';
+import { caseworkMeasure, CaseworkMeasuresResolver } from './resolvers/measures.resolver';
+import { seedCasework } from './seed/synthetic';
+
+/** The council's statutory SEND casework: its own database, its own login. */
+export const casework: SubgraphDefinition = {
+  name: 'casework',
+  entities,
+  migrations,
+  resolvers: [ChildResolver, CaseworkMeasuresResolver, caseworkMeasure.MeasureEntityResolver],
+  orphanedTypes: [caseworkMeasure.MeasureEntity],
+  referenceResolvers: {
+    Child: resolveChildReference,
+    CaseworkMeasure: caseworkMeasure.resolveReference,
+  },
+  appendOnlyTables: ['audit_event'],
+  seed: seedCasework,
+  isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM child) AS empty'))[0].empty,
+};

@@ -1,0 +1,8 @@
+import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000000_toolkit';
+import { Migration20261122000100_casework } from './Migration20261122000100_casework';
+
+/** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
+export const migrations = [
+  ...toolkitMigrations,
+  { name: 'Migration20261122000100_casework', class: Migration20261122000100_casework },
+];

@@ -1,0 +1,82 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
+import type { SubgraphContext } from '../context';
+import { DateScalar } from '../date-scalar';
+import { Interval } from './periods';
+import { lastCompletePeriod, measureSeries, showAsComputed, type MeasureCatalogue, type PointPolicy } from './series';
+import { MeasurePoint } from './types';
+
+export interface MeasureEntityOptions {
+  /** GraphQL type name, e.g. CaseworkMeasure. */
+  typeName: string;
+  description: string;
+  catalogue: MeasureCatalogue;
+  /** Disclosure control for the caller; defaults to figures as computed. */
+  policy?: (context: SubgraphContext) => PointPolicy;
+}
+
+export interface MeasureEntityShape {
+  code: string;
+  name: string;
+  unit: string;
+  description: string;
+}
+
+/**
+ * Makes a federated entity for one subgraph's measures, keyed by code, so that
+ * another subgraph (governance's KPIs) can point at a measure by code and the
+ * gateway fetches its figures from the subgraph that owns the data.
+ */
+export function createMeasureEntity(options: MeasureEntityOptions) {
+  @ObjectType(options.typeName, { description: options.description })
+  @Directive('@key(fields: "code")')
+  class MeasureEntity implements MeasureEntityShape {
+    @Field(() => ID, { description: 'The measure code.' })
+    code!: string;
+
+    @Field({ description: 'What the measure is, in words.' })
+    name!: string;
+
+    @Field({ description: 'COUNT, PERCENT, WEEKS or SCORE.' })
+    unit!: string;
+
+    @Field({ description: 'How it is counted: what is included and excluded.' })
+    description!: string;
+  }
+
+  const toShape = (code: string): MeasureEntityShape => {
+    const d = options.catalogue.get(code);
+    return { code: d.code, name: d.name, unit: d.unit, description: d.description };
+  };
+
+  @Resolver(() => MeasureEntity)
+  class MeasureEntityResolver {
+    @FieldResolver(() => [MeasurePoint], { description: 'The measure for each period from `from` to `to`, across the whole area.' })
+    async series(
+      @Root() measure: MeasureEntityShape,
+      @Arg('from', () => DateScalar) from: string,
+      @Arg('to', () => DateScalar) to: string,
+      @Arg('interval', () => Interval, { defaultValue: Interval.MONTH }) interval: Interval,
+      @Ctx() context: SubgraphContext,
+    ): Promise<MeasurePoint[]> {
+      const [series] = await measureSeries(context.em as EntityManager, options.catalogue, { codes: [measure.code], from, to, interval }, (options.policy ?? (() => showAsComputed))(context));
+      return series.points;
+    }
+
+    @FieldResolver(() => MeasurePoint, { description: 'The measure for the last whole period ending on or before `asOf`.' })
+    async latest(
+      @Root() measure: MeasureEntityShape,
+      @Arg('asOf', () => DateScalar) asOf: string,
+      @Arg('interval', () => Interval, { defaultValue: Interval.MONTH }) interval: Interval,
+      @Ctx() context: SubgraphContext,
+    ): Promise<MeasurePoint> {
+      const period = lastCompletePeriod(asOf, interval);
+      const [series] = await measureSeries(context.em as EntityManager, options.catalogue, { codes: [measure.code], from: period.start, to: period.end, interval }, (options.policy ?? (() => showAsComputed))(context));
+      return series.points[0];
+    }
+  }
+
+  const resolveReference = (reference: Record<string, unknown>) => toShape(String(reference.code));
+  return { MeasureEntity, MeasureEntityResolver, resolveReference };
+}
+

@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import type { SubgraphDefinition } from './subgraph';
+import { startSubgraph } from './subgraph';
+
+/** Reads a required variable or exits with a message naming it. */
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`${name} is not set.`);
+    process.exit(2);
+  }
+  return value;
+}
+
+/**
+ * Runs one subgraph as its own process, as the start command and docker-compose
+ * do: it holds only its own database login. Stops cleanly on SIGINT/SIGTERM, and
+ * when the parent that started it goes away (so a killed start command leaves no
+ * orphan behind).
+ */
+export async function runSubgraphProcess(definition: SubgraphDefinition): Promise<void> {
+  const running = await startSubgraph(definition, {
+    port: Number(process.env.PORT ?? 0),
+    host: process.env.HOST || '127.0.0.1',
+    databaseUrl: requireEnv('DATABASE_URL'),
+    production: process.env.NODE_ENV === 'production',
+  });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await running.stop().catch((err) => console.error(err));
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop);
+  console.log(`${definition.name} subgraph listening on ${running.url}`);
+  process.send?.({ type: 'ready', name: definition.name, port: running.port });
+}

@@ -1,0 +1,108 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Constructor, EntitySchema } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
+import type { NonEmptyArray } from 'type-graphql';
+import { Loaders, type Caller, type SubgraphContext } from './context';
+import { openDatabase, type MigrationEntry, type Orm } from './database';
+import { buildFederatedSchema, type ReferenceResolvers } from './federation';
+import { close, createGraphQLHttpServer, listen } from './http';
+
+export interface SeedOptions {
+  /** Partnership secret for link keys (casework and health only). */
+  linkKeySecret: string;
+  /** 1 = the calibrated Nottinghamshire-sized population. */
+  scale: number;
+  /** The date the synthetic history runs up to. */
+  today: string;
+  log: (line: string) => void;
+}
+
+/** What each subgraph folder exports: the same shape for all three. */
+export interface SubgraphDefinition {
+  name: 'casework' | 'health' | 'governance';
+  entities: Array<Constructor<unknown> | EntitySchema>;
+  migrations: MigrationEntry[];
+  // eslint-disable-next-line @typescript-eslint/ban-types
+  resolvers: NonEmptyArray<Function>;
+  // eslint-disable-next-line @typescript-eslint/ban-types
+  orphanedTypes?: Function[];
+  referenceResolvers?: ReferenceResolvers;
+  /** Tables the runtime login may insert into but never change (the audit trail). */
+  appendOnlyTables: string[];
+  /** Loads deterministic synthetic data into an empty database. */
+  seed?: (em: EntityManager, options: SeedOptions) => Promise<void>;
+  /** True when the database holds no data of this subgraph yet. */
+  isEmpty: (em: EntityManager) => Promise<boolean>;
+}
+
+export async function subgraphSchema(definition: SubgraphDefinition): Promise<GraphQLSchema> {
+  return buildFederatedSchema({
+    resolvers: definition.resolvers,
+    orphanedTypes: definition.orphanedTypes,
+    referenceResolvers: definition.referenceResolvers,
+  });
+}
+
+export interface SubgraphRuntimeOptions {
+  port: number;
+  /** The runtime login's URL for this subgraph's own database. */
+  databaseUrl: string;
+  host?: string;
+  production?: boolean;
+  /** Turns a request into a caller; throw HttpError(401) to refuse. */
+  authenticate?: (req: IncomingMessage) => Promise<Caller | null>;
+  onQuery?: (sql: string) => void;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  port: number;
+  url: string;
+  orm: Orm;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraph(definition: SubgraphDefinition, options: SubgraphRuntimeOptions): Promise<RunningSubgraph> {
+  const orm = await openDatabase({ url: options.databaseUrl, entities: definition.entities, migrations: definition.migrations, onQuery: options.onQuery });
+  const schema = await subgraphSchema(definition);
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema,
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: !options.production,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    // The process wrapper owns signal handling and stops things in order.
+    stopOnTerminationSignals: false,
+    // Per-field timings are not for callers to see.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+  const server = createGraphQLHttpServer<SubgraphContext>({
+    apollo,
+    ready: async () => orm.isConnected(),
+    context: async (req) => ({
+      em: orm.em.fork() as EntityManager,
+      caller: options.authenticate ? await options.authenticate(req) : null,
+      loaders: new Loaders(),
+      requestId: String(req.headers['x-request-id'] ?? randomUUID()),
+    }),
+  });
+  const port = await listen(server, options.port, options.host);
+  return {
+    name: definition.name,
+    port,
+    url: `http://localhost:${port}/graphql`,
+    orm,
+    server,
+    async stop() {
+      await close(server);
+      await apollo.stop();
+      await orm.close(true);
+    },
+  };
+}
