@@ -2,7 +2,8 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createAuthenticator, type AuthConfig } from '../subgraphs/toolkit/auth';
 import { close, createGraphQLHttpServer, listen } from '../subgraphs/toolkit/http';
 
 export interface GatewayContext extends BaseContext {
@@ -18,8 +19,8 @@ export interface GatewayOptions {
   port: number;
   host?: string;
   production?: boolean;
-  /** Checks the request before any planning happens; throw HttpError(401) to refuse. */
-  authenticate?: (req: IncomingMessage) => Promise<void>;
+  /** How bearer tokens are verified: before any planning, so an unauthenticated request costs nothing. */
+  auth: AuthConfig;
 }
 
 export interface RunningGateway {
@@ -47,6 +48,7 @@ function readyUrl(graphqlUrl: string): string {
  * being down at start does not change the schema.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const authenticate = createAuthenticator(options.auth);
   const supergraphSdl = readFileSync(options.supergraphPath, 'utf8');
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -75,7 +77,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return results.every(Boolean);
     },
     context: async (req) => {
-      await options.authenticate?.(req);
+      await authenticate(req);
       return { authorization: req.headers.authorization, requestId: String(req.headers['x-request-id'] ?? randomUUID()) };
     },
   });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { authConfigFromEnv } from '../subgraphs/toolkit/auth';
 import { startGateway } from './gateway';
 
 /** Runs the gateway as its own process; subgraph URLs come from CASEWORK_URL, HEALTH_URL and GOVERNANCE_URL. */
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     port: Number(process.env.PORT ?? 4000),
     host: process.env.HOST || '127.0.0.1',
     production: process.env.NODE_ENV === 'production',
+    auth: authConfigFromEnv(),
   });
   let stopping = false;
   const stop = async () => {

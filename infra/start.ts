@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { authConfigFromEnv } from '../subgraphs/toolkit/auth';
 import { loadConfig, type StackConfig } from './config';
+import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKeys } from './dev-issuer';
 import { assertPortFree, startEmbeddedPostgres, type RunningPostgres } from './postgres';
 import { prepareDatabases } from './prepare';
 import { HOLDS_LINK_KEY_SECRET, SUBGRAPHS, SUBGRAPH_PORTS } from './subgraphs';
@@ -40,6 +42,23 @@ async function stopChild(child: Child): Promise<void> {
   });
 }
 
+/**
+ * Where tokens come from: the configured OIDC issuer, or outside production the
+ * development issuer whose keys live in the data directory (`npm run token`).
+ */
+async function tokenSettings(config: StackConfig): Promise<NodeJS.ProcessEnv> {
+  if (process.env.OIDC_ISSUER) {
+    authConfigFromEnv(); // fails early, naming what is missing
+    return {};
+  }
+  if (config.production) {
+    throw new Error('No token issuer is configured. In production set OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL to your identity provider.');
+  }
+  const keys = await loadOrCreateDevKeys(config.dataDir);
+  log(`tokens: development issuer (npm run token -- --role <role>)`);
+  return { OIDC_ISSUER: DEV_ISSUER, OIDC_AUDIENCE: DEV_AUDIENCE, OIDC_JWKS: JSON.stringify(keys.jwks) };
+}
+
 async function checkPorts(config: StackConfig): Promise<void> {
   await assertPortFree(config.gatewayPort, 'gateway', 'PORT');
   for (const s of SUBGRAPHS) await assertPortFree(config.subgraphPorts[s.name], `${s.name} subgraph`, SUBGRAPH_PORTS[s.name].envVar);
@@ -69,6 +88,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
+    const tokenEnv = await tokenSettings(config);
     await checkPorts(config);
     let adminUrl = config.databaseUrl;
     if (!adminUrl) {
@@ -86,7 +106,7 @@ async function main(): Promise<void> {
       log,
     });
 
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, HOST: config.host, NODE_ENV: process.env.NODE_ENV ?? 'development' };
+    const baseEnv: NodeJS.ProcessEnv = { ...process.env, HOST: config.host, NODE_ENV: process.env.NODE_ENV ?? 'development', ...tokenEnv };
     delete baseEnv.DATABASE_URL;
     delete baseEnv.LINK_KEY_SECRET;
     const started = await Promise.all(

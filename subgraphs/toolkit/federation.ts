@@ -3,7 +3,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
-import { buildSchema, createResolversMap, type AuthChecker, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { authChecker } from './auth';
 import type { SubgraphContext } from './context';
 
 /** The Federation 2 directives our subgraphs may use. */
@@ -18,7 +19,6 @@ export interface FederatedSchemaOptions {
   orphanedTypes?: Function[];
   /** `__resolveReference` per entity type: how this subgraph turns a key into an object. */
   referenceResolvers?: ReferenceResolvers;
-  authChecker?: AuthChecker<SubgraphContext>;
 }
 
 /**
@@ -29,7 +29,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   const schema = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
-    authChecker: options.authChecker,
+    authChecker,
     authMode: 'error',
     validate: false,
     // Subgraphs may have no Query of their own and refer to types they do not own.

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { authConfigFromEnv } from './auth';
 import type { SubgraphDefinition } from './subgraph';
 import { startSubgraph } from './subgraph';
 
@@ -24,6 +25,7 @@ export async function runSubgraphProcess(definition: SubgraphDefinition): Promis
     host: process.env.HOST || '127.0.0.1',
     databaseUrl: requireEnv('DATABASE_URL'),
     production: process.env.NODE_ENV === 'production',
+    auth: authConfigFromEnv(),
   });
   let stopping = false;
   const stop = async () => {

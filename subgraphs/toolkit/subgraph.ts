@@ -3,10 +3,11 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Constructor, EntitySchema } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { NonEmptyArray } from 'type-graphql';
-import { Loaders, type Caller, type SubgraphContext } from './context';
+import { createAuthenticator, type AuthConfig } from './auth';
+import { Loaders, type SubgraphContext } from './context';
 import { openDatabase, type MigrationEntry, type Orm } from './database';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
 import { close, createGraphQLHttpServer, listen } from './http';
@@ -53,8 +54,8 @@ export interface SubgraphRuntimeOptions {
   databaseUrl: string;
   host?: string;
   production?: boolean;
-  /** Turns a request into a caller; throw HttpError(401) to refuse. */
-  authenticate?: (req: IncomingMessage) => Promise<Caller | null>;
+  /** How bearer tokens are verified; every request must carry a valid one. */
+  auth: AuthConfig;
   onQuery?: (sql: string) => void;
 }
 
@@ -69,6 +70,7 @@ export interface RunningSubgraph {
 
 export async function startSubgraph(definition: SubgraphDefinition, options: SubgraphRuntimeOptions): Promise<RunningSubgraph> {
   const orm = await openDatabase({ url: options.databaseUrl, entities: definition.entities, migrations: definition.migrations, onQuery: options.onQuery });
+  const authenticate = createAuthenticator(options.auth);
   const schema = await subgraphSchema(definition);
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
@@ -87,7 +89,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     ready: async () => orm.isConnected(),
     context: async (req) => ({
       em: orm.em.fork() as EntityManager,
-      caller: options.authenticate ? await options.authenticate(req) : null,
+      caller: await authenticate(req),
       loaders: new Loaders(),
       requestId: String(req.headers['x-request-id'] ?? randomUUID()),
     }),

@@ -1,10 +1,12 @@
 import { Collection, Entity, OneToMany, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Authorized, Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
 import { DESCRIPTIONS } from '../../toolkit/shared-descriptions';
 import { EhcPlan } from './ehc-plan';
 
 @ObjectType({ description: DESCRIPTIONS.child })
+@Authorized(Access.CASEWORK_PERSON_READ)
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "linkKey")')
 @Entity({ tableName: 'child' })

@@ -1,9 +1,11 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
 import type { Child } from './child';
 
 @ObjectType({ description: 'An education, health and care (EHC) plan issued for a child.' })
+@Authorized(Access.CASEWORK_PERSON_READ)
 @Entity({ tableName: 'ehc_plan' })
 export class EhcPlan {
   @Field(() => ID)

@@ -20,7 +20,7 @@ export class Migration20261122000100_casework extends Migration {
       );
       CREATE TABLE ehc_plan (
         id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
-        child_id uuid NOT NULL REFERENCES child (id) ON UPDATE CASCADE,
+        child_id uuid NOT NULL CONSTRAINT ehc_plan_child_id_foreign REFERENCES child (id) ON UPDATE CASCADE,
         issue_date date NOT NULL,
         cease_date date NULL
       );

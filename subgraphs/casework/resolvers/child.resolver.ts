@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Access } from '../../toolkit/access';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
 import { Child, EhcPlan } from '../entities';
 
@@ -21,16 +22,19 @@ export function childrenByLinkKey(context: SubgraphContext) {
 
 @Resolver(() => Child)
 export class ChildResolver {
+  @Authorized(Access.CASEWORK_PERSON_READ)
   @Query(() => Child, { nullable: true, description: 'One child by id.' })
   async child(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Child | null> {
     return childrenById(context).load(id);
   }
 
+  @Authorized(Access.CASEWORK_PERSON_READ)
   @Query(() => [Child], { description: 'Children, in surname order.' })
   async children(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() context: SubgraphContext): Promise<Child[]> {
     return (context.em as EntityManager).find(Child, {}, { orderBy: { surname: 'asc', forename: 'asc', id: 'asc' }, limit: Math.min(Math.max(first, 0), 100) });
   }
 
+  @Authorized(Access.CASEWORK_PERSON_READ)
   @FieldResolver(() => [EhcPlan], { description: 'EHC plans issued for this child, oldest first.' })
   async ehcPlans(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<EhcPlan[]> {
     return context.loaders

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
 import { DESCRIPTIONS } from '../../toolkit/shared-descriptions';
@@ -13,10 +14,12 @@ export const caseworkMeasure = createMeasureEntity({
   typeName: 'CaseworkMeasure',
   description: DESCRIPTIONS.caseworkMeasure,
   catalogue: caseworkCatalogue,
+  access: Access.CASEWORK_AGGREGATES,
 });
 
 @Resolver()
 export class CaseworkMeasuresResolver {
+  @Authorized(Access.CASEWORK_AGGREGATES)
   @Query(() => [MeasureSeries], { description: 'Casework measures by period. Codes: ' + caseworkCatalogue.definitions.map((d) => d.code).join(', ') + '.' })
   async caseworkMeasures(
     @Arg('codes', () => [ID]) codes: string[],

@@ -1,6 +1,8 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Authorized, Field, Float, ID, ObjectType } from 'type-graphql';
+import { Access } from '../../toolkit/access';
 
+@Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'A key performance indicator the partnership tracks: a live casework or health measure with a target.' })
 @Entity({ tableName: 'kpi' })
 export class Kpi {

@@ -1,7 +1,9 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Access } from '../../toolkit/access';
 import type { Kpi } from './kpi';
 
+@Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'An action in the Priority Action Plan agreed after the area SEND inspection.' })
 @Entity({ tableName: 'priority_action' })
 export class PriorityAction {

@@ -15,7 +15,7 @@ export class Migration20261122000300_governance extends Migration {
         reference varchar(255) NOT NULL,
         title text NOT NULL,
         owner_organisation varchar(8) NOT NULL,
-        kpi_id uuid NULL REFERENCES kpi (id) ON UPDATE CASCADE ON DELETE SET NULL,
+        kpi_id uuid NULL CONSTRAINT priority_action_kpi_id_foreign REFERENCES kpi (id) ON UPDATE CASCADE ON DELETE SET NULL,
         CONSTRAINT priority_action_reference_unique UNIQUE (reference)
       );
     `);

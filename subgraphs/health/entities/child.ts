@@ -1,4 +1,5 @@
-import { Directive, Field, ObjectType } from 'type-graphql';
+import { Authorized, Directive, Field, ObjectType } from 'type-graphql';
+import { Access } from '../../toolkit/access';
 import { DESCRIPTIONS } from '../../toolkit/shared-descriptions';
 
 /**
@@ -6,6 +7,7 @@ import { DESCRIPTIONS } from '../../toolkit/shared-descriptions';
  * adds what it knows and learns nothing else about the child.
  */
 @ObjectType({ description: DESCRIPTIONS.child })
+@Authorized(Access.HEALTH_PERSON_READ)
 @Directive('@key(fields: "linkKey")')
 export class Child {
   @Field({ description: DESCRIPTIONS.linkKey })

@@ -1,8 +1,10 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
 
 @ObjectType({ description: 'A referral of a child to an NHS-funded children\'s health service.' })
+@Authorized(Access.HEALTH_PERSON_READ)
 @Entity({ tableName: 'referral' })
 export class Referral {
   @Field(() => ID)

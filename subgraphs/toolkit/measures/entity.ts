@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Arg, Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
+import type { RoleName } from '../access';
 import type { SubgraphContext } from '../context';
 import { DateScalar } from '../date-scalar';
 import { Interval } from './periods';
@@ -11,6 +12,8 @@ export interface MeasureEntityOptions {
   typeName: string;
   description: string;
   catalogue: MeasureCatalogue;
+  /** Who may read the measure's figures (an Access rule). */
+  access: readonly RoleName[];
   /** Disclosure control for the caller; defaults to figures as computed. */
   policy?: (context: SubgraphContext) => PointPolicy;
 }
@@ -30,6 +33,7 @@ export interface MeasureEntityShape {
 export function createMeasureEntity(options: MeasureEntityOptions) {
   @ObjectType(options.typeName, { description: options.description })
   @Directive('@key(fields: "code")')
+  @Authorized(options.access)
   class MeasureEntity implements MeasureEntityShape {
     @Field(() => ID, { description: 'The measure code.' })
     code!: string;
@@ -51,6 +55,7 @@ export function createMeasureEntity(options: MeasureEntityOptions) {
 
   @Resolver(() => MeasureEntity)
   class MeasureEntityResolver {
+    @Authorized(options.access)
     @FieldResolver(() => [MeasurePoint], { description: 'The measure for each period from `from` to `to`, across the whole area.' })
     async series(
       @Root() measure: MeasureEntityShape,
@@ -63,6 +68,7 @@ export function createMeasureEntity(options: MeasureEntityOptions) {
       return series.points;
     }
 
+    @Authorized(options.access)
     @FieldResolver(() => MeasurePoint, { description: 'The measure for the last whole period ending on or before `asOf`.' })
     async latest(
       @Root() measure: MeasureEntityShape,

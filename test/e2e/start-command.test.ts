@@ -1,0 +1,141 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../support/ports';
+import { postGraphQL } from '../support/stack';
+
+const ROOT = join(__dirname, '..', '..');
+const START = join(ROOT, 'dist', 'infra', 'start.js');
+
+/** Processes (by /proc) that belong to this stack: its environment or command line names the data dir. */
+function stackProcesses(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      let environ = '';
+      try {
+        environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
+      } catch {
+        /* another user's process */
+      }
+      if (cmdline.includes(marker) || environ.includes(marker)) pids.push(Number(entry));
+    } catch {
+      /* gone already */
+    }
+  }
+  return pids.filter((p) => p !== process.pid);
+}
+
+/** A token from the stack's development issuer, through `npm run token` (the script behind it). */
+function tokenFor(env: NodeJS.ProcessEnv, role: string): string {
+  const out = execFileSync(process.execPath, [join(ROOT, 'dist', 'infra', 'token.js'), '--role', role], { cwd: ROOT, env, encoding: 'utf8' });
+  return out.trim().split('\n').pop()!;
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  gatewayUrl: string;
+}
+
+async function startStack(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Started> {
+  const child = spawn(process.execPath, [START], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const m = /ready: gateway at (\S+)/.exec(output);
+    if (m) return { child, output: () => output, gatewayUrl: m[1] };
+    if (child.exitCode !== null) throw new Error(`start command exited (${child.exitCode}):\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`start command not ready within ${timeoutMs} ms:\n${output}`);
+}
+
+async function stopStack(started: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => started.child.once('exit', (code) => resolve(code)));
+  started.child.kill('SIGINT');
+  return exited;
+}
+
+describe('the start command', () => {
+  const dataDir = join(ROOT, '.test-data', `e2e-${process.pid}-${Date.now()}`);
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    if (!existsSync(START)) throw new Error('dist/ is missing: `npm test` builds before running jest.');
+    env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      CASEWORK_PORT: String(await freePort()),
+      HEALTH_PORT: String(await freePort()),
+      GOVERNANCE_PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(await freePort()),
+      SEED_SCALE: '0.04',
+      SEED_TODAY: '2026-11-22',
+    };
+    delete env.DATABASE_URL; // the embedded default, as a fresh clone runs it
+  });
+  afterAll(() => {
+    for (const pid of stackProcesses(dataDir)) process.kill(pid, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts everything on embedded PostgreSQL, serves a cross-subgraph query, stops cleanly on SIGINT and reuses its data', async () => {
+    const first = await startStack(env, 90_000);
+    expect(first.output()).toContain('loading synthetic data');
+    const ready = await fetch(new URL('/health/ready', first.gatewayUrl));
+    expect(ready.status).toBe(200);
+    for (const port of [env.CASEWORK_PORT, env.HEALTH_PORT, env.GOVERNANCE_PORT]) {
+      expect((await fetch(`http://localhost:${port}/health/live`)).status).toBe(200);
+    }
+    const query = `{ priorityActions { reference kpi { caseworkMeasure { latest(asOf: "2026-11-22") { value } } } } children(first: 200) { id healthReferrals { id } } }`;
+    const token = tokenFor(env, 'designated_clinical_officer');
+    const auth = { authorization: `Bearer ${token}` };
+    const res = await postGraphQL<{ priorityActions: Array<{ kpi: { caseworkMeasure: { latest: { value: number } } } }>; children: Array<{ id: string; healthReferrals: unknown[] }> }>(first.gatewayUrl, query, undefined, auth);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.priorityActions[0].kpi.caseworkMeasure.latest.value).toBeGreaterThan(0);
+    expect(res.data!.children.some((c) => c.healthReferrals.length > 0)).toBe(true);
+    const childIds = res.data!.children.map((c) => c.id).sort();
+
+    expect(await stopStack(first)).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stackProcesses(dataDir)).toEqual([]);
+    expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+
+    const second = await startStack(env, 90_000);
+    expect(second.output()).not.toContain('loading synthetic data');
+    const again = await postGraphQL<{ children: Array<{ id: string }> }>(second.gatewayUrl, '{ children(first: 200) { id } }', undefined, auth);
+    expect(again.data!.children.map((c) => c.id).sort()).toEqual(childIds);
+    expect(await stopStack(second)).toBe(0);
+  });
+
+  it('recovers after the start command is killed with SIGKILL, and names a port in use', async () => {
+    const first = await startStack(env, 90_000);
+    first.child.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 1500));
+    // The subgraphs and gateway notice their parent is gone; PostgreSQL is left behind.
+    const second = await startStack(env, 90_000);
+    expect(second.output()).toMatch(/left running by an earlier run|stale PostgreSQL pid file/);
+    expect((await fetch(new URL('/health/ready', second.gatewayUrl))).status).toBe(200);
+
+    // A second copy cannot take the same ports, and says which.
+    const clash = spawn(process.execPath, [START], { cwd: ROOT, env: { ...env, DATA_DIR: `${dataDir}-clash` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let clashOutput = '';
+    clash.stdout!.on('data', (d) => (clashOutput += d));
+    clash.stderr!.on('data', (d) => (clashOutput += d));
+    const code = await new Promise<number | null>((resolve) => clash.once('exit', resolve));
+    rmSync(`${dataDir}-clash`, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(clashOutput).toMatch(new RegExp(`Port ${env.PORT} \\(gateway\\) is already in use.*set PORT`));
+
+    expect(await stopStack(second)).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stackProcesses(dataDir)).toEqual([]);
+  });
+});
