@@ -17,6 +17,7 @@ export const casework: SubgraphDefinition = {
     Child: resolveChildReference,
     CaseworkMeasure: caseworkMeasure.resolveReference,
   },
+  personLevelTypes: ['Child', 'EhcPlan'],
   appendOnlyTables: ['audit_event'],
   seed: seedCasework,
   isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM child) AS empty'))[0].empty,

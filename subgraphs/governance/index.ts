@@ -12,6 +12,7 @@ export const governance: SubgraphDefinition = {
   migrations,
   resolvers: [PriorityActionResolver, KpiResolver],
   orphanedTypes: [CaseworkMeasureRef],
+  personLevelTypes: [],
   appendOnlyTables: ['audit_event'],
   seed: seedGovernance,
   isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM priority_action) AS empty'))[0].empty,

@@ -13,6 +13,7 @@ export const health: SubgraphDefinition = {
   resolvers: [HealthChildResolver],
   orphanedTypes: [Child],
   referenceResolvers: { Child: resolveChildReference },
+  personLevelTypes: ['Referral'],
   appendOnlyTables: ['audit_event'],
   seed: seedHealth,
   isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM referral) AS empty'))[0].empty,

@@ -32,6 +32,8 @@ export interface SubgraphDefinition {
   // eslint-disable-next-line @typescript-eslint/ban-types
   orphanedTypes?: Function[];
   referenceResolvers?: ReferenceResolvers;
+  /** GraphQL types whose every read is a person-level access, recorded in the audit trail. */
+  personLevelTypes: string[];
   /** Tables the runtime login may insert into but never change (the audit trail). */
   appendOnlyTables: string[];
   /** Loads deterministic synthetic data into an empty database. */

@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
+import { measurePolicy } from '../../toolkit/disclosure';
 import { DESCRIPTIONS } from '../../toolkit/shared-descriptions';
 import { createMeasureEntity } from '../../toolkit/measures/entity';
 import { Interval } from '../../toolkit/measures/periods';
@@ -15,6 +16,7 @@ export const caseworkMeasure = createMeasureEntity({
   description: DESCRIPTIONS.caseworkMeasure,
   catalogue: caseworkCatalogue,
   access: Access.CASEWORK_AGGREGATES,
+  policy: (context) => measurePolicy(context, 'casework'),
 });
 
 @Resolver()
@@ -29,6 +31,6 @@ export class CaseworkMeasuresResolver {
     @Arg('district', () => String, { nullable: true }) district: string | null,
     @Ctx() context: SubgraphContext,
   ): Promise<MeasureSeries[]> {
-    return measureSeries(context.em as EntityManager, caseworkCatalogue, { codes, from, to, interval, bindings: { district } });
+    return measureSeries(context.em as EntityManager, caseworkCatalogue, { codes, from, to, interval, bindings: { district } }, measurePolicy(context, 'casework'));
   }
 }
