@@ -15,6 +15,11 @@ export interface DatabaseOptions {
   /** Called with each SQL statement sent; tests count statements with it. */
   onQuery?: (sql: string) => void;
   poolMax?: number;
+  /**
+   * A role to act as on every connection (SET ROLE), so a tool connecting with an
+   * administrator's login still has only the subgraph runtime login's privileges.
+   */
+  actAs?: string;
 }
 
 export type Orm = MikroORM<PostgreSqlDriver>;
@@ -45,7 +50,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
       const m = /^\[query\] (.*?)(?: \[took \d+ ms.*)?$/s.exec(message);
       if (m) options.onQuery(m[1]);
     },
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      ...(options.actAs
+        ? {
+            afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+              conn.query(`SET ROLE "${options.actAs!.replace(/"/g, '""')}"`, (err) => done(err, conn));
+            },
+          }
+        : {}),
+    },
   });
 }
 

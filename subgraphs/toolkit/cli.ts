@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, type StackConfig } from '../../infra/config';
+import { prepareDatabases } from '../../infra/prepare';
+import { databaseName } from '../../infra/provision';
+import { startEmbeddedPostgres, type RunningPostgres } from '../../infra/postgres';
+import { openDatabase, type Orm } from './database';
+import type { SubgraphDefinition } from './subgraph';
+
+export interface CliDatabase {
+  orm: Orm;
+  config: StackConfig;
+  close(): Promise<void>;
+}
+
+function embeddedServerRunning(dataDir: string): boolean {
+  const pidFile = join(dataDir, 'pg', 'postmaster.pid');
+  if (!existsSync(pidFile)) return false;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A command-line tool's connection to one subgraph's database, acting with that
+ * subgraph's runtime privileges and no more. It finds the database the way the
+ * start command does: DATABASE_URL (an administrator's login to the server), or
+ * the embedded server in DATA_DIR, running or not. When the embedded server is not
+ * running, the tool starts it for the duration of its work (and migrates it).
+ */
+export async function openCliDatabase(definition: SubgraphDefinition, log: (line: string) => void = (l) => console.error(l)): Promise<CliDatabase> {
+  const config = loadConfig();
+  let postgres: RunningPostgres | null = null;
+  let adminUrl = config.databaseUrl;
+  if (!adminUrl) {
+    if (embeddedServerRunning(config.dataDir)) {
+      adminUrl = `postgres://postgres:${encodeURIComponent(config.postgresPassword)}@localhost:${config.embeddedPgPort}/postgres`;
+    } else {
+      log(`Starting the embedded PostgreSQL in ${config.dataDir} for this command.`);
+      postgres = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg'), port: config.embeddedPgPort, password: config.postgresPassword });
+      adminUrl = postgres.adminUrl;
+      await prepareDatabases({ adminUrl, prefix: config.databasePrefix, subgraphs: [definition], seed: null, log });
+    }
+  }
+  const database = databaseName(config.databasePrefix, definition.name);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  let orm: Orm;
+  try {
+    orm = await openDatabase({ url: url.toString(), entities: definition.entities, migrations: definition.migrations, actAs: `${database}_app`, poolMax: 4 });
+  } catch (err) {
+    await postgres?.stop();
+    throw new Error(`Cannot open the ${definition.name} database "${database}": ${(err as Error).message}. Has the stack been started once (npm start)?`);
+  }
+  return {
+    orm,
+    config,
+    async close() {
+      await orm.close(true);
+      await postgres?.stop();
+    },
+  };
+}
