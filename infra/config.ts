@@ -3,6 +3,27 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, type SubgraphName } from './subgraphs';
 
+/** Every environment variable the stack reads: the README's configuration table is this list. */
+export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; description: string }> = [
+  { name: 'PORT', default: '4000', description: 'Gateway port (GraphQL at /graphql).' },
+  { name: 'CASEWORK_PORT', default: '4001', description: 'Casework subgraph port.' },
+  { name: 'HEALTH_PORT', default: '4002', description: 'Health subgraph port.' },
+  { name: 'GOVERNANCE_PORT', default: '4003', description: 'Governance subgraph port.' },
+  { name: 'HOST', default: '127.0.0.1', description: 'Address every process binds to (0.0.0.0 in a container).' },
+  { name: 'DATA_DIR', default: '.data', description: 'Embedded PostgreSQL data, generated secrets and the development token issuer\'s keys. Git-ignored.' },
+  { name: 'DATABASE_URL', default: '(unset: embedded)', description: 'An existing PostgreSQL server, as a login that may create databases and roles; used instead of the embedded server.' },
+  { name: 'EMBEDDED_PG_PORT', default: '5434', description: 'Port of the embedded PostgreSQL server.' },
+  { name: 'DB_PREFIX', default: 'send', description: 'Databases are <prefix>_casework, <prefix>_health, <prefix>_governance, each with logins <db>_owner and <db>_app.' },
+  { name: 'SEED', default: 'synthetic', description: '"synthetic" loads deterministic synthetic data into empty databases on start; "none" leaves them empty for real imports.' },
+  { name: 'SEED_SCALE', default: '1', description: 'Size of the synthetic data: 1 is about 7,500 children (Nottinghamshire); 10 is ten times that.' },
+  { name: 'SEED_TODAY', default: '(today)', description: 'The date synthetic history runs up to, YYYY-MM-DD.' },
+  { name: 'LINK_KEY_SECRET', default: '(generated into DATA_DIR)', description: 'The partnership\'s secret for link keys (HMAC of the NHS number); the same for the council and the ICB. Required in production.' },
+  { name: 'OIDC_ISSUER', default: '(development issuer)', description: 'Issuer of the bearer tokens the gateway and subgraphs accept. Required in production.' },
+  { name: 'OIDC_AUDIENCE', default: '(development audience)', description: 'Audience the tokens must name.' },
+  { name: 'OIDC_JWKS_URL', default: '(development keys)', description: 'Where the issuer publishes its signing keys (JWKS).' },
+  { name: 'NODE_ENV', default: 'development', description: '"production" turns off introspection and stack traces and refuses to start without OIDC_* and LINK_KEY_SECRET.' },
+];
+
 /** Everything the start command reads from the environment; see the README's table. */
 export interface StackConfig {
   production: boolean;
