@@ -1,0 +1,63 @@
+/**
+ * The RAG rule: how a KPI's latest value is rated against what the partnership
+ * expected for that period. Pure: no I/O, no clock.
+ */
+export type Rag = 'GREEN' | 'AMBER' | 'RED' | 'GREY';
+export type Direction = 'HIGHER_IS_BETTER' | 'LOWER_IS_BETTER';
+
+export interface TrajectoryPoint {
+  /** Last day of the period the value is expected for. */
+  periodEnd: string;
+  value: number;
+}
+
+export interface KpiTargets {
+  baseline: number | null;
+  target: number | null;
+  direction: Direction;
+  /** How far short of the expected value (in the measure's own unit) still counts as AMBER. */
+  amberTolerance: number;
+  trajectory: readonly TrajectoryPoint[];
+}
+
+/**
+ * The value expected for the period ending `periodEnd`: the trajectory point for
+ * that period; otherwise the latest trajectory point before it (the expectation
+ * holds until the next step); before the trajectory starts, the baseline; with no
+ * trajectory at all, the target.
+ */
+export function expectedValue(kpi: KpiTargets, periodEnd: string): number | null {
+  if (kpi.trajectory.length === 0) return kpi.target;
+  let best: TrajectoryPoint | null = null;
+  for (const p of kpi.trajectory) if (p.periodEnd <= periodEnd && (!best || p.periodEnd > best.periodEnd)) best = p;
+  if (best) return best.value;
+  return kpi.baseline ?? kpi.trajectory.reduce((a, b) => (a.periodEnd <= b.periodEnd ? a : b)).value;
+}
+
+/**
+ * GREY when there is no value (no data, not yet measured, or withheld to protect
+ * small numbers) or nothing to compare with; GREEN when the value meets or beats
+ * the expected value in the KPI's direction; AMBER when it falls short by no more
+ * than the amber tolerance; RED when it falls short by more.
+ */
+export function ragRating(value: number | null, suppressed: boolean, expected: number | null, direction: Direction, amberTolerance: number): Rag {
+  if (value === null || suppressed || expected === null || !Number.isFinite(value)) return 'GREY';
+  const shortfall = direction === 'HIGHER_IS_BETTER' ? expected - value : value - expected;
+  if (shortfall <= 0) return 'GREEN';
+  if (shortfall <= Math.max(0, amberTolerance)) return 'AMBER';
+  return 'RED';
+}
+
+/** The RAG of a KPI's reading for one period. */
+export function ragFor(kpi: KpiTargets, point: { periodEnd: string; value: number | null; suppressed: boolean }): Rag {
+  return ragRating(point.value, point.suppressed, expectedValue(kpi, point.periodEnd), kpi.direction, kpi.amberTolerance);
+}
+
+export type Trend = 'IMPROVING' | 'WORSENING' | 'STEADY' | 'UNKNOWN';
+
+/** Whether the latest value moved the right way since the period before. */
+export function trendOf(direction: Direction, previous: number | null, latest: number | null): Trend {
+  if (previous === null || latest === null) return 'UNKNOWN';
+  if (latest === previous) return 'STEADY';
+  return (latest > previous) === (direction === 'HIGHER_IS_BETTER') ? 'IMPROVING' : 'WORSENING';
+}

@@ -1,0 +1,133 @@
+import { expectedValue, ragFor, ragRating, trendOf, type KpiTargets } from '../../subgraphs/governance/rules/rag';
+import { actionStatus, type StatusInput } from '../../subgraphs/governance/rules/status';
+import { publishedOnly, visibilityFilter, visibleTo } from '../../subgraphs/governance/rules/published';
+import { ownerOfCode } from '../../subgraphs/governance/rules/codes';
+
+describe('RAG rule', () => {
+  it('GREY when there is no value, it is suppressed, or nothing to compare with', () => {
+    expect(ragRating(null, false, 50, 'HIGHER_IS_BETTER', 5)).toBe('GREY');
+    expect(ragRating(12, true, 50, 'HIGHER_IS_BETTER', 5)).toBe('GREY');
+    expect(ragRating(12, false, null, 'HIGHER_IS_BETTER', 5)).toBe('GREY');
+  });
+  it('higher is better: meeting the trajectory exactly is GREEN, the tolerance boundary is AMBER, beyond is RED', () => {
+    expect(ragRating(50, false, 50, 'HIGHER_IS_BETTER', 5)).toBe('GREEN');
+    expect(ragRating(60, false, 50, 'HIGHER_IS_BETTER', 5)).toBe('GREEN');
+    expect(ragRating(45, false, 50, 'HIGHER_IS_BETTER', 5)).toBe('AMBER');
+    expect(ragRating(44.9, false, 50, 'HIGHER_IS_BETTER', 5)).toBe('RED');
+  });
+  it('lower is better mirrors it', () => {
+    expect(ragRating(20, false, 20, 'LOWER_IS_BETTER', 2)).toBe('GREEN');
+    expect(ragRating(18, false, 20, 'LOWER_IS_BETTER', 2)).toBe('GREEN');
+    expect(ragRating(22, false, 20, 'LOWER_IS_BETTER', 2)).toBe('AMBER');
+    expect(ragRating(22.1, false, 20, 'LOWER_IS_BETTER', 2)).toBe('RED');
+  });
+  it('a zero tolerance has no amber band; a negative one counts as zero', () => {
+    expect(ragRating(49.9, false, 50, 'HIGHER_IS_BETTER', 0)).toBe('RED');
+    expect(ragRating(49.9, false, 50, 'HIGHER_IS_BETTER', -3)).toBe('RED');
+  });
+  const kpi: KpiTargets = {
+    baseline: 4.5, target: 50, direction: 'HIGHER_IS_BETTER', amberTolerance: 5,
+    trajectory: [{ periodEnd: '2025-03-31', value: 30 }, { periodEnd: '2025-06-30', value: 35 }, { periodEnd: '2025-12-31', value: 46 }],
+  };
+  it('the expected value is the trajectory point for the period, else the latest before it, else the baseline', () => {
+    expect(expectedValue(kpi, '2025-06-30')).toBe(35);
+    expect(expectedValue(kpi, '2025-09-30')).toBe(35);
+    expect(expectedValue(kpi, '2026-03-31')).toBe(46);
+    expect(expectedValue(kpi, '2024-12-31')).toBe(4.5);
+    expect(expectedValue({ ...kpi, baseline: null }, '2024-12-31')).toBe(30);
+    expect(expectedValue({ ...kpi, trajectory: [] }, '2024-12-31')).toBe(50);
+  });
+  it('rates a point against the trajectory for its own period, not the final target', () => {
+    expect(ragFor(kpi, { periodEnd: '2025-06-30', value: 36, suppressed: false })).toBe('GREEN');
+    expect(ragFor(kpi, { periodEnd: '2025-12-31', value: 36, suppressed: false })).toBe('RED');
+    expect(ragFor(kpi, { periodEnd: '2025-12-31', value: 42, suppressed: false })).toBe('AMBER');
+  });
+  it('trend follows the direction', () => {
+    expect(trendOf('HIGHER_IS_BETTER', 10, 12)).toBe('IMPROVING');
+    expect(trendOf('LOWER_IS_BETTER', 10, 12)).toBe('WORSENING');
+    expect(trendOf('LOWER_IS_BETTER', 10, 10)).toBe('STEADY');
+    expect(trendOf('LOWER_IS_BETTER', null, 10)).toBe('UNKNOWN');
+  });
+});
+
+describe('Priority Action Plan status rule', () => {
+  const base: StatusInput = {
+    asOf: '2026-02-09', startedOn: '2025-01-01', lastUpdateOn: '2026-02-01', override: null, kpis: [],
+    milestones: [{ title: 'Recruit', dueOn: '2026-06-30', completedOn: null }],
+  };
+  it('ON_TRACK with nothing due soon, no bad KPI and a recent update', () => {
+    expect(actionStatus(base)).toEqual({ status: 'ON_TRACK', reasons: [], overridden: false });
+  });
+  it('AT_RISK when an unfinished milestone falls due within 28 days, inclusive; not at 29', () => {
+    expect(actionStatus({ ...base, milestones: [{ title: 'M', dueOn: '2026-03-09', completedOn: null }] }).status).toBe('AT_RISK');
+    expect(actionStatus({ ...base, milestones: [{ title: 'M', dueOn: '2026-03-10', completedOn: null }] }).status).toBe('ON_TRACK');
+    expect(actionStatus({ ...base, milestones: [{ title: 'M', dueOn: '2026-02-09', completedOn: null }] }).status).toBe('AT_RISK');
+  });
+  it('OFF_TRACK when a milestone is overdue; a finished one is neither', () => {
+    const r = actionStatus({ ...base, milestones: [{ title: 'Old', dueOn: '2026-02-08', completedOn: null }, { title: 'Later', dueOn: '2026-09-01', completedOn: null }] });
+    expect(r.status).toBe('OFF_TRACK');
+    expect(r.reasons[0]).toContain('"Old" was due on 2026-02-08');
+    expect(actionStatus({ ...base, milestones: [{ title: 'Old', dueOn: '2026-02-08', completedOn: '2026-02-10' }, { title: 'x', dueOn: '2027-01-01', completedOn: null }] }).status).toBe('OFF_TRACK');
+    expect(actionStatus({ ...base, milestones: [{ title: 'Old', dueOn: '2026-02-08', completedOn: '2026-02-07' }, { title: 'x', dueOn: '2027-01-01', completedOn: null }] }).status).toBe('ON_TRACK');
+  });
+  it('KPIs: amber is AT_RISK, red once is AT_RISK, red twice running is OFF_TRACK, grey changes nothing', () => {
+    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: 'AMBER', previous: 'GREEN' }] }).status).toBe('AT_RISK');
+    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: 'RED', previous: 'AMBER' }] }).status).toBe('AT_RISK');
+    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: 'RED', previous: 'RED' }] }).status).toBe('OFF_TRACK');
+    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: 'AMBER', previous: 'RED' }] }).status).toBe('AT_RISK');
+    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: 'GREY', previous: 'RED' }] }).status).toBe('ON_TRACK');
+  });
+  it('AT_RISK when no update for more than six weeks (42 days is still fine), counting from the start when there is none', () => {
+    expect(actionStatus({ ...base, lastUpdateOn: '2025-12-29' }).status).toBe('ON_TRACK');
+    expect(actionStatus({ ...base, lastUpdateOn: '2025-12-28' }).status).toBe('AT_RISK');
+    expect(actionStatus({ ...base, lastUpdateOn: null, startedOn: '2026-01-20' }).status).toBe('ON_TRACK');
+    expect(actionStatus({ ...base, lastUpdateOn: null }).reasons[0]).toContain('since the action started');
+  });
+  it('COMPLETE when every milestone is finished by the date; not when none exist', () => {
+    expect(actionStatus({ ...base, milestones: [{ title: 'A', dueOn: '2025-06-01', completedOn: '2025-05-01' }] }).status).toBe('COMPLETE');
+    expect(actionStatus({ ...base, milestones: [{ title: 'A', dueOn: '2025-06-01', completedOn: '2026-03-01' }] }).status).toBe('OFF_TRACK');
+    expect(actionStatus({ ...base, milestones: [] }).status).toBe('ON_TRACK');
+  });
+  it('an override holds until its expiry date inclusive, with its reason, then the rule applies again', () => {
+    const override = { status: 'ON_TRACK' as const, reason: 'Recovery plan agreed', expiresOn: '2026-02-09' };
+    const overdue = { ...base, override, milestones: [{ title: 'Old', dueOn: '2026-01-01', completedOn: null }] };
+    expect(actionStatus(overdue)).toMatchObject({ status: 'ON_TRACK', overridden: true });
+    expect(actionStatus(overdue).reasons[0]).toContain('Recovery plan agreed');
+    expect(actionStatus({ ...overdue, asOf: '2026-02-10', lastUpdateOn: '2026-02-10' })).toMatchObject({ status: 'OFF_TRACK', overridden: false });
+  });
+  it('OFF_TRACK lists its at-risk causes too', () => {
+    const r = actionStatus({ ...base, lastUpdateOn: '2025-01-01', milestones: [{ title: 'Old', dueOn: '2026-01-01', completedOn: null }] });
+    expect(r.status).toBe('OFF_TRACK');
+    expect(r.reasons).toHaveLength(2);
+  });
+});
+
+describe('published rule', () => {
+  const as = (roles: string[], org = 'LA') => ({ userId: 'u', roles, org });
+  it('a partner app alone sees published items only', () => {
+    expect(publishedOnly(as(['partner_app'], 'PARTNER:x'))).toBe(true);
+    expect(visibilityFilter(as(['partner_app'], 'PARTNER:x'))).toEqual({ published: true });
+    expect(visibleTo(as(['partner_app']), { published: false })).toBe(false);
+    expect(visibleTo(as(['partner_app']), { published: true })).toBe(true);
+  });
+  it('any other governance reader sees everything, also alongside partner_app', () => {
+    expect(publishedOnly(as(['board_member']))).toBe(false);
+    expect(publishedOnly(as(['partner_app', 'executive']))).toBe(false);
+    expect(visibilityFilter(as(['executive']))).toEqual({});
+  });
+  it('a role that does not hold for the caller\'s organisation does not lift the filter', () => {
+    // icb_analyst only counts for ICB staff (effectiveRoles), so a partner claiming it stays filtered.
+    expect(publishedOnly(as(['partner_app', 'icb_analyst'], 'PARTNER:x'))).toBe(true);
+    // Roles that cannot read governance at all do not count either way.
+    expect(publishedOnly(as(['partner_app', 'auditor'], 'PARTNER:x'))).toBe(true);
+    expect(publishedOnly(null)).toBe(false);
+  });
+});
+
+describe('KPI measure codes', () => {
+  it('names the owning organisation, or null for an unknown code', () => {
+    expect(ownerOfCode('PLANS_ACTIVE')).toBe('LA');
+    expect(ownerOfCode('CYP_MH_ACCESS')).toBe('ICB');
+    expect(ownerOfCode('plans_active')).toBeNull();
+  });
+});
