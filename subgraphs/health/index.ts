@@ -1,8 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SubgraphDefinition } from '../toolkit/subgraph';
-import { Child, entities } from './entities';
+import { Child, EhcNeedsAssessment, entities } from './entities';
 import { migrations } from './migrations';
+import { HealthAdviceResolver, HealthAssessmentResolver, resolveAssessmentReference } from './resolvers/assessment.resolver';
 import { HealthChildResolver, resolveChildReference } from './resolvers/child.resolver';
+import { healthMeasure, HealthMeasuresResolver } from './resolvers/measures.resolver';
+import { ReferralResolver } from './resolvers/referral.resolver';
+import { HealthServiceResolver } from './resolvers/service.resolver';
+import { SpaceCohortResolver, SpaceEnrolmentResolver } from './resolvers/space.resolver';
+import { WaitingListResolver } from './resolvers/waiting-list.resolver';
 import { seedHealth } from './seed/synthetic';
 
 /** The ICB's children's health services: its own database, its own login. */
@@ -10,11 +16,28 @@ export const health: SubgraphDefinition = {
   name: 'health',
   entities,
   migrations,
-  resolvers: [HealthChildResolver],
-  orphanedTypes: [Child],
-  referenceResolvers: { Child: resolveChildReference },
-  personLevelTypes: ['Referral'],
+  resolvers: [
+    HealthChildResolver,
+    HealthAssessmentResolver,
+    HealthAdviceResolver,
+    ReferralResolver,
+    HealthServiceResolver,
+    WaitingListResolver,
+    SpaceCohortResolver,
+    SpaceEnrolmentResolver,
+    HealthMeasuresResolver,
+    healthMeasure.MeasureEntityResolver,
+  ],
+  orphanedTypes: [Child, EhcNeedsAssessment, healthMeasure.MeasureEntity],
+  referenceResolvers: {
+    Child: resolveChildReference,
+    EhcNeedsAssessment: resolveAssessmentReference,
+    HealthMeasure: healthMeasure.resolveReference,
+  },
+  /** Every type whose read is a read about one child (the audit middleware records them). */
+  personLevelTypes: ['Referral', 'SpaceEnrolment', 'SpaceAttendance', 'HealthAdvice'],
   appendOnlyTables: ['audit_event'],
   seed: seedHealth,
-  isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM referral) AS empty'))[0].empty,
+  isEmpty: async (em: EntityManager) =>
+    (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM referral) AND NOT EXISTS (SELECT 1 FROM health_advice_request) AND NOT EXISTS (SELECT 1 FROM space_cohort) AS empty'))[0].empty,
 };

@@ -1,17 +1,84 @@
 import { Migration } from '@mikro-orm/migrations';
+import { NOTTINGHAMSHIRE_SERVICES } from '../services';
 
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The ICB's children's health data, pseudonymised: children appear only by the
+ * partnership link key, never by NHS number, name, date of birth or postcode.
+ */
 export class Migration20261122000200_health extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
+      CREATE TABLE health_service (
+        id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+        code varchar(32) NOT NULL,
+        name varchar(255) NOT NULL,
+        provider varchar(255) NOT NULL,
+        pathway varchar(32) NOT NULL,
+        CONSTRAINT health_service_code_unique UNIQUE (code)
+      );
+
       CREATE TABLE referral (
         id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+        source_id varchar(64) NOT NULL,
         link_key varchar(255) NOT NULL,
-        pathway varchar(255) NOT NULL,
+        service_id uuid NOT NULL CONSTRAINT referral_service_id_foreign REFERENCES health_service (id) ON UPDATE CASCADE,
+        pathway varchar(32) NOT NULL,
+        urgency varchar(8) NOT NULL,
         received_date date NOT NULL,
         first_contact_date date NULL,
-        discharge_date date NULL
+        second_contact_date date NULL,
+        discharge_date date NULL,
+        discharge_reason varchar(200) NULL,
+        CONSTRAINT referral_source_id_unique UNIQUE (source_id)
       );
       CREATE INDEX referral_link_key_index ON referral (link_key);
+      CREATE INDEX referral_service_id_index ON referral (service_id);
+
+      CREATE TABLE health_advice_request (
+        id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+        assessment_id varchar(64) NOT NULL,
+        link_key varchar(255) NOT NULL,
+        asked_date date NOT NULL,
+        returned_date date NULL,
+        CONSTRAINT health_advice_request_assessment_id_unique UNIQUE (assessment_id)
+      );
+      CREATE INDEX health_advice_request_link_key_index ON health_advice_request (link_key);
+
+      CREATE TABLE space_cohort (
+        id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+        name varchar(255) NOT NULL,
+        service_id uuid NOT NULL CONSTRAINT space_cohort_service_id_foreign REFERENCES health_service (id) ON UPDATE CASCADE,
+        delivery varchar(16) NOT NULL,
+        start_date date NOT NULL,
+        planned_sessions int NOT NULL
+      );
+      CREATE INDEX space_cohort_service_id_index ON space_cohort (service_id);
+
+      CREATE TABLE space_enrolment (
+        id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+        cohort_id uuid NOT NULL CONSTRAINT space_enrolment_cohort_id_foreign REFERENCES space_cohort (id) ON UPDATE CASCADE,
+        link_key varchar(255) NOT NULL,
+        fasa_before smallint NULL,
+        fasa_after smallint NULL,
+        CONSTRAINT space_enrolment_cohort_id_link_key_unique UNIQUE (cohort_id, link_key)
+      );
+      CREATE INDEX space_enrolment_cohort_id_index ON space_enrolment (cohort_id);
+      CREATE INDEX space_enrolment_link_key_index ON space_enrolment (link_key);
+
+      CREATE TABLE space_attendance (
+        id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+        enrolment_id uuid NOT NULL CONSTRAINT space_attendance_enrolment_id_foreign REFERENCES space_enrolment (id) ON UPDATE CASCADE,
+        session_number smallint NOT NULL,
+        session_date date NOT NULL,
+        attended boolean NOT NULL,
+        CONSTRAINT space_attendance_enrolment_id_session_number_unique UNIQUE (enrolment_id, session_number)
+      );
+      CREATE INDEX space_attendance_enrolment_id_index ON space_attendance (enrolment_id);
     `);
+    // Reference data: the service catalogue referral files point at by service_code.
+    const values = NOTTINGHAMSHIRE_SERVICES.map((s) => `(${[s.code, s.name, s.provider, s.pathway].map(literal).join(', ')})`).join(',\n');
+    this.addSql(`INSERT INTO health_service (code, name, provider, pathway) VALUES\n${values};`);
   }
 }

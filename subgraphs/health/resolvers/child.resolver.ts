@@ -1,21 +1,23 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
-import { groupByKeys, type SubgraphContext } from '../../toolkit/context';
-import { Child, Referral } from '../entities';
+import type { SubgraphContext } from '../../toolkit/context';
+import { Child, Referral, SpaceEnrolment } from '../entities';
+import { enrolmentsByLinkKey, referralsByLinkKey } from './loaders';
 
 @Resolver(() => Child)
 export class HealthChildResolver {
   @Authorized(Access.HEALTH_PERSON_READ)
-  @FieldResolver(() => [Referral], { description: 'The child\'s referrals to health services, oldest first.' })
+  @FieldResolver(() => [Referral], { description: 'The child\'s referrals to children\'s health services, oldest first.' })
   async healthReferrals(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<Referral[]> {
     if (!child.linkKey) return [];
-    return context.loaders
-      .get<string, Referral[]>('Referral.byLinkKey', async (keys) => {
-        const rows = await (context.em as EntityManager).find(Referral, { linkKey: { $in: [...keys] } }, { orderBy: { receivedDate: 'asc', id: 'asc' } });
-        return groupByKeys(keys, rows, (r) => r.linkKey);
-      })
-      .load(child.linkKey);
+    return referralsByLinkKey(context).load(child.linkKey);
+  }
+
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @FieldResolver(() => [SpaceEnrolment], { description: 'The SPACE cohorts the child\'s family has been enrolled in.' })
+  async spaceEnrolments(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<SpaceEnrolment[]> {
+    if (!child.linkKey) return [];
+    return enrolmentsByLinkKey(context).load(child.linkKey);
   }
 }
 

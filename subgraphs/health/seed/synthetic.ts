@@ -1,35 +1,258 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { addDays, daysBetween } from '../../toolkit/dates';
+import { generateCaseworkHistory } from '../../casework/seed/history';
+import { addDays, daysBetween, maxDate } from '../../toolkit/dates';
 import { linkKeyFor } from '../../toolkit/link-key';
 import type { SeedOptions } from '../../toolkit/subgraph';
 import { insertInChunks } from '../../toolkit/synthetic/insert';
+import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation, type SyntheticPerson } from '../../toolkit/synthetic/population';
 import { Random } from '../../toolkit/synthetic/random';
-import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation } from '../../toolkit/synthetic/population';
-import { Referral } from '../entities';
+import { HealthAdvice, HealthService, Pathway, Referral, SpaceAttendance, SpaceCohort, SpaceEnrolment, Urgency } from '../entities';
+import { DEFAULT_PLANNED_SESSIONS, FASA_MAX, FASA_MIN } from '../rules/space';
 
-const PATHWAYS = [['CAMHS', 30], ['NEURODEVELOPMENTAL', 30], ['SALT', 15], ['OT', 10], ['COMMUNITY_PAEDIATRICS', 10], ['PHYSIOTHERAPY', 5]] as const;
+/** The synthetic history starts with the DfE series the partnership compares against. */
+const HISTORY_START = '2019-01-01';
+/** SPACE has run in Nottinghamshire since 2024 (the seeds). */
+const SPACE_START = '2024-01-08';
+
+const NORTH = new Set(['Bassetlaw', 'Mansfield', 'Ashfield', 'Newark and Sherwood']);
+
+const PATHWAY_MIX: ReadonlyArray<readonly [Pathway, number]> = [
+  [Pathway.CAMHS, 30], [Pathway.NEURODEVELOPMENTAL, 26], [Pathway.SALT, 15], [Pathway.OT, 8],
+  [Pathway.PHYSIOTHERAPY, 5], [Pathway.COMMUNITY_PAEDIATRICS, 12], [Pathway.EATING_DISORDERS, 2],
+];
+
+export interface SyntheticReferral {
+  id: string;
+  sourceId: string;
+  linkKey: string;
+  service: string;
+  pathway: Pathway;
+  urgency: Urgency;
+  receivedDate: string;
+  firstContactDate: string | null;
+  secondContactDate: string | null;
+  dischargeDate: string | null;
+  dischargeReason: string | null;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+/**
+ * Days from referral to first contact, by pathway and urgency. Calibrated to the
+ * picture the partnership describes: neurodevelopmental assessment waits long and
+ * lengthening (most over 13 weeks, many over a year); CAMHS routine around 10 weeks,
+ * urgent within days; therapies and paediatrics around the 18-week mark.
+ */
+function waitDays(rng: Random, pathway: Pathway, urgency: Urgency, receivedDate: string): number {
+  const urgent = urgency === Urgency.URGENT;
+  const years = daysBetween(HISTORY_START, receivedDate) / 365;
+  switch (pathway) {
+    case Pathway.CAMHS:
+      return Math.round(urgent ? rng.logNormal(4, 0.6) : rng.logNormal(70, 0.55));
+    case Pathway.EATING_DISORDERS:
+      return Math.round(urgent ? rng.logNormal(4, 0.4) : rng.logNormal(20, 0.4));
+    case Pathway.NEURODEVELOPMENTAL:
+      return Math.round(urgent ? rng.logNormal(120, 0.5) : rng.logNormal(220 + 45 * years, 0.5));
+    case Pathway.SALT:
+    case Pathway.OT:
+    case Pathway.PHYSIOTHERAPY:
+      return Math.round(urgent ? rng.logNormal(21, 0.5) : rng.logNormal(112, 0.4));
+    default:
+      return Math.round(urgent ? rng.logNormal(28, 0.5) : rng.logNormal(105, 0.45));
+  }
+}
+
+function serviceCode(rng: Random, pathway: Pathway, urgency: Urgency, person: SyntheticPerson): string {
+  const north = NORTH.has(person.district);
+  switch (pathway) {
+    case Pathway.CAMHS:
+      if (urgency === Urgency.URGENT && rng.chance(0.5)) return 'CAMHS-CRISIS';
+      return north ? 'NN-CAMHS' : 'SN-CAMHS';
+    case Pathway.NEURODEVELOPMENTAL:
+      return north ? 'ND-NORTH' : 'ND-SOUTH';
+    case Pathway.COMMUNITY_PAEDIATRICS:
+      return north ? 'PAEDS-NORTH' : 'PAEDS-SOUTH';
+    case Pathway.SALT:
+      return 'SALT';
+    case Pathway.OT:
+      return 'OT';
+    case Pathway.PHYSIOTHERAPY:
+      return 'PHYSIO';
+    case Pathway.EATING_DISORDERS:
+      return 'CYP-EDS';
+    default:
+      return 'SPACE';
+  }
+}
+
+/** Pure: the referrals of the shared population, deterministic in its inputs. */
+export function generateReferrals(people: readonly SyntheticPerson[], linkKeys: ReadonlyMap<string, string>, serviceIds: ReadonlyMap<string, string>, today: string): SyntheticReferral[] {
+  const rng = new Random(5_891);
+  const referrals: SyntheticReferral[] = [];
+  for (const person of people) {
+    const count = rng.weighted([[0, 30], [1, 40], [2, 20], [3, 10]] as const);
+    const earliest = maxDate(HISTORY_START, addDays(person.birthDate, 365));
+    const span = daysBetween(earliest, today);
+    if (span <= 0) continue;
+    for (let i = 0; i < count; i++) {
+      const receivedDate = addDays(earliest, rng.int(0, span));
+      const ageYears = daysBetween(person.birthDate, receivedDate) / 365;
+      let pathway = rng.weighted(PATHWAY_MIX);
+      if (pathway === Pathway.EATING_DISORDERS && ageYears < 10) pathway = Pathway.CAMHS;
+      const urgentShare = pathway === Pathway.CAMHS ? 0.15 : pathway === Pathway.EATING_DISORDERS ? 0.3 : 0.03;
+      const urgency = rng.chance(urgentShare) ? Urgency.URGENT : Urgency.ROUTINE;
+      const code = serviceCode(rng, pathway, urgency, person);
+      const r: SyntheticReferral = {
+        id: rng.uuid(),
+        sourceId: `SYN-${String(referrals.length + 1).padStart(7, '0')}`,
+        linkKey: linkKeys.get(person.nhsNumber)!,
+        service: serviceIds.get(code)!,
+        pathway,
+        urgency,
+        receivedDate,
+        firstContactDate: null,
+        secondContactDate: null,
+        dischargeDate: null,
+        dischargeReason: null,
+      };
+      referrals.push(r);
+      // About 7% are closed before anyone sees the child.
+      if (rng.chance(0.07)) {
+        const closed = addDays(receivedDate, rng.int(7, 120));
+        if (closed <= today) {
+          r.dischargeDate = closed;
+          r.dischargeReason = rng.weighted([['Referral not accepted', 40], ['Moved out of area', 20], ['Did not attend', 25], ['Declined by family', 15]] as const);
+        }
+        continue;
+      }
+      const first = addDays(receivedDate, Math.max(0, waitDays(rng, pathway, urgency, receivedDate)));
+      if (first > today) continue; // still waiting
+      r.firstContactDate = first;
+      const second = addDays(first, Math.max(1, Math.round(rng.logNormal(pathway === Pathway.NEURODEVELOPMENTAL ? 45 : 21, 0.5))));
+      if (rng.chance(0.8) && second <= today) r.secondContactDate = second;
+      const discharge = addDays(r.secondContactDate ?? first, Math.round(rng.logNormal(pathway === Pathway.CAMHS ? 150 : 90, 0.6)));
+      if (discharge <= today) {
+        r.dischargeDate = discharge;
+        r.dischargeReason = pathway === Pathway.NEURODEVELOPMENTAL
+          ? rng.weighted([['Assessment completed', 85], ['Did not attend', 8], ['Moved out of area', 7]] as const)
+          : rng.weighted([['Treatment completed', 75], ['Did not attend', 10], ['Moved out of area', 5], ['Transferred to adult services', 5], ['Declined by family', 5]] as const);
+      }
+    }
+  }
+  return referrals;
+}
+
+export interface SyntheticSpace {
+  cohorts: Array<{ id: string; name: string; service: string; delivery: 'GROUP' | 'ONE_TO_ONE'; startDate: string; plannedSessions: number }>;
+  enrolments: Array<{ id: string; cohort: string; linkKey: string; fasaBefore: number | null; fasaAfter: number | null }>;
+  attendance: Array<{ id: string; enrolment: string; sessionNumber: number; sessionDate: string; attended: boolean }>;
+}
+
+/**
+ * Pure: SPACE cohorts since 2024, mostly groups of 5-10 families, some one-to-one,
+ * 12 weekly sessions; families drawn from children with a CAMHS referral. FASA
+ * scores fall on average (less accommodation), more for families who complete.
+ */
+export function generateSpace(referrals: readonly SyntheticReferral[], spaceServiceId: string, scale: number, today: string): SyntheticSpace {
+  const rng = new Random(6_891);
+  const pool = [...new Set(referrals.filter((r) => r.pathway === Pathway.CAMHS && r.receivedDate >= '2023-06-01').map((r) => r.linkKey))];
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  const out: SyntheticSpace = { cohorts: [], enrolments: [], attendance: [] };
+  const perMonth = (rate: number) => Math.floor(rate) + (rng.chance(rate - Math.floor(rate)) ? 1 : 0);
+  let groupNo = 0;
+  for (let month = SPACE_START; month <= today; month = addDays(month, 28)) {
+    const groups = perMonth(1.5 * scale + 0.3);
+    const oneToOne = perMonth(1.2 * scale + 0.2);
+    for (let g = 0; g < groups + oneToOne; g++) {
+      const delivery = g < groups ? 'GROUP' : 'ONE_TO_ONE';
+      const startDate = addDays(month, rng.int(0, 20));
+      if (startDate > today) continue;
+      const size = delivery === 'GROUP' ? rng.int(5, 10) : 1;
+      if (pool.length < size) return out;
+      groupNo++;
+      const cohort = {
+        id: rng.uuid(),
+        name: `${delivery === 'GROUP' ? 'Group' : 'One-to-one'} ${groupNo}, starting ${startDate}`,
+        service: spaceServiceId,
+        delivery: delivery as 'GROUP' | 'ONE_TO_ONE',
+        startDate,
+        plannedSessions: rng.chance(0.9) ? DEFAULT_PLANNED_SESSIONS : 10,
+      };
+      out.cohorts.push(cohort);
+      for (let f = 0; f < size; f++) {
+        const linkKey = pool.pop()!;
+        const engagement = rng.weighted([[0.92, 70], [0.65, 20], [0.3, 10]] as const);
+        const id = rng.uuid();
+        let attended = 0;
+        let held = 0;
+        for (let s = 1; s <= cohort.plannedSessions; s++) {
+          const sessionDate = addDays(startDate, 7 * (s - 1));
+          if (sessionDate > today) break;
+          const came = rng.chance(engagement);
+          held++;
+          if (came) attended++;
+          out.attendance.push({ id: rng.uuid(), enrolment: id, sessionNumber: s, sessionDate, attended: came });
+        }
+        const before = rng.chance(0.95) ? clamp(Math.round(rng.normal(21, 6)), FASA_MIN, FASA_MAX) : null;
+        const finished = held === cohort.plannedSessions;
+        let after: number | null = null;
+        if (before !== null && finished && rng.chance(attended / held > 0.6 ? 0.9 : 0.5)) {
+          const drop = attended / held >= 0.75 ? rng.normal(7, 5) : rng.normal(2, 4);
+          after = clamp(Math.round(before - drop), FASA_MIN, FASA_MAX);
+        }
+        out.enrolments.push({ id, cohort: cohort.id, linkKey, fasaBefore: before, fasaAfter: after });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Pure: the health advice the council asked for in its EHC needs assessments (the
+ * casework generator's assessments, so the same ids and children), with the dates
+ * health returned it: most within 6 weeks, a realistic share late.
+ */
+export function generateHealthAdvice(people: SyntheticPerson[], today: string, linkKeyOf: (nhsNumber: string) => string): Array<Record<string, unknown>> {
+  const rng = new Random(7_891);
+  const history = generateCaseworkHistory(people, today);
+  const rows: Array<Record<string, unknown>> = [];
+  for (const a of history.assessments) {
+    if (!a.healthAdviceAskedDate) continue;
+    // The council's record of when advice came back, where it has one, so both sides agree.
+    let returned: string | null | undefined = (a as { healthAdviceReturnedDate?: string | null }).healthAdviceReturnedDate;
+    if (returned === undefined) {
+      const candidate = addDays(a.healthAdviceAskedDate, rng.chance(0.65) ? rng.int(14, 42) : rng.int(43, 100));
+      returned = candidate <= today ? candidate : null;
+    }
+    rows.push({ id: rng.uuid(), assessmentId: a.id, linkKey: linkKeyOf(a.nhsNumber), askedDate: a.healthAdviceAskedDate, returnedDate: returned ?? null });
+  }
+  return rows;
+}
 
 export async function seedHealth(em: EntityManager, options: SeedOptions): Promise<void> {
   const people = syntheticPopulation(Math.round(NOTTINGHAMSHIRE_CHILDREN * options.scale), options.today);
-  const rng = new Random(5_891);
-  const referrals: Array<Record<string, unknown>> = [];
-  for (const person of people) {
-    const linkKey = linkKeyFor(person.nhsNumber, options.linkKeySecret);
-    const count = rng.weighted([[0, 35], [1, 40], [2, 18], [3, 7]] as const);
-    for (let i = 0; i < count; i++) {
-      const span = Math.max(daysBetween(person.birthDate, options.today), 1);
-      const receivedDate = addDays(person.birthDate, rng.int(Math.floor(span / 3), span));
-      const waitDays = Math.round(rng.logNormal(80, 0.8));
-      const firstContact = addDays(receivedDate, waitDays);
-      referrals.push({
-        id: rng.uuid(),
-        linkKey,
-        pathway: rng.weighted(PATHWAYS),
-        receivedDate,
-        firstContactDate: firstContact <= options.today ? firstContact : null,
-      });
-    }
-  }
-  await em.transactional((tx) => insertInChunks(tx as EntityManager, Referral, referrals));
-  options.log(`health: ${referrals.length} referrals`);
+  const keys = new Map<string, string>();
+  const linkKeyOf = (nhs: string) => {
+    let k = keys.get(nhs);
+    if (!k) keys.set(nhs, (k = linkKeyFor(nhs, options.linkKeySecret)));
+    return k;
+  };
+  for (const p of people) linkKeyOf(p.nhsNumber);
+  const services = await em.find(HealthService, {});
+  const serviceIds = new Map(services.map((s) => [s.code, s.id]));
+  const referrals = generateReferrals(people, keys, serviceIds, options.today);
+  const space = generateSpace(referrals, serviceIds.get('SPACE')!, options.scale, options.today);
+  const advice = generateHealthAdvice(people, options.today, linkKeyOf);
+  await em.transactional(async (tx) => {
+    const t = tx as EntityManager;
+    await insertInChunks(t, Referral, referrals as unknown as Array<Record<string, unknown>>);
+    await insertInChunks(t, HealthAdvice, advice);
+    await insertInChunks(t, SpaceCohort, space.cohorts);
+    await insertInChunks(t, SpaceEnrolment, space.enrolments);
+    await insertInChunks(t, SpaceAttendance, space.attendance);
+  });
+  options.log(`health: ${referrals.length} referrals, ${advice.length} health advice requests, ${space.cohorts.length} SPACE cohorts with ${space.enrolments.length} families`);
 }

@@ -1,0 +1,84 @@
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Access } from '../../toolkit/access';
+import { DateScalar } from '../../toolkit/date-scalar';
+import { DESCRIPTIONS } from '../../toolkit/shared-descriptions';
+import { SpaceDelivery } from './enums';
+import type { HealthService } from './service';
+
+@ObjectType({ description: 'A SPACE cohort: parents of anxious children meeting for a planned run of weekly sessions, in a group or one-to-one.' })
+@Authorized(Access.HEALTH_AGGREGATES)
+@Entity({ tableName: 'space_cohort' })
+export class SpaceCohort {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @Field({ description: 'Name the service gives the cohort, e.g. "Mansfield group, spring 2025".' })
+  @Property({ type: 'string' })
+  name!: string;
+
+  @ManyToOne({ entity: 'HealthService', fieldName: 'service_id', index: true })
+  service!: HealthService;
+
+  @Field(() => SpaceDelivery, { description: 'GROUP or ONE_TO_ONE.' })
+  @Property({ type: 'string', length: 16 })
+  delivery!: SpaceDelivery;
+
+  @Field(() => DateScalar, { description: 'Date of the first session.' })
+  @Property({ type: 'date' })
+  startDate!: string;
+
+  @Field(() => Int, { description: 'Sessions planned, weekly (usually 12).' })
+  @Property({ type: 'integer' })
+  plannedSessions!: number;
+}
+
+@ObjectType({ description: 'A family enrolled in a SPACE cohort for their child (pseudonymised: the child is known by link key only).' })
+@Authorized(Access.HEALTH_PERSON_READ)
+@Entity({ tableName: 'space_enrolment' })
+@Unique({ properties: ['cohort', 'linkKey'] })
+export class SpaceEnrolment {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @ManyToOne({ entity: 'SpaceCohort', fieldName: 'cohort_id', index: true })
+  cohort!: SpaceCohort;
+
+  @Field({ description: DESCRIPTIONS.linkKey })
+  @Property({ type: 'string', index: true })
+  linkKey!: string;
+
+  @Field(() => Int, { nullable: true, description: 'FASA (Family Accommodation Scale - Anxiety) parent-report score before the programme, 0-36; lower is better.' })
+  @Property({ type: 'smallint', nullable: true })
+  fasaBefore?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'FASA parent-report score after the programme, 0-36; lower is better.' })
+  @Property({ type: 'smallint', nullable: true })
+  fasaAfter?: number | null;
+}
+
+@ObjectType({ description: 'Whether a family attended one planned session of its SPACE cohort.' })
+@Authorized(Access.HEALTH_PERSON_READ)
+@Entity({ tableName: 'space_attendance' })
+@Unique({ properties: ['enrolment', 'sessionNumber'] })
+export class SpaceAttendance {
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @ManyToOne({ entity: 'SpaceEnrolment', fieldName: 'enrolment_id', index: true })
+  enrolment!: SpaceEnrolment;
+
+  @Field(() => Int, { description: 'Session number, 1 to the cohort\'s planned sessions.' })
+  @Property({ type: 'smallint' })
+  sessionNumber!: number;
+
+  @Field(() => DateScalar, { description: 'Date of the session.' })
+  @Property({ type: 'date' })
+  sessionDate!: string;
+
+  @Field({ description: 'True when the family attended.' })
+  @Property({ type: 'boolean' })
+  attended!: boolean;
+}

@@ -1,0 +1,43 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Access } from '../../toolkit/access';
+import type { SubgraphContext } from '../../toolkit/context';
+import { DateScalar } from '../../toolkit/date-scalar';
+import { measurePolicy } from '../../toolkit/disclosure';
+import { createMeasureEntity } from '../../toolkit/measures/entity';
+import { Interval } from '../../toolkit/measures/periods';
+import { measureSeries } from '../../toolkit/measures/series';
+import { MeasureSeries } from '../../toolkit/measures/types';
+import { DESCRIPTIONS } from '../../toolkit/shared-descriptions';
+import { Pathway } from '../entities';
+import { healthCatalogue } from '../measures/catalogue';
+import { checkServiceId } from './input';
+
+/** The entity governance's KPIs point at by code. */
+export const healthMeasure = createMeasureEntity({
+  typeName: 'HealthMeasure',
+  description: DESCRIPTIONS.healthMeasure,
+  catalogue: healthCatalogue,
+  access: Access.HEALTH_AGGREGATES,
+  policy: (ctx) => measurePolicy(ctx, 'health'),
+});
+
+@Resolver()
+export class HealthMeasuresResolver {
+  @Authorized(Access.HEALTH_AGGREGATES)
+  @Query(() => [MeasureSeries], {
+    description: 'Children\'s health measures by period, all computed in one database round trip. Codes: ' + healthCatalogue.definitions.map((d) => d.code).join(', ') + '. Each measure\'s description (HealthMeasure.description) says which filters apply to it.',
+  })
+  async healthMeasures(
+    @Arg('codes', () => [ID]) codes: string[],
+    @Arg('from', () => DateScalar) from: string,
+    @Arg('to', () => DateScalar) to: string,
+    @Arg('interval', () => Interval, { defaultValue: Interval.MONTH }) interval: Interval,
+    @Arg('pathway', () => Pathway, { nullable: true, description: 'Only referrals on this pathway (for the measures the pathway filter applies to).' }) pathway: Pathway | null,
+    @Arg('serviceId', () => ID, { nullable: true, description: 'Only this service (a HealthService id).' }) serviceId: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<MeasureSeries[]> {
+    const bindings = { pathway: pathway ?? null, serviceId: checkServiceId(serviceId) };
+    return measureSeries(context.em as EntityManager, healthCatalogue, { codes, from, to, interval, bindings }, measurePolicy(context, 'health'));
+  }
+}

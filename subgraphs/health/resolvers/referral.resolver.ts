@@ -1,0 +1,143 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Access } from '../../toolkit/access';
+import type { SubgraphContext } from '../../toolkit/context';
+import { DateScalar, isIsoDate } from '../../toolkit/date-scalar';
+import { addDays } from '../../toolkit/dates';
+import { countPolicy } from '../../toolkit/disclosure';
+import { HealthService, Pathway, Referral, ReferralStatus } from '../entities';
+import { referralStatusAt, weeksWaited } from '../rules/waiting';
+import { badInput, checkServiceId, today, UUID } from './input';
+import { refId, servicesById } from './loaders';
+
+@InputType({ description: 'Which referrals to list; every condition given must hold.' })
+export class ReferralFilter {
+  @Field(() => Pathway, { nullable: true, description: 'On this pathway.' })
+  pathway?: Pathway | null;
+
+  @Field(() => ID, { nullable: true, description: 'To this service (a HealthService id).' })
+  serviceId?: string | null;
+
+  @Field(() => ReferralStatus, { nullable: true, description: 'Standing as of `asOf`.' })
+  status?: ReferralStatus | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Received on or after this date.' })
+  receivedFrom?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Received on or before this date.' })
+  receivedTo?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Waiting at `asOf` and for more than this many weeks (more than 7 x N days).' })
+  waitingLongerThanWeeks?: number | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'The date status and waits are judged at; today when left out.' })
+  asOf?: string | null;
+}
+
+@ObjectType({ description: 'A page of referrals, oldest received first.' })
+export class ReferralConnection {
+  @Field(() => Int, { nullable: true, description: 'How many referrals match the filter across all pages; null when withheld to protect small numbers.' })
+  totalCount!: number | null;
+
+  @Field({ description: 'True when totalCount was withheld.' })
+  totalCountSuppressed!: boolean;
+
+  @Field(() => [Referral], { description: 'This page.' })
+  nodes!: Referral[];
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page; null on an empty page.' })
+  endCursor!: string | null;
+
+  @Field({ description: 'True when there are more referrals after this page.' })
+  hasNextPage!: boolean;
+}
+
+const MAX_PAGE = 500;
+
+function encodeCursor(r: Referral): string {
+  return Buffer.from(`${r.receivedDate}|${r.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { receivedDate: string; id: string } {
+  const [receivedDate, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!isIsoDate(receivedDate) || !id || !UUID.test(id)) throw badInput('after is not a cursor this list gave out.', 'after');
+  return { receivedDate, id };
+}
+
+/** The filter as a MikroORM query; status rules are those of rules/waiting.ts. */
+export function referralWhere(filter: ReferralFilter, asOf: string): FilterQuery<Referral> {
+  const and: Array<FilterQuery<Referral>> = [];
+  if (filter.pathway) and.push({ pathway: filter.pathway });
+  const serviceId = checkServiceId(filter.serviceId, 'filter.serviceId');
+  if (serviceId) and.push({ service: serviceId });
+  if (filter.receivedFrom) and.push({ receivedDate: { $gte: filter.receivedFrom } });
+  if (filter.receivedTo) and.push({ receivedDate: { $lte: filter.receivedTo } });
+  const notSeen: FilterQuery<Referral> = { $or: [{ firstContactDate: null }, { firstContactDate: { $gt: asOf } }] };
+  const notDischarged: FilterQuery<Referral> = { $or: [{ dischargeDate: null }, { dischargeDate: { $gt: asOf } }] };
+  const waiting = [{ receivedDate: { $lte: asOf } }, notSeen, notDischarged];
+  if (filter.status === ReferralStatus.WAITING) and.push(...waiting);
+  if (filter.status === ReferralStatus.SEEN) and.push({ receivedDate: { $lte: asOf } }, { firstContactDate: { $lte: asOf } }, notDischarged);
+  if (filter.status === ReferralStatus.DISCHARGED) and.push({ receivedDate: { $lte: asOf } }, { dischargeDate: { $lte: asOf } });
+  if (filter.waitingLongerThanWeeks !== null && filter.waitingLongerThanWeeks !== undefined) {
+    if (filter.waitingLongerThanWeeks < 0) throw badInput('filter.waitingLongerThanWeeks must be 0 or more.', 'filter.waitingLongerThanWeeks');
+    // More than 7N days at asOf: received before asOf - 7N.
+    and.push(...waiting, { receivedDate: { $lt: addDays(asOf, -7 * filter.waitingLongerThanWeeks) } });
+  }
+  return and.length ? { $and: and } : {};
+}
+
+@Resolver(() => Referral)
+export class ReferralResolver {
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @Query(() => ReferralConnection, { description: 'Referrals matching a filter, oldest received first, a page at a time (pseudonymised: children by link key).' })
+  async referrals(
+    @Arg('filter', () => ReferralFilter, { nullable: true }) filter: ReferralFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: `Page size, 1-${MAX_PAGE}.` }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<ReferralConnection> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}.`, 'first');
+    const f = filter ?? new ReferralFilter();
+    const asOf = f.asOf ?? today();
+    const where = referralWhere(f, asOf);
+    const em = context.em as EntityManager;
+    let pageWhere = where;
+    if (after) {
+      const c = decodeCursor(after);
+      pageWhere = { $and: [where, { $or: [{ receivedDate: { $gt: c.receivedDate } }, { receivedDate: c.receivedDate, id: { $gt: c.id } }] }] };
+    }
+    const [rows, total] = await Promise.all([
+      em.find(Referral, pageWhere, { orderBy: { receivedDate: 'asc', id: 'asc' }, limit: first + 1 }),
+      em.count(Referral, where),
+    ]);
+    const nodes = rows.slice(0, first);
+    const disclosed = countPolicy(context, 'health')(total);
+    return {
+      totalCount: disclosed.value,
+      totalCountSuppressed: disclosed.suppressed,
+      nodes,
+      endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]) : null,
+      hasNextPage: rows.length > first,
+    };
+  }
+
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @FieldResolver(() => HealthService, { description: 'The service referred to.' })
+  async service(@Root() referral: Referral, @Ctx() context: SubgraphContext): Promise<HealthService> {
+    return (await servicesById(context).load(refId(referral.service)))!;
+  }
+
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @FieldResolver(() => ReferralStatus, { nullable: true, description: 'Where the referral stands on `asOf` (today when left out); null if not yet received then.' })
+  status(@Root() referral: Referral, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null): ReferralStatus | null {
+    return referralStatusAt(referral, asOf ?? today()) as ReferralStatus | null;
+  }
+
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @FieldResolver(() => Float, { nullable: true, description: 'Weeks waited (days / 7, one decimal) on `asOf` (today when left out) if still waiting then; null otherwise.' })
+  weeksWaited(@Root() referral: Referral, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null): number | null {
+    const w = weeksWaited(referral, asOf ?? today());
+    return w === null ? null : Math.round(w * 10) / 10;
+  }
+}

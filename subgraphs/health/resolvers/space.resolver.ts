@@ -1,0 +1,138 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Access } from '../../toolkit/access';
+import type { SubgraphContext } from '../../toolkit/context';
+import { indexByKeys } from '../../toolkit/context';
+import { DateScalar } from '../../toolkit/date-scalar';
+import { measurePolicy } from '../../toolkit/disclosure';
+import { measureValue } from '../../toolkit/measures/engine';
+import { MeasurePoint } from '../../toolkit/measures/types';
+import { HealthService, SpaceAttendance, SpaceCohort, SpaceDelivery, SpaceEnrolment } from '../entities';
+import { healthCatalogue } from '../measures/catalogue';
+import { cohortEndDate, completedSpace, fasaChange } from '../rules/space';
+import { badInput } from './input';
+import { attendanceByEnrolment, cohortsById, enrolmentsByCohort, refId, servicesById } from './loaders';
+
+@ObjectType({ description: 'What a SPACE cohort achieved, under the same small-number rules as the measures. Each point spans the cohort\'s first to last planned session.' })
+export class SpaceCohortOutcomes {
+  @Field(() => MeasurePoint, { description: 'Families enrolled (as SPACE_FAMILIES_ENROLLED).' })
+  familiesEnrolled!: MeasurePoint;
+
+  @Field(() => MeasurePoint, { description: 'Families attending at least 75% of planned sessions, as a percentage of those enrolled (as SPACE_COMPLETION_PCT; partial while the cohort runs).' })
+  completion!: MeasurePoint;
+
+  @Field(() => MeasurePoint, { description: 'Mean FASA change, after minus before, among families with both scores (as SPACE_FASA_MEAN_CHANGE); negative is improvement.' })
+  fasaMeanChange!: MeasurePoint;
+}
+
+interface OutcomeRow {
+  id: string;
+  enrolled: number;
+  completed: number;
+  both_scores: number;
+  change_sum: number | null;
+}
+
+function outcomesByCohort(context: SubgraphContext) {
+  return context.loaders.get<string, OutcomeRow | null>('SpaceCohort.outcomes', async (ids) => {
+    const em = context.em as EntityManager;
+    const rows = await em.getConnection().execute<OutcomeRow[]>(
+      `SELECT c.id,
+          count(e.id)::int AS enrolled,
+          count(e.id) FILTER (WHERE 4 * att.n >= 3 * c.planned_sessions)::int AS completed,
+          count(e.id) FILTER (WHERE e.fasa_before IS NOT NULL AND e.fasa_after IS NOT NULL)::int AS both_scores,
+          sum(e.fasa_after - e.fasa_before)::float8 AS change_sum
+        FROM space_cohort c
+        LEFT JOIN space_enrolment e ON e.cohort_id = c.id
+        LEFT JOIN LATERAL (SELECT count(*) AS n FROM space_attendance a WHERE a.enrolment_id = e.id AND a.attended) att ON true
+        WHERE c.id = ANY(?::uuid[])
+        GROUP BY c.id`,
+      [[...ids]],
+    );
+    return indexByKeys(ids, rows, (r) => r.id);
+  });
+}
+
+@Resolver(() => SpaceCohort)
+export class SpaceCohortResolver {
+  @Authorized(Access.HEALTH_AGGREGATES)
+  @Query(() => [SpaceCohort], { description: 'SPACE cohorts whose first session falls between `from` and `to` (inclusive), in start order, with their outcomes.' })
+  async spaceCohorts(
+    @Arg('from', () => DateScalar) from: string,
+    @Arg('to', () => DateScalar) to: string,
+    @Arg('delivery', () => SpaceDelivery, { nullable: true, description: 'Only GROUP or only ONE_TO_ONE cohorts.' }) delivery: SpaceDelivery | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<SpaceCohort[]> {
+    if (to < from) throw badInput(`to (${to}) is before from (${from}).`, 'to');
+    return (context.em as EntityManager).find(SpaceCohort, { startDate: { $gte: from, $lte: to }, ...(delivery ? { delivery } : {}) }, { orderBy: { startDate: 'asc', name: 'asc', id: 'asc' } });
+  }
+
+  @Authorized(Access.HEALTH_AGGREGATES)
+  @FieldResolver(() => HealthService, { description: 'The service that runs the cohort.' })
+  async service(@Root() cohort: SpaceCohort, @Ctx() context: SubgraphContext): Promise<HealthService> {
+    return (await servicesById(context).load(refId(cohort.service)))!;
+  }
+
+  @Authorized(Access.HEALTH_AGGREGATES)
+  @FieldResolver(() => DateScalar, { description: 'Date of the last planned session (weekly sessions from the start date).' })
+  endDate(@Root() cohort: SpaceCohort): string {
+    return cohortEndDate(cohort.startDate, cohort.plannedSessions);
+  }
+
+  @Authorized(Access.HEALTH_AGGREGATES)
+  @FieldResolver(() => SpaceCohortOutcomes, { description: 'Enrolment, completion and FASA change for this cohort.' })
+  async outcomes(@Root() cohort: SpaceCohort, @Ctx() context: SubgraphContext): Promise<SpaceCohortOutcomes> {
+    const row = (await outcomesByCohort(context).load(cohort.id)) ?? { id: cohort.id, enrolled: 0, completed: 0, both_scores: 0, change_sum: null };
+    const policy = measurePolicy(context, 'health');
+    const span = { periodStart: cohort.startDate, periodEnd: cohortEndDate(cohort.startDate, cohort.plannedSessions), suppressed: false };
+    const point = (code: string, numerator: number | null, denominator: number | null) => {
+      const d = healthCatalogue.get(code);
+      return policy(d, { ...span, numerator, denominator: d.kind === 'COUNT' ? null : denominator, value: measureValue(d.kind, numerator, denominator) });
+    };
+    return {
+      familiesEnrolled: point('SPACE_FAMILIES_ENROLLED', row.enrolled, null),
+      completion: point('SPACE_COMPLETION_PCT', row.completed, row.enrolled),
+      fasaMeanChange: point('SPACE_FASA_MEAN_CHANGE', row.both_scores ? row.change_sum : null, row.both_scores),
+    };
+  }
+
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @FieldResolver(() => [SpaceEnrolment], { description: 'The families enrolled (pseudonymised: children by link key).' })
+  async enrolments(@Root() cohort: SpaceCohort, @Ctx() context: SubgraphContext): Promise<SpaceEnrolment[]> {
+    return enrolmentsByCohort(context).load(cohort.id);
+  }
+}
+
+@Resolver(() => SpaceEnrolment)
+export class SpaceEnrolmentResolver {
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @FieldResolver(() => SpaceCohort, { description: 'The cohort the family was enrolled in.' })
+  async cohort(@Root() enrolment: SpaceEnrolment, @Ctx() context: SubgraphContext): Promise<SpaceCohort> {
+    return (await cohortsById(context).load(refId(enrolment.cohort)))!;
+  }
+
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @FieldResolver(() => [SpaceAttendance], { description: 'Attendance at each session held so far, in session order.' })
+  async attendance(@Root() enrolment: SpaceEnrolment, @Ctx() context: SubgraphContext): Promise<SpaceAttendance[]> {
+    return attendanceByEnrolment(context).load(enrolment.id);
+  }
+
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @FieldResolver(() => Int, { description: 'Sessions the family attended.' })
+  async sessionsAttended(@Root() enrolment: SpaceEnrolment, @Ctx() context: SubgraphContext): Promise<number> {
+    return (await attendanceByEnrolment(context).load(enrolment.id)).filter((a) => a.attended).length;
+  }
+
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @FieldResolver(() => Boolean, { description: 'True when the family attended at least 75% of the cohort\'s planned sessions.' })
+  async completed(@Root() enrolment: SpaceEnrolment, @Ctx() context: SubgraphContext): Promise<boolean> {
+    const [attendance, cohort] = await Promise.all([attendanceByEnrolment(context).load(enrolment.id), cohortsById(context).load(refId(enrolment.cohort))]);
+    return completedSpace(attendance.filter((a) => a.attended).length, cohort!.plannedSessions);
+  }
+
+  @Authorized(Access.HEALTH_PERSON_READ)
+  @FieldResolver(() => Int, { nullable: true, description: 'FASA after minus before; negative is improvement; null without both scores.' })
+  fasaChange(@Root() enrolment: SpaceEnrolment): number | null {
+    return fasaChange(enrolment.fasaBefore, enrolment.fasaAfter);
+  }
+}
