@@ -17,7 +17,7 @@ export const casework: SubgraphDefinition = {
     Child: resolveChildReference,
     CaseworkMeasure: caseworkMeasure.resolveReference,
   },
-  personLevelTypes: ['Child', 'EhcPlan'],
+  personLevelTypes: ["Child", "EhcPlan", "EhcnaRequest", "EhcNeedsAssessment", "PlanPlacement", "SenNeed", "AnnualReview", "WorkerAllocation"],
   appendOnlyTables: ['audit_event'],
   seed: seedCasework,
   isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM child) AS empty'))[0].empty,

@@ -1,9 +1,10 @@
-import { Collection, Entity, OneToMany, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Authorized, Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
 import { DESCRIPTIONS } from '../../toolkit/shared-descriptions';
-import { EhcPlan } from './ehc-plan';
+import { SenType, Sex } from './enums';
+import type { Team } from './team';
 
 @ObjectType({ description: DESCRIPTIONS.child })
 @Authorized(Access.CASEWORK_PERSON_READ)
@@ -15,19 +16,21 @@ export class Child {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
-  @Field({ nullable: true, description: DESCRIPTIONS.linkKey })
+  @Field(() => String, { nullable: true, description: DESCRIPTIONS.linkKey })
   @Property({ type: 'string', unique: true, nullable: true })
-  linkKey?: string;
+  linkKey?: string | null;
 
-  /** Held to derive linkKey and to match records; never leaves this subgraph. */
-  @Property({ type: 'string', length: 10, nullable: true })
-  nhsNumber?: string;
+  /** Held to derive linkKey and to match records; never exposed through GraphQL, never leaves this subgraph. */
+  @Property({ type: 'string', length: 10, nullable: true, unique: true })
+  nhsNumber?: string | null;
 
-  @Property({ type: 'string', length: 13, nullable: true })
-  upn?: string;
+  @Field(() => String, { nullable: true, description: 'Unique pupil number (a letter then 12 digits, or a letter, 11 digits and a letter).' })
+  @Property({ type: 'string', length: 13, nullable: true, index: true })
+  upn?: string | null;
 
-  @Property({ type: 'string', length: 10, nullable: true })
-  uln?: string;
+  @Field(() => String, { nullable: true, description: 'Unique learner number (10 digits), for young people in further education or training.' })
+  @Property({ type: 'string', length: 10, nullable: true, index: true })
+  uln?: string | null;
 
   @Field({ description: 'Forename.' })
   @Property({ type: 'string' })
@@ -41,19 +44,27 @@ export class Child {
   @Property({ type: 'date' })
   birthDate!: string;
 
+  @Field(() => Sex, { description: 'Sex as recorded in SEN2.' })
   @Property({ type: 'string', length: 1 })
-  sex!: string;
+  sex!: Sex;
 
+  @Field(() => String, { nullable: true, description: 'Ethnicity, as the DfE\'s 4-letter code (e.g. WBRI).' })
   @Property({ type: 'string', length: 4, nullable: true })
-  ethnicity?: string;
+  ethnicity?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Home postcode.' })
   @Property({ type: 'string', nullable: true })
-  postcode?: string;
+  postcode?: string | null;
 
-  @Field({ nullable: true, description: 'District of the county the child lives in.' })
-  @Property({ type: 'string', nullable: true })
-  district?: string;
+  @Field(() => String, { nullable: true, description: 'District of the county the child lives in.' })
+  @Property({ type: 'string', nullable: true, index: true })
+  district?: string | null;
 
-  @OneToMany(() => EhcPlan, (plan) => plan.child)
-  ehcPlans = new Collection<EhcPlan>(this);
+  /** Kept in step with the rank-1 need of the child's latest EHC plan: the filter for children and measures. */
+  @Field(() => SenType, { nullable: true, description: 'Primary special educational need: the rank-1 need of the child\'s latest EHC plan.' })
+  @Property({ type: 'string', length: 4, nullable: true, index: true })
+  primaryNeed?: SenType | null;
+
+  @ManyToOne({ entity: 'Team', fieldName: 'team_id', nullable: true, index: true })
+  team?: Team | null;
 }

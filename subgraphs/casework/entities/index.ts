@@ -1,5 +1,10 @@
+import { WorkerAllocation } from './allocation';
+import { AnnualReview } from './annual-review';
+import { EhcNeedsAssessment } from './assessment';
 import { Child } from './child';
-import { EhcPlan } from './ehc-plan';
+import { EhcPlan, PlanPlacement, SenNeed } from './ehc-plan';
+import { EhcnaRequest } from './request';
+import { Caseworker, Team } from './team';
 
-export { Child, EhcPlan };
-export const entities = [Child, EhcPlan];
+export { AnnualReview, Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, PlanPlacement, SenNeed, Team, WorkerAllocation };
+export const entities = [Team, Caseworker, Child, WorkerAllocation, EhcnaRequest, EhcNeedsAssessment, EhcPlan, PlanPlacement, SenNeed, AnnualReview];

@@ -1,46 +1,84 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-
-import { addDays, daysBetween } from '../../toolkit/dates';
 import { linkKeyFor } from '../../toolkit/link-key';
 import type { SeedOptions } from '../../toolkit/subgraph';
 import { insertInChunks } from '../../toolkit/synthetic/insert';
-import { Random } from '../../toolkit/synthetic/random';
 import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation } from '../../toolkit/synthetic/population';
-import { Child, EhcPlan } from '../entities';
+import { AnnualReview, Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, PlanPlacement, SenNeed, Team, WorkerAllocation } from '../entities';
+import { generateCaseworkHistory } from './history';
 
-
-
-
+/**
+ * Loads the synthetic casework history (seed/history.ts) through today: the shared
+ * population plus the former children the history needs, with every request,
+ * assessment, plan, review and allocation. Plain rows, a thousand per insert.
+ */
 export async function seedCasework(em: EntityManager, options: SeedOptions): Promise<void> {
   const people = syntheticPopulation(Math.round(NOTTINGHAMSHIRE_CHILDREN * options.scale), options.today);
-  const rng = new Random(4_891);
-  const children: Array<Record<string, unknown>> = [];
-  const plans: Array<Record<string, unknown>> = [];
-  for (const person of people) {
-    const id = rng.uuid();
-    children.push({
-      id,
-      linkKey: linkKeyFor(person.nhsNumber, options.linkKeySecret),
-      nhsNumber: person.nhsNumber,
-      upn: person.upn,
-      forename: person.forename,
-      surname: person.surname,
-      birthDate: person.birthDate,
-      sex: person.sex,
-      ethnicity: person.ethnicity,
-      postcode: person.postcode,
-      district: person.district,
-    });
-    if (rng.chance(0.72)) {
-      const span = Math.max(daysBetween(person.birthDate, options.today), 1);
-      const issueDate = addDays(person.birthDate, Math.min(span, rng.int(Math.min(730, span), span)));
-      plans.push({ id: rng.uuid(), child: id, issueDate });
-    }
-  }
+  const h = generateCaseworkHistory(people, options.today);
+  const currentTeam = new Map<string, string>();
+  for (const a of h.allocations) if (!a.endDate && a.teamId) currentTeam.set(a.childId, a.teamId);
   await em.transactional(async (tx) => {
-    await insertInChunks(tx as EntityManager, Child, children);
-    await insertInChunks(tx as EntityManager, EhcPlan, plans);
+    const t = tx as EntityManager;
+    await insertInChunks(t, Team, h.teams.map((x) => ({ ...x })));
+    await insertInChunks(t, Caseworker, h.caseworkers.map((x) => ({ id: x.id, name: x.name, team: x.teamId })));
+    await insertInChunks(
+      t,
+      Child,
+      h.children.map((c) => ({
+        id: c.id,
+        linkKey: linkKeyFor(c.nhsNumber, options.linkKeySecret),
+        nhsNumber: c.nhsNumber,
+        upn: c.upn,
+        uln: c.uln,
+        forename: c.forename,
+        surname: c.surname,
+        birthDate: c.birthDate,
+        sex: c.sex,
+        ethnicity: c.ethnicity,
+        postcode: c.postcode,
+        district: c.district,
+        primaryNeed: c.primaryNeed,
+        team: currentTeam.get(c.id) ?? null,
+      })),
+    );
+    await insertInChunks(
+      t,
+      WorkerAllocation,
+      h.allocations.map((a) => ({ id: a.id, child: a.childId, team: a.teamId, caseworker: a.caseworkerId, startDate: a.startDate, endDate: a.endDate, decidedBy: a.decidedBy, reason: a.reason, nextReviewDate: a.nextReviewDate })),
+    );
+    await insertInChunks(
+      t,
+      EhcnaRequest,
+      h.requests.map((r) => ({ id: r.id, child: r.childId, receivedDate: r.receivedDate, source: r.source, outcome: r.outcome, outcomeDate: r.outcomeDate, mediation: r.mediation, tribunal: r.tribunal })),
+    );
+    await insertInChunks(
+      t,
+      EhcNeedsAssessment,
+      h.assessments.map((a) => ({
+        id: a.id,
+        request: a.requestId,
+        child: a.childId,
+        outcome: a.outcome,
+        outcomeDate: a.outcomeDate,
+        week20Exception: a.week20Exception,
+        exceptionReason: a.exceptionReason,
+        mediation: false,
+        tribunal: false,
+        epAdviceAskedDate: a.epAdviceAskedDate,
+        epAdviceReturnedDate: a.epAdviceReturnedDate,
+        healthAdviceAskedDate: a.healthAdviceAskedDate,
+        healthAdviceReturnedDate: a.healthAdviceReturnedDate,
+        socialCareAdviceAskedDate: a.socialCareAdviceAskedDate,
+        socialCareAdviceReturnedDate: a.socialCareAdviceReturnedDate,
+      })),
+    );
+    await insertInChunks(
+      t,
+      EhcPlan,
+      h.plans.map((p) => ({ id: p.id, child: p.childId, assessment: p.assessmentId, draftIssueDate: p.draftIssueDate, issueDate: p.issueDate, personalBudget: p.personalBudget, ceaseDate: p.ceaseDate, ceaseReason: p.ceaseReason })),
+    );
+    await insertInChunks(t, PlanPlacement, h.placements.map((p) => ({ id: p.id, plan: p.planId, rank: p.rank, urn: p.urn, ukprn: p.ukprn, senSetting: p.senSetting, senUnit: p.senUnit, resourcedProvision: p.resourcedProvision })));
+    await insertInChunks(t, SenNeed, h.senNeeds.map((n) => ({ id: n.id, plan: n.planId, senType: n.senType, rank: n.rank })));
+    await insertInChunks(t, AnnualReview, h.reviews.map((r) => ({ id: r.id, plan: r.planId, dueDate: r.dueDate, meetingDate: r.meetingDate, outcome: r.outcome, decisionDate: r.decisionDate })));
   });
-  options.log(`casework: ${children.length} children, ${plans.length} EHC plans`);
+  options.log(`casework: ${h.children.length} children, ${h.requests.length} requests, ${h.assessments.length} assessments, ${h.plans.length} EHC plans, ${h.reviews.length} annual reviews`);
 }
-
