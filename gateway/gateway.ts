@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createAuthenticator, type AuthConfig } from '../subgraphs/toolkit/auth';
-import { close, createGraphQLHttpServer, listen } from '../subgraphs/toolkit/http';
+import { maskUnexpectedErrors } from '../subgraphs/toolkit/errors';
+import { close, createGraphQLHttpServer, listen, requestIdFrom } from '../subgraphs/toolkit/http';
+import { limitMessagesPlugin, limitOptions, requestLimitsFromEnv, type RequestLimits } from '../subgraphs/toolkit/limits';
 
 export interface GatewayContext extends BaseContext {
   /** The caller's Authorization header, forwarded so each subgraph verifies it again. */
@@ -21,6 +23,8 @@ export interface GatewayOptions {
   production?: boolean;
   /** How bearer tokens are verified: before any planning, so an unauthenticated request costs nothing. */
   auth: AuthConfig;
+  /** Depth, alias, token, cost and directive limits; from GRAPHQL_MAX_* when not given. */
+  limits?: RequestLimits;
 }
 
 export interface RunningGateway {
@@ -62,6 +66,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     csrfPrevention: true,
     // The process wrapper owns signal handling and stops things in order.
     stopOnTerminationSignals: false,
+    // Apollo parses and validates before the gateway plans, so these hold in gateway mode.
+    ...limitOptions(options.limits ?? requestLimitsFromEnv()),
+    formatError: maskUnexpectedErrors(!!options.production),
+    plugins: [limitMessagesPlugin()],
   });
   await apollo.start();
   const server = createGraphQLHttpServer<GatewayContext>({
@@ -78,7 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     context: async (req) => {
       await authenticate(req);
-      return { authorization: req.headers.authorization, requestId: String(req.headers['x-request-id'] ?? randomUUID()) };
+      return { authorization: req.headers.authorization, requestId: requestIdFrom(req) ?? randomUUID() };
     },
   });
   const port = await listen(server, options.port, options.host);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { insertAuditEvents } from './audit-reads';
 import type { SubgraphContext } from './context';
 
 export interface AuditEntry {
@@ -10,15 +11,8 @@ export interface AuditEntry {
 /**
  * Records a write in the audit trail, in the same transaction as the write
  * (pass the transaction's entity manager), so a write and its record stand or
- * fall together.
+ * fall together. Reads are recorded for you (audit-reads.ts).
  */
 export async function auditWrite(em: EntityManager, context: SubgraphContext, entry: AuditEntry): Promise<void> {
-  const caller = context.caller;
-  await em.getConnection().execute(
-    `INSERT INTO audit_event (user_id, roles, org, operation_name, request_id, action, entity_type, entity_id, fields)
-     VALUES (?, ?, ?, ?, ?, 'WRITE', ?, ?, ?)`,
-    [caller?.userId ?? 'unknown', caller?.roles ?? [], caller?.org ?? 'unknown', context.operationName ?? null, context.requestId, entry.entityType, entry.entityId, entry.fields ?? []],
-    'run',
-    em.getTransactionContext(),
-  );
+  await insertAuditEvents(em, context, 'WRITE', [{ entityType: entry.entityType, entityId: entry.entityId, fields: entry.fields ?? [] }], em.getTransactionContext());
 }

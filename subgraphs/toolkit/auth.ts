@@ -14,6 +14,9 @@ export interface AuthConfig {
   jwks?: JSONWebKeySet;
 }
 
+/** The development issuer's name (infra/dev-issuer.ts DEV_ISSUER), refused in production. */
+const DEV_ISSUER_NAME = 'urn:send-partnership-gateway:dev-issuer';
+
 /** Only asymmetric signatures: `alg: none` and shared-secret HMAC tokens are refused. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256'];
 
@@ -93,6 +96,9 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
   const audience = env.OIDC_AUDIENCE;
   if (!issuer || !audience || !(env.OIDC_JWKS_URL || env.OIDC_JWKS)) {
     throw new Error('Token verification is not configured: set OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL.');
+  }
+  if (env.NODE_ENV === 'production' && issuer === DEV_ISSUER_NAME) {
+    throw new Error('The development token issuer is not accepted in production: set OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL to your identity provider.');
   }
   return { issuer, audience, jwksUrl: env.OIDC_JWKS_URL, jwks: env.OIDC_JWKS ? (JSON.parse(env.OIDC_JWKS) as JSONWebKeySet) : undefined };
 }

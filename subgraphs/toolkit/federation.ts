@@ -1,10 +1,10 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
-import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
-import { authChecker } from './auth';
+import { buildSchema, createResolversMap, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
+import { authChecker, effectiveRoles } from './auth';
 import type { SubgraphContext } from './context';
 
 /** The Federation 2 directives our subgraphs may use. */
@@ -38,7 +38,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, resolveReference] of Object.entries(options.referenceResolvers ?? {})) {
     const existing = (resolvers[typeName] ?? {}) as Record<string, unknown>;
-    resolvers[typeName] = { ...existing, __resolveReference: resolveReference } as never;
+    resolvers[typeName] = { ...existing, __resolveReference: guardReference(typeName, rolesReadingType(schema, typeName), resolveReference) } as never;
   }
   return buildSubgraphSchema({
     typeDefs: gql`
@@ -47,4 +47,43 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     `,
     resolvers,
   });
+}
+
+/**
+ * The roles that may read at least one field of a type as this schema declares it
+ * (type-graphql's @Authorized, field-level or class-level), or null when some
+ * field has no rule at all. Several classes may share a GraphQL name across
+ * subgraphs (Child in casework and health): the one whose fields this schema
+ * shows, most of them, is this subgraph's.
+ */
+export function rolesReadingType(schema: GraphQLSchema, typeName: string): Set<string> | null {
+  const type = schema.getType(typeName);
+  if (!type || !isObjectType(type)) return null;
+  const fieldNames = new Set(Object.keys(type.getFields()));
+  const candidates = getMetadataStorage()
+    .objectTypes.filter((o) => o.name === typeName && o.fields?.length && o.fields.every((f) => fieldNames.has(f.schemaName)))
+    .sort((a, b) => b.fields!.length - a.fields!.length);
+  const chosen = candidates[0];
+  if (!chosen) return null;
+  const roles = new Set<string>();
+  for (const field of chosen.fields!) {
+    if (!field.roles) return null;
+    for (const r of field.roles) roles.add(String(r));
+  }
+  return roles;
+}
+
+/**
+ * `_entities` refuses a caller who may read no field of the type before looking
+ * the record up: the answer is the same FORBIDDEN whether or not the record
+ * exists, so `_entities` cannot be used to test who is known to a subgraph.
+ */
+function guardReference(typeName: string, roles: Set<string> | null, resolve: ReferenceResolvers[string]): ReferenceResolvers[string] {
+  if (!roles) return resolve;
+  return (reference, context) => {
+    if (!effectiveRoles(context.caller).some((r) => roles.has(r))) {
+      throw new GraphQLError(`Forbidden: your role may not read ${typeName} records.`, { extensions: { code: 'FORBIDDEN' } });
+    }
+    return resolve(reference, context);
+  };
 }

@@ -113,6 +113,15 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
   return server;
 }
 
+/**
+ * The caller's x-request-id when it is a plain identifier (it is written to the
+ * audit trail and logs, so arbitrary text is not taken), else undefined.
+ */
+export function requestIdFrom(req: IncomingMessage): string | undefined {
+  const value = req.headers['x-request-id'];
+  return typeof value === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(value) ? value : undefined;
+}
+
 /** Listens and resolves with the bound port (0 picks a free one, for tests). */
 export async function listen(server: Server, port: number, host = '0.0.0.0'): Promise<number> {
   await new Promise<void>((resolve, reject) => {

@@ -6,11 +6,15 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { NonEmptyArray } from 'type-graphql';
+import { auditEventsResolver } from './audit-events';
+import { auditReadsPlugin } from './audit-reads';
 import { createAuthenticator, type AuthConfig } from './auth';
 import { Loaders, type SubgraphContext } from './context';
 import { openDatabase, type MigrationEntry, type Orm } from './database';
+import { maskUnexpectedErrors } from './errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
-import { close, createGraphQLHttpServer, listen } from './http';
+import { close, createGraphQLHttpServer, listen, requestIdFrom } from './http';
+import { limitMessagesPlugin, limitOptions, requestLimitsFromEnv, subgraphLimits, type RequestLimits } from './limits';
 
 export interface SeedOptions {
   /** Partnership secret for link keys (casework and health only). */
@@ -44,7 +48,8 @@ export interface SubgraphDefinition {
 
 export async function subgraphSchema(definition: SubgraphDefinition): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: definition.resolvers,
+    // Every subgraph serves its own audit trail to the auditor (<name>AuditEvents).
+    resolvers: [...definition.resolvers, auditEventsResolver(definition.name)],
     orphanedTypes: definition.orphanedTypes,
     referenceResolvers: definition.referenceResolvers,
   });
@@ -58,6 +63,8 @@ export interface SubgraphRuntimeOptions {
   production?: boolean;
   /** How bearer tokens are verified; every request must carry a valid one. */
   auth: AuthConfig;
+  /** Request limits as the gateway applies them (GRAPHQL_MAX_*); a subgraph allows the looser subgraphLimits of them. */
+  limits?: RequestLimits;
   onQuery?: (sql: string) => void;
 }
 
@@ -82,8 +89,14 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     csrfPrevention: true,
     // The process wrapper owns signal handling and stops things in order.
     stopOnTerminationSignals: false,
-    // Per-field timings are not for callers to see.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    ...limitOptions(subgraphLimits(options.limits ?? requestLimitsFromEnv()), { flattenFragments: true }),
+    formatError: maskUnexpectedErrors(!!options.production),
+    plugins: [
+      // Per-field timings are not for callers to see.
+      ApolloServerPluginInlineTraceDisabled(),
+      auditReadsPlugin(definition.personLevelTypes),
+      limitMessagesPlugin(),
+    ],
   });
   await apollo.start();
   const server = createGraphQLHttpServer<SubgraphContext>({
@@ -93,7 +106,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
       em: orm.em.fork() as EntityManager,
       caller: await authenticate(req),
       loaders: new Loaders(),
-      requestId: String(req.headers['x-request-id'] ?? randomUUID()),
+      requestId: requestIdFrom(req) ?? randomUUID(),
     }),
   });
   const port = await listen(server, options.port, options.host);

@@ -1,0 +1,200 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
+import { Arg, Authorized, Ctx, Directive, Field, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Access } from './access';
+import type { SubgraphContext } from './context';
+import { DateScalar } from './date-scalar';
+
+/**
+ * The audit trail as the auditor reads it. Each data controller keeps its own
+ * trail in its own database, so each subgraph answers for its own: one root field
+ * per subgraph (caseworkAuditEvents, healthAuditEvents, governanceAuditEvents),
+ * all returning the same shareable types, so the supergraph has no root-field
+ * conflict and an auditor can ask all three in one request.
+ */
+@ObjectType({ description: 'One entry in a data controller\'s audit trail: a person-level record read, or a write.' })
+@Directive('@shareable')
+@Authorized(Access.AUDIT_READ)
+export class AuditEvent {
+  @Field(() => ID, { description: 'The entry\'s number in its subgraph\'s trail (increasing with time).' })
+  id!: string;
+
+  @Field({ description: 'Which data controller\'s trail holds the entry: casework, health or governance.' })
+  source!: string;
+
+  @Field({ description: 'When it happened, as an ISO 8601 timestamp in UTC.' })
+  occurredAt!: string;
+
+  @Field({ description: 'The user named by the token (preferred_username, else sub).' })
+  userId!: string;
+
+  @Field(() => [String], { description: 'The roles the token carried.' })
+  roles!: string[];
+
+  @Field({ description: 'The organisation the token named: LA, ICB or PARTNER:<name>.' })
+  org!: string;
+
+  @Field(() => String, { nullable: true, description: 'The GraphQL operation name, as the subgraph received it from the gateway.' })
+  operationName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The request id the gateway gave the request (x-request-id), shared by its entries in every subgraph.' })
+  requestId!: string | null;
+
+  @Field({ description: 'READ (a person-level record was read) or WRITE.' })
+  action!: string;
+
+  @Field({ description: 'The GraphQL type (for reads) or entity (for writes) of the record, e.g. Child.' })
+  entityType!: string;
+
+  @Field({ description: 'The record\'s identifier.' })
+  entityId!: string;
+
+  @Field(() => [String], { description: 'The fields read or written.' })
+  fields!: string[];
+}
+
+@ObjectType({ description: 'An audit trail entry with its cursor.' })
+@Directive('@shareable')
+@Authorized(Access.AUDIT_READ)
+export class AuditEventEdge {
+  @Field({ description: 'Pass as `after` to continue after this entry.' })
+  cursor!: string;
+
+  @Field(() => AuditEvent)
+  node!: AuditEvent;
+}
+
+@ObjectType({ description: 'A page of audit trail entries, newest first.' })
+@Directive('@shareable')
+@Authorized(Access.AUDIT_READ)
+export class AuditEventConnection {
+  @Field(() => [AuditEventEdge])
+  edges!: AuditEventEdge[];
+
+  @Field({ description: 'True when older entries follow; ask again with `after: endCursor`.' })
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The cursor of the last entry on this page.' })
+  endCursor!: string | null;
+}
+
+@InputType({ description: 'Narrows the audit trail; every condition given must hold.' })
+export class AuditEventFilter {
+  @Field({ nullable: true, description: 'Only this user\'s entries.' })
+  userId?: string;
+
+  @Field({ nullable: true, description: 'READ or WRITE.' })
+  action?: string;
+
+  @Field({ nullable: true, description: 'Only records of this type, e.g. Child.' })
+  entityType?: string;
+
+  @Field({ nullable: true, description: 'Only this record (with entityType, one record\'s history).' })
+  entityId?: string;
+
+  @Field({ nullable: true, description: 'Only entries of this request (x-request-id).' })
+  requestId?: string;
+
+  @Field(() => DateScalar, { nullable: true, description: 'From this day (UTC), inclusive.' })
+  from?: string;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Up to this day (UTC), inclusive.' })
+  to?: string;
+}
+
+const MAX_PAGE = 500;
+
+function encodeCursor(id: string): string {
+  return Buffer.from(`audit:${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const m = /^audit:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new GraphQLError('after: not a cursor from this list.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } });
+  return m[1];
+}
+
+interface AuditRow {
+  id: string;
+  occurred_at: Date;
+  user_id: string;
+  roles: string[];
+  org: string;
+  operation_name: string | null;
+  request_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  fields: string[];
+}
+
+/** A page of one subgraph's trail: keyset pagination on id, newest first; every condition a bound parameter. */
+export async function auditEventPage(em: EntityManager, source: string, filter: AuditEventFilter | null | undefined, first: number, after: string | null | undefined): Promise<AuditEventConnection> {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
+    throw new GraphQLError(`first: must be between 1 and ${MAX_PAGE}.`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' } });
+  }
+  const f = filter ?? {};
+  if (f.action !== undefined && f.action !== null && !['READ', 'WRITE'].includes(f.action)) {
+    throw new GraphQLError('filter.action: must be READ or WRITE.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'filter' } });
+  }
+  const knex = em.getKnex();
+  const q = knex('audit_event').select('id', 'occurred_at', 'user_id', 'roles', 'org', 'operation_name', 'request_id', 'action', 'entity_type', 'entity_id', 'fields');
+  if (f.userId) q.where('user_id', f.userId);
+  if (f.action) q.where('action', f.action);
+  if (f.entityType) q.where('entity_type', f.entityType);
+  if (f.entityId) q.where('entity_id', f.entityId);
+  if (f.requestId) q.where('request_id', f.requestId);
+  if (f.from) q.where('occurred_at', '>=', `${f.from}T00:00:00Z`);
+  if (f.to) q.whereRaw(`occurred_at < CAST(? AS timestamptz) + interval '1 day'`, [`${f.to}T00:00:00Z`]);
+  if (after) q.where('id', '<', decodeCursor(after));
+  q.orderBy('id', 'desc').limit(first + 1);
+  const rows = await em.getConnection().execute<AuditRow[]>(q);
+  const page = rows.slice(0, first);
+  const edges = page.map((r) => ({
+    cursor: encodeCursor(String(r.id)),
+    node: {
+      id: String(r.id),
+      source,
+      occurredAt: new Date(r.occurred_at).toISOString(),
+      userId: r.user_id,
+      roles: r.roles,
+      org: r.org,
+      operationName: r.operation_name,
+      requestId: r.request_id,
+      action: r.action,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      fields: r.fields,
+    },
+  }));
+  return { edges, hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null };
+}
+
+// eslint-disable-next-line @typescript-eslint/ban-types
+const made = new Map<string, Function>();
+
+/** The `<subgraph>AuditEvents` query for one subgraph; one class per subgraph, made once. */
+// eslint-disable-next-line @typescript-eslint/ban-types
+export function auditEventsResolver(subgraph: string): Function {
+  const existing = made.get(subgraph);
+  if (existing) return existing;
+
+  @Resolver()
+  class AuditEventsResolver {
+    @Authorized(Access.AUDIT_READ)
+    @Query(() => AuditEventConnection, {
+      name: `${subgraph}AuditEvents`,
+      description: `The ${subgraph} subgraph's audit trail (its own database's), newest first: every person-level read and every write. Auditors only.`,
+    })
+    async auditEvents(
+      @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | null,
+      @Arg('first', () => Int, { defaultValue: 50, description: `Entries per page, 1 to ${MAX_PAGE}.` }) first: number,
+      @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
+      @Ctx() context: SubgraphContext,
+    ): Promise<AuditEventConnection> {
+      return auditEventPage(context.em as EntityManager, subgraph, filter, first, after);
+    }
+  }
+  made.set(subgraph, AuditEventsResolver);
+  return AuditEventsResolver;
+}

@@ -1,0 +1,112 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SubgraphContext } from './context';
+
+/** One person-level record read in a request, with the fields read from it. */
+export interface RecordRead {
+  entityType: string;
+  entityId: string;
+  fields: string[];
+}
+
+/** The identifier of a record as the audit trail names it: its id, or its link key. */
+export function recordIdOf(source: unknown): string {
+  if (source && typeof source === 'object') {
+    const s = source as Record<string, unknown>;
+    for (const key of ['id', 'linkKey', 'code']) {
+      const v = s[key];
+      if (typeof v === 'string' || typeof v === 'number') return String(v);
+    }
+  }
+  return '(unidentified)';
+}
+
+/**
+ * Writes entries into the audit trail as ONE multi-row insert. Everything
+ * travels as a single JSON parameter: nothing recorded is ever SQL text. Pass the
+ * transaction context to write inside a transaction.
+ */
+export async function insertAuditEvents(
+  em: EntityManager,
+  context: Pick<SubgraphContext, 'caller' | 'operationName' | 'requestId'>,
+  action: 'READ' | 'WRITE',
+  reads: RecordRead[],
+  transaction?: unknown,
+): Promise<void> {
+  if (reads.length === 0) return;
+  const caller = context.caller;
+  const rows = reads.map((r) => ({
+    user_id: caller?.userId ?? 'unknown',
+    roles: caller?.roles ?? [],
+    org: caller?.org ?? 'unknown',
+    operation_name: context.operationName ?? null,
+    request_id: context.requestId,
+    action,
+    entity_type: r.entityType,
+    entity_id: r.entityId,
+    fields: r.fields,
+  }));
+  await em.getConnection().execute(
+    `INSERT INTO audit_event (user_id, roles, org, operation_name, request_id, action, entity_type, entity_id, fields)
+     SELECT x.user_id, x.roles, x.org, x.operation_name, x.request_id, x.action, x.entity_type, x.entity_id, x.fields
+     FROM json_to_recordset(CAST(? AS json)) AS x(user_id text, roles text[], org text, operation_name text, request_id text, action text, entity_type text, entity_id text, fields text[])`,
+    [JSON.stringify(rows)],
+    'run',
+    transaction as never,
+  );
+}
+
+/**
+ * Records every read of a person-level type: while the operation executes, each
+ * field resolved without error on such a type adds that field to its record's
+ * entry (so records reached through `_entities`, lists and nested fields all
+ * count); before the response leaves, the request's reads are written in one
+ * insert. If that insert fails the caller gets an error and none of the data: an
+ * unrecorded read is never returned.
+ *
+ * It also puts the operation name on the context, for the audit of writes.
+ */
+export function auditReadsPlugin(personLevelTypes: readonly string[]): ApolloServerPlugin<SubgraphContext> {
+  const audited = new Set(personLevelTypes);
+  return {
+    async requestDidStart() {
+      const reads = new Map<string, { entityType: string; entityId: string; fields: Set<string> }>();
+      return {
+        async didResolveOperation({ contextValue, operationName }) {
+          contextValue.operationName = operationName ?? undefined;
+        },
+        async executionDidStart() {
+          if (audited.size === 0) return;
+          return {
+            willResolveField({ info, source }) {
+              const entityType = info.parentType.name;
+              if (!audited.has(entityType)) return;
+              return (error) => {
+                if (error) return;
+                const entityId = recordIdOf(source);
+                const key = `${entityType}\u0000${entityId}`;
+                let entry = reads.get(key);
+                if (!entry) reads.set(key, (entry = { entityType, entityId, fields: new Set() }));
+                entry.fields.add(info.fieldName);
+              };
+            },
+          };
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (reads.size === 0) return;
+          try {
+            await insertAuditEvents(contextValue.em, contextValue, 'READ', [...reads.values()].map((r) => ({ entityType: r.entityType, entityId: r.entityId, fields: [...r.fields].sort() })));
+          } catch (err) {
+            // The HTTP status stays as it is so that the gateway relays this error as it stands.
+            console.error(`audit trail insert failed (request ${contextValue.requestId}):`, err);
+            if (response.body.kind === 'single') {
+              response.body.singleResult = {
+                errors: [{ message: 'The audit trail could not record this person-level read, so its data is withheld. Try again later.', extensions: { code: 'AUDIT_UNAVAILABLE' } }],
+              };
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import pg from 'pg';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { auditWrite } from '../../subgraphs/toolkit/audit';
+import { Loaders } from '../../subgraphs/toolkit/context';
+import { TEST_LINK_KEY_SECRET } from '../support/databases';
+import { postGraphQL, startTestStack, type TestStack } from '../support/stack';
+
+const TODAY = '2026-11-22';
+const DCO = 'designated_clinical_officer' as const;
+
+interface AuditNode {
+  id: string;
+  source: string;
+  userId: string;
+  roles: string[];
+  org: string;
+  operationName: string | null;
+  requestId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  fields: string[];
+}
+interface Page {
+  edges: Array<{ cursor: string; node: AuditNode }>;
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+const NODE = 'id source userId roles org operationName requestId action entityType entityId fields';
+
+describe('audit trail of person-level reads and writes', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: TODAY, log: () => undefined } });
+  });
+  afterAll(async () => stack?.stop());
+
+  async function trail(subgraph: string, filter: Record<string, unknown>, first = 500, after?: string): Promise<Page> {
+    const res = await stack.queryAs<Record<string, Page>>('auditor', `query($f: AuditEventFilter, $first: Int!, $after: String) { ${subgraph}AuditEvents(filter: $f, first: $first, after: $after) { edges { cursor node { ${NODE} } } hasNextPage endCursor } }`, { f: filter, first, after });
+    expect(res.errors).toBeUndefined();
+    return res.data![`${subgraph}AuditEvents`];
+  }
+
+  it('records one row per record read, with the fields read, the user, roles, org, operation and request', async () => {
+    const res = await stack.queryAs<{ children: Array<{ id: string; ehcPlans: Array<{ id: string }> }> }>(['la_caseworker'], 'query ReviewCaseload { children(first: 5) { id forename ehcPlans { id issueDate } } }');
+    expect(res.errors).toBeUndefined();
+    const ids = res.data!.children.map((c) => c.id);
+    const planIds = res.data!.children.flatMap((c) => c.ehcPlans.map((p) => p.id));
+
+    const children = (await trail('casework', { userId: 'test-la_caseworker', entityType: 'Child' })).edges.map((e) => e.node);
+    expect(children.map((n) => n.entityId).sort()).toEqual([...ids].sort());
+    for (const n of children) {
+      expect(n).toMatchObject({ source: 'casework', action: 'READ', roles: ['la_caseworker'], org: 'LA', fields: ['ehcPlans', 'forename', 'id'] });
+      expect(n.operationName).toMatch(/^ReviewCaseload/);
+      expect(n.requestId).toBe(children[0].requestId);
+    }
+    const plans = (await trail('casework', { userId: 'test-la_caseworker', entityType: 'EhcPlan' })).edges.map((e) => e.node);
+    expect(plans.map((n) => n.entityId).sort()).toEqual([...planIds].sort());
+    for (const n of plans) expect(n.fields).toEqual(['id', 'issueDate']);
+    // One multi-row insert per request, not one per record.
+    const inserts = stack.statements.casework.filter((sql) => /^insert into audit_event/i.test(sql.trim()));
+    expect(inserts.length).toBeGreaterThan(0);
+  });
+
+  it('records reads made through _entities, as the gateway makes them', async () => {
+    const [child] = (await stack.queryAs<{ children: Array<{ id: string }> }>(DCO, '{ children(first: 1) { id } }')).data!.children;
+    const res = await postGraphQL<{ _entities: Array<{ surname: string }> }>(
+      stack.subgraphs.casework.url,
+      'query Lookup($r: [_Any!]!) { _entities(representations: $r) { ... on Child { surname } } }',
+      { r: [{ __typename: 'Child', id: child.id }] },
+      { ...(await stack.issuer.as(DCO, { user: 'entities-reader' })), 'x-request-id': 'req-entities-1' },
+    );
+    expect(res.errors).toBeUndefined();
+    const rows = (await trail('casework', { userId: 'entities-reader' })).edges.map((e) => e.node);
+    expect(rows).toEqual([expect.objectContaining({ entityType: 'Child', entityId: child.id, fields: ['surname'], operationName: 'Lookup', requestId: 'req-entities-1' })]);
+  });
+
+  it('does not record a read that was refused', async () => {
+    const res = await stack.queryAs('executive', '{ children(first: 3) { id forename } }');
+    expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect((await trail('casework', { userId: 'test-executive' })).edges).toEqual([]);
+  });
+
+  it('pages newest first with opaque cursors, and filters', async () => {
+    await stack.queryAs(DCO, '{ children(first: 7) { id } }', undefined);
+    const all = await trail('casework', { userId: `test-${DCO}` });
+    expect(all.edges.length).toBeGreaterThanOrEqual(7);
+    const ids = all.edges.map((e) => Number(e.node.id));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+
+    const first = await trail('casework', { userId: `test-${DCO}` }, 3);
+    expect(first.hasNextPage).toBe(true);
+    const second = await trail('casework', { userId: `test-${DCO}` }, 3, first.endCursor!);
+    expect(second.edges.map((e) => e.node.id)).toEqual(all.edges.slice(3, 6).map((e) => e.node.id));
+    expect(first.endCursor).not.toContain(first.edges[2].node.id); // opaque, not the bare id
+
+    const bad = await stack.queryAs('auditor', '{ caseworkAuditEvents(after: "not-a-cursor") { hasNextPage } }');
+    expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect((await trail('casework', { userId: `test-${DCO}`, action: 'WRITE' })).edges).toEqual([]);
+  });
+
+  it('answers the auditor in all three subgraphs in one request, and no one else', async () => {
+    const q = `{ caseworkAuditEvents(first: 1) { hasNextPage } healthAuditEvents(first: 1) { hasNextPage } governanceAuditEvents(first: 1) { hasNextPage } }`;
+    const ok = await stack.queryAs('auditor', q);
+    expect(ok.errors).toBeUndefined();
+    for (const role of ['la_caseworker', DCO, 'icb_analyst', 'executive', 'board_member', 'partner_app', 'admin'] as const) {
+      const res = await stack.queryAs(role, q);
+      expect(res.errors?.map((e) => e.extensions!.code)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+      expect(res.data).toBeNull();
+    }
+  });
+
+  it('records writes through auditWrite, in the write\'s transaction', async () => {
+    const em = stack.subgraphs.health.orm.em.fork() as EntityManager;
+    const context = { em, caller: { userId: 'writer-1', roles: ['designated_clinical_officer'], org: 'ICB' }, loaders: new Loaders(), requestId: 'req-write-1', operationName: 'RecordAdvice' };
+    await em.transactional(async (tx) => auditWrite(tx as EntityManager, { ...context, em: tx as EntityManager }, { entityType: 'HealthAdvice', entityId: 'h-1', fields: ['returnedDate'] }));
+    await expect(
+      em.transactional(async (tx) => {
+        await auditWrite(tx as EntityManager, { ...context, em: tx as EntityManager }, { entityType: 'HealthAdvice', entityId: 'h-2' });
+        throw new Error('the write failed');
+      }),
+    ).rejects.toThrow('the write failed');
+    const rows = (await trail('health', { userId: 'writer-1' })).edges.map((e) => e.node);
+    expect(rows).toEqual([expect.objectContaining({ action: 'WRITE', entityType: 'HealthAdvice', entityId: 'h-1', fields: ['returnedDate'], roles: ['designated_clinical_officer'], org: 'ICB', operationName: 'RecordAdvice', requestId: 'req-write-1' })]);
+  });
+
+  it('withholds the data when the read cannot be recorded', async () => {
+    const login = stack.databases.logins.casework;
+    const appUser = decodeURIComponent(new URL(login.appUrl).username);
+    const owner = new pg.Client({ connectionString: login.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query(`REVOKE INSERT ON audit_event FROM "${appUser}"`);
+      const res = await stack.queryAs(DCO, '{ children(first: 2) { id forename } }');
+      expect(res.data ?? null).toBeNull();
+      expect(JSON.stringify(res)).not.toMatch(/forename"\s*:\s*"/);
+      expect(res.errors![0].extensions!.code).toBe('AUDIT_UNAVAILABLE');
+    } finally {
+      await owner.query(`GRANT INSERT ON audit_event TO "${appUser}"`);
+      await owner.end();
+    }
+    const again = await stack.queryAs(DCO, '{ children(first: 2) { id forename } }');
+    expect(again.errors).toBeUndefined();
+  });
+
+  it.each(['casework', 'health', 'governance'])('%s: the runtime login can insert audit events but not change or delete them', async (name) => {
+    const client = new pg.Client({ connectionString: stack.databases.logins[name].appUrl });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO audit_event (user_id, roles, org, action, entity_type, entity_id) VALUES ('u', '{auditor}', 'LA', 'READ', 'X', '1')`);
+      await expect(client.query(`UPDATE audit_event SET user_id = 'other'`)).rejects.toThrow(/permission denied/);
+      await expect(client.query('DELETE FROM audit_event')).rejects.toThrow(/permission denied/);
+      await expect(client.query('TRUNCATE audit_event')).rejects.toThrow(/permission denied/);
+    } finally {
+      await client.end();
+    }
+  });
+});
