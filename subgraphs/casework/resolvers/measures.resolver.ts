@@ -9,6 +9,7 @@ import { createMeasureEntity } from '../../toolkit/measures/entity';
 import { Interval } from '../../toolkit/measures/periods';
 import { measureSeries } from '../../toolkit/measures/series';
 import { MeasureSeries } from '../../toolkit/measures/types';
+import { SenType } from '../entities/enums';
 import { caseworkCatalogue } from '../measures/catalogue';
 
 export const caseworkMeasure = createMeasureEntity({
@@ -22,15 +23,25 @@ export const caseworkMeasure = createMeasureEntity({
 @Resolver()
 export class CaseworkMeasuresResolver {
   @Authorized(Access.CASEWORK_AGGREGATES)
-  @Query(() => [MeasureSeries], { description: 'Casework measures by period. Codes: ' + caseworkCatalogue.definitions.map((d) => d.code).join(', ') + '.' })
+  @Query(() => [MeasureSeries], {
+    description:
+      'Casework measures by period, every code in one database round trip. Codes: ' +
+      caseworkCatalogue.definitions.map((d) => `${d.code} (${d.description})`).join(' ') ,
+  })
   async caseworkMeasures(
-    @Arg('codes', () => [ID]) codes: string[],
-    @Arg('from', () => DateScalar) from: string,
-    @Arg('to', () => DateScalar) to: string,
-    @Arg('interval', () => Interval, { defaultValue: Interval.MONTH }) interval: Interval,
-    @Arg('district', () => String, { nullable: true }) district: string | null,
+    @Arg('codes', () => [ID], { description: 'Measure codes, e.g. EHC_20WK_EXCL.' }) codes: string[],
+    @Arg('from', () => DateScalar, { description: 'A date in the first period.' }) from: string,
+    @Arg('to', () => DateScalar, { description: 'A date in the last period.' }) to: string,
+    @Arg('interval', () => Interval, { defaultValue: Interval.MONTH, description: 'How the range is cut into periods.' }) interval: Interval,
+    @Arg('district', () => String, { nullable: true, description: 'Only children living in this district.' }) district: string | null,
+    @Arg('primaryNeed', () => SenType, { nullable: true, description: 'Only children whose primary need (rank-1 need of their latest plan) is this.' }) primaryNeed: SenType | null,
     @Ctx() context: SubgraphContext,
   ): Promise<MeasureSeries[]> {
-    return measureSeries(context.em as EntityManager, caseworkCatalogue, { codes, from, to, interval, bindings: { district } }, measurePolicy(context, 'casework'));
+    return measureSeries(
+      context.em as EntityManager,
+      caseworkCatalogue,
+      { codes, from, to, interval, bindings: { district: district ?? null, primary_need: primaryNeed ?? null } },
+      measurePolicy(context, 'casework'),
+    );
   }
 }
