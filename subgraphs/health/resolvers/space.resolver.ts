@@ -45,7 +45,7 @@ function outcomesByCohort(context: SubgraphContext) {
         FROM space_cohort c
         LEFT JOIN space_enrolment e ON e.cohort_id = c.id
         LEFT JOIN LATERAL (SELECT count(*) AS n FROM space_attendance a WHERE a.enrolment_id = e.id AND a.attended) att ON true
-        WHERE c.id = ANY(?::uuid[])
+        WHERE c.id IN (?)
         GROUP BY c.id`,
       [[...ids]],
     );

@@ -155,11 +155,17 @@ export interface SyntheticSpace {
  */
 export function generateSpace(referrals: readonly SyntheticReferral[], spaceServiceId: string, scale: number, today: string): SyntheticSpace {
   const rng = new Random(6_891);
-  const pool = [...new Set(referrals.filter((r) => r.pathway === Pathway.CAMHS && r.receivedDate >= '2023-06-01').map((r) => r.linkKey))];
-  for (let i = pool.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [pool[i], pool[j]] = [pool[j], pool[i]];
-  }
+  const families = [...new Set(referrals.filter((r) => r.pathway === Pathway.CAMHS).map((r) => r.linkKey))];
+  if (families.length === 0) return { cohorts: [], enrolments: [], attendance: [] };
+  // Families are drawn without repeats until all have been, then afresh (only small scales run out).
+  let pool: string[] = [];
+  const refill = () => {
+    pool = [...families];
+    for (let i = pool.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [pool[i], pool[j]] = [pool[j], pool[i]];
+    }
+  };
   const out: SyntheticSpace = { cohorts: [], enrolments: [], attendance: [] };
   const perMonth = (rate: number) => Math.floor(rate) + (rng.chance(rate - Math.floor(rate)) ? 1 : 0);
   let groupNo = 0;
@@ -170,8 +176,8 @@ export function generateSpace(referrals: readonly SyntheticReferral[], spaceServ
       const delivery = g < groups ? 'GROUP' : 'ONE_TO_ONE';
       const startDate = addDays(month, rng.int(0, 20));
       if (startDate > today) continue;
-      const size = delivery === 'GROUP' ? rng.int(5, 10) : 1;
-      if (pool.length < size) return out;
+      const size = Math.min(delivery === 'GROUP' ? rng.int(5, 10) : 1, families.length);
+      if (pool.length < size) refill();
       groupNo++;
       const cohort = {
         id: rng.uuid(),
