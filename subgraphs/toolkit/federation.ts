@@ -80,7 +80,8 @@ export function rolesReadingType(schema: GraphQLSchema, typeName: string): Set<s
  */
 function guardReference(typeName: string, roles: Set<string> | null, resolve: ReferenceResolvers[string]): ReferenceResolvers[string] {
   if (!roles) return resolve;
-  return (reference, context) => {
+  // Async, so a refusal is an error on that one entity, not on the whole _entities list.
+  return async (reference, context) => {
     if (!effectiveRoles(context.caller).some((r) => roles.has(r))) {
       throw new GraphQLError(`Forbidden: your role may not read ${typeName} records.`, { extensions: { code: 'FORBIDDEN' } });
     }

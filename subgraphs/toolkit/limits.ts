@@ -102,7 +102,7 @@ export function limitMessagesPlugin(): ApolloServerPlugin {
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
             const e = error as { message: string };
-            const tokens = /Document contains more than (\d+) tokens/.exec(e.message);
+            const tokens = /Document contains more th(?:at|an) (\d+) tokens/.exec(e.message);
             if (tokens) e.message = `Request refused: Token limit of ${tokens[1]} exceeded. (${ENV.maxTokens})`;
             e.message = e.message.replace(/ ?Did you mean .+\?/g, '');
           }

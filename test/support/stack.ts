@@ -3,6 +3,7 @@ import { startGateway, type RunningGateway } from '../../gateway/gateway';
 import { SUBGRAPHS } from '../../infra/subgraphs';
 import { startSubgraph, type RunningSubgraph, type SeedOptions } from '../../subgraphs/toolkit/subgraph';
 import type { RoleName } from '../../subgraphs/toolkit/access';
+import type { RequestLimits } from '../../subgraphs/toolkit/limits';
 import { createTestIssuer, type TestIssuer } from './auth';
 import { createTestDatabases, type TestDatabases } from './databases';
 
@@ -37,7 +38,7 @@ export interface TestStack {
  * The three subgraphs and the gateway in this process, each on a free port, over
  * fresh databases: what the start command runs, minus the process boundaries.
  */
-export async function startTestStack(options: { seed?: SeedOptions | null } = {}): Promise<TestStack> {
+export async function startTestStack(options: { seed?: SeedOptions | null; limits?: RequestLimits } = {}): Promise<TestStack> {
   const issuer = await createTestIssuer();
   const databases = await createTestDatabases(SUBGRAPHS, options.seed ?? null);
   const statements: Record<string, string[]> = {};
@@ -50,6 +51,7 @@ export async function startTestStack(options: { seed?: SeedOptions | null } = {}
       databaseUrl: databases.logins[definition.name].appUrl,
       onQuery: (sql) => statements[definition.name].push(sql),
       auth: issuer.config,
+      limits: options.limits,
     });
   }
   const gateway = await startGateway({
@@ -58,6 +60,7 @@ export async function startTestStack(options: { seed?: SeedOptions | null } = {}
     port: 0,
     host: '127.0.0.1',
     auth: issuer.config,
+    limits: options.limits,
   });
   return {
     issuer,

@@ -1,0 +1,247 @@
+import { createHmac } from 'node:crypto';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { TEST_LINK_KEY_SECRET } from '../support/databases';
+import { TEST_AUDIENCE, TEST_ISSUER } from '../support/auth';
+import { postGraphQL, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
+
+const TODAY = '2026-11-22';
+const DCO = 'designated_clinical_officer' as const;
+const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Asserts a refusal that carries no data and says nothing about the data. */
+function expectRefused(res: GraphQLResponse, status: number, code: string): void {
+  expect({ status: res.status, code: res.errors?.[0]?.extensions?.code }).toEqual({ status, code });
+  expect(res.data ?? null).toBeNull();
+}
+
+describe('attack corpus', () => {
+  let stack: TestStack;
+  let targets: Array<[string, string]>;
+  beforeAll(async () => {
+    stack = await startTestStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: TODAY, log: () => undefined } });
+    targets = [['gateway', stack.gateway.url], ...Object.entries(stack.subgraphs).map(([n, s]) => [n, s.url] as [string, string])];
+  });
+  afterAll(async () => stack?.stop());
+
+  describe('tokens', () => {
+    const claims = { roles: [DCO], org: 'ICB', preferred_username: 'mallory' };
+
+    /** Each forged token, and how it was made. */
+    async function forgeries(): Promise<Array<[string, string | null]>> {
+      const other = await generateKeyPair('ES256');
+      const otherRsa = await generateKeyPair('RS256');
+      const good = () => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: stack.issuer.kid }).setSubject('mallory').setIssuedAt();
+      const publicJwk = JSON.stringify(stack.issuer.config.jwks!.keys[0]);
+      const hsHeader = b64({ alg: 'HS256', typ: 'JWT', kid: stack.issuer.kid });
+      const hsBody = b64({ ...claims, sub: 'mallory', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 });
+      const hsWithPublicKey = `${hsHeader}.${hsBody}.${createHmac('sha256', publicJwk).update(`${hsHeader}.${hsBody}`).digest('base64url')}`;
+      // The same trick with the PEM text of the public key, the classic form of the attack.
+      const pem = await exportSPKI((await generateKeyPair('ES256', { extractable: true })).publicKey);
+      const hsWithPem = `${hsHeader}.${hsBody}.${createHmac('sha256', pem).update(`${hsHeader}.${hsBody}`).digest('base64url')}`;
+      return [
+        ['no Authorization header', null],
+        ['not a bearer token', 'Basic bWFsbG9yeTpwYXNzd29yZA=='],
+        ['garbage', 'Bearer not.a.jwt'],
+        ['expired', `Bearer ${await good().setIssuer(TEST_ISSUER).setAudience(TEST_AUDIENCE).setExpirationTime(now() - 60).sign(stack.issuer.privateKey)}`],
+        ['signed by another key with the same kid', `Bearer ${await good().setIssuer(TEST_ISSUER).setAudience(TEST_AUDIENCE).setExpirationTime('5m').sign(other.privateKey)}`],
+        ['RS256 from an unknown key', `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: stack.issuer.kid }).setSubject('mallory').setIssuer(TEST_ISSUER).setAudience(TEST_AUDIENCE).setExpirationTime('5m').sign(otherRsa.privateKey)}`],
+        ['wrong audience', `Bearer ${await good().setIssuer(TEST_ISSUER).setAudience('some-other-api').setExpirationTime('5m').sign(stack.issuer.privateKey)}`],
+        ['wrong issuer', `Bearer ${await good().setIssuer('https://evil.example').setAudience(TEST_AUDIENCE).setExpirationTime('5m').sign(stack.issuer.privateKey)}`],
+        ['no expiry', `Bearer ${await good().setIssuer(TEST_ISSUER).setAudience(TEST_AUDIENCE).sign(stack.issuer.privateKey)}`],
+        ['alg: none', `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${hsBody}.`],
+        ['HS256 signed with the public JWK', `Bearer ${hsWithPublicKey}`],
+        ['HS256 signed with a public key PEM', `Bearer ${hsWithPem}`],
+        ['a valid signature but no org', `Bearer ${await new SignJWT({ roles: [DCO] }).setProtectedHeader({ alg: 'ES256', kid: stack.issuer.kid }).setSubject('mallory').setIssuer(TEST_ISSUER).setAudience(TEST_AUDIENCE).setExpirationTime('5m').sign(stack.issuer.privateKey)}`],
+        ['an embedded jwk header pointing at the attacker\'s key', `Bearer ${await good().setProtectedHeader({ alg: 'ES256', jwk: await exportJWK(other.publicKey) }).setIssuer(TEST_ISSUER).setAudience(TEST_AUDIENCE).setExpirationTime('5m').sign(other.privateKey)}`],
+      ];
+    }
+
+    it('every forged, expired or unsigned token gets HTTP 401 and no data, at the gateway and at each subgraph', async () => {
+      const query = '{ children(first: 1) { id forename } }';
+      const subgraphQuery = '{ _service { sdl } }';
+      for (const [what, header] of await forgeries()) {
+        for (const [where, url] of targets) {
+          const res = await postGraphQL(url, where === 'gateway' ? query : subgraphQuery, undefined, header ? { authorization: header } : {});
+          expect({ what, where, status: res.status, code: res.errors?.[0]?.extensions?.code, data: res.data ?? null }).toEqual({ what, where, status: 401, code: 'UNAUTHENTICATED', data: null });
+          // The message is about the token, never an echo of it.
+          if (header) expect(res.errors![0].message).not.toContain(header.split(' ')[1]?.slice(0, 20) || '\u0000');
+        }
+      }
+    });
+
+    it('the genuine token, for contrast, is accepted at the gateway and at each subgraph', async () => {
+      const auth = await stack.issuer.as(DCO);
+      expect((await postGraphQL(stack.gateway.url, '{ children(first: 1) { id } }', undefined, auth)).status).toBe(200);
+      for (const s of Object.values(stack.subgraphs)) expect((await postGraphQL(s.url, '{ _service { sdl } }', undefined, auth)).status).toBe(200);
+    });
+
+    it('a role claimed by the wrong organisation counts for nothing', async () => {
+      const res = await postGraphQL(stack.gateway.url, '{ children(first: 1) { id } }', undefined, await stack.issuer.as('la_caseworker', { org: 'PARTNER:evil' }));
+      expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');
+      expect(res.data ?? null).toBeNull();
+    });
+  });
+
+  describe('disclosure', () => {
+    async function districts(): Promise<string[]> {
+      const res = await stack.queryAs<{ children: Array<{ district: string | null }> }>(DCO, '{ children(first: 100) { district } }');
+      return [...new Set(res.data!.children.map((c) => c.district).filter((d): d is string => !!d))].sort();
+    }
+
+    it('filtering a measure to a small group (one district, one early month) never reveals a count of 1-7', async () => {
+      const q = `query($d: String) { caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "2024-01-01", to: "2026-10-31", district: $d) { points { periodStart value numerator suppressed } } }`;
+      type R = { caseworkMeasures: Array<{ points: Array<{ periodStart: string; value: number | null; numerator: number | null; suppressed: boolean }> }> };
+      let small = 0;
+      for (const district of [null, ...(await districts())]) {
+        const truth = (await stack.queryAs<R>(DCO, q, { d: district })).data!.caseworkMeasures[0].points;
+        for (const role of ['executive', 'board_member', 'partner_app', 'icb_analyst'] as const) {
+          const seen = await stack.queryAs<R>(role, q, { d: district });
+          expect(seen.errors).toBeUndefined();
+          seen.data!.caseworkMeasures[0].points.forEach((p, i) => {
+            const t = truth[i].value!;
+            if (t >= 1 && t <= 7) {
+              small++;
+              expect({ district, role, p }).toEqual({ district, role, p: { ...p, value: null, numerator: null, suppressed: true } });
+            } else {
+              expect(p.value! % 5).toBe(0);
+              expect(Math.abs(p.value! - t)).toBeLessThanOrEqual(2.5);
+            }
+          });
+        }
+      }
+      // The data really had small groups in it, so the test above tested something.
+      expect(small).toBeGreaterThan(0);
+    });
+
+    it('the KPI reached through governance is suppressed the same way as the measure asked for directly', async () => {
+      const q = `{ priorityActions { kpi { caseworkMeasure { latest(asOf: "${TODAY}") { value suppressed } } } } }`;
+      const truth = await stack.queryAs<{ priorityActions: Array<{ kpi: { caseworkMeasure: { latest: { value: number } } | null } | null }> }>(DCO, q);
+      const seen = await stack.queryAs<typeof truth.data>('executive', q);
+      expect(seen.errors).toBeUndefined();
+      truth.data!.priorityActions.forEach((a, i) => {
+        const t = a.kpi?.caseworkMeasure?.latest.value;
+        const p = seen.data!.priorityActions[i].kpi?.caseworkMeasure?.latest as { value: number | null; suppressed: boolean } | undefined;
+        if (t === undefined || t === null || !p) return;
+        if (t >= 1 && t <= 7) expect(p).toEqual({ value: null, suppressed: true });
+        else expect(p.value).toBe(Math.round(t / 5) * 5);
+      });
+    });
+  });
+
+  describe('injection', () => {
+    const INJECTIONS = ["' OR '1'='1", "x'; DROP TABLE child; --", '") OR 1=1 --', '\\\'; SELECT pg_sleep(0); --', '%', '_', 'NULL'];
+
+    it('strings in measure filters are bound parameters: they match no district, change nothing and break nothing', async () => {
+      const q = `query($d: String) { caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "2026-01-01", to: "2026-03-31", district: $d) { points { value } } }`;
+      for (const d of INJECTIONS) {
+        const res = await stack.queryAs<{ caseworkMeasures: Array<{ points: Array<{ value: number }> }> }>(DCO, q, { d });
+        expect({ d, errors: res.errors, values: res.data?.caseworkMeasures[0].points.map((p) => p.value) }).toEqual({ d, errors: undefined, values: [0, 0, 0] });
+      }
+      const children = await stack.queryAs<{ children: unknown[] }>(DCO, '{ children(first: 1) { id } }');
+      expect(children.data!.children).toHaveLength(1);
+    });
+
+    it('strings in the audit filter are bound parameters', async () => {
+      for (const userId of INJECTIONS) {
+        const res = await stack.queryAs<{ caseworkAuditEvents: { edges: unknown[] } }>('auditor', 'query($u: String) { caseworkAuditEvents(filter: { userId: $u }) { edges { cursor } } }', { u: userId });
+        expect({ userId, errors: res.errors, n: res.data?.caseworkAuditEvents.edges.length }).toEqual({ userId, errors: undefined, n: 0 });
+      }
+    });
+
+    it('an unknown measure code is refused by name; a database error is masked, never quoted', async () => {
+      const bad = await stack.queryAs(DCO, `{ caseworkMeasures(codes: ["X'; DROP TABLE child; --"], from: "2026-01-01", to: "2026-01-31") { code } }`);
+      expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      const broken = await stack.queryAs(DCO, `{ child(id: "not-a-uuid' OR 1=1 --") { id forename } }`);
+      const text = JSON.stringify(broken.errors);
+      expect(text).not.toMatch(/select|from "child"|syntax for type uuid/i);
+      expect(broken.data?.child ?? null).toBeNull();
+    });
+  });
+
+  describe('leak paths', () => {
+    it('_entities for a person-level type is refused before lookup: the same answer whether or not the record exists', async () => {
+      const [child] = (await stack.queryAs<{ children: Array<{ id: string }> }>(DCO, '{ children(first: 1) { id } }')).data!.children;
+      const ask = async (id: string) =>
+        postGraphQL<{ _entities: unknown[] }>(stack.subgraphs.casework.url, 'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Child { id } } }', { r: [{ __typename: 'Child', id }] }, await stack.issuer.as('icb_analyst'));
+      const existing = await ask(child.id);
+      const missing = await ask('00000000-0000-0000-0000-000000000000');
+      expect(existing.data!._entities).toEqual([null]);
+      expect(existing.errors!.map((e) => [e.extensions!.code, e.message])).toEqual(missing.errors!.map((e) => [e.extensions!.code, e.message]));
+      expect(existing.errors![0].extensions!.code).toBe('FORBIDDEN');
+    });
+
+    it('a FORBIDDEN error names the field, not its value', async () => {
+      const truth = (await stack.queryAs<{ children: Array<{ surname: string }> }>(DCO, '{ children(first: 1) { surname } }')).data!.children[0];
+      const res = await stack.queryAs('executive', '{ children(first: 1) { surname } }');
+      expect(res.errors![0].message).toMatch(/children/);
+      expect(JSON.stringify(res)).not.toContain(truth.surname);
+    });
+
+    it('schema suggestions are not offered to a prober', async () => {
+      const res = await stack.queryAs('executive', '{ childre { id } }');
+      expect(res.errors![0].message).not.toMatch(/Did you mean/);
+    });
+  });
+});
+
+describe('request limits at the gateway (and behind it, at each subgraph)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ limits: { maxDepth: 4, maxAliases: 3, maxTokens: 120, maxCost: 20, maxDirectives: 3 } });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('refuses a query deeper than GRAPHQL_MAX_DEPTH, naming the limit', async () => {
+    const res = await stack.queryAs(DCO, '{ priorityActions { kpi { caseworkMeasure { latest(asOf: "2026-11-22") { value } } } } }');
+    expectRefused(res, 400, 'GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors!.map((e) => e.message).join(' ')).toMatch(/depth limit of 4 exceeded.*GRAPHQL_MAX_DEPTH/);
+  });
+
+  it('refuses an alias flood, naming the limit', async () => {
+    const res = await stack.queryAs(DCO, `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: priorityActions { reference }`).join(' ')} }`);
+    expectRefused(res, 400, 'GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors!.map((e) => e.message).join(' ')).toMatch(/Aliases limit of 3 exceeded.*GRAPHQL_MAX_ALIASES/);
+  });
+
+  it('refuses a document with too many tokens, naming the limit', async () => {
+    const res = await stack.queryAs(DCO, `{ priorityActions { ${'reference '.repeat(150)} } }`);
+    expectRefused(res, 400, 'GRAPHQL_PARSE_FAILED');
+    expect(res.errors![0].message).toMatch(/Token limit of 120 exceeded.*GRAPHQL_MAX_TOKENS/);
+  });
+
+  it('refuses a query over the cost limit, naming the limit', async () => {
+    const res = await stack.queryAs(DCO, '{ priorityActions { reference title kpi { name measureCode target caseworkMeasure { code name unit description } } } }');
+    expectRefused(res, 400, 'GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors!.map((e) => e.message).join(' ')).toMatch(/Cost limit of 20 exceeded.*GRAPHQL_MAX_COST/i);
+  });
+
+  it('refuses a directive flood, naming the limit', async () => {
+    const res = await stack.queryAs(DCO, '{ priorityActions { reference @include(if: true) @include(if: true) @skip(if: false) @skip(if: false) } }');
+    expect(res.status).toBe(400);
+    expect(res.errors!.map((e) => e.message).join(' ')).toMatch(/Directives limit of 3 exceeded.*GRAPHQL_MAX_DIRECTIVES/i);
+  });
+
+  it('a subgraph reached directly applies its own (looser) limits too', async () => {
+    const aliases = `{ ${Array.from({ length: 8 }, (_, i) => `a${i}: _service { sdl }`).join(' ')} }`;
+    const res = await postGraphQL(stack.subgraphs.casework.url, aliases, undefined, await stack.issuer.as(DCO));
+    expectRefused(res, 400, 'GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors![0].message).toMatch(/Aliases limit of 6 exceeded/);
+  });
+
+  it('a batched HTTP request is refused', async () => {
+    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await stack.issuer.as(DCO)) }, body: JSON.stringify([{ query: '{ priorityActions { reference } }' }, { query: '{ priorityActions { reference } }' }]) });
+    expect(res.status).toBe(400);
+  });
+
+  it('a body over the limit gets 413 before anything is parsed', async () => {
+    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await stack.issuer.as(DCO)) }, body: JSON.stringify({ query: `{ priorityActions { reference } } # ${'x'.repeat(1_100_000)}` }) });
+    expect(res.status).toBe(413);
+  });
+
+  it('a simple GET without a preflight header is refused (CSRF prevention)', async () => {
+    const res = await fetch(`${stack.gateway.url}?query=${encodeURIComponent('{ priorityActions { reference } }')}`, { headers: await stack.issuer.as(DCO) });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/CSRF|preflight/i);
+  });
+});
