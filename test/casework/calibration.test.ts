@@ -1,0 +1,66 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { casework } from '../../subgraphs/casework';
+import { caseworkCatalogue } from '../../subgraphs/casework/measures/catalogue';
+import { openDatabase, type Orm } from '../../subgraphs/toolkit/database';
+import { Interval } from '../../subgraphs/toolkit/measures/periods';
+import { measureSeries } from '../../subgraphs/toolkit/measures/series';
+import { createTestDatabases, TEST_LINK_KEY_SECRET, type TestDatabases } from '../support/databases';
+
+/** Nottinghamshire's published figures (DfE, EHC plans 2025 release). */
+const PUBLISHED_20WK_EXCL: Record<string, number> = { 2019: 85.2, 2020: 98.0, 2021: 43.7, 2022: 4.5, 2023: 32.3, 2024: 37.5 };
+const PUBLISHED_PLANS: Record<string, number> = { 2022: 488, 2023: 702, 2024: 1259 };
+const PUBLISHED_REQUESTS: Record<string, number> = { 2019: 667, 2021: 811, 2022: 1087, 2023: 1380 };
+/** Active plans in January, compared with plans in force on 31 December before. */
+const PUBLISHED_ACTIVE_JANUARY: Record<string, number> = { 2023: 4275, 2024: 5422 };
+
+describe('the default synthetic dataset (scale 1) reproduces Nottinghamshire\'s published figures', () => {
+  let dbs: TestDatabases;
+  let orm: Orm;
+  beforeAll(async () => {
+    dbs = await createTestDatabases([casework], { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 1, today: '2026-11-22', log: () => undefined });
+    orm = await openDatabase({ url: dbs.logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations });
+  }, 120_000);
+  afterAll(async () => {
+    await orm?.close(true);
+    await dbs?.drop();
+  });
+
+  it('yearly EHC_20WK_EXCL within 2 points, plans issued and requests within 10%, January caseload within 10%', async () => {
+    const result = await measureSeries(orm.em.fork() as EntityManager, caseworkCatalogue, {
+      codes: ['EHC_20WK_EXCL', 'EHC_20WK_INCL', 'EHCNA_REQUESTS', 'PLANS_ACTIVE'],
+      from: '2019-01-01',
+      to: '2025-12-31',
+      interval: Interval.YEAR,
+    });
+    const byCode = Object.fromEntries(result.map((s) => [s.code, Object.fromEntries(s.points.map((p) => [p.periodStart.slice(0, 4), p]))]));
+    for (const [year, published] of Object.entries(PUBLISHED_20WK_EXCL)) {
+      expect({ year, value: byCode.EHC_20WK_EXCL[year].value }).toEqual({ year, value: expect.closeTo(published, 0) });
+      expect(Math.abs(byCode.EHC_20WK_EXCL[year].value! - published)).toBeLessThanOrEqual(2);
+    }
+    for (const [year, published] of Object.entries(PUBLISHED_PLANS)) {
+      expect(Math.abs(byCode.EHC_20WK_INCL[year].denominator! - published) / published).toBeLessThanOrEqual(0.1);
+    }
+    for (const [year, published] of Object.entries(PUBLISHED_REQUESTS)) {
+      expect(Math.abs(byCode.EHCNA_REQUESTS[year].value! - published) / published).toBeLessThanOrEqual(0.1);
+    }
+    // Requests keep growing after the published years.
+    expect(byCode.EHCNA_REQUESTS['2025'].value!).toBeGreaterThan(byCode.EHCNA_REQUESTS['2024'].value!);
+    expect(byCode.EHCNA_REQUESTS['2024'].value!).toBeGreaterThan(byCode.EHCNA_REQUESTS['2023'].value!);
+    for (const [year, published] of Object.entries(PUBLISHED_ACTIVE_JANUARY)) {
+      expect(Math.abs(byCode.PLANS_ACTIVE[year].value! - published) / published).toBeLessThanOrEqual(0.1);
+    }
+  });
+
+  it('the history runs through today and not beyond', async () => {
+    const rows = await orm.em.fork().getConnection().execute(`SELECT
+        (SELECT max(received_date) FROM ehcna_request)::text AS last_request,
+        (SELECT max(issue_date) FROM ehc_plan)::text AS last_plan,
+        (SELECT max(decision_date) FROM annual_review)::text AS last_decision,
+        (SELECT count(*) FROM child WHERE nhs_number IS NULL OR link_key IS NULL)::int AS without_keys`);
+    expect(rows[0].last_request <= '2026-11-22').toBe(true);
+    expect(rows[0].last_plan <= '2026-11-22').toBe(true);
+    expect(rows[0].last_decision <= '2026-11-22').toBe(true);
+    expect(rows[0].last_request >= '2026-10-01').toBe(true);
+    expect(rows[0].without_keys).toBe(0);
+  });
+});
