@@ -1,21 +1,27 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SubgraphDefinition } from '../toolkit/subgraph';
+import { figureContributionsFor } from '../toolkit/measures/figures';
+import { caseworkCatalogue } from './measures/catalogue';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { ChildResolver, resolveChildReference } from './resolvers/child.resolver';
 import { caseworkMeasure, CaseworkMeasuresResolver } from './resolvers/measures.resolver';
 import { seedCasework } from './seed/synthetic';
 
+/** Live figures for governance's KPI readings, action statuses and dashboard (governance never stores them). */
+const figures = figureContributionsFor('casework', caseworkCatalogue);
+
 /** The council's statutory SEND casework: its own database, its own login. */
 export const casework: SubgraphDefinition = {
   name: 'casework',
   entities,
   migrations,
-  resolvers: [ChildResolver, CaseworkMeasuresResolver, caseworkMeasure.MeasureEntityResolver],
-  orphanedTypes: [caseworkMeasure.MeasureEntity],
+  resolvers: [ChildResolver, CaseworkMeasuresResolver, caseworkMeasure.MeasureEntityResolver, ...figures.resolvers],
+  orphanedTypes: [caseworkMeasure.MeasureEntity, ...figures.orphanedTypes],
   referenceResolvers: {
     Child: resolveChildReference,
     CaseworkMeasure: caseworkMeasure.resolveReference,
+    ...figures.referenceResolvers,
   },
   personLevelTypes: ["Child", "EhcPlan", "EhcnaRequest", "EhcNeedsAssessment", "PlanPlacement", "SenNeed", "AnnualReview", "WorkerAllocation"],
   appendOnlyTables: ['audit_event'],
