@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SubgraphDefinition } from '../toolkit/subgraph';
+import { figureContributionsFor } from '../toolkit/measures/figures';
+import { healthCatalogue } from './measures/catalogue';
 import { Child, EhcNeedsAssessment, entities } from './entities';
 import { migrations } from './migrations';
 import { HealthAdviceResolver, HealthAssessmentResolver, resolveAssessmentReference } from './resolvers/assessment.resolver';
@@ -10,6 +12,9 @@ import { HealthServiceResolver } from './resolvers/service.resolver';
 import { SpaceCohortResolver, SpaceEnrolmentResolver } from './resolvers/space.resolver';
 import { WaitingListResolver } from './resolvers/waiting-list.resolver';
 import { seedHealth } from './seed/synthetic';
+
+/** Live figures for governance's KPI readings, action statuses and dashboard (governance never stores them). */
+const figures = figureContributionsFor('health', healthCatalogue);
 
 /** The ICB's children's health services: its own database, its own login. */
 export const health: SubgraphDefinition = {
@@ -27,12 +32,14 @@ export const health: SubgraphDefinition = {
     SpaceEnrolmentResolver,
     HealthMeasuresResolver,
     healthMeasure.MeasureEntityResolver,
+    ...figures.resolvers,
   ],
-  orphanedTypes: [Child, EhcNeedsAssessment, healthMeasure.MeasureEntity],
+  orphanedTypes: [Child, EhcNeedsAssessment, healthMeasure.MeasureEntity, ...figures.orphanedTypes],
   referenceResolvers: {
     Child: resolveChildReference,
     EhcNeedsAssessment: resolveAssessmentReference,
     HealthMeasure: healthMeasure.resolveReference,
+    ...figures.referenceResolvers,
   },
   /** Every type whose read is a read about one child (the audit middleware records them). */
   personLevelTypes: ['Referral', 'SpaceEnrolment', 'SpaceAttendance', 'HealthAdvice'],
