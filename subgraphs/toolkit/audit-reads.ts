@@ -9,7 +9,7 @@ export interface RecordRead {
   fields: string[];
 }
 
-/** The identifier of a record as the audit trail names it: its id, or its link key. */
+/** The identifier of a record as the audit trail names it: its id, else its link key, else the first `<x>Id` it carries. */
 export function recordIdOf(source: unknown): string {
   if (source && typeof source === 'object') {
     const s = source as Record<string, unknown>;
@@ -17,6 +17,8 @@ export function recordIdOf(source: unknown): string {
       const v = s[key];
       if (typeof v === 'string' || typeof v === 'number') return String(v);
     }
+    // A record keyed by another record's id (e.g. health advice by assessmentId).
+    for (const [key, v] of Object.entries(s)) if (/Id$/.test(key) && typeof v === 'string') return `${key}:${v}`;
   }
   return '(unidentified)';
 }
