@@ -1,0 +1,73 @@
+/**
+ * Pure field checks shared by the health importers. Each returns the cleaned value
+ * or a rule in words, so a report can say line, column, value and rule.
+ */
+import { isIsoDate } from '../../toolkit/date-scalar';
+import { isValidNhsNumber, normaliseNhsNumber } from '../../toolkit/link-key';
+
+/** One thing wrong with an input file. Line 1 is the header. */
+export interface Problem {
+  line: number;
+  column: string;
+  value: string;
+  rule: string;
+}
+
+export type Check<T> = { ok: true; value: T } | { ok: false; rule: string };
+
+const ok = <T>(value: T): Check<T> => ({ ok: true, value });
+const fail = <T>(rule: string): Check<T> => ({ ok: false, rule });
+
+/** YYYY-MM-DD, or DD/MM/YYYY as UK systems often export; a real calendar date, not after today. */
+export function checkDate(raw: string, today: string, required: boolean): Check<string | null> {
+  const v = raw.trim();
+  if (!v) return required ? fail('required: a date written YYYY-MM-DD') : ok(null);
+  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
+  const iso = uk ? `${uk[3]}-${uk[2].padStart(2, '0')}-${uk[1].padStart(2, '0')}` : v;
+  if (!isIsoDate(iso)) return fail('must be a calendar date written YYYY-MM-DD');
+  if (iso > today) return fail(`must not be in the future (today is ${today})`);
+  return ok(iso);
+}
+
+export function checkNhsNumber(raw: string): Check<string> {
+  const v = raw.trim();
+  if (!v) return fail('required: the child\'s NHS number');
+  const digits = normaliseNhsNumber(v);
+  if (!/^\d{10}$/.test(digits)) return fail('an NHS number has 10 digits');
+  if (!isValidNhsNumber(digits)) return fail('not a valid NHS number: the modulus 11 check digit fails');
+  return ok(digits);
+}
+
+export function checkId(raw: string, what: string, maxLength = 64): Check<string> {
+  const v = raw.trim();
+  if (!v) return fail(`required: the ${what}`);
+  if (v.length > maxLength) return fail(`at most ${maxLength} characters`);
+  return ok(v);
+}
+
+/** A code from a fixed list, read case-insensitively with spaces or hyphens as underscores. */
+export function checkCode<T extends string>(raw: string, allowed: readonly T[]): Check<T> {
+  const v = raw.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  if (!v) return fail(`required: one of ${allowed.join(', ')}`);
+  return (allowed as readonly string[]).includes(v) ? ok(v as T) : fail(`must be one of ${allowed.join(', ')}`);
+}
+
+/** Checks a header: every required column present, none twice. Extra columns are ignored. */
+export function checkHeader(columns: readonly string[], required: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c)) problems.push({ line: 1, column: c, value: c, rule: 'column appears twice in the header' });
+    seen.add(c);
+  }
+  for (const c of required) if (!seen.has(c)) problems.push({ line: 1, column: c, value: '', rule: `required column missing; the header must be ${required.join(',')}` });
+  return problems;
+}
+
+/** The report printed for problems, one a line, in file order. */
+export function formatProblems(problems: readonly Problem[]): string {
+  return [...problems]
+    .sort((a, b) => a.line - b.line)
+    .map((p) => `line ${p.line}, column ${p.column}, value ${JSON.stringify(p.value)}: ${p.rule}`)
+    .join('\n');
+}
