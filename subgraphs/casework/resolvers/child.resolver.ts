@@ -1,53 +1,233 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLError } from 'graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
-import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
-import { Child, EhcPlan } from '../entities';
+import type { SubgraphContext } from '../../toolkit/context';
+import { DateScalar, isIsoDate } from '../../toolkit/date-scalar';
+import { addMonths } from '../../toolkit/dates';
+import { Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, Team, WorkerAllocation } from '../entities';
+import { AGE_BANDS, AgeBand, SenType } from '../entities/enums';
+import { REVIEW_MONTHS } from '../rules/timescales';
+import { isUuid, manyBy, oneBy, refId } from './loaders';
+
+export const todayIso = () => new Date().toISOString().slice(0, 10);
+
+export function badInput(field: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
 
 /** One query for every Child asked for by id in this request. */
 export function childrenById(context: SubgraphContext) {
-  return context.loaders.get<string, Child | null>('Child.byId', async (ids) => {
-    const rows = await (context.em as EntityManager).find(Child, { id: { $in: [...ids] } });
-    return indexByKeys(ids, rows, (c) => c.id);
-  });
+  return oneBy(context, Child, 'id');
 }
 
 /** One query for every Child asked for by link key in this request. */
 export function childrenByLinkKey(context: SubgraphContext) {
-  return context.loaders.get<string, Child | null>('Child.byLinkKey', async (keys) => {
-    const rows = await (context.em as EntityManager).find(Child, { linkKey: { $in: [...keys] } });
-    return indexByKeys(keys, rows, (c) => c.linkKey ?? '');
-  });
+  return oneBy(context, Child, 'linkKey');
+}
+
+@InputType({ description: 'Which children to list; every filter given must hold.' })
+export class ChildFilter {
+  @Field(() => String, { nullable: true, description: 'District of the county the child lives in.' })
+  district?: string | null;
+
+  @Field(() => SenType, { nullable: true, description: 'Primary need (rank-1 need of the latest plan).' })
+  primaryNeed?: SenType | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True: only children with an EHC plan in force on `asOf`; false: only those without.' })
+  hasActivePlan?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True: only children with no allocated caseworker on `asOf` (by decision or not); false: only those with one.' })
+  noAllocatedWorker?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True: only children with a plan in force whose annual review is overdue on `asOf`; false: only those without.' })
+  reviewOverdue?: boolean | null;
+
+  @Field(() => AgeBand, { nullable: true, description: 'Age on `asOf`.' })
+  ageBand?: AgeBand | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'The day the filters are judged on; today when left out.' })
+  asOf?: string | null;
+}
+
+@ObjectType({ description: 'Where a page of a list ends.' })
+export class ChildPageInfo {
+  @Field({ description: 'True when there are more items after this page.' })
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page; null on an empty page.' })
+  endCursor!: string | null;
+}
+
+@ObjectType({ description: 'A page of children, in surname, forename order.' })
+@Authorized(Access.CASEWORK_PERSON_READ)
+export class ChildConnection {
+  @Field(() => [Child], { description: 'The children on this page.' })
+  nodes!: Child[];
+
+  @Field(() => ChildPageInfo, { description: 'Whether there is a next page, and its cursor.' })
+  pageInfo!: ChildPageInfo;
+
+  @Field(() => Int, { description: 'How many children match the filter, across all pages.' })
+  totalCount!: number;
+}
+
+const activePlanSql = `SELECT 1 FROM ehc_plan e WHERE e.child_id = c.id AND e.issue_date <= ? AND (e.cease_date IS NULL OR e.cease_date > ?)`;
+
+function encodeCursor(child: Child): string {
+  return Buffer.from(JSON.stringify([child.surname, child.forename, child.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string')) return value as [string, string, string];
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput('after', 'after: not a cursor this list gave out; pass pageInfo.endCursor from the previous page.');
+}
+
+/** The SQL conditions (with their parameters) for a filter; `c` is the child table. */
+export function childFilterSql(filter: ChildFilter | null | undefined): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const asOf = filter?.asOf ?? todayIso();
+  if (filter?.district) {
+    where.push('c.district = ?');
+    params.push(filter.district);
+  }
+  if (filter?.primaryNeed) {
+    where.push('c.primary_need = ?');
+    params.push(filter.primaryNeed);
+  }
+  if (filter?.hasActivePlan !== undefined && filter?.hasActivePlan !== null) {
+    where.push(`${filter.hasActivePlan ? '' : 'NOT '}EXISTS (${activePlanSql})`);
+    params.push(asOf, asOf);
+  }
+  if (filter?.noAllocatedWorker !== undefined && filter?.noAllocatedWorker !== null) {
+    where.push(`${filter.noAllocatedWorker ? 'NOT ' : ''}EXISTS (SELECT 1 FROM worker_allocation w WHERE w.child_id = c.id AND w.caseworker_id IS NOT NULL AND w.start_date <= ? AND (w.end_date IS NULL OR w.end_date >= ?))`);
+    params.push(asOf, asOf);
+  }
+  if (filter?.reviewOverdue !== undefined && filter?.reviewOverdue !== null) {
+    where.push(`${filter.reviewOverdue ? '' : 'NOT '}EXISTS (${activePlanSql}
+      AND (e.issue_date + interval '${REVIEW_MONTHS} months')::date < CAST(? AS date)
+      AND NOT EXISTS (SELECT 1 FROM annual_review v WHERE v.plan_id = e.id AND v.meeting_date <= ? AND (v.meeting_date + interval '${REVIEW_MONTHS} months')::date >= CAST(? AS date)))`);
+    params.push(asOf, asOf, asOf, asOf, asOf);
+  }
+  if (filter?.ageBand) {
+    const [min, max] = AGE_BANDS[filter.ageBand];
+    where.push('c.birth_date <= ? AND c.birth_date > ?');
+    params.push(addMonths(asOf, -12 * min), addMonths(asOf, -12 * (max + 1)));
+  }
+  return { where, params };
 }
 
 @Resolver(() => Child)
 export class ChildResolver {
   @Authorized(Access.CASEWORK_PERSON_READ)
-  @Query(() => Child, { nullable: true, description: 'One child by id.' })
-  async child(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Child | null> {
-    return childrenById(context).load(id);
+  @Query(() => Child, { nullable: true, description: 'One child by id; null when there is none.' })
+  async child(@Arg('id', () => ID, { description: 'The child\'s id.' }) id: string, @Ctx() context: SubgraphContext): Promise<Child | null> {
+    return isUuid(id) ? childrenById(context).load(id) : null;
   }
 
   @Authorized(Access.CASEWORK_PERSON_READ)
-  @Query(() => [Child], { description: 'Children, in surname order.' })
-  async children(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() context: SubgraphContext): Promise<Child[]> {
-    return (context.em as EntityManager).find(Child, {}, { orderBy: { surname: 'asc', forename: 'asc', id: 'asc' }, limit: Math.min(Math.max(first, 0), 100) });
+  @Query(() => ChildConnection, { description: 'Children matching a filter, a page at a time, in surname, forename order, with the total that match.' })
+  async children(
+    @Arg('filter', () => ChildFilter, { nullable: true, description: 'Which children; all when left out.' }) filter: ChildFilter | null,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'Page size, 1-100.' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<ChildConnection> {
+    if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', `first: must be between 1 and 100; got ${first}.`);
+    if (filter?.asOf && !isIsoDate(filter.asOf)) throw badInput('filter.asOf', 'filter.asOf: must be a date written YYYY-MM-DD.');
+    const em = context.em as EntityManager;
+    const { where, params } = childFilterSql(filter);
+    const countRows = await em.getConnection().execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM child c${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params);
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (after) {
+      pageWhere.push('(c.surname, c.forename, c.id) > (?, ?, CAST(? AS uuid))');
+      pageParams.push(...decodeCursor(after));
+    }
+    const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(
+      `SELECT c.* FROM child c${pageWhere.length ? ` WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY c.surname, c.forename, c.id LIMIT ${first + 1}`,
+      pageParams,
+    );
+    const nodes = rows.slice(0, first).map((row) => em.map(Child, row));
+    return {
+      nodes,
+      totalCount: countRows[0].n,
+      pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]) : null },
+    };
+  }
+
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => [EhcnaRequest], { description: 'Requests for an EHC needs assessment, oldest first.' })
+  async requests(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<EhcnaRequest[]> {
+    return manyBy(context, EhcnaRequest, 'child', { receivedDate: 'asc' }).load(child.id);
+  }
+
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => [EhcNeedsAssessment], { description: 'EHC needs assessments, in the order of their requests.' })
+  async assessments(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<EhcNeedsAssessment[]> {
+    return manyBy(context, EhcNeedsAssessment, 'child', { outcomeDate: 'asc' }).load(child.id);
   }
 
   @Authorized(Access.CASEWORK_PERSON_READ)
   @FieldResolver(() => [EhcPlan], { description: 'EHC plans issued for this child, oldest first.' })
   async ehcPlans(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<EhcPlan[]> {
-    return context.loaders
-      .get<string, EhcPlan[]>('EhcPlan.byChild', async (childIds) => {
-        const rows = await (context.em as EntityManager).find(EhcPlan, { child: { $in: [...childIds] } }, { orderBy: { issueDate: 'asc' } });
-        return groupByKeys(childIds, rows, (p) => (p.child as unknown as { id: string }).id);
-      })
-      .load(child.id);
+    return manyBy(context, EhcPlan, 'child', { issueDate: 'asc' }).load(child.id);
+  }
+
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => [WorkerAllocation], { description: 'Allocated workers over time, and decisions to have none, oldest first.' })
+  async workerAllocations(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<WorkerAllocation[]> {
+    return manyBy(context, WorkerAllocation, 'child', { startDate: 'asc' }).load(child.id);
+  }
+
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => WorkerAllocation, { nullable: true, description: 'The allocation holding today: a caseworker, or a recorded decision to have none. Null when there is neither.' })
+  async currentAllocation(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<WorkerAllocation | null> {
+    const today = todayIso();
+    const all = await manyBy(context, WorkerAllocation, 'child', { startDate: 'asc' }).load(child.id);
+    return [...all].reverse().find((a) => a.startDate <= today && (!a.endDate || a.endDate >= today)) ?? null;
+  }
+
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => Team, { nullable: true, description: 'The team responsible for the child now.' })
+  async team(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<Team | null> {
+    return child.team ? oneBy(context, Team, 'id').load(refId(child.team)) : null;
+  }
+}
+
+@Resolver(() => WorkerAllocation)
+export class WorkerAllocationResolver {
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => Caseworker, { nullable: true, description: 'The allocated caseworker; null when the child has none.' })
+  async caseworker(@Root() allocation: WorkerAllocation, @Ctx() context: SubgraphContext): Promise<Caseworker | null> {
+    return allocation.caseworker ? oneBy(context, Caseworker, 'id').load(refId(allocation.caseworker)) : null;
+  }
+
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => Team, { nullable: true, description: 'The team responsible.' })
+  async team(@Root() allocation: WorkerAllocation, @Ctx() context: SubgraphContext): Promise<Team | null> {
+    return allocation.team ? oneBy(context, Team, 'id').load(refId(allocation.team)) : null;
+  }
+}
+
+@Resolver(() => Caseworker)
+export class CaseworkerResolver {
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => Team, { description: 'The caseworker\'s team.' })
+  async team(@Root() worker: Caseworker, @Ctx() context: SubgraphContext): Promise<Team> {
+    return (await oneBy(context, Team, 'id').load(refId(worker.team)))!;
   }
 }
 
 export async function resolveChildReference(reference: Record<string, unknown>, context: SubgraphContext): Promise<Child | null> {
-  if (typeof reference.id === 'string') return childrenById(context).load(reference.id);
+  if (typeof reference.id === 'string') return !isUuid(reference.id) ? null : childrenById(context).load(reference.id);
   if (typeof reference.linkKey === 'string') return childrenByLinkKey(context).load(reference.linkKey);
   return null;
 }
+
