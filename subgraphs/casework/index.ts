@@ -1,11 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SubgraphDefinition } from '../toolkit/subgraph';
+import { figureContributionsFor } from '../toolkit/measures/figures';
+import { caseworkCatalogue } from './measures/catalogue';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { CaseworkerResolver, ChildResolver, resolveChildReference, WorkerAllocationResolver } from './resolvers/child.resolver';
 import { AnnualReviewResolver, EhcNeedsAssessmentResolver, EhcnaRequestResolver, EhcPlanResolver, resolveAssessmentReference } from './resolvers/life-cycle.resolver';
 import { caseworkMeasure, CaseworkMeasuresResolver } from './resolvers/measures.resolver';
 import { seedCasework } from './seed/synthetic';
+
+/** Live figures for governance's KPI readings, action statuses and dashboard (governance never stores them). */
+const figures = figureContributionsFor('casework', caseworkCatalogue);
 
 /** The council's statutory SEND casework: its own database, its own login. */
 export const casework: SubgraphDefinition = {
@@ -22,12 +27,14 @@ export const casework: SubgraphDefinition = {
     AnnualReviewResolver,
     CaseworkMeasuresResolver,
     caseworkMeasure.MeasureEntityResolver,
+    ...figures.resolvers,
   ],
-  orphanedTypes: [caseworkMeasure.MeasureEntity],
+  orphanedTypes: [caseworkMeasure.MeasureEntity, ...figures.orphanedTypes],
   referenceResolvers: {
     Child: resolveChildReference,
     EhcNeedsAssessment: resolveAssessmentReference,
     CaseworkMeasure: caseworkMeasure.resolveReference,
+    ...figures.referenceResolvers,
   },
   /** Every GraphQL type that describes a person: reads of these are audited. */
   personLevelTypes: ['Child', 'EhcnaRequest', 'EhcNeedsAssessment', 'EhcPlan', 'PlanPlacement', 'SenNeed', 'AnnualReview', 'WorkerAllocation'],
