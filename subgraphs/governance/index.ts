@@ -1,19 +1,37 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SubgraphDefinition } from '../toolkit/subgraph';
-import { CaseworkMeasureRef, entities } from './entities';
+import { CaseworkMeasureRef, entities, HealthMeasureRef } from './entities';
+import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } from './entities/live';
 import { migrations } from './migrations';
-import { KpiResolver, PriorityActionResolver } from './resolvers/priority-action.resolver';
+import { ActionAssessmentResolver, AssuranceDashboardResolver, KpiReadingResolver, PartnerBriefingResolver } from './resolvers/live.resolver';
+import { GovernanceMutations } from './resolvers/mutations.resolver';
+import { EscalationResolver, GovernanceBodyResolver, GovernanceQueries, KpiResolver, MeetingResolver, PriorityActionResolver, ReviewResolver } from './resolvers/queries.resolver';
 import { seedGovernance } from './seed/synthetic';
+
+/**
+ * The representation the gateway sends back to governance for a live type carries
+ * the figures casework and health contributed; governance keeps them as they are.
+ */
+const asRepresented = (reference: Record<string, unknown>) => reference;
 
 /** The partnership's own governance data: its own database, its own login. */
 export const governance: SubgraphDefinition = {
   name: 'governance',
   entities,
   migrations,
-  resolvers: [PriorityActionResolver, KpiResolver],
-  orphanedTypes: [CaseworkMeasureRef],
+  resolvers: [
+    GovernanceQueries, GovernanceMutations, GovernanceBodyResolver, MeetingResolver, PriorityActionResolver, KpiResolver, EscalationResolver, ReviewResolver,
+    KpiReadingResolver, ActionAssessmentResolver, AssuranceDashboardResolver, PartnerBriefingResolver,
+  ],
+  orphanedTypes: [CaseworkMeasureRef, HealthMeasureRef, KpiReading, ActionAssessment, AssuranceDashboard, PartnerBriefing],
+  referenceResolvers: {
+    KpiReading: asRepresented,
+    ActionAssessment: asRepresented,
+    AssuranceDashboard: asRepresented,
+    PartnerBriefing: asRepresented,
+  },
   personLevelTypes: [],
   appendOnlyTables: ['audit_event'],
   seed: seedGovernance,
-  isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM priority_action) AS empty'))[0].empty,
+  isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM governance_body) AS empty'))[0].empty,
 };

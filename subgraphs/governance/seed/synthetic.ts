@@ -1,16 +1,237 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { addDays } from '../../toolkit/dates';
+import { Interval } from '../../toolkit/measures/periods';
 import type { SeedOptions } from '../../toolkit/subgraph';
-import { Kpi, PriorityAction } from '../entities';
+import { Escalation, FamilyFeedback, GovernanceBody, Kpi, Meeting, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate, Review, ReviewFinding } from '../entities';
+import { ActionStatusValue, DirectionValue, EscalationStatus, FeedbackSource, FindingKind, Organisation, ReviewKind } from '../entities/enums';
+
+/**
+ * The partnership's governance as the seeds describe it: the Improvement Board
+ * (every six weeks, independent chair, until March 2026), the bodies that replace
+ * it from April 2026, the 9 February 2026 meeting, the 12 January 2024 stocktake
+ * findings, and a Priority Action Plan with KPIs over the casework and health
+ * measures. Fixed dates from the seed documents: the same every time.
+ */
+const Q = (y: number, q: number) => `${y}-${['03-31', '06-30', '09-30', '12-31'][q - 1]}`;
+const monthEnd = (y: number, m: number) => addDays(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01`, -1);
+
+/** A straight line from `from` to `to` over periods ending at each of `ends`. */
+function line(ends: string[], from: number, to: number): Array<{ periodEnd: string; value: number }> {
+  return ends.map((periodEnd, i) => ({ periodEnd, value: Math.round((from + ((to - from) * (i + 1)) / ends.length) * 10) / 10 }));
+}
+const quarters = (fromY: number, fromQ: number, toY: number, toQ: number) => {
+  const out: string[] = [];
+  for (let y = fromY, q = fromQ; y < toY || (y === toY && q <= toQ); q === 4 ? ((q = 1), y++) : q++) out.push(Q(y, q));
+  return out;
+};
+const months = (fromY: number, fromM: number, toY: number, toM: number) => {
+  const out: string[] = [];
+  for (let y = fromY, m = fromM; y < toY || (y === toY && m <= toM); m === 12 ? ((m = 1), y++) : m++) out.push(monthEnd(y, m));
+  return out;
+};
+
+/** Statistical neighbours of Nottinghamshire (old LA codes): Derbyshire, Staffordshire, Leicestershire, Worcestershire, Warwickshire, Lancashire. */
+const NEIGHBOURS = ['830', '860', '855', '885', '937', '888'];
 
 export async function seedGovernance(em: EntityManager, options: SeedOptions): Promise<void> {
   await em.transactional(async (tx) => {
-    const kpi = tx.create(Kpi, { name: 'Active EHC plans', measureCode: 'PLANS_ACTIVE', ownerOrganisation: 'LA' });
-    tx.create(PriorityAction, {
-      reference: 'PAP-1.1',
-      title: 'Issue EHC plans within 20 weeks: more than the national average by the end of 2026.',
-      ownerOrganisation: 'LA',
-      kpi,
+    // ---- bodies ----
+    const spib = tx.create(GovernanceBody, {
+      code: 'SPIB', name: 'SEND Partnership Improvement Board', cadence: 'Every six weeks', chair: 'Dame Christine Lenehan (independent chair)',
+      purpose: 'To robustly track, monitor and oversee the Nottinghamshire SEND Improvement Programme so that its aims are achieved at pace, and to provide challenge and support. Set up, time-limited, after the 2023 area SEND inspection.',
+      startsOn: '2023-06-01', endsOn: '2026-03-31', published: true,
     });
+    const selg = tx.create(GovernanceBody, {
+      code: 'SELG', name: 'SEND Executive Leadership Group', cadence: 'Quarterly', chair: null,
+      purpose: 'Shared executive accountability of the council and the ICB for SEND from April 2026: the priority actions and wider improvement (gaps, waiting times and quality; workforce and systems; transitions; inclusive practice), hearing the voices of families.',
+      startsOn: '2026-04-01', endsOn: null, published: true,
+    });
+    const paig = tx.create(GovernanceBody, {
+      code: 'PAIG', name: 'Partnership Assurance and Improvement Group', cadence: 'Quarterly, ahead of each SEND Executive Leadership Group', chair: null,
+      purpose: 'Supports the SEND Executive Leadership Group: assurance of performance and of the Priority Action Plan, with independent review.',
+      startsOn: '2026-04-01', endsOn: null, published: true,
+    });
+
+    // ---- meetings: the Board every six weeks back from 9 February 2026 ----
+    const feb = '2026-02-09';
+    for (let k = 22; k >= 1; k--) {
+      const heldOn = addDays(feb, -42 * k);
+      if (heldOn < spib.startsOn) continue;
+      tx.create(Meeting, {
+        body: spib, heldOn, title: `Improvement Board, ${heldOn.slice(0, 7)}`, focusTopics: ['Priority Action Plan progress', 'Performance'],
+        attendance: [{ organisation: 'LA', count: 6 }, { organisation: 'ICB', count: 4 }, { organisation: 'Parent carer forum', count: 2 }],
+        discussion: [], decisions: [], actionsArising: [], published: true,
+      });
+    }
+    tx.create(Meeting, {
+      body: spib, heldOn: feb, title: 'Improvement Board, February 2026',
+      focusTopics: ['the new statutory SEND service structure', 'SEND reform', 'the governance structure'],
+      attendance: [
+        { organisation: 'LA', count: 7 }, { organisation: 'ICB', count: 4 }, { organisation: 'Parent carer forum', count: 2 },
+        { organisation: 'Schools', count: 2 }, { organisation: 'DfE SEND adviser', count: 1 }, { organisation: 'NHS England SEND adviser', count: 1 },
+      ],
+      discussion: [
+        'Governance: the Board was set up as a time-limited board after the 2023 inspection. From April 2026, quarterly meetings of the SEND Executive Leadership Group will be supported by the Partnership Assurance and Improvement Group, with a continued focus on the priority actions and the wider areas of improvement. Partners are agreeing governance structures with independent review. The Department for Education will carry out a stocktake in the summer term.',
+        'The new statutory SEND service: formally launched and operational; a system-wide briefing reached more than 100 professionals; fully staffed apart from two advanced practitioner posts being re-advertised; records for 7,500 children transferred into MOSAIC; meet-the-team sessions held online for parents.',
+        'Plans without an allocated worker: the plan and review teams are trialling, for children whose plan is working well, not having an allocated worker; anyone who needs one will have one. Parents are anxious about the change and said sessions were offered at too short notice, but are willing to try it. Schools need to be part of the approach.',
+        'Performance: assessment times have dropped recently; the new focused assessment team and further educational psychology funding will give this more attention. Annual review levels have also dropped; the plan and review team, Invision 360 and the Rise programme will focus on them. Requests for assessment continue to grow.',
+        'Chief executives: the chief executives of the council and the ICB meet regularly and hold shared accountability for SEND reform, asking where we are, what is being done and what still needs to be done.',
+        'Communications: a case study of the SPACE programme (Supportive Parenting for Anxious Childhood Emotions), run by the North Nottinghamshire CAMHS team since 2024, mostly in groups, which parents identified as a strength.',
+      ],
+      decisions: [
+        'From April 2026 the SEND Executive Leadership Group (quarterly) and the Partnership Assurance and Improvement Group replace the Improvement Board.',
+        'The trial of plans without an allocated worker continues, kept under regular review, with anyone who needs a worker assigned one.',
+        'The final Improvement Board meets on Wednesday 18 March 2026.',
+      ],
+      actionsArising: [
+        { description: 'Give parents more notice of engagement sessions and explain clearly how plans without an allocated worker work.', owner: 'LA: Service Director, SEND', dueOn: '2026-03-18' },
+        { description: 'Set out how schools join the new statutory SEND service approach.', owner: 'LA: Group Manager, SEND statutory service', dueOn: '2026-03-18' },
+        { description: 'Agree the governance structure with independent review for April 2026.', owner: 'JOINT: chief executives', dueOn: '2026-03-31' },
+      ],
+      published: true,
+    });
+    tx.create(Meeting, {
+      body: spib, heldOn: '2026-03-18', title: 'Improvement Board, March 2026 (final meeting)', focusTopics: ['Handover to the new governance', 'Priority Action Plan position'],
+      attendance: [], discussion: [], decisions: [], actionsArising: [], published: true,
+    });
+    for (const [i, selgOn] of ['2026-04-22', '2026-07-15', '2026-10-14', '2027-01-13'].entries()) {
+      tx.create(Meeting, { body: paig, heldOn: addDays(selgOn, -14), title: `Partnership Assurance and Improvement Group, Q${i + 1}`, focusTopics: ['Performance assurance', 'Priority Action Plan'], attendance: [], discussion: [], decisions: [], actionsArising: [], published: true });
+      tx.create(Meeting, { body: selg, heldOn: selgOn, title: `SEND Executive Leadership Group, Q${i + 1}`, focusTopics: ['Shared accountability', 'Family voice'], attendance: [], discussion: [], decisions: [], actionsArising: [], published: i === 0 });
+    }
+
+    // ---- KPIs (targets only: values come live from casework and health) ----
+    const kpi = (k: Partial<Kpi> & Pick<Kpi, 'name' | 'measureCode' | 'ownerOrganisation' | 'interval' | 'direction' | 'amberTolerance'>) =>
+      tx.create(Kpi, { trajectory: [], statisticalNeighbours: [], published: true, ...k });
+    const k20 = kpi({
+      name: 'EHC plans issued within 20 weeks (excluding exceptions)', measureCode: 'EHC_20WK_EXCL', ownerOrganisation: Organisation.LA, interval: Interval.QUARTER,
+      baseline: 4.5, baselinePeriod: '2022 calendar year (at the inspection)', target: 50, targetDate: '2026-12-31', direction: DirectionValue.HIGHER_IS_BETTER, amberTolerance: 5,
+      trajectory: line(quarters(2024, 1, 2026, 4), 28, 50), statisticalNeighbours: NEIGHBOURS,
+    });
+    const k20i = kpi({
+      name: 'EHC plans issued within 20 weeks (including exceptions)', measureCode: 'EHC_20WK_INCL', ownerOrganisation: Organisation.LA, interval: Interval.QUARTER,
+      baseline: 4.5, baselinePeriod: '2022 calendar year', target: 48, targetDate: '2026-12-31', direction: DirectionValue.HIGHER_IS_BETTER, amberTolerance: 5,
+      trajectory: line(quarters(2024, 1, 2026, 4), 26, 48), statisticalNeighbours: NEIGHBOURS, published: false,
+    });
+    const kMean = kpi({ name: 'Mean weeks from request to final EHC plan', measureCode: 'EHC_MEAN_WEEKS', ownerOrganisation: Organisation.LA, interval: Interval.QUARTER, baseline: 36.8, baselinePeriod: 'January 2023', target: 20, targetDate: '2026-12-31', direction: DirectionValue.LOWER_IS_BETTER, amberTolerance: 2, trajectory: line(quarters(2024, 1, 2026, 4), 28.3, 20) });
+    const kDecide = kpi({ name: 'Decisions to assess within 6 weeks', measureCode: 'EHCNA_DECISION_6WK', ownerOrganisation: Organisation.LA, interval: Interval.MONTH, target: 90, targetDate: '2026-09-30', direction: DirectionValue.HIGHER_IS_BETTER, amberTolerance: 10, trajectory: line(months(2025, 4, 2026, 9), 60, 90) });
+    const kRequests = kpi({ name: 'Requests for EHC needs assessment received', measureCode: 'EHCNA_REQUESTS', ownerOrganisation: Organisation.LA, interval: Interval.MONTH, direction: DirectionValue.LOWER_IS_BETTER, amberTolerance: 20, target: null, trajectory: months(2025, 4, 2026, 12).map((periodEnd) => ({ periodEnd, value: 150 })) });
+    const kEp = kpi({ name: 'Educational psychology advice within 6 weeks', measureCode: 'EP_ADVICE_6WK', ownerOrganisation: Organisation.LA, interval: Interval.MONTH, target: 90, targetDate: '2026-12-31', direction: DirectionValue.HIGHER_IS_BETTER, amberTolerance: 10, trajectory: line(months(2025, 4, 2026, 12), 40, 90) });
+    const kAr = kpi({ name: 'Annual review decisions within 4 weeks of the meeting', measureCode: 'AR_DECISION_4WK', ownerOrganisation: Organisation.LA, interval: Interval.QUARTER, target: 60, targetDate: '2026-12-31', direction: DirectionValue.HIGHER_IS_BETTER, amberTolerance: 10, trajectory: line(quarters(2025, 1, 2026, 4), 30, 60), statisticalNeighbours: NEIGHBOURS });
+    const kArOver = kpi({ name: 'Annual reviews overdue', measureCode: 'AR_OVERDUE', ownerOrganisation: Organisation.LA, interval: Interval.MONTH, direction: DirectionValue.LOWER_IS_BETTER, amberTolerance: 100, trajectory: line(months(2025, 4, 2026, 12), 1500, 400), target: 400, targetDate: '2026-12-31' });
+    const kPlans = kpi({ name: 'Active EHC plans against the caseload the service is resourced for', measureCode: 'PLANS_ACTIVE', ownerOrganisation: Organisation.LA, interval: Interval.MONTH, baseline: 4275, baselinePeriod: 'January 2024', direction: DirectionValue.LOWER_IS_BETTER, amberTolerance: 250, target: null, trajectory: line(months(2024, 1, 2026, 12), 4400, 6600), statisticalNeighbours: NEIGHBOURS });
+    const kNoWorker = kpi({ name: 'Plans without an allocated worker (trial)', measureCode: 'PLANS_NO_ALLOCATED_WORKER', ownerOrganisation: Organisation.LA, interval: Interval.MONTH, direction: DirectionValue.LOWER_IS_BETTER, amberTolerance: 200, target: 2000, published: false });
+    const kAdvice = kpi({ name: 'Health advice for EHC needs assessments within 6 weeks', measureCode: 'HEALTH_ADVICE_6WK_PCT', ownerOrganisation: Organisation.ICB, interval: Interval.MONTH, target: 90, targetDate: '2026-06-30', direction: DirectionValue.HIGHER_IS_BETTER, amberTolerance: 10, trajectory: line(months(2025, 1, 2026, 6), 70, 90) });
+    const kWait = kpi({ name: 'Children waiting over 18 weeks for community health services', measureCode: 'WAITING_OVER_18WK_PCT', ownerOrganisation: Organisation.ICB, interval: Interval.MONTH, target: 10, targetDate: '2027-03-31', direction: DirectionValue.LOWER_IS_BETTER, amberTolerance: 5, trajectory: line(months(2025, 4, 2027, 3), 40, 10) });
+    const kNd = kpi({ name: 'Neurodevelopmental assessment referrals open over 13 weeks', measureCode: 'ND_WAITING_OVER_13WK_PCT', ownerOrganisation: Organisation.ICB, interval: Interval.MONTH, target: 50, targetDate: '2027-03-31', direction: DirectionValue.LOWER_IS_BETTER, amberTolerance: 5, trajectory: line(months(2025, 4, 2027, 3), 85, 50) });
+    const kFirst = kpi({ name: 'Median weeks from referral to first contact', measureCode: 'FIRST_CONTACT_MEDIAN_WEEKS', ownerOrganisation: Organisation.ICB, interval: Interval.MONTH, target: 12, direction: DirectionValue.LOWER_IS_BETTER, amberTolerance: 2 });
+    const kMh = kpi({ name: 'Children and young people accessing mental health services (rolling 12 months)', measureCode: 'CYP_MH_ACCESS', ownerOrganisation: Organisation.ICB, interval: Interval.MONTH, direction: DirectionValue.HIGHER_IS_BETTER, amberTolerance: 50, target: null, trajectory: months(2025, 4, 2026, 12).map((periodEnd) => ({ periodEnd, value: 0 })) });
+    const kSpace = kpi({ name: 'SPACE: families completing the programme', measureCode: 'SPACE_COMPLETION_PCT', ownerOrganisation: Organisation.ICB, interval: Interval.QUARTER, target: 75, direction: DirectionValue.HIGHER_IS_BETTER, amberTolerance: 10 });
+    kpi({ name: 'SPACE: families enrolled', measureCode: 'SPACE_FAMILIES_ENROLLED', ownerOrganisation: Organisation.ICB, interval: Interval.QUARTER, direction: DirectionValue.HIGHER_IS_BETTER, amberTolerance: 5, target: 20 });
+    kpi({ name: 'SPACE: mean change in family accommodation (FASA)', measureCode: 'SPACE_FASA_MEAN_CHANGE', ownerOrganisation: Organisation.ICB, interval: Interval.QUARTER, direction: DirectionValue.LOWER_IS_BETTER, amberTolerance: 2, target: -5 });
+    kpi({ name: 'Children waiting for community health services', measureCode: 'WAITING_COUNT', ownerOrganisation: Organisation.ICB, interval: Interval.MONTH, direction: DirectionValue.LOWER_IS_BETTER, amberTolerance: 100, target: null, published: false });
+
+    // ---- the Priority Action Plan ----
+    const apa1 = tx.create(PapArea, { reference: 'APA-1', title: 'Timeliness and quality of EHC needs assessments, plans and annual reviews', description: 'Leaders must improve the timeliness of EHC needs assessments and plans, including the advice from education, health and care that informs them, and the timeliness of annual reviews, so that children\'s needs are identified and met without delay.', published: true });
+    const apa2 = tx.create(PapArea, { reference: 'APA-2', title: 'Waiting times for health services', description: 'Leaders across the ICB must reduce waiting times for speech and language therapy, neurodevelopmental assessment and mental health support, and support families while they wait.', published: true });
+    const wai1 = tx.create(PapArea, { reference: 'WAI-1', title: 'Communication and co-production with families', description: 'Consistent communication with families and the workforce about progress and plans; co-production with the parent carer forum and young people.', published: true });
+    const wai2 = tx.create(PapArea, { reference: 'WAI-2', title: 'Governance, oversight and escalation', description: 'Governance and reporting that give robust oversight, monitoring and responsiveness to escalation, with a clear meaning of "at risk".', published: true });
+
+    type ActionSeed = {
+      area: PapArea; reference: string; title: string; owner: Organisation; leadRole: string; startedOn: string; kpis: Kpi[];
+      milestones: Array<[string, string, string | null]>; updates: Array<[string, string, string]>; published?: boolean;
+      override?: { status: ActionStatusValue; reason: string; expiresOn: string };
+    };
+    const actions: ActionSeed[] = [
+      { area: apa1, reference: 'PAP-1.1', title: 'Issue EHC plans within 20 weeks: more than the national average (46-50%) by the end of 2026.', owner: Organisation.LA, leadRole: 'Service Director, SEND', startedOn: '2023-09-01', kpis: [k20, k20i, kMean],
+        milestones: [['Increase assessment resource (additional assessment coordinators)', '2023-12-31', '2023-12-15'], ['Focused assessment team in post', '2026-01-31', '2026-01-26'], ['28% within 20 weeks (calendar year 2024)', '2024-12-31', '2025-01-20'], ['46% within 20 weeks in a quarter', '2026-06-30', null]],
+        updates: [['2025-12-15', 'Timeliness fell in the autumn as requests grew; the focused assessment team is recruiting.', 'Team in post by end of January; weekly tracking of every assessment past week 14.'], ['2026-02-02', 'Focused assessment team in post since 26 January. Assessment times have dropped recently; further funding for educational psychology capacity agreed.', 'Clear the backlog of assessments past 20 weeks by the end of March; report weekly to the Service Director.']] },
+      { area: apa1, reference: 'PAP-1.2', title: 'Educational psychology advice within 6 weeks of the request.', owner: Organisation.LA, leadRole: 'Principal Educational Psychologist', startedOn: '2024-01-08', kpis: [kEp],
+        milestones: [['Commission additional EP capacity', '2025-10-31', '2025-11-14'], ['80% of advice within 6 weeks', '2026-02-28', null]],
+        updates: [['2025-11-20', 'Additional capacity commissioned from two locum providers.', 'Locums start in January; monitor returns monthly.']] },
+      { area: apa1, reference: 'PAP-1.3', title: 'Annual reviews: every plan reviewed within 12 months and the decision notified within 4 weeks.', owner: Organisation.LA, leadRole: 'Group Manager, Plan and Review', startedOn: '2024-04-01', kpis: [kAr, kArOver],
+        milestones: [['Invision 360 live for annual reviews', '2025-09-30', '2025-09-22'], ['Rise programme training for plan and review officers', '2026-03-31', null], ['Overdue annual reviews below 800', '2026-06-30', null]],
+        updates: [['2026-01-26', 'Annual review levels have dropped. The new plan and review team is focusing on the overdue reviews; Invision 360 is live.', 'Rise programme training by the end of March; weekly overdue list to team managers.']] },
+      { area: apa1, reference: 'PAP-1.4', title: 'Decide whether to assess within 6 weeks of every request.', owner: Organisation.LA, leadRole: 'Group Manager, SEND Assessment', startedOn: '2024-04-01', kpis: [kDecide, kRequests],
+        milestones: [['Daily triage of new requests', '2025-06-30', '2025-06-02'], ['Multi-agency decision panel twice weekly', '2025-12-31', '2026-01-09']],
+        updates: [['2025-11-03', 'Panel moving to twice weekly from January.', 'Measure decisions within 6 weeks monthly; report to the Board in February.']] },
+      { area: apa1, reference: 'PAP-1.5', title: 'Trial plans without an allocated worker where the plan is working well, with a worker assigned to anyone who needs one.', owner: Organisation.LA, leadRole: 'Service Director, SEND', startedOn: '2026-01-05', kpis: [kNoWorker, kPlans], published: false,
+        milestones: [['Meet-the-team sessions for parents', '2026-01-31', '2026-01-29'], ['Review of the trial with the parent carer forum', '2026-05-31', null]],
+        updates: [['2026-02-09', 'Trial under way. Parents are anxious and said sessions came at too short notice but are willing to try it.', 'Longer notice for sessions; FAQ co-produced with the parent carer forum; review in May.']] },
+      { area: apa2, reference: 'PAP-2.1', title: 'Health advice for EHC needs assessments within 6 weeks.', owner: Organisation.ICB, leadRole: 'Designated Clinical Officer', startedOn: '2023-09-01', kpis: [kAdvice],
+        milestones: [['Single point of contact for health advice requests', '2024-06-30', '2024-06-10'], ['90% within 6 weeks', '2026-06-30', null]],
+        updates: [['2026-01-30', 'Most advice returned within 6 weeks; paediatrics is the slowest.', 'Paediatric advice clinic slots protected from March.']] },
+      { area: apa2, reference: 'PAP-2.2', title: 'Reduce waits for neurodevelopmental (autism and ADHD) assessment and support families while they wait.', owner: Organisation.ICB, leadRole: 'Head of Children\'s Commissioning, ICB', startedOn: '2023-09-01', kpis: [kNd, kFirst],
+        milestones: [['Waiting well offer published', '2024-09-30', '2024-10-15'], ['Additional assessment capacity commissioned', '2025-12-31', null]],
+        updates: [['2025-11-28', 'Procurement for additional assessment capacity delayed.', 'Contract award expected in February.']],
+        override: { status: ActionStatusValue.AT_RISK, reason: 'Board accepted the revised procurement timetable; contract award confirmed for February 2026.', expiresOn: '2026-03-18' } },
+      { area: apa2, reference: 'PAP-2.3', title: 'Reduce the share of children waiting over 18 weeks for speech and language therapy, occupational therapy and community paediatrics.', owner: Organisation.ICB, leadRole: 'Director of Community Services, Nottinghamshire Healthcare', startedOn: '2024-01-08', kpis: [kWait, kMh],
+        milestones: [['Validation of community waiting lists', '2025-03-31', '2025-03-28'], ['Below 25% waiting over 18 weeks', '2026-09-30', null]],
+        updates: [['2026-01-19', 'Waiting lists validated; SALT waits improving, OT waits rising.', 'OT recruitment; group therapy offer for families on the waiting list.']] },
+      { area: apa2, reference: 'PAP-2.4', title: 'SPACE parent programme for children with anxiety: extend from North Nottinghamshire across the county.', owner: Organisation.ICB, leadRole: 'CAMHS Service Manager, North Nottinghamshire', startedOn: '2024-04-01', kpis: [kSpace],
+        milestones: [['Group programme running in North Nottinghamshire', '2024-09-30', '2024-09-16'], ['Business case for county-wide roll-out', '2026-04-30', null]],
+        updates: [['2026-02-02', 'Families praise the groups; some one-to-one sessions so all needs are met.', 'Business case to the SEND Executive Leadership Group in April.']] },
+      { area: wai1, reference: 'PAP-3.1', title: 'Consistent communication with families and the workforce about progress and plans ("you said, we did").', owner: Organisation.JOINT, leadRole: 'Head of Communications (council and ICB)', startedOn: '2024-03-01', kpis: [],
+        milestones: [['Partner briefing after every Board meeting', '2024-06-30', '2024-06-28'], ['"You said, we did" page refreshed quarterly', '2026-03-31', null]],
+        updates: [['2025-12-01', 'Partner briefings published after every Board meeting.', 'Refresh "you said, we did" after the February Board.']] },
+      { area: wai2, reference: 'PAP-4.1', title: 'Governance with robust oversight and escalation, and progress reports that give the current position and next steps.', owner: Organisation.JOINT, leadRole: 'SEND Programme Lead', startedOn: '2024-02-27', kpis: [],
+        milestones: [['Written meaning of "at risk" for PAP actions agreed', '2024-04-30', '2024-04-24'], ['Governance from April 2026 agreed', '2026-03-31', null]],
+        updates: [['2026-02-09', 'The Board agreed the SEND Executive Leadership Group and the Partnership Assurance and Improvement Group from April 2026.', 'Terms of reference and independent review arrangements to the final Board on 18 March.']] },
+    ];
+    const byRef = new Map<string, PriorityAction>();
+    for (const a of actions) {
+      const action = tx.create(PriorityAction, {
+        area: a.area, reference: a.reference, title: a.title, ownerOrganisation: a.owner, leadRole: a.leadRole, startedOn: a.startedOn, published: a.published ?? true,
+        overrideStatus: a.override?.status ?? null, overrideReason: a.override?.reason ?? null, overrideExpiresOn: a.override?.expiresOn ?? null,
+      });
+      byRef.set(a.reference, action);
+      for (const k of a.kpis) tx.create(PriorityActionKpi, { action, kpi: k });
+      for (const [title, dueOn, completedOn] of a.milestones) tx.create(Milestone, { action, title, dueOn, completedOn });
+      for (const [recordedOn, currentPosition, nextSteps] of a.updates) tx.create(ProgressUpdate, { action, recordedOn, currentPosition, nextSteps, recordedBy: a.leadRole });
+    }
+
+    // ---- stocktakes and deep dives ----
+    const jan = tx.create(Review, { kind: ReviewKind.STOCKTAKE, heldOn: '2024-01-12', conductedBy: 'DfE Regions Group (East Midlands) with NHS England (unable to attend on the day)', title: 'DfE and NHS England stocktake of the Priority Action Plan', published: true });
+    const findings: Array<[FindingKind, string, string[]]> = [
+      [FindingKind.STRENGTH, 'Clear senior corporate interest and engagement: regular meetings between the local authority and the ICB at chief executive level, and two children-focused cabinet members.', ['PAP-4.1']],
+      [FindingKind.STRENGTH, 'A strong sense of partnership, with leaders working more collaboratively to improve outcomes for children and young people with SEND.', []],
+      [FindingKind.STRENGTH, 'Investment in new roles for SEND transformation: a SEND programme lead, an independent Improvement Board chair and pathway leads.', ['PAP-4.1']],
+      [FindingKind.STRENGTH, 'A SEND Improvement Programme "Reset" to evaluate progress since the inspection, restructured around the six co-produced outcomes.', []],
+      [FindingKind.STRENGTH, 'Professionals remain dedicated and committed to improving provision and outcomes.', []],
+      [FindingKind.STRENGTH, 'Improved 20-week timeliness: families waited five weeks less for their EHC plans in September 2023 than in January 2023 (36.8 weeks down to 28.3).', ['PAP-1.1']],
+      [FindingKind.STRENGTH, 'Plans issued within 20 weeks rose from 4.5% at the inspection to 28%, in line with planned improvements; the ambition is to exceed the national average, currently 49%.', ['PAP-1.1']],
+      [FindingKind.STRENGTH, 'Improved co-production with families and young people through the parent carer forum and Young Pioneers, with more investment in the forum.', ['PAP-3.1']],
+      [FindingKind.IMPROVEMENT_NEEDED, 'SEND governance structures and reporting should ensure robust oversight, monitoring and responsiveness to escalation for the PAP and wider SEND transformation.', ['PAP-4.1']],
+      [FindingKind.IMPROVEMENT_NEEDED, 'Capture the SEND Improvement Programme "Reset" narrative to show how it supports the partnership\'s progress.', ['PAP-4.1']],
+      [FindingKind.IMPROVEMENT_NEEDED, 'Refine PAP progress reporting to describe clearly what "at risk" means, with a clear narrative of current position and next steps.', ['PAP-4.1']],
+      [FindingKind.IMPROVEMENT_NEEDED, 'Improved and consistent communication about progress and plans with families and the workforce.', ['PAP-3.1']],
+    ];
+    findings.forEach(([kind, text, refs], position) => tx.create(ReviewFinding, { review: jan, kind, text, linkedActionReferences: refs, position }));
+    const dive = tx.create(Review, { kind: ReviewKind.DEEP_DIVE, heldOn: '2024-03-19', conductedBy: 'DfE and NHS England SEND advisers', title: 'Area of Priority Action deep dive: both APAs at operational level', published: true });
+    tx.create(ReviewFinding, { review: dive, kind: FindingKind.IMPROVEMENT_NEEDED, text: 'Evidence of operational impact on waiting times for health services to be strengthened.', linkedActionReferences: ['PAP-2.2', 'PAP-2.3'], position: 0 });
+    tx.create(Review, { kind: ReviewKind.STOCKTAKE, heldOn: '2024-06-20', conductedBy: 'DfE Regions Group (East Midlands) and NHS England', title: 'DfE and NHS England stocktake (June 2024)', published: true });
+    tx.create(Review, { kind: ReviewKind.STOCKTAKE, heldOn: '2026-06-17', conductedBy: 'Department for Education', title: 'DfE stocktake, summer term 2026 (date to be confirmed)', published: true });
+
+    // ---- escalations ----
+    tx.create(Escalation, { raisedBy: 'Designated Clinical Officer', raisedByOrganisation: Organisation.ICB, body: spib, action: byRef.get('PAP-2.2'), issue: 'Procurement of additional neurodevelopmental assessment capacity delayed: waits will not fall as planned without a decision on funding.', raisedOn: '2025-11-28', responseDueOn: '2026-01-09', response: 'Funding confirmed by both chief executives; revised timetable accepted.', respondedOn: '2026-01-08', status: EscalationStatus.RESPONDED, published: true });
+    tx.create(Escalation, { raisedBy: 'Group Manager, Plan and Review', raisedByOrganisation: Organisation.LA, body: spib, action: byRef.get('PAP-1.3'), issue: 'Overdue annual reviews rising after the MOSAIC transfer; capacity needed in the plan and review team.', raisedOn: '2026-01-12', responseDueOn: '2026-02-06', status: EscalationStatus.OPEN, published: false });
+    tx.create(Escalation, { raisedBy: 'SEND Programme Lead', raisedByOrganisation: Organisation.JOINT, body: spib, action: byRef.get('PAP-1.2'), issue: 'Educational psychology capacity: locum supply below what was commissioned.', raisedOn: '2026-01-26', responseDueOn: '2026-03-06', status: EscalationStatus.OPEN, published: false });
+    tx.create(Escalation, { raisedBy: 'Head of Children\'s Commissioning', raisedByOrganisation: Organisation.ICB, body: spib, issue: 'Occupational therapy waits rising while speech and language therapy waits fall.', raisedOn: '2025-10-06', responseDueOn: '2025-11-14', response: 'OT recruitment approved; group offer for families on the waiting list.', respondedOn: '2025-11-10', status: EscalationStatus.CLOSED, published: true });
+
+    // ---- family voice ----
+    const voice: Array<[FeedbackSource, string, string, string, string | null, string | null]> = [
+      [FeedbackSource.SESSION, 'Allocated worker', '2026-01-29', 'We are worried about not always having an allocated worker and are not clear how it works.', 'FAQ co-produced with the parent carer forum; anyone who needs a worker will have one.', '2026-02-20'],
+      [FeedbackSource.SESSION, 'Engagement notice', '2026-01-29', 'Meet-the-team sessions were offered at too short notice.', 'Sessions now advertised at least three weeks ahead.', '2026-02-20'],
+      [FeedbackSource.PARENT_CARER_FORUM, 'Allocated worker', '2026-02-03', 'Parents are willing to try the new approach but want it kept under review.', 'The trial is reviewed with the forum in May.', '2026-02-09'],
+      [FeedbackSource.PARENT_CARER_FORUM, 'Communication', '2026-01-15', 'Families hear about changes from other parents before the service tells them.', null, null],
+      [FeedbackSource.SURVEY, 'Timeliness of EHC plans', '2025-12-10', 'We waited much longer than 20 weeks for our child\'s plan.', 'Focused assessment team in post; weekly tracking of every assessment past week 14.', '2026-01-30'],
+      [FeedbackSource.SURVEY, 'Annual reviews', '2025-12-10', 'Annual review decisions take months to arrive.', null, null],
+      [FeedbackSource.SURVEY, 'Waiting times', '2025-12-10', 'The wait for an autism assessment is too long and there is little support meanwhile.', 'Waiting well offer published; additional assessment capacity being commissioned.', '2026-01-20'],
+      [FeedbackSource.SESSION, 'SPACE programme', '2025-11-18', 'The SPACE group sessions gave us ideas to support our anxious child; meeting other parents helped.', 'Groups continue; one-to-one sessions where groups do not meet a family\'s needs.', '2025-12-05'],
+      [FeedbackSource.YOUNG_PEOPLES_GROUP, 'Transitions', '2025-11-25', 'Young Pioneers want to be involved earlier in planning for moving on from school.', 'Young Pioneers join the preparing-for-adulthood workstream.', '2026-01-12'],
+      [FeedbackSource.YOUNG_PEOPLES_GROUP, 'Communication', '2026-02-02', 'Letters about our plans are hard to understand.', null, null],
+      [FeedbackSource.PARENT_CARER_FORUM, 'Schools', '2026-02-09', 'Schools need to be part of the new approach.', null, null],
+    ];
+    for (const [source, theme, receivedOn, youSaid, weDid, respondedOn] of voice) tx.create(FamilyFeedback, { source, theme, receivedOn, youSaid, weDid, respondedOn, published: true });
   });
-  options.log('governance: Priority Action Plan seeded');
+  options.log('governance: bodies, meetings, Priority Action Plan, KPIs, stocktakes, escalations and family voice seeded');
 }

@@ -1,0 +1,206 @@
+import { Collection, Entity, Enum, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Authorized, Field, Float, ID, ObjectType } from 'type-graphql';
+import { Access } from '../../toolkit/access';
+import { DateScalar } from '../../toolkit/date-scalar';
+import { Interval } from '../../toolkit/measures/periods';
+import { ActionStatusValue, DirectionValue, Organisation } from './enums';
+
+@Authorized(Access.GOVERNANCE_READ)
+@ObjectType({ description: 'An area for priority action named by the inspection, under which the Priority Action Plan groups its actions.' })
+@Entity({ tableName: 'pap_area' })
+export class PapArea {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @Field({ description: 'Short reference, e.g. APA-1.' })
+  @Property({ type: 'string', length: 16, unique: true })
+  reference!: string;
+
+  @Field({ description: 'The area, in the inspection\'s words.' })
+  @Property({ type: 'string' })
+  title!: string;
+
+  @Field({ description: 'What must change.' })
+  @Property({ type: 'text' })
+  description!: string;
+
+  @Field({ description: 'Whether partner apps may see it.' })
+  @Property({ type: 'boolean', default: true })
+  published: boolean = true;
+}
+
+@Authorized(Access.GOVERNANCE_READ)
+@ObjectType({ description: 'A key performance indicator the partnership tracks: a live casework or health measure with a baseline, a target and a trajectory.' })
+@Entity({ tableName: 'kpi' })
+export class Kpi {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @Field({ description: 'Name as the board reports it.' })
+  @Property({ type: 'string' })
+  name!: string;
+
+  @Field({ description: 'The measure code in the owning subgraph, e.g. PLANS_ACTIVE.' })
+  @Property({ type: 'string', length: 64, unique: true })
+  measureCode!: string;
+
+  @Field(() => Organisation, { description: 'Which organisation owns the measure: LA (casework) or ICB (health).' })
+  @Enum({ items: () => Organisation, type: 'string', length: 8 })
+  ownerOrganisation!: Organisation;
+
+  @Field(() => Interval, { description: 'The period the board reads it by.' })
+  @Enum({ items: () => Interval, type: 'string', length: 16 })
+  interval!: Interval;
+
+  @Field(() => Float, { nullable: true, description: 'The value when the plan started.' })
+  @Property({ type: 'double', nullable: true })
+  baseline?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'What the baseline was measured over, e.g. "2022 calendar year".' })
+  @Property({ type: 'string', nullable: true })
+  baselinePeriod?: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'The value aimed for.' })
+  @Property({ type: 'double', nullable: true })
+  target?: number | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'When the target should be met.' })
+  @Property({ type: 'date', nullable: true })
+  targetDate?: string | null;
+
+  @Field(() => DirectionValue, { description: 'Whether higher or lower is better.' })
+  @Enum({ items: () => DirectionValue, type: 'string', length: 20 })
+  direction!: DirectionValue;
+
+  @Field(() => Float, { description: 'How far short of the trajectory, in the measure\'s unit, still counts as AMBER rather than RED.' })
+  @Property({ type: 'double' })
+  amberTolerance!: number;
+
+  /** Expected value per period: [{ periodEnd, value }]. Exposed through the trajectory field. */
+  @Property({ type: 'json' })
+  trajectory: Array<{ periodEnd: string; value: number }> = [];
+
+  @Field(() => [String], { description: 'Old local authority codes (e.g. 891) of the statistical neighbours to compare with.' })
+  @Property({ type: 'json' })
+  statisticalNeighbours: string[] = [];
+
+  @Field({ description: 'Whether partner apps may see it.' })
+  @Property({ type: 'boolean', default: true })
+  published: boolean = true;
+}
+
+@Authorized(Access.GOVERNANCE_READ)
+@ObjectType({ description: 'An action in the Priority Action Plan agreed after the area SEND inspection.' })
+@Entity({ tableName: 'priority_action' })
+export class PriorityAction {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @ManyToOne({ entity: () => PapArea, fieldName: 'area_id', index: true })
+  area!: PapArea;
+
+  @Field({ description: 'Short reference, e.g. PAP-1.2.' })
+  @Property({ type: 'string', length: 16, unique: true })
+  reference!: string;
+
+  @Field({ description: 'What will be done.' })
+  @Property({ type: 'text' })
+  title!: string;
+
+  @Field(() => Organisation, { description: 'Owner organisation: LA, ICB or JOINT.' })
+  @Enum({ items: () => Organisation, type: 'string', length: 8 })
+  ownerOrganisation!: Organisation;
+
+  @Field({ description: 'The role that leads it, e.g. "Service Director, SEND".' })
+  @Property({ type: 'string' })
+  leadRole!: string;
+
+  @Field(() => DateScalar, { description: 'When work started: the clock for "no progress update for six weeks" runs from here until the first update.' })
+  @Property({ type: 'date' })
+  startedOn!: string;
+
+  @Property({ type: 'string', length: 16, nullable: true })
+  overrideStatus?: ActionStatusValue | null;
+
+  @Property({ type: 'text', nullable: true })
+  overrideReason?: string | null;
+
+  @Property({ type: 'date', nullable: true })
+  overrideExpiresOn?: string | null;
+
+  @Field({ description: 'Whether partner apps may see it.' })
+  @Property({ type: 'boolean', default: true })
+  published: boolean = true;
+
+  @OneToMany(() => Milestone, (m) => m.action)
+  milestones = new Collection<Milestone>(this);
+}
+
+@Authorized(Access.GOVERNANCE_READ)
+@ObjectType({ description: 'A milestone of a Priority Action Plan action, with its due date.' })
+@Entity({ tableName: 'milestone' })
+export class Milestone {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @ManyToOne({ entity: () => PriorityAction, fieldName: 'action_id', index: true })
+  action!: PriorityAction;
+
+  @Field({ description: 'What will be done by the due date.' })
+  @Property({ type: 'text' })
+  title!: string;
+
+  @Field(() => DateScalar, { description: 'When it is due.' })
+  @Property({ type: 'date' })
+  dueOn!: string;
+
+  @Field(() => DateScalar, { nullable: true, description: 'When it was completed; null while it is not.' })
+  @Property({ type: 'date', nullable: true })
+  completedOn?: string | null;
+}
+
+@Authorized(Access.GOVERNANCE_READ)
+@ObjectType({ description: 'A progress report on an action: the current position and the next steps, both required.' })
+@Entity({ tableName: 'progress_update' })
+export class ProgressUpdate {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @ManyToOne({ entity: () => PriorityAction, fieldName: 'action_id', index: true })
+  action!: PriorityAction;
+
+  @Field(() => DateScalar, { description: 'The date the position is reported at.' })
+  @Property({ type: 'date' })
+  recordedOn!: string;
+
+  @Field({ description: 'Where things stand.' })
+  @Property({ type: 'text' })
+  currentPosition!: string;
+
+  @Field({ description: 'What happens next.' })
+  @Property({ type: 'text' })
+  nextSteps!: string;
+
+  @Field({ description: 'Who reported it.' })
+  @Property({ type: 'string' })
+  recordedBy!: string;
+}
+
+/** Which KPIs show whether an action is working. */
+@Entity({ tableName: 'priority_action_kpi' })
+@Unique({ properties: ['action', 'kpi'] })
+export class PriorityActionKpi {
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @ManyToOne({ entity: () => PriorityAction, fieldName: 'action_id', index: true })
+  action!: PriorityAction;
+
+  @ManyToOne({ entity: () => Kpi, fieldName: 'kpi_id', index: true })
+  kpi!: Kpi;
+}

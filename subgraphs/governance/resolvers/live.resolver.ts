@@ -1,0 +1,302 @@
+import { Authorized, Ctx, Directive, FieldResolver, Float, Resolver, Root } from 'type-graphql';
+import { Access } from '../../toolkit/access';
+import type { SubgraphContext } from '../../toolkit/context';
+import { DateScalar } from '../../toolkit/date-scalar';
+import { addDays } from '../../toolkit/dates';
+import { ENGLAND_CODE } from '../area';
+import { Escalation, Kpi, Meeting, PriorityAction, PublishedComparator, Review } from '../entities';
+import { ActionStatusValue, EscalationStatus, RagValue, TrendValue } from '../entities/enums';
+import { ActionAssessment, ActionSummary, AreaProgress, AssuranceDashboard, KpiCard, KpiReading, PartnerBriefing, REQUIRES_FIGURES, ThemeCount } from '../entities/live';
+import { renderBriefing } from '../rules/briefing';
+import { publishedOnly, visibleTo } from '../rules/published';
+import { actionsById, areasById, assessActions, bodiesById, emOf, evaluateKpi, kpisById, notFound, refId, visible, type FigureRoot, type KpiEvaluation } from './support';
+import { comparatorsFor, latestComparator } from './comparators';
+
+/** How far back the dashboard looks for family voice themes. */
+export const FEEDBACK_WINDOW_DAYS = 90;
+
+async function visibleKpi(context: SubgraphContext, id: string): Promise<Kpi> {
+  const kpi = await kpisById(context).load(id);
+  if (!kpi || !visibleTo(context.caller, kpi)) throw notFound('KPI', id);
+  return kpi;
+}
+
+/** Memoised per root: every field of a reading comes from one evaluation. */
+const evaluations = new WeakMap<object, Promise<KpiEvaluation>>();
+function evaluationOf(root: FigureRoot, context: SubgraphContext): Promise<KpiEvaluation> {
+  let e = evaluations.get(root);
+  if (!e) {
+    e = visibleKpi(context, root.id).then((kpi) => evaluateKpi(kpi, root.asOf, root));
+    evaluations.set(root, e);
+  }
+  return e;
+}
+
+export async function cardFor(context: SubgraphContext, e: KpiEvaluation, asOf: string): Promise<KpiCard> {
+  const rows = await comparatorsFor(context).load(e.kpi.measureCode);
+  return {
+    kpi: e.kpi,
+    name: e.kpi.name,
+    ownerOrganisation: e.kpi.ownerOrganisation,
+    value: e.value,
+    periodStart: e.periodStart,
+    periodEnd: e.periodEnd,
+    suppressed: e.suppressed,
+    target: e.kpi.target ?? null,
+    trajectoryValue: e.expectedValue,
+    rag: e.rag as RagValue,
+    previousRag: e.previousRag as RagValue,
+    trend: e.trend as TrendValue,
+    englandComparator: latestComparator(rows.filter((r) => r.areaCode === ENGLAND_CODE), Number(asOf.slice(0, 4))),
+  };
+}
+
+@Resolver(() => KpiReading)
+export class KpiReadingResolver {
+  @Authorized(Access.GOVERNANCE_READ)
+  @FieldResolver(() => Kpi, { description: 'The KPI read.' })
+  kpi(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Kpi> {
+    return visibleKpi(context, root.id);
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => Float, { nullable: true, description: 'The latest value, live from the owning subgraph; null when there is none or it is withheld to protect small numbers.' })
+  async value(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<number | null> {
+    return (await evaluationOf(root, context)).value;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => DateScalar, { description: 'First day of the latest whole period on or before asOf.' })
+  async periodStart(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<string> {
+    return (await evaluationOf(root, context)).periodStart;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => DateScalar, { description: 'Last day of the latest whole period on or before asOf.' })
+  async periodEnd(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<string> {
+    return (await evaluationOf(root, context)).periodEnd;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => Boolean, { description: 'True when the owner withheld the value to protect small numbers.' })
+  async suppressed(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<boolean> {
+    return (await evaluationOf(root, context)).suppressed;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => Boolean, { description: 'False when the owning subgraph does not compute this measure yet.' })
+  async available(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<boolean> {
+    return (await evaluationOf(root, context)).available;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => Float, { nullable: true, description: 'The value the trajectory expects for the latest period.' })
+  async trajectoryValue(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<number | null> {
+    return (await evaluationOf(root, context)).expectedValue;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @FieldResolver(() => Float, { nullable: true, description: 'The value aimed for in the end.' })
+  async target(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<number | null> {
+    return (await visibleKpi(context, root.id)).target ?? null;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => RagValue, { description: 'The RAG rating of the latest period against the trajectory.' })
+  async rag(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<RagValue> {
+    return (await evaluationOf(root, context)).rag as RagValue;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => Float, { nullable: true, description: 'The value of the period before.' })
+  async previousValue(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<number | null> {
+    return (await evaluationOf(root, context)).previousValue;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => RagValue, { description: 'The RAG rating of the period before.' })
+  async previousRag(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<RagValue> {
+    return (await evaluationOf(root, context)).previousRag as RagValue;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => TrendValue, { description: 'How the value moved since the period before, in the KPI\'s direction.' })
+  async trend(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<TrendValue> {
+    return (await evaluationOf(root, context)).trend as TrendValue;
+  }
+}
+
+async function assessmentOf(root: FigureRoot, context: SubgraphContext) {
+  const action = await actionsById(context).load(root.id);
+  if (!action || !visibleTo(context.caller, action)) throw notFound('Priority Action Plan action', root.id);
+  const [result] = await assessActions(context, [action], root.asOf, root);
+  return result;
+}
+
+function summary(r: Awaited<ReturnType<typeof assessActions>>[number]): ActionSummary {
+  return {
+    action: r.action,
+    status: r.status as ActionStatusValue,
+    reasons: r.reasons,
+    overridden: r.overridden,
+    latestNextSteps: r.latestUpdate?.nextSteps ?? null,
+    latestUpdateOn: r.latestUpdate?.recordedOn ?? null,
+  };
+}
+
+@Resolver(() => ActionAssessment)
+export class ActionAssessmentResolver {
+  @Authorized(Access.GOVERNANCE_READ)
+  @FieldResolver(() => PriorityAction, { description: 'The action assessed.' })
+  async action(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<PriorityAction> {
+    const action = await actionsById(context).load(root.id);
+    if (!action || !visibleTo(context.caller, action)) throw notFound('Priority Action Plan action', root.id);
+    return action;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => ActionStatusValue, { description: 'The status at asOf by the written rule (see ActionStatus).' })
+  async status(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ActionStatusValue> {
+    return (await assessmentOf(root, context)).status as ActionStatusValue;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => [String], { description: 'Why, one line per cause.' })
+  async reasons(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<string[]> {
+    return (await assessmentOf(root, context)).reasons;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => Boolean, { description: 'True when a board override decided the status.' })
+  async overridden(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<boolean> {
+    return (await assessmentOf(root, context)).overridden;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => [KpiCard], { description: 'The linked KPIs, rated at asOf.' })
+  async kpis(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<KpiCard[]> {
+    const r = await assessmentOf(root, context);
+    return Promise.all(r.kpis.map((e) => cardFor(context, e, root.asOf)));
+  }
+}
+
+const STATUSES = [ActionStatusValue.OFF_TRACK, ActionStatusValue.AT_RISK, ActionStatusValue.ON_TRACK, ActionStatusValue.COMPLETE];
+
+@Resolver(() => AssuranceDashboard)
+export class AssuranceDashboardResolver {
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => [KpiCard], { description: 'Every KPI: latest value and period from its owner, target, trajectory value, RAG, England comparator and trend.' })
+  async kpiCards(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<KpiCard[]> {
+    const kpis = await emOf(context).find(Kpi, visible(context), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
+    return Promise.all(kpis.map((k) => cardFor(context, evaluateKpi(k, root.asOf, root), root.asOf)));
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => [AreaProgress], { description: 'The Priority Action Plan by area, with each area\'s actions by status.' })
+  async priorityActionPlan(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<AreaProgress[]> {
+    const actions = await emOf(context).find(PriorityAction, visible(context), { orderBy: { reference: 'asc' } });
+    const assessed = await assessActions(context, actions, root.asOf, root);
+    const areaIds = [...new Set(actions.map((a) => refId(a.area)))];
+    const areas = (await areasById(context).loadMany(areaIds)).filter((a): a is NonNullable<typeof a> & { id: string; reference: string; published: boolean } => !!a && !(a instanceof Error) && visibleTo(context.caller, a as { published: boolean }));
+    return areas
+      .sort((a, b) => a.reference.localeCompare(b.reference, 'en', { numeric: true }))
+      .map((area) => {
+        const mine = assessed.filter((r) => refId(r.action.area) === area.id);
+        return {
+          area: area as never,
+          byStatus: STATUSES.map((status) => ({ status, count: mine.filter((r) => r.status === status).length })),
+          actions: mine.map(summary),
+        };
+      });
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => [ActionSummary], { description: 'Actions at risk or off track (off track first), with their reasons and latest next steps.' })
+  async actionsNeedingAttention(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ActionSummary[]> {
+    const actions = await emOf(context).find(PriorityAction, visible(context), { orderBy: { reference: 'asc' } });
+    const assessed = await assessActions(context, actions, root.asOf, root);
+    return [...assessed.filter((r) => r.status === 'OFF_TRACK'), ...assessed.filter((r) => r.status === 'AT_RISK')].map(summary);
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @FieldResolver(() => [Escalation], { description: 'Escalations still open after their response was due, oldest first.' })
+  overdueEscalations(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Escalation[]> {
+    return emOf(context).find(Escalation, { ...visible(context), status: EscalationStatus.OPEN, responseDueOn: { $lt: root.asOf }, raisedOn: { $lte: root.asOf } }, { orderBy: { responseDueOn: 'asc' } });
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @FieldResolver(() => [Meeting], { description: 'The next meetings on or after asOf, soonest first (up to five).' })
+  nextMeetings(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Meeting[]> {
+    return emOf(context).find(Meeting, { ...visible(context), heldOn: { $gte: root.asOf } }, { orderBy: { heldOn: 'asc' }, limit: 5 });
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @FieldResolver(() => [Review], { description: 'The next stocktakes and deep dives on or after asOf.' })
+  nextReviews(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Review[]> {
+    return emOf(context).find(Review, { ...visible(context), heldOn: { $gte: root.asOf } }, { orderBy: { heldOn: 'asc' }, limit: 5 });
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @FieldResolver(() => [ThemeCount], { description: `Family voice themes in the ${FEEDBACK_WINDOW_DAYS} days up to asOf, most frequent first.` })
+  async familyVoiceThemes(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ThemeCount[]> {
+    // One aggregate in SQL; partner apps count published feedback only.
+    const rows = await emOf(context).getConnection().execute<Array<{ theme: string; count: number; latest_on: string; responded: number }>>(
+      `SELECT theme, count(*)::int AS count, max(received_on)::text AS latest_on, count(we_did)::int AS responded
+         FROM family_feedback
+        WHERE received_on > ? AND received_on <= ? AND (published OR NOT ?)
+        GROUP BY theme ORDER BY count(*) DESC, theme`,
+      [addDays(root.asOf, -FEEDBACK_WINDOW_DAYS), root.asOf, publishedOnly(context.caller)],
+    );
+    return rows.map((r) => ({ theme: r.theme, count: r.count, latestOn: r.latest_on, responded: r.responded }));
+  }
+}
+
+@Resolver(() => PartnerBriefing)
+export class PartnerBriefingResolver {
+  @Authorized(Access.GOVERNANCE_READ)
+  @FieldResolver(() => Meeting, { description: 'The meeting briefed on.' })
+  async meeting(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Meeting> {
+    const meeting = await emOf(context).findOne(Meeting, { id: root.id, ...visible(context) });
+    if (!meeting) throw notFound('meeting', root.id);
+    return meeting;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => String, { description: 'The briefing as Markdown: what was discussed, decisions, performance against the published KPIs with their live values at the meeting date, and the next meeting.' })
+  async markdown(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<string> {
+    const em = emOf(context);
+    const meeting = await em.findOne(Meeting, { id: root.id, ...visible(context) });
+    if (!meeting) throw notFound('meeting', root.id);
+    const body = (await bodiesById(context).load(refId(meeting.body)))!;
+    const kpis = await em.find(Kpi, { published: true }, { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
+    const cards = await Promise.all(kpis.map((k) => cardFor(context, evaluateKpi(k, root.asOf, root), root.asOf)));
+    const next = await em.findOne(Meeting, { published: true, heldOn: { $gt: meeting.heldOn } }, { orderBy: { heldOn: 'asc' } });
+    const nextBody = next ? await bodiesById(context).load(refId(next.body)) : null;
+    return renderBriefing({
+      body: { name: body.name, cadence: body.cadence, chair: body.chair ?? null },
+      meeting: { heldOn: meeting.heldOn, title: meeting.title, focusTopics: meeting.focusTopics, discussion: meeting.discussion, decisions: meeting.decisions, actionsArising: meeting.actionsArising },
+      kpis: cards.map((c) => ({ name: c.name, owner: c.ownerOrganisation, value: c.value, suppressed: c.suppressed, unit: '', periodStart: c.periodStart, periodEnd: c.periodEnd, target: c.target, trajectoryValue: c.trajectoryValue, rag: c.rag, england: c.englandComparator ? { year: c.englandComparator.year, value: c.englandComparator.value ?? null } : null })),
+      next: next ? { heldOn: next.heldOn, bodyName: nextBody?.name ?? '', title: next.title } : null,
+    });
+  }
+}
+
+export type { PublishedComparator };

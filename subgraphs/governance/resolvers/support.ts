@@ -1,0 +1,156 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
+import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
+import { isIsoDate } from '../../toolkit/date-scalar';
+import { formatMeasureSpec, type MeasureFigure } from '../../toolkit/measures/figures';
+import { figurePeriods } from '../../toolkit/measures/figures';
+import type { Interval } from '../../toolkit/measures/periods';
+import { GovernanceBody, Kpi, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate } from '../entities';
+import { visibilityFilter } from '../rules/published';
+import { ragFor, trendOf, expectedValue, type Rag, type Trend } from '../rules/rag';
+import { actionStatus, type StatusResult } from '../rules/status';
+
+export const emOf = (context: SubgraphContext) => context.em as EntityManager;
+export const visible = (context: SubgraphContext) => visibilityFilter(context.caller);
+
+/** A validation error that names the field, as every governance mutation reports one. */
+export function badInput(field: string, message: string): GraphQLError {
+  return new GraphQLError(`${field}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
+
+export function notFound(what: string, id: string, field = 'id'): GraphQLError {
+  return new GraphQLError(`${field}: no ${what} with id "${id}" (or you may not see it).`, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
+
+export function requireText(field: string, value: string | null | undefined): string {
+  const v = (value ?? '').trim();
+  if (!v) throw badInput(field, 'must not be blank.');
+  return v;
+}
+
+export function requireDate(field: string, value: string | null | undefined): string {
+  if (!isIsoDate(value)) throw badInput(field, `must be a date written YYYY-MM-DD; got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (id: string) => UUID.test(id);
+
+// ---- batched loads (N parents, one query) ----
+
+export function kpisById(context: SubgraphContext) {
+  return context.loaders.get<string, Kpi | null>('Kpi.byId', async (ids) => indexByKeys(ids, await emOf(context).find(Kpi, { id: { $in: ids.filter(isUuid) } }), (k) => k.id));
+}
+
+export function areasById(context: SubgraphContext) {
+  return context.loaders.get<string, PapArea | null>('PapArea.byId', async (ids) => indexByKeys(ids, await emOf(context).find(PapArea, { id: { $in: [...ids] } }), (a) => a.id));
+}
+
+export function bodiesById(context: SubgraphContext) {
+  return context.loaders.get<string, GovernanceBody | null>('Body.byId', async (ids) => indexByKeys(ids, await emOf(context).find(GovernanceBody, { id: { $in: [...ids] } }), (b) => b.id));
+}
+
+export function actionsById(context: SubgraphContext) {
+  return context.loaders.get<string, PriorityAction | null>('Action.byId', async (ids) => indexByKeys(ids, await emOf(context).find(PriorityAction, { id: { $in: ids.filter(isUuid) } }), (a) => a.id));
+}
+
+export function milestonesOf(context: SubgraphContext) {
+  return context.loaders.get<string, Milestone[]>('Milestone.byAction', async (ids) =>
+    groupByKeys(ids, await emOf(context).find(Milestone, { action: { $in: [...ids] } }, { orderBy: { dueOn: 'asc', title: 'asc' } }), (m) => (m.action as unknown as { id: string }).id),
+  );
+}
+
+export function updatesOf(context: SubgraphContext) {
+  return context.loaders.get<string, ProgressUpdate[]>('ProgressUpdate.byAction', async (ids) =>
+    groupByKeys(ids, await emOf(context).find(ProgressUpdate, { action: { $in: [...ids] } }, { orderBy: { recordedOn: 'desc', id: 'asc' } }), (u) => (u.action as unknown as { id: string }).id),
+  );
+}
+
+/** The KPIs linked to each action (visible ones only), by action id. */
+export function kpisOfAction(context: SubgraphContext) {
+  return context.loaders.get<string, Kpi[]>('Kpi.byAction', async (ids) => {
+    const links = await emOf(context).find(PriorityActionKpi, { action: { $in: [...ids] }, kpi: visible(context) }, { populate: ['kpi'], orderBy: { kpi: { name: 'asc' } } });
+    return groupByKeys(ids, links, (l) => (l.action as unknown as { id: string }).id).map((ls) => ls.map((l) => l.kpi));
+  });
+}
+
+export const refId = (ref: unknown): string => (ref as { id: string }).id;
+
+// ---- live figures ----
+
+export interface FigureRoot {
+  id: string;
+  asOf: string;
+  caseworkMeasures: string;
+  healthMeasures: string;
+  caseworkFigures?: MeasureFigure[];
+  healthFigures?: MeasureFigure[];
+}
+
+/** The figure requests for a set of KPIs, split by the subgraph that owns each code. */
+export function figureKeyFor(id: string, asOf: string, kpis: readonly Kpi[]): FigureRoot {
+  return {
+    id,
+    asOf,
+    caseworkMeasures: formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === 'LA').map((k) => ({ code: k.measureCode, interval: k.interval }))),
+    healthMeasures: formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === 'ICB').map((k) => ({ code: k.measureCode, interval: k.interval }))),
+  };
+}
+
+export interface KpiEvaluation {
+  kpi: Kpi;
+  available: boolean;
+  value: number | null;
+  periodStart: string;
+  periodEnd: string;
+  suppressed: boolean;
+  expectedValue: number | null;
+  rag: Rag;
+  previousValue: number | null;
+  previousRag: Rag;
+  trend: Trend;
+}
+
+/** A KPI rated from the figures the gateway brought: pure, given the figures. */
+export function evaluateKpi(kpi: Kpi, asOf: string, root: FigureRoot): KpiEvaluation {
+  const figures = kpi.ownerOrganisation === 'ICB' ? root.healthFigures : root.caseworkFigures;
+  const figure = (figures ?? []).find((f) => f.code === kpi.measureCode && f.interval === kpi.interval);
+  const points = figure?.points ?? [];
+  const period = figurePeriods(asOf, kpi.interval as Interval, 1)[0];
+  const latest = points[points.length - 1] ?? { periodStart: period.start, periodEnd: period.end, value: null, suppressed: false };
+  const previous = points[points.length - 2] ?? null;
+  const targets = { baseline: kpi.baseline ?? null, target: kpi.target ?? null, direction: kpi.direction, amberTolerance: kpi.amberTolerance, trajectory: kpi.trajectory };
+  return {
+    kpi,
+    available: Boolean(figure?.available),
+    value: latest.suppressed ? null : latest.value,
+    periodStart: latest.periodStart,
+    periodEnd: latest.periodEnd,
+    suppressed: latest.suppressed,
+    expectedValue: expectedValue(targets, latest.periodEnd),
+    rag: ragFor(targets, latest),
+    previousValue: previous && !previous.suppressed ? previous.value : null,
+    previousRag: previous ? ragFor(targets, previous) : 'GREY',
+    trend: trendOf(kpi.direction, previous && !previous.suppressed ? previous.value : null, latest.suppressed ? null : latest.value),
+  };
+}
+
+/** The status of actions at a date by the written rule, with their linked KPIs rated from the figures. */
+export async function assessActions(context: SubgraphContext, actions: readonly PriorityAction[], asOf: string, root: FigureRoot): Promise<Array<StatusResult & { action: PriorityAction; kpis: KpiEvaluation[]; latestUpdate: ProgressUpdate | null }>> {
+  const ids = actions.map((a) => a.id);
+  const [milestones, updates, kpis] = await Promise.all([milestonesOf(context).loadMany(ids), updatesOf(context).loadMany(ids), kpisOfAction(context).loadMany(ids)]);
+  return actions.map((action, i) => {
+    const ms = milestones[i] as Milestone[];
+    const ups = (updates[i] as ProgressUpdate[]).filter((u) => u.recordedOn <= asOf);
+    const evaluations = (kpis[i] as Kpi[]).map((k) => evaluateKpi(k, asOf, root));
+    const result = actionStatus({
+      asOf,
+      startedOn: action.startedOn,
+      milestones: ms.map((m) => ({ title: m.title, dueOn: m.dueOn, completedOn: m.completedOn ?? null })),
+      lastUpdateOn: ups[0]?.recordedOn ?? null,
+      kpis: evaluations.map((e) => ({ name: e.kpi.name, latest: e.rag, previous: e.previousRag })),
+      override: action.overrideStatus && action.overrideReason && action.overrideExpiresOn ? { status: action.overrideStatus, reason: action.overrideReason, expiresOn: action.overrideExpiresOn } : null,
+    });
+    return { ...result, action, kpis: evaluations, latestUpdate: ups[0] ?? null };
+  });
+}

@@ -1,0 +1,151 @@
+import { Client } from 'pg';
+import { ragRating } from '../../subgraphs/governance/rules/rag';
+import { TEST_LINK_KEY_SECRET } from '../support/databases';
+import type { TestStack } from '../support/stack';
+import { startComposedStack } from './stack';
+
+const AS_OF = '2026-02-09';
+const SEED = { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: '2026-03-01', log: () => undefined };
+
+describe('governance through the gateway, with live casework and health figures', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startComposedStack({ seed: SEED });
+  }, 240_000);
+  afterAll(async () => stack?.stop());
+
+  it('a KPI reading carries the live casework value, its period and a RAG by the written rule, without fragments', async () => {
+    const res = await stack.queryAs<{ kpis: Array<{ measureCode: string; direction: string; amberTolerance: number; reading: { value: number; periodStart: string; periodEnd: string; trajectoryValue: number; rag: string; suppressed: boolean } }> }>(
+      'executive',
+      `{ kpis { measureCode direction amberTolerance reading(asOf: "${AS_OF}") { value periodStart periodEnd suppressed trajectoryValue rag } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const plans = res.data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!;
+    expect(plans.reading.periodStart).toBe('2026-01-01');
+    expect(plans.reading.periodEnd).toBe('2026-01-31');
+    const direct = await stack.queryAs<{ caseworkMeasures: Array<{ points: Array<{ value: number }> }> }>('executive', '{ caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "2026-01-01", to: "2026-01-31") { points { value } } }');
+    expect(direct.errors).toBeUndefined();
+    expect(plans.reading.value).toBe(direct.data!.caseworkMeasures[0].points[0].value);
+    expect(plans.reading.value).toBeGreaterThan(0);
+    expect(plans.reading.rag).toBe(ragRating(plans.reading.value, plans.reading.suppressed, plans.reading.trajectoryValue, 'LOWER_IS_BETTER', plans.amberTolerance));
+  });
+
+  it('the dashboard answers in one query, each subgraph computing all its figures in one statement per interval', async () => {
+    for (const list of Object.values(stack.statements)) list.length = 0;
+    const res = await stack.queryAs<{ assuranceDashboard: {
+      kpiCards: Array<{ name: string; ownerOrganisation: string; value: number | null; periodEnd: string; rag: string; kpi: { measureCode: string } }>;
+      priorityActionPlan: Array<{ area: { reference: string }; byStatus: Array<{ status: string; count: number }>; actions: Array<{ action: { reference: string }; status: string }> }>;
+      actionsNeedingAttention: Array<{ action: { reference: string }; status: string; reasons: string[]; latestNextSteps: string | null }>;
+      overdueEscalations: Array<{ issue: string; responseDueOn: string }>;
+      nextMeetings: Array<{ heldOn: string; title: string }>;
+      nextReviews: Array<{ heldOn: string }>;
+      familyVoiceThemes: Array<{ theme: string; count: number }>;
+    } }>('executive', `{ assuranceDashboard(asOf: "${AS_OF}") {
+      kpiCards { name ownerOrganisation value periodEnd rag trend target trajectoryValue kpi { measureCode } englandComparator { value year } }
+      priorityActionPlan { area { reference title } byStatus { status count } actions { action { reference } status } }
+      actionsNeedingAttention { action { reference title } status reasons latestNextSteps }
+      overdueEscalations { issue responseDueOn raisedByOrganisation }
+      nextMeetings { heldOn title }
+      nextReviews { heldOn title }
+      familyVoiceThemes { theme count responded }
+    } }`);
+    expect(res.errors).toBeUndefined();
+    const d = res.data!.assuranceDashboard;
+    const plans = d.kpiCards.find((c) => c.kpi.measureCode === 'PLANS_ACTIVE')!;
+    expect(plans.value).toBeGreaterThan(0);
+    expect(d.kpiCards.some((c) => c.ownerOrganisation === 'ICB')).toBe(true);
+    // Casework computed every LA KPI's figures in one statement per interval (MONTH, QUARTER), however many cards.
+    const computeStatements = stack.statements.casework.filter((s) => s.includes('json_to_recordset'));
+    expect(computeStatements.length).toBeLessThanOrEqual(2);
+    expect(d.priorityActionPlan.map((a) => a.area.reference)).toEqual(['APA-1', 'APA-2', 'WAI-1', 'WAI-2']);
+    for (const area of d.priorityActionPlan) expect(area.byStatus.reduce((n, s) => n + s.count, 0)).toBe(area.actions.length);
+    // The override on PAP-2.2 holds until 18 March 2026.
+    const pap22 = d.priorityActionPlan[1].actions.find((a) => a.action.reference === 'PAP-2.2')!;
+    expect(pap22.status).toBe('AT_RISK');
+    // PAP-1.2's "80% by 28 February" milestone falls due within 28 days.
+    const pap12 = d.actionsNeedingAttention.find((a) => a.action.reference === 'PAP-1.2')!;
+    expect(pap12.reasons.join(' ')).toContain('2026-02-28');
+    expect(d.overdueEscalations.map((e) => e.responseDueOn)).toEqual(['2026-02-06']);
+    expect(d.nextMeetings[0]).toEqual({ heldOn: '2026-02-09', title: 'Improvement Board, February 2026' });
+    expect(d.nextReviews[0].heldOn).toBe('2026-06-17');
+    expect(d.familyVoiceThemes[0]).toMatchObject({ theme: 'Allocated worker', count: 2, responded: 2 });
+  });
+
+  it('an action\'s status through the gateway follows the rule with its KPIs live', async () => {
+    const res = await stack.queryAs<{ priorityAction: { assessment: { status: string; overridden: boolean; reasons: string[]; kpis: Array<{ name: string; rag: string }> } } }>(
+      'board_member',
+      '{ priorityAction(reference: "PAP-2.2") { assessment(asOf: "2026-03-19") { status overridden reasons kpis { name rag } } } }',
+    );
+    expect(res.errors).toBeUndefined();
+    // The override expired on 18 March; the milestone due 31 December 2025 is unfinished.
+    expect(res.data!.priorityAction.assessment).toMatchObject({ status: 'OFF_TRACK', overridden: false });
+    expect(res.data!.priorityAction.assessment.kpis).toHaveLength(2);
+  });
+
+  it('a partner app sees published items only, in lists, lookups and the dashboard', async () => {
+    const all = await stack.queryAs<{ priorityActions: Array<{ reference: string }>; kpis: Array<{ measureCode: string }>; escalations: unknown[] }>('board_member', '{ priorityActions { reference } kpis { measureCode } escalations { issue } }');
+    const partner = await stack.queryAs<{ priorityActions: Array<{ reference: string }>; kpis: Array<{ measureCode: string }>; escalations: unknown[]; priorityAction: unknown; assuranceDashboard: { kpiCards: Array<{ kpi: { measureCode: string } }>; overdueEscalations: unknown[] } }>(
+      'partner_app',
+      `{ priorityActions { reference } kpis { measureCode } escalations { issue } priorityAction(reference: "PAP-1.5") { reference }
+         assuranceDashboard(asOf: "${AS_OF}") { kpiCards { kpi { measureCode } } overdueEscalations { issue } } }`,
+    );
+    expect(partner.errors).toBeUndefined();
+    expect(all.data!.priorityActions.map((a) => a.reference)).toContain('PAP-1.5');
+    expect(partner.data!.priorityActions.map((a) => a.reference)).not.toContain('PAP-1.5');
+    expect(partner.data!.priorityAction).toBeNull();
+    expect(all.data!.kpis.map((k) => k.measureCode)).toContain('EHC_20WK_INCL');
+    expect(partner.data!.kpis.map((k) => k.measureCode)).not.toContain('EHC_20WK_INCL');
+    expect(partner.data!.assuranceDashboard.kpiCards.map((c) => c.kpi.measureCode)).not.toContain('EHC_20WK_INCL');
+    expect(partner.data!.escalations.length).toBeLessThan(all.data!.escalations.length);
+    expect(partner.data!.assuranceDashboard.overdueEscalations).toEqual([]);
+  });
+
+  it('the partner briefing is Markdown with decisions, live KPI values and the next meeting', async () => {
+    const res = await stack.queryAs<{ meetings: Array<{ heldOn: string; partnerBriefing: { markdown: string } }> }>('partner_app', '{ meetings(from: "2026-02-09", to: "2026-02-09") { heldOn partnerBriefing { markdown } } }');
+    expect(res.errors).toBeUndefined();
+    const md = res.data!.meetings[0].partnerBriefing.markdown;
+    expect(md).toContain('# SEND Partnership Improvement Board: February 2026 partner update');
+    expect(md).toContain('## Decisions');
+    expect(md).toContain('Partnership Assurance and Improvement Group');
+    expect(md).toMatch(/\| Active EHC plans against the caseload the service is resourced for \| LA \| 2026-01-01 to 2026-01-31 \| [\d,]+ \|/);
+    expect(md).toContain('Wednesday, 18 March 2026');
+    // Unpublished KPIs stay out of a briefing for partners.
+    expect(md).not.toContain('including exceptions');
+  });
+
+  describe('mutations', () => {
+    it('refuse a progress update without next steps, naming the field, and record nothing', async () => {
+      const { data } = await stack.queryAs<{ priorityAction: { id: string; progressUpdates: unknown[] } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id progressUpdates { id } } }');
+      const res = await stack.queryAs('board_member', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedOn: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "  ") { id } }', { id: data!.priorityAction.id });
+      expect(res.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect(res.errors![0].extensions!.field).toBe('nextSteps');
+      const after = await stack.queryAs<{ priorityAction: { progressUpdates: unknown[] } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { progressUpdates { id } } }');
+      expect(after.data!.priorityAction.progressUpdates).toHaveLength(data!.priorityAction.progressUpdates.length);
+    });
+
+    it('record a valid update with its audit entry; executives may not write', async () => {
+      const { data } = await stack.queryAs<{ priorityAction: { id: string } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id } }');
+      const denied = await stack.queryAs('executive', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedOn: "2026-02-10", currentPosition: "x", nextSteps: "y") { id } }', { id: data!.priorityAction.id });
+      expect(denied.errors![0].extensions!.code).toBe('FORBIDDEN');
+      const ok = await stack.queryAs<{ recordProgressUpdate: { id: string; nextSteps: string } }>('board_member', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedOn: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "Clear it by March.") { id nextSteps } }', { id: data!.priorityAction.id });
+      expect(ok.errors).toBeUndefined();
+      const client = new Client({ connectionString: stack.databases.logins.governance.ownerUrl });
+      await client.connect();
+      try {
+        const audit = await client.query('SELECT entity_type, user_id FROM audit_event WHERE entity_id = $1', [ok.data!.recordProgressUpdate.id]);
+        expect(audit.rows).toEqual([{ entity_type: 'ProgressUpdate', user_id: 'test-board_member' }]);
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('refuse a KPI over an unknown code and an override without a reason', async () => {
+      const kpi = await stack.queryAs('board_member', 'mutation { createKpi(input: { name: "X", measureCode: "PLANS_OPEN", interval: MONTH, direction: HIGHER_IS_BETTER, amberTolerance: 1 }) { id } }');
+      expect(kpi.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.measureCode' });
+      expect(kpi.errors![0].message).toContain('PLANS_ACTIVE');
+      const { data } = await stack.queryAs<{ priorityAction: { id: string } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id } }');
+      const o = await stack.queryAs('board_member', 'mutation($id: ID!) { overrideActionStatus(actionId: $id, status: ON_TRACK, reason: "", expiresOn: "2026-04-01") { id } }', { id: data!.priorityAction.id });
+      expect(o.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    });
+  });
+});
