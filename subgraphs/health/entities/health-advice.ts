@@ -27,6 +27,6 @@ export class HealthAdvice {
   askedDate!: string;
 
   @Field(() => DateScalar, { nullable: true, description: 'Date health returned its advice; null while outstanding.' })
-  @Property({ type: 'date', nullable: true })
+  @Property({ type: 'date', nullable: true, index: true })
   returnedDate?: string | null;
 }

@@ -1,5 +1,6 @@
 import type { MeasureDefinition } from '../../toolkit/measures/engine';
 import { MeasureCatalogue } from '../../toolkit/measures/series';
+import { waitRange } from '../entities/referral';
 
 /**
  * The ICB's measures, each one SELECT over the period `p` (see toolkit/measures/engine).
@@ -12,10 +13,12 @@ const pathwayFilter = `(CAST(:pathway AS text) IS NULL OR r.pathway = CAST(:path
 const referralServiceFilter = `(CAST(:serviceId AS uuid) IS NULL OR r.service_id = CAST(:serviceId AS uuid))`;
 const cohortServiceFilter = `(CAST(:serviceId AS uuid) IS NULL OR c.service_id = CAST(:serviceId AS uuid))`;
 
-/** Waiting at the end of the period: received by then, with no first contact and no discharge by then. */
-const waitingAtEnd = `r.received_date <= p.period_end
-  AND (r.first_contact_date IS NULL OR r.first_contact_date > p.period_end)
-  AND (r.discharge_date IS NULL OR r.discharge_date > p.period_end)`;
+/**
+ * Waiting at the end of the period: received by then, with no first contact and no
+ * discharge by then (rules/waiting.ts isWaiting), said as the wait range containing
+ * the day so that the referral_wait_index finds only the referrals waiting then.
+ */
+const waitingAtEnd = `${waitRange('r.')} @> p.period_end`;
 
 /** A cohort's last planned session: weekly sessions from the start date. */
 const cohortEnd = `(c.start_date + 7 * (c.planned_sessions - 1))`;

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { WAIT_INDEX_SQL } from '../entities/referral';
 import { NOTTINGHAMSHIRE_SERVICES } from '../services';
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -35,6 +36,9 @@ export class Migration20261122000200_health extends Migration {
       );
       CREATE INDEX referral_link_key_index ON referral (link_key);
       CREATE INDEX referral_service_id_index ON referral (service_id);
+      CREATE INDEX referral_first_contact_date_index ON referral (first_contact_date);
+      CREATE INDEX referral_second_contact_date_index ON referral (second_contact_date);
+      ${WAIT_INDEX_SQL};
 
       CREATE TABLE health_advice_request (
         id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
@@ -45,6 +49,7 @@ export class Migration20261122000200_health extends Migration {
         CONSTRAINT health_advice_request_assessment_id_unique UNIQUE (assessment_id)
       );
       CREATE INDEX health_advice_request_link_key_index ON health_advice_request (link_key);
+      CREATE INDEX health_advice_request_returned_date_index ON health_advice_request (returned_date);
 
       CREATE TABLE space_cohort (
         id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,

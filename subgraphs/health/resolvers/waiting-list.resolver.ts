@@ -5,6 +5,7 @@ import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
 import { breakdownPolicy } from '../../toolkit/disclosure';
 import { Pathway } from '../entities';
+import { waitRange } from '../entities/referral';
 import { WAITING_BANDS } from '../rules/waiting';
 import { checkServiceId } from './input';
 
@@ -63,9 +64,7 @@ export class WaitingListResolver {
     });
     const sql = `SELECT ${cells.join(', ')}, count(*)::int AS total FROM (
         SELECT CAST(:asOf AS date) - r.received_date AS days FROM referral r
-        WHERE r.received_date <= CAST(:asOf AS date)
-          AND (r.first_contact_date IS NULL OR r.first_contact_date > CAST(:asOf AS date))
-          AND (r.discharge_date IS NULL OR r.discharge_date > CAST(:asOf AS date))
+        WHERE ${waitRange('r.')} @> CAST(:asOf AS date)
           AND (CAST(:pathway AS text) IS NULL OR r.pathway = CAST(:pathway AS text))
           AND (CAST(:serviceId AS uuid) IS NULL OR r.service_id = CAST(:serviceId AS uuid))
       ) w`;

@@ -1,0 +1,89 @@
+/**
+ * Benchmark: every health measure, monthly from 2019 to today, at ten times
+ * Nottinghamshire's volume. Run: npx tsc -p . ; node dist/subgraphs/health/measures/bench.js
+ * Starts its own PostgreSQL in a temporary directory and removes it afterwards.
+ */
+import 'reflect-metadata';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startEmbeddedPostgres } from '../../../infra/postgres';
+import { prepareDatabases } from '../../../infra/prepare';
+import { openDatabase } from '../../toolkit/database';
+import { Interval } from '../../toolkit/measures/periods';
+import { measureSeries } from '../../toolkit/measures/series';
+import { health } from '../index';
+import { healthCatalogue, HEALTH_MEASURE_CODES } from './catalogue';
+
+const SCALE = Number(process.env.BENCH_SCALE || '10');
+const RUNS = 5;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const today = new Date().toISOString().slice(0, 10);
+  const dir = mkdtempSync(join(tmpdir(), 'health-bench-'));
+  // PostgreSQL refuses to run as root, so it runs as its own user, who must reach the directory.
+  chmodSync(dir, 0o755);
+  const pg = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: await freePort(), password: 'bench-only' });
+  try {
+    let t = performance.now();
+    const logins = await prepareDatabases({
+      adminUrl: pg.adminUrl,
+      prefix: 'bench',
+      subgraphs: [health],
+      seed: { linkKeySecret: 'bench-secret', scale: SCALE, today, log: (l) => console.log(l) },
+      log: (l) => console.log(l),
+    });
+    console.log(`seeded at scale ${SCALE} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const orm = await openDatabase({ url: logins.health.appUrl, entities: health.entities, migrations: health.migrations });
+    try {
+      const em = () => orm.em.fork() as EntityManager;
+      const counts = (await em().getConnection().execute(`SELECT (SELECT count(*) FROM referral)::int AS referrals, (SELECT count(*) FROM health_advice_request)::int AS advice,
+        (SELECT count(*) FROM space_enrolment)::int AS families, (SELECT count(*) FROM space_attendance)::int AS attendance`))[0];
+      console.log(`rows: ${counts.referrals} referrals, ${counts.advice} health advice requests, ${counts.families} SPACE families, ${counts.attendance} attendance records`);
+      const request = { codes: HEALTH_MEASURE_CODES, from: '2019-01-01', to: today, interval: Interval.MONTH };
+      const time = async (label: string, bindings: Record<string, unknown> = {}) => {
+        const ms: number[] = [];
+        let points = 0;
+        for (let i = 0; i < RUNS + 1; i++) {
+          t = performance.now();
+          const series = await measureSeries(em(), healthCatalogue, { ...request, bindings });
+          if (i > 0) ms.push(performance.now() - t); // the first run warms the cache
+          points = series.reduce((n, s) => n + s.points.length, 0);
+        }
+        ms.sort((a, b) => a - b);
+        console.log(`${label}: ${HEALTH_MEASURE_CODES.length} codes x ${points / HEALTH_MEASURE_CODES.length} months = ${points} points; median ${ms[Math.floor(ms.length / 2)].toFixed(0)} ms, min ${ms[0].toFixed(0)} ms, max ${ms[ms.length - 1].toFixed(0)} ms over ${RUNS} runs`);
+      };
+      await time('healthMeasures, all pathways');
+      await time('healthMeasures, pathway NEURODEVELOPMENTAL', { pathway: 'NEURODEVELOPMENTAL' });
+      for (const code of HEALTH_MEASURE_CODES) {
+        t = performance.now();
+        await measureSeries(em(), healthCatalogue, { ...request, codes: [code] });
+        console.log(`  ${code}: ${(performance.now() - t).toFixed(0)} ms alone`);
+      }
+    } finally {
+      await orm.close(true);
+    }
+  } finally {
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
