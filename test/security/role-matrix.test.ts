@@ -1,0 +1,143 @@
+import { ALL_ROLES, type RoleName } from '../../subgraphs/toolkit/access';
+import { TEST_LINK_KEY_SECRET } from '../support/databases';
+import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
+import { childIds, sql } from './helpers';
+
+/**
+ * The role matrix as behaviour, through the gateway: each row is a representative
+ * query for one column of the matrix (docs/security.md), and what each role gets.
+ * Add a row for a new field; every role must be listed (or covered by `others`).
+ *
+ * allowed      - data, no errors
+ * forbidden    - a FORBIDDEN error and no value
+ * unsuppressed - the same figures the designated clinical officer gets (figures as computed)
+ * suppressed   - figures that differ from those, with at least one withheld as small
+ */
+type Outcome = 'allowed' | 'forbidden' | 'unsuppressed' | 'suppressed';
+
+interface Fixtures {
+  childId: string;
+  /** The district with the fewest children: small numbers are sure to appear. */
+  district: string;
+}
+
+interface Row {
+  column: string;
+  name: string;
+  query: (f: Fixtures) => string;
+  expect: Partial<Record<RoleName, Outcome>> & { others: Outcome };
+}
+
+const TODAY = '2026-11-22';
+const DCO: RoleName = 'designated_clinical_officer';
+const AGGREGATE_ONLY = { icb_analyst: 'suppressed', executive: 'suppressed', board_member: 'suppressed', partner_app: 'suppressed' } as const;
+
+const ROWS: Row[] = [
+  {
+    column: 'casework person-level',
+    name: 'a child by id, with identifiers',
+    query: (f) => `{ child(id: "${f.childId}") { id forename surname birthDate } }`,
+    expect: { la_caseworker: 'allowed', designated_clinical_officer: 'allowed', others: 'forbidden' },
+  },
+  {
+    column: 'casework person-level',
+    name: 'a child\'s EHC plans',
+    query: (f) => `{ child(id: "${f.childId}") { ehcPlans { issueDate ceaseDate } } }`,
+    expect: { la_caseworker: 'allowed', designated_clinical_officer: 'allowed', others: 'forbidden' },
+  },
+  {
+    column: 'casework aggregates',
+    name: 'casework measures for one district, by month',
+    query: (f) => `{ caseworkMeasures(codes: ["EHCNA_REQUESTS", "EHC_20WK_EXCL"], from: "2025-01-01", to: "2026-10-31", district: ${JSON.stringify(f.district)}) { code points { value numerator denominator suppressed } } }`,
+    expect: { la_caseworker: 'unsuppressed', designated_clinical_officer: 'unsuppressed', ...AGGREGATE_ONLY, others: 'forbidden' },
+  },
+  {
+    column: 'health person-level',
+    name: 'referrals (pseudonymised, by link key)',
+    query: () => `{ referrals(first: 5) { nodes { id linkKey pathway receivedDate } } }`,
+    expect: { designated_clinical_officer: 'allowed', icb_analyst: 'allowed', others: 'forbidden' },
+  },
+  {
+    column: 'health person-level',
+    name: 'a child\'s referral details, through casework (not for the LA caseworker)',
+    query: (f) => `{ child(id: "${f.childId}") { healthReferrals { pathway receivedDate } } }`,
+    expect: { designated_clinical_officer: 'allowed', others: 'forbidden' },
+  },
+  {
+    column: 'health aggregates',
+    name: 'health measures for one pathway, by month',
+    query: () => `{ healthMeasures(codes: ["WAITING_COUNT", "WAITING_OVER_18WK_PCT"], from: "2025-01-01", to: "2026-10-31", pathway: SALT) { code points { value numerator denominator suppressed } } }`,
+    expect: { designated_clinical_officer: 'unsuppressed', icb_analyst: 'unsuppressed', la_caseworker: 'suppressed', executive: 'suppressed', board_member: 'suppressed', partner_app: 'suppressed', others: 'forbidden' },
+  },
+  {
+    column: 'health aggregates',
+    name: 'a waiting list by weeks waited (a breakdown with its total)',
+    query: () => `{ waitingList(asOf: "2026-11-01", pathway: OT) { total totalSuppressed bands { label count suppressed } } }`,
+    expect: { designated_clinical_officer: 'unsuppressed', icb_analyst: 'unsuppressed', la_caseworker: 'suppressed', executive: 'suppressed', board_member: 'suppressed', partner_app: 'suppressed', others: 'forbidden' },
+  },
+  {
+    column: 'governance',
+    name: 'the Priority Action Plan',
+    query: () => `{ priorityActions { reference } }`,
+    expect: { auditor: 'forbidden', admin: 'forbidden', others: 'allowed' },
+  },
+  {
+    column: 'audit',
+    name: 'the audit trail of all three data controllers',
+    query: () => `{ caseworkAuditEvents(first: 1) { hasNextPage } healthAuditEvents(first: 1) { hasNextPage } governanceAuditEvents(first: 1) { hasNextPage } }`,
+    expect: { auditor: 'allowed', others: 'forbidden' },
+  },
+];
+
+/** The value at an error's path: null when the refused field gave nothing (or a parent was nulled). */
+function valueAt(data: unknown, path: readonly unknown[] = []): unknown {
+  let v: unknown = data;
+  for (const key of path) {
+    if (v === null || v === undefined) return null;
+    v = (v as Record<string, unknown>)[key as string];
+  }
+  return v ?? null;
+}
+
+function outcomeOf(res: GraphQLResponse, reference: GraphQLResponse): Outcome | string {
+  const codes = (res.errors ?? []).map((e) => e.extensions?.code);
+  if (codes.length) {
+    if (codes.every((c) => c === 'FORBIDDEN') && (res.errors ?? []).every((e) => valueAt(res.data, e.path) === null)) return 'forbidden';
+    if (codes.includes('FORBIDDEN')) return `FORBIDDEN with a value left in: ${JSON.stringify(res.data).slice(0, 200)}`;
+    return `errors: ${JSON.stringify(res.errors).slice(0, 300)}`;
+  }
+  const text = JSON.stringify(res.data);
+  // Rows without disclosure flags are plain reads.
+  if (!/uppressed":/.test(text)) return 'allowed';
+  if (text === JSON.stringify(reference.data)) return 'unsuppressed';
+  if (/uppressed":true/.test(text)) return 'suppressed';
+  return `different figures and nothing withheld: ${text.slice(0, 200)}`;
+}
+
+describe('the role matrix, through the gateway', () => {
+  let stack: TestStack;
+  let fixtures: Fixtures;
+  beforeAll(async () => {
+    stack = await startTestStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: TODAY, log: () => undefined } });
+    // A child known to health too, so the cross-subgraph row has something to show.
+    const known = await stack.queryAs<{ referrals: { nodes: Array<{ linkKey: string }> } }>(DCO, '{ referrals(first: 1) { nodes { linkKey } } }');
+    const linkKey = known.data?.referrals.nodes[0]?.linkKey;
+    const rows = linkKey ? await sql<{ id: string }>(stack, 'casework', 'SELECT id FROM child WHERE link_key = $1', [linkKey]) : [];
+    const [smallest] = await sql<{ district: string }>(stack, 'casework', 'SELECT district FROM child WHERE district IS NOT NULL GROUP BY district ORDER BY count(*), district LIMIT 1');
+    fixtures = { childId: rows[0]?.id ?? (await childIds(stack, 1))[0], district: smallest.district };
+  });
+  afterAll(async () => stack?.stop());
+
+  const cases = ROWS.flatMap((row) => ALL_ROLES.map((role) => [row.column, row.name, role, row.expect[role] ?? row.expect.others, row] as const));
+
+  it.each(cases)('%s: %s as %s -> %s', async (_column, _name, role, expected, row) => {
+    const query = row.query(fixtures);
+    const reference = await stack.queryAs(DCO, query);
+    const res = await stack.queryAs(role, query);
+    expect(outcomeOf(res, reference)).toBe(expected);
+  });
+
+  it('covers every column of the matrix', () => {
+    expect(new Set(ROWS.map((r) => r.column))).toEqual(new Set(['casework person-level', 'casework aggregates', 'health person-level', 'health aggregates', 'governance', 'audit']));
+  });
+});
