@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
 import { Client } from 'pg';
+import { governance } from '../../subgraphs/governance';
+import { main as importDfe } from '../../subgraphs/governance/import/cli';
+import { openDatabase } from '../../subgraphs/toolkit/database';
 import { ragRating } from '../../subgraphs/governance/rules/rag';
 import { TEST_LINK_KEY_SECRET } from '../support/databases';
 import type { TestStack } from '../support/stack';
@@ -111,6 +115,35 @@ describe('governance through the gateway, with live casework and health figures'
     expect(md).toContain('Wednesday, 18 March 2026');
     // Unpublished KPIs stay out of a briefing for partners.
     expect(md).not.toContain('including exceptions');
+  });
+
+  const REAL = '/work/shared/reference/dfe-ehc-plans-2025/timeliness_20_week.csv';
+  (existsSync(REAL) ? it : it.skip)('a full published DfE file, imported, reads back through the gateway and gives each KPI its comparators', async () => {
+    const orm = await openDatabase({ url: stack.databases.logins.governance.appUrl, entities: governance.entities, migrations: governance.migrations });
+    try {
+      expect(await importDfe([REAL, '--user', 'test'], { out: () => undefined, err: () => undefined, open: async () => ({ orm, close: async () => undefined }) })).toBe(0);
+    } finally {
+      await orm.close(true);
+    }
+    const res = await stack.queryAs<{ publishedComparators: Array<{ year: number; areaName: string; geographicLevel: string; value: number; oldLaCode: string | null }>; kpis: Array<{ measureCode: string; comparators: Array<{ areaName: string; year: number; value: number }> }> }>(
+      'partner_app',
+      `{ publishedComparators(code: "EHC_20WK_EXCL", areas: ["891", "E92000001", "East Midlands"], years: [2022, 2024]) { year areaName geographicLevel value oldLaCode }
+         kpis { measureCode comparators(year: 2024) { areaName year value } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const fig = (area: string, year: number) => res.data!.publishedComparators.find((c) => c.areaName === area && c.year === year)?.value;
+    expect(fig('Nottinghamshire', 2022)).toBe(4.5);
+    expect(fig('Nottinghamshire', 2024)).toBe(37.5);
+    expect(fig('England', 2024)).toBe(46.4);
+    expect(fig('England', 2022)).toBe(49.2);
+    expect(res.data!.publishedComparators).toHaveLength(6);
+    const k20 = res.data!.kpis.find((k) => k.measureCode === 'EHC_20WK_EXCL')!;
+    // England, East Midlands, Nottinghamshire and the six statistical neighbours, all for 2024.
+    expect(k20.comparators.map((c) => c.areaName).slice(0, 3)).toEqual(['England', 'East Midlands', 'Nottinghamshire']);
+    expect(k20.comparators).toHaveLength(9);
+    expect(k20.comparators.every((c) => c.year === 2024)).toBe(true);
+    const dash = await stack.queryAs<{ assuranceDashboard: { kpiCards: Array<{ kpi: { measureCode: string }; englandComparator: { value: number; year: number } | null }> } }>('executive', '{ assuranceDashboard(asOf: "2026-02-09") { kpiCards { kpi { measureCode } englandComparator { value year } } } }');
+    expect(dash.data!.assuranceDashboard.kpiCards.find((c) => c.kpi.measureCode === 'EHC_20WK_EXCL')!.englandComparator).toEqual({ value: 46.4, year: 2024 });
   });
 
   describe('mutations', () => {
