@@ -61,6 +61,7 @@ describe('governance through the gateway, with live casework and health figures'
     // Casework computed every LA KPI's figures in one statement per interval (MONTH, QUARTER), however many cards.
     const computeStatements = stack.statements.casework.filter((s) => s.includes('json_to_recordset'));
     expect(computeStatements.length).toBeLessThanOrEqual(2);
+    expect(stack.statements.health.filter((s) => s.includes('json_to_recordset')).length).toBeLessThanOrEqual(2);
     expect(d.priorityActionPlan.map((a) => a.area.reference)).toEqual(['APA-1', 'APA-2', 'WAI-1', 'WAI-2']);
     for (const area of d.priorityActionPlan) expect(area.byStatus.reduce((n, s) => n + s.count, 0)).toBe(area.actions.length);
     // The override on PAP-2.2 holds until 18 March 2026.
@@ -73,6 +74,30 @@ describe('governance through the gateway, with live casework and health figures'
     expect(d.nextMeetings[0]).toEqual({ heldOn: '2026-02-09', title: 'Improvement Board, February 2026' });
     expect(d.nextReviews[0].heldOn).toBe('2026-06-17');
     expect(d.familyVoiceThemes[0]).toMatchObject({ theme: 'Allocated worker', count: 2, responded: 2 });
+  });
+
+  it.each(['executive', 'icb_analyst', 'partner_app'] as const)('every dashboard KPI value equals its owner\'s measure for the same period, as %s sees both', async (role) => {
+    const res = await stack.queryAs<{ assuranceDashboard: { kpiCards: Array<{ value: number | null; suppressed: boolean; periodStart: string; periodEnd: string; kpi: { measureCode: string; interval: string; ownerOrganisation: string } }> } }>(
+      role,
+      `{ assuranceDashboard(asOf: "${AS_OF}") { kpiCards { value suppressed periodStart periodEnd kpi { measureCode interval ownerOrganisation } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const cards = res.data!.assuranceDashboard.kpiCards;
+    expect(cards.length).toBeGreaterThan(10);
+    let compared = 0;
+    for (const c of cards) {
+      const field = c.kpi.ownerOrganisation === 'LA' ? 'caseworkMeasures' : 'healthMeasures';
+      const direct = await stack.queryAs<Record<string, Array<{ points: Array<{ value: number | null; suppressed: boolean; periodEnd: string }> }>>>(
+        role,
+        `{ ${field}(codes: ["${c.kpi.measureCode}"], from: "${c.periodStart}", to: "${c.periodEnd}", interval: ${c.kpi.interval}) { points { value suppressed periodEnd } } }`,
+      );
+      expect(direct.errors).toBeUndefined();
+      const [point] = direct.data![field][0].points;
+      expect(point.periodEnd).toBe(c.periodEnd);
+      expect({ code: c.kpi.measureCode, value: c.value, suppressed: c.suppressed }).toEqual({ code: c.kpi.measureCode, value: point.suppressed ? null : point.value, suppressed: point.suppressed });
+      compared++;
+    }
+    expect(compared).toBe(cards.length);
   });
 
   it('an action\'s status through the gateway follows the rule with its KPIs live', async () => {
