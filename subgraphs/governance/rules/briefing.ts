@@ -52,7 +52,7 @@ export function renderBriefing(input: BriefingInput): string {
     }
     lines.push('');
   }
-  lines.push('## Next meeting', '', next ? `The next meeting, ${next.title} (${next.bodyName}), is on ${longDate(next.heldOn)}.` : '_No further meeting is scheduled yet._', '');
+  lines.push('## Next meeting', '', next ? `The next meeting of the ${next.bodyName} is on ${longDate(next.heldOn)} (${next.title}).` : '_No further meeting is scheduled yet._', '');
   if (body.chair) lines.push(body.chair.replace(/\s*\(.*\)$/, ''), '');
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
