@@ -16,7 +16,7 @@ import type { EhcnaRequest } from './request';
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'ehc_needs_assessment' })
 export class EhcNeedsAssessment {
-  @Field(() => ID, { description: 'Identifier, sent to the ICB with each request for health advice.' })
+  @Field(() => ID, { description: 'The council\'s identifier for this EHC needs assessment.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
