@@ -143,3 +143,27 @@ describe('policies by role', () => {
     expect(countPolicy(ctx(['executive'], 'LA'), 'casework')(3)).toEqual(W);
   });
 });
+
+describe('error masking', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { maskUnexpectedErrors } = require('../../subgraphs/toolkit/errors') as typeof import('../../subgraphs/toolkit/errors');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { GraphQLError } = require('graphql') as typeof import('graphql');
+  const quiet = () => undefined;
+  const asResolverError = (original: Error) => new GraphQLError(original.message, { originalError: original, path: ['child'] });
+
+  it('masks a database error always: its text can quote the values it was given', () => {
+    const dbError = Object.assign(new Error(`duplicate key value violates unique constraint "child_nhs_number_unique" Key (nhs_number)=(9434765919)`), { name: 'UniqueConstraintViolationException', severity: 'ERROR' });
+    const out = maskUnexpectedErrors(false, quiet)({ message: dbError.message, path: ['child'] }, asResolverError(dbError));
+    expect(out).toEqual({ message: 'Internal server error.', path: ['child'], locations: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
+
+  it('passes errors raised on purpose unchanged, and other faults in development only', () => {
+    const forbidden = new GraphQLError('Forbidden: your role may not read Child.surname.', { extensions: { code: 'FORBIDDEN' } });
+    const formatted = { message: forbidden.message, extensions: { code: 'FORBIDDEN' } };
+    expect(maskUnexpectedErrors(true, quiet)(formatted, asResolverError(forbidden as unknown as Error))).toBe(formatted);
+    const fault = new TypeError('cannot read properties of undefined (reading "surname")');
+    expect(maskUnexpectedErrors(false, quiet)({ message: fault.message }, asResolverError(fault)).message).toBe(fault.message);
+    expect(maskUnexpectedErrors(true, quiet)({ message: fault.message }, asResolverError(fault)).message).toBe('Internal server error.');
+  });
+});
