@@ -1,0 +1,209 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { casework } from '../../subgraphs/casework';
+import { runCli } from '../../subgraphs/casework/import/cli';
+import { importSen2 } from '../../subgraphs/casework/import/sen2-import';
+import { chunksOf } from '../../subgraphs/casework/import/sen2-xml';
+import { caseworkCatalogue } from '../../subgraphs/casework/measures/catalogue';
+import { openDatabase, type Orm } from '../../subgraphs/toolkit/database';
+import { linkKeyFor } from '../../subgraphs/toolkit/link-key';
+import { Interval } from '../../subgraphs/toolkit/measures/periods';
+import { measureSeries } from '../../subgraphs/toolkit/measures/series';
+import { adminUrl, createTestDatabases, TEST_LINK_KEY_SECRET, type TestDatabases } from '../support/databases';
+import { person, planRequest, sen2, type El } from './sen2-builder';
+
+const TODAY = '2026-11-22';
+const AMY = { Surname: 'Able', Forename: 'Amy', PersonBirthDate: '2012-03-04', Sex: 'F', UPN: 'A123456789012' };
+const BEN = { Surname: 'Baker', Forename: 'Ben', PersonBirthDate: '2008-07-08', Sex: 'M', UniqueLearnerNumber: '1234567890' };
+const CAL = { Surname: 'Cole', Forename: 'Cal', PersonBirthDate: '2009-11-12', Sex: 'M' };
+const DEE = { Surname: 'Dale', Forename: 'Dee', PersonBirthDate: '2016-01-01', Sex: 'F' };
+
+const return2024 = (): string =>
+  sen2([
+    person(AMY, [planRequest({ received: '2023-01-02', decided: '2023-02-10', assessed: '2023-05-01', start: '2023-05-22', need: 'ASD' })]),
+    person(BEN, [planRequest({ received: '2023-01-02', decided: '2023-02-14', assessed: '2023-07-01', start: '2023-08-01', week20: true, need: 'SEMH' })]),
+    person(CAL, [planRequest({ received: '2023-02-01', decided: '2023-03-01', assessed: '2023-06-01', start: '2023-06-22', need: 'ASD' })]),
+    person(DEE, [[['ReceivedDate', '2023-05-10'], ['RequestOutcome', 'A']]]),
+  ]);
+
+const EXTRACT = `upn,uln,surname,forename,birth_date,nhs_number,district,team,allocated_worker,no_worker_reason,no_worker_review_date
+A123456789012,,Able,Amy,2012-03-04,943 476 5919,Ashfield,Plan and Review North,Sam Atkins,,
+,,Cole,Cal,2009-11-12,,Ashfield,Plan and Review North,,Plan working well,2026-07-01
+`;
+
+describe('SEN2 import into the casework database', () => {
+  let dbs: TestDatabases;
+  let orm: Orm;
+  let owner: pg.Client;
+  beforeAll(async () => {
+    dbs = await createTestDatabases([casework]);
+    orm = await openDatabase({ url: dbs.logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations });
+    owner = new pg.Client({ connectionString: dbs.logins.casework.ownerUrl });
+    await owner.connect();
+  });
+  afterAll(async () => {
+    await owner?.end();
+    await orm?.close(true);
+    await dbs?.drop();
+  });
+
+  const run = (xml: string, extra: { caseExtract?: string; skipInvalid?: boolean } = {}) =>
+    importSen2({ open: () => chunksOf(xml, 512), user: 'test-importer', today: TODAY, database: async () => ({ em: orm.em.fork() as EntityManager, linkKeySecret: TEST_LINK_KEY_SECRET }), ...extra });
+  const count = async (table: string) => (await owner.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+  const counts = async () => Object.fromEntries(await Promise.all(['child', 'ehcna_request', 'ehc_needs_assessment', 'ehc_plan', 'plan_placement', 'plan_sen_need', 'annual_review', 'worker_allocation'].map(async (t) => [t, await count(t)])));
+  const wipe = () => owner.query('TRUNCATE child, ehcna_request, ehc_needs_assessment, ehc_plan, plan_placement, plan_sen_need, annual_review, worker_allocation, caseworker, team CASCADE');
+
+  it('refuses a file with any invalid person, imports nothing, and reports every problem', async () => {
+    const bad = sen2([
+      person(AMY, [planRequest({ received: '2023-01-02', decided: '2023-02-10', assessed: '2023-05-01', start: '2023-05-22' })]),
+      person({ ...BEN, PersonBirthDate: '2008-02-30' }, [[['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'Z']]]),
+      person({ ...CAL, Sex: '' }, [[['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'A']]]),
+    ]);
+    const result = await run(bad);
+    expect(result.status).toBe('refused');
+    expect(result.report).toEqual([
+      'person 2\tPerson[2]/PersonBirthDate\t"2008-02-30"\tmust be a real calendar date written YYYY-MM-DD',
+      'person 2\tPerson[2]/Requests[1]/RequestOutcome\t"Z"\tmust be one of Y, N, A, W, H',
+      'person 3\tPerson[3]/Sex\t(missing)\trequired',
+    ]);
+    expect(await count('child')).toBe(0);
+  });
+
+  it('refuses a return that is not well-formed XML', async () => {
+    const result = await run(return2024().slice(0, 900));
+    expect(result.status).toBe('refused');
+    expect(result.report[0]).toMatch(/^file\tline \d+, column \d+\t\(missing\)\tThe file is not well-formed XML/);
+    expect(await count('child')).toBe(0);
+  });
+
+  it('imports a return with its case extract: children, life cycle, link keys, allocations and one audit event per child', async () => {
+    const result = await run(return2024(), { caseExtract: EXTRACT });
+    expect(result.problems).toEqual([]);
+    expect(result).toMatchObject({ status: 'imported', persons: 4, created: 4, updated: 0 });
+    expect(await counts()).toEqual({ child: 4, ehcna_request: 4, ehc_needs_assessment: 3, ehc_plan: 3, plan_placement: 3, plan_sen_need: 3, annual_review: 0, worker_allocation: 2 });
+    const amy = (await owner.query(`SELECT nhs_number, link_key, district, primary_need FROM child WHERE upn = 'A123456789012'`)).rows[0];
+    expect(amy).toEqual({ nhs_number: '9434765919', link_key: linkKeyFor('9434765919', TEST_LINK_KEY_SECRET), district: 'Ashfield', primary_need: 'ASD' });
+    const alloc = (await owner.query(`SELECT c.surname, w.name AS worker, a.decided_by IS NOT NULL AS decided, a.reason, a.next_review_date::text AS review FROM worker_allocation a JOIN child c ON c.id = a.child_id LEFT JOIN caseworker w ON w.id = a.caseworker_id ORDER BY c.surname`)).rows;
+    expect(alloc).toEqual([
+      { surname: 'Able', worker: 'Sam Atkins', decided: false, reason: null, review: null },
+      { surname: 'Cole', worker: null, decided: true, reason: 'Plan working well', review: '2026-07-01' },
+    ]);
+    const audit = (await owner.query(`SELECT user_id, roles, org, action, entity_type FROM audit_event`)).rows;
+    expect(audit).toHaveLength(4);
+    expect(audit[0]).toEqual({ user_id: 'test-importer', roles: ['admin'], org: 'LA', action: 'WRITE', entity_type: 'Child' });
+  });
+
+  it('the measures over the imported return give the answers worked out by hand', async () => {
+    const [excl, incl, requests] = await measureSeries(orm.em.fork() as EntityManager, caseworkCatalogue, { codes: ['EHC_20WK_EXCL', 'EHC_20WK_INCL', 'EHCNA_REQUESTS'], from: '2023-01-01', to: '2023-12-31', interval: Interval.YEAR });
+    // Amy day 140 (within); Cal day 141 (late); Ben late with an exception.
+    expect(excl.points[0]).toMatchObject({ numerator: 1, denominator: 2, value: 50 });
+    expect(incl.points[0]).toMatchObject({ numerator: 1, denominator: 3 });
+    expect(requests.points[0].value).toBe(4);
+  });
+
+  it('importing the same return again changes nothing and duplicates nothing', async () => {
+    const before = await counts();
+    const ids = (await owner.query('SELECT id FROM ehc_needs_assessment ORDER BY id')).rows;
+    const result = await run(return2024(), { caseExtract: EXTRACT });
+    expect(result).toMatchObject({ status: 'imported', created: 0, updated: 4 });
+    expect(await counts()).toEqual(before);
+    // Assessment ids are stable: health holds them.
+    expect((await owner.query('SELECT id FROM ehc_needs_assessment ORDER BY id')).rows).toEqual(ids);
+    expect(await count('audit_event')).toBe(8);
+  });
+
+  it('a later return updates in place: decisions made since, a review, a new child, a name in other case', async () => {
+    const later = sen2([
+      person(AMY, [planRequest({ received: '2023-01-02', decided: '2023-02-10', assessed: '2023-05-01', start: '2023-05-22', meeting: '2024-05-01', reviewOutcome: 'M', lastReview: '2024-05-20' })]),
+      person({ ...CAL, Surname: 'COLE', Forename: 'cal' }, [planRequest({ received: '2023-02-01', decided: '2023-03-01', assessed: '2023-06-01', start: '2023-06-22', need: 'SLCN' })]),
+      person(DEE, [planRequest({ received: '2023-05-10', decided: '2023-06-15', assessed: '2023-09-01', start: '2023-09-20', need: 'MLD' })]),
+      person({ Surname: 'Eve', Forename: 'Evans', PersonBirthDate: '2015-05-05', Sex: 'F', UPN: 'E123456789012' }, [[['ReceivedDate', '2024-01-05'], ['RequestOutcome', 'A']]]),
+    ]);
+    const result = await run(later);
+    expect(result).toMatchObject({ status: 'imported', created: 1, updated: 3 });
+    expect(await counts()).toMatchObject({ child: 5, ehcna_request: 5, ehc_plan: 4, annual_review: 1 });
+    const review = (await owner.query(`SELECT due_date::text AS due, meeting_date::text AS meeting, outcome, decision_date::text AS decision FROM annual_review`)).rows[0];
+    expect(review).toEqual({ due: '2024-05-22', meeting: '2024-05-01', outcome: 'M', decision: '2024-05-20' });
+    const cal = (await owner.query(`SELECT surname, primary_need FROM child WHERE forename ILIKE 'cal'`)).rows;
+    expect(cal).toEqual([{ surname: 'COLE', primary_need: 'SLCN' }]);
+    const dee = (await owner.query(`SELECT r.outcome, e.issue_date::text AS issued FROM child c JOIN ehcna_request r ON r.child_id = c.id LEFT JOIN ehc_needs_assessment a ON a.request_id = r.id LEFT JOIN ehc_plan e ON e.assessment_id = a.id WHERE c.surname = 'Dale'`)).rows;
+    expect(dee).toEqual([{ outcome: 'Y', issued: '2023-09-20' }]);
+  });
+
+  it('a case-extract row that matches no child refuses the whole import (and writes nothing)', async () => {
+    await wipe();
+    const extract = `${EXTRACT},,Nobody,Known,2010-01-01,,Ashfield,,,,\n`;
+    const result = await run(return2024(), { caseExtract: extract });
+    expect(result.status).toBe('refused');
+    expect(result.report).toEqual(['case-extract row 3\tcase-extract/upn\t"Nobody, Known, 2010-01-01"\tno child in this return or already held matches this row (UPN, ULN, or surname + forename + birth date)']);
+    expect(await count('child')).toBe(0);
+  });
+
+  it('--skip-invalid imports the valid people and reports the others', async () => {
+    await wipe();
+    const mixed = sen2([
+      person(AMY, [planRequest({ received: '2023-01-02', decided: '2023-02-10', assessed: '2023-05-01', start: '2023-05-22' })]),
+      person({ ...BEN, UniqueLearnerNumber: 'x' }, [[['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'A']]]),
+      person(AMY, [[['ReceivedDate', '2024-01-02'], ['RequestOutcome', 'A']]]),
+    ]);
+    const result = await run(mixed, { skipInvalid: true });
+    expect(result).toMatchObject({ status: 'imported', persons: 3, skipped: 2, created: 1 });
+    expect(result.report).toEqual([
+      'person 2\tPerson[2]/UniqueLearnerNumber\t"x"\tmust be 10 digits',
+      'person 3\tPerson[3]/UPN\t"A123456789012"\tthe same child as person 1',
+    ]);
+    expect(await count('child')).toBe(1);
+  });
+
+  describe('the command line', () => {
+    const env = { ...process.env };
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'sen2-cli-'));
+      process.env.DATABASE_URL = adminUrl();
+      process.env.DB_PREFIX = dbs.prefix;
+      process.env.DATA_DIR = dir;
+      process.env.LINK_KEY_SECRET = TEST_LINK_KEY_SECRET;
+    });
+    afterAll(() => {
+      process.env = env;
+    });
+    let out: jest.SpyInstance;
+    let err: jest.SpyInstance;
+    beforeEach(() => {
+      out = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    });
+    afterEach(() => {
+      out.mockRestore();
+      err.mockRestore();
+    });
+
+    it('exit 2 on usage errors', async () => {
+      expect(await runCli([])).toBe(2);
+      expect(await runCli(['--bogus', 'x.xml'])).toBe(2);
+      expect(await runCli([join(dir, 'missing.xml')])).toBe(2);
+      expect(await runCli(['a.xml', '--case-extract'])).toBe(2);
+    });
+
+    it('exit 1 with the report for an invalid return; exit 0 and the data for a valid one', async () => {
+      await wipe();
+      const bad = join(dir, 'bad.xml');
+      writeFileSync(bad, sen2([person({ ...AMY, Sex: 'Q' }, [[['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'A']]])]));
+      expect(await runCli([bad, '--user', 'cli-user'])).toBe(1);
+      const printed = out.mock.calls.map((c) => String(c[0]));
+      expect(printed[0]).toMatch(/REFUSED\. 1 problem\(s\); nothing was imported\./);
+      expect(printed).toContain('person 1\tPerson[1]/Sex\t"Q"\tmust be one of M, F, U');
+      const good = join(dir, 'good.xml');
+      const extract = join(dir, 'extract.csv');
+      writeFileSync(good, return2024());
+      writeFileSync(extract, EXTRACT);
+      expect(await runCli([good, '--case-extract', extract, '--user', 'cli-user'])).toBe(0);
+      expect(await count('child')).toBe(4);
+      expect((await owner.query(`SELECT DISTINCT user_id FROM audit_event WHERE user_id = 'cli-user'`)).rows).toHaveLength(1);
+    });
+  });
+});
