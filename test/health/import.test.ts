@@ -135,6 +135,9 @@ describe('import commands', () => {
     const audit = await q<{ user_id: string; roles: string[]; org: string; entity_type: string; action: string }>("SELECT user_id, roles, org, entity_type, action FROM audit_event WHERE entity_type = 'Referral'");
     expect(audit).toHaveLength(4);
     expect(audit.every((a) => a.user_id === 'j.bloggs' && a.org === 'ICB' && a.roles.join() === 'admin' && a.action === 'WRITE')).toBe(true);
+    // The measures see the import at once: P-2 and P-4 were waiting at the end of June 2025.
+    const res = await h.queryAs<{ healthMeasures: Array<{ points: Array<{ value: number }> }> }>('icb_analyst', '{ healthMeasures(codes: ["WAITING_COUNT"], from: "2025-06-01", to: "2025-06-30") { points { value } } }');
+    expect(res.data!.healthMeasures[0].points[0].value).toBe(2);
   });
 
   it('is idempotent: the same file again changes nothing; a changed row is updated, not duplicated', async () => {

@@ -1,5 +1,6 @@
 import { health } from '../../subgraphs/health';
 import { openDatabase } from '../../subgraphs/toolkit/database';
+import { refreshMonthEnds } from '../../subgraphs/health/measures/month-ends';
 import { healthCatalogue, HEALTH_MEASURE_CODES } from '../../subgraphs/health/measures/catalogue';
 import { Interval } from '../../subgraphs/toolkit/measures/periods';
 import { measureSeries } from '../../subgraphs/toolkit/measures/series';
@@ -35,6 +36,7 @@ describe('health measures on known data', () => {
       ref('R10', 'k9', 'SALT', 'SALT', '2024-11-24', '2025-04-05'), // Feb 96, Mar 127 (over 18 weeks); first contact after 132 days
       ref('R11', 'k10', 'CAMHS-CRISIS', 'CAMHS', '2024-03-20', '2024-03-25', '2024-04-01'), // contacts for the rolling 12 months
     ]);
+    await refreshMonthEnds(em);
     await insertRows(em, 'health_advice_request', [
       { assessment_id: 'A1', link_key: 'k1', asked_date: '2025-01-20', returned_date: '2025-03-03' }, // 42 days: within
       { assessment_id: 'A2', link_key: 'k2', asked_date: '2025-01-15', returned_date: '2025-03-05' }, // 49 days: late
@@ -75,6 +77,15 @@ describe('health measures on known data', () => {
     expect(await values('WAITING_COUNT', '2025-02-01', '2025-03-31')).toEqual([8, 6]);
     expect(await values('WAITING_COUNT', '2025-02-01', '2025-03-31', { pathway: 'CAMHS' })).toEqual([2, 1]);
     expect(await values('WAITING_COUNT', '2025-03-01', '2025-03-31', { serviceId: ids['ND-NORTH'] })).toEqual([3]);
+  });
+
+  it('waiting measures hold before the first referral and long after the last date in the data', async () => {
+    expect(await values('WAITING_COUNT', '2023-12-01', '2023-12-31')).toEqual([0]);
+    // In 2040 the five still-open referrals (R2, R5, R6, R8, R9) are all over 18 weeks; no CAMHS contact for years.
+    expect(await values('WAITING_COUNT', '2040-01-01', '2040-01-31')).toEqual([5]);
+    expect(await values('WAITING_OVER_18WK_PCT', '2040-01-01', '2040-01-31')).toEqual([100]);
+    expect(await values('CYP_MH_ACCESS', '2040-01-01', '2040-01-31')).toEqual([0]);
+    expect(await values('CYP_MH_ACCESS', '2025-03-01', '2025-03-31', { serviceId: ids['CAMHS-CRISIS'] })).toEqual([1]);
   });
 
   it('WAITING_OVER_18WK_PCT: more than 126 days; 126 exactly is not over', async () => {

@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditWrite } from '../../toolkit/audit';
 import type { SubgraphContext } from '../../toolkit/context';
 import { linkKeyFor } from '../../toolkit/link-key';
+import { refreshMonthEnds } from '../measures/month-ends';
 import { PATHWAYS, URGENCIES, type Pathway, type Urgency } from '../entities/enums';
 import { checkCode, checkDate, checkId, checkNhsNumber, type Check, type Problem } from './fields';
 
@@ -162,5 +163,7 @@ export async function writeReferrals(tx: EntityManager, context: SubgraphContext
     }
     progress(Math.min(i + CHUNK, records.length));
   }
+  // The month-end waiting figures are derived from referrals: rebuilt in this transaction.
+  if (summary.created || summary.updated) await refreshMonthEnds(tx);
   return summary;
 }

@@ -1,6 +1,6 @@
 import type { MeasureDefinition } from '../../toolkit/measures/engine';
 import { MeasureCatalogue } from '../../toolkit/measures/series';
-import { waitRange } from '../entities/referral';
+import { monthEndFor } from './month-ends';
 
 /**
  * The ICB's measures, each one SELECT over the period `p` (see toolkit/measures/engine).
@@ -13,12 +13,11 @@ const pathwayFilter = `(CAST(:pathway AS text) IS NULL OR r.pathway = CAST(:path
 const referralServiceFilter = `(CAST(:serviceId AS uuid) IS NULL OR r.service_id = CAST(:serviceId AS uuid))`;
 const cohortServiceFilter = `(CAST(:serviceId AS uuid) IS NULL OR c.service_id = CAST(:serviceId AS uuid))`;
 
-/**
- * Waiting at the end of the period: received by then, with no first contact and no
- * discharge by then (rules/waiting.ts isWaiting), said as the wait range containing
- * the day so that the referral_wait_index finds only the referrals waiting then.
- */
-const waitingAtEnd = `${waitRange('r.')} @> p.period_end`;
+/** The month-end row a period reads (measures/month-ends.ts): periods always end on a month end. */
+const monthEnd = monthEndFor('p.period_end');
+const snapshotPathwayFilter = `(CAST(:pathway AS text) IS NULL OR s.pathway = CAST(:pathway AS text))`;
+const snapshotServiceFilter = `(CAST(:serviceId AS uuid) IS NULL OR s.service_id = CAST(:serviceId AS uuid))`;
+
 
 /** A cohort's last planned session: weekly sessions from the start date. */
 const cohortEnd = `(c.start_date + 7 * (c.planned_sessions - 1))`;
@@ -31,8 +30,8 @@ const definitions: MeasureDefinition[] = [
     description: 'Referrals waiting on the last day of the period: received on or before it, with no first care contact and no discharge on or before it. Filters: pathway, service.',
     unit: 'COUNT',
     kind: 'COUNT',
-    sql: `SELECT count(*) AS numerator, NULL AS denominator FROM referral r
-      WHERE ${waitingAtEnd} AND ${pathwayFilter} AND ${referralServiceFilter}`,
+    sql: `SELECT COALESCE(sum(s.waiting), 0) AS numerator, NULL AS denominator FROM health_month_end_service s
+      WHERE s.month_end = ${monthEnd} AND ${snapshotPathwayFilter} AND ${snapshotServiceFilter}`,
   },
   {
     code: 'WAITING_OVER_18WK_PCT',
@@ -40,8 +39,8 @@ const definitions: MeasureDefinition[] = [
     description: 'Of the referrals waiting on the last day of the period, the percentage that had waited more than 18 weeks (more than 126 days since the referral was received). Filters: pathway, service.',
     unit: 'PERCENT',
     kind: 'PERCENT',
-    sql: `SELECT count(*) FILTER (WHERE p.period_end - r.received_date > 126) AS numerator, count(*) AS denominator FROM referral r
-      WHERE ${waitingAtEnd} AND ${pathwayFilter} AND ${referralServiceFilter}`,
+    sql: `SELECT COALESCE(sum(s.waiting_over_18_weeks), 0) AS numerator, COALESCE(sum(s.waiting), 0) AS denominator FROM health_month_end_service s
+      WHERE s.month_end = ${monthEnd} AND ${snapshotPathwayFilter} AND ${snapshotServiceFilter}`,
   },
   {
     code: 'ND_WAITING_OVER_13WK_PCT',
@@ -49,8 +48,8 @@ const definitions: MeasureDefinition[] = [
     description: 'Of the neurodevelopmental referrals waiting on the last day of the period, the percentage that had waited more than 13 weeks (more than 91 days), as the DfE local area dashboard counts autism assessment waits. Always the NEURODEVELOPMENTAL pathway; filter: service.',
     unit: 'PERCENT',
     kind: 'PERCENT',
-    sql: `SELECT count(*) FILTER (WHERE p.period_end - r.received_date > 91) AS numerator, count(*) AS denominator FROM referral r
-      WHERE r.pathway = 'NEURODEVELOPMENTAL' AND ${waitingAtEnd} AND ${referralServiceFilter}`,
+    sql: `SELECT COALESCE(sum(s.waiting_over_13_weeks), 0) AS numerator, COALESCE(sum(s.waiting), 0) AS denominator FROM health_month_end_service s
+      WHERE s.month_end = ${monthEnd} AND s.pathway = 'NEURODEVELOPMENTAL' AND ${snapshotServiceFilter}`,
   },
   {
     code: 'FIRST_CONTACT_MEDIAN_WEEKS',
@@ -67,10 +66,10 @@ const definitions: MeasureDefinition[] = [
     description: 'Distinct children with at least one CAMHS care contact (first or second contact) in the 12 months ending on the last day of the period, after NHS England\'s MHS95. Always the CAMHS pathway; filter: service.',
     unit: 'COUNT',
     kind: 'COUNT',
-    sql: `SELECT count(DISTINCT r.link_key) AS numerator, NULL AS denominator FROM referral r
-      WHERE r.pathway = 'CAMHS' AND ${referralServiceFilter}
-        AND (r.first_contact_date BETWEEN CAST((p.period_end + 1) - interval '12 months' AS date) AND p.period_end
-          OR r.second_contact_date BETWEEN CAST((p.period_end + 1) - interval '12 months' AS date) AND p.period_end)`,
+    sql: `SELECT CASE WHEN CAST(:serviceId AS uuid) IS NULL
+        THEN COALESCE((SELECT h.camhs_children FROM health_month_end h WHERE h.month_end = ${monthEnd}), 0)
+        ELSE COALESCE((SELECT sum(s.camhs_children) FROM health_month_end_service s WHERE s.month_end = ${monthEnd} AND s.service_id = CAST(:serviceId AS uuid)), 0)
+      END AS numerator, NULL AS denominator`,
   },
   {
     code: 'HEALTH_ADVICE_6WK_PCT',

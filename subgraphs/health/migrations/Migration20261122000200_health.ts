@@ -1,5 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { WAIT_INDEX_SQL } from '../entities/referral';
+import { MONTH_END_TABLES } from '../measures/month-ends';
 import { NOTTINGHAMSHIRE_SERVICES } from '../services';
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -82,6 +83,8 @@ export class Migration20261122000200_health extends Migration {
       );
       CREATE INDEX space_attendance_enrolment_id_index ON space_attendance (enrolment_id);
     `);
+    // Derived from referral (see measures/month-ends.ts): not entities, never exposed.
+    this.addSql(MONTH_END_TABLES);
     // Reference data: the service catalogue referral files point at by service_code.
     const values = NOTTINGHAMSHIRE_SERVICES.map((s) => `(${[s.code, s.name, s.provider, s.pathway].map(literal).join(', ')})`).join(',\n');
     this.addSql(`INSERT INTO health_service (code, name, provider, pathway) VALUES\n${values};`);

@@ -7,6 +7,7 @@ import { insertInChunks } from '../../toolkit/synthetic/insert';
 import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation, type SyntheticPerson } from '../../toolkit/synthetic/population';
 import { Random } from '../../toolkit/synthetic/random';
 import { HealthAdvice, HealthService, Pathway, Referral, SpaceAttendance, SpaceCohort, SpaceEnrolment, Urgency } from '../entities';
+import { refreshMonthEnds } from '../measures/month-ends';
 import { DEFAULT_PLANNED_SESSIONS, FASA_MAX, FASA_MIN } from '../rules/space';
 
 /** The synthetic history starts with the DfE series the partnership compares against. */
@@ -259,8 +260,9 @@ export async function seedHealth(em: EntityManager, options: SeedOptions): Promi
     await insertInChunks(t, SpaceCohort, space.cohorts);
     await insertInChunks(t, SpaceEnrolment, space.enrolments);
     await insertInChunks(t, SpaceAttendance, space.attendance);
+    await refreshMonthEnds(t);
   });
   // Fresh statistics, so the first queries after seeding are planned on the real volumes.
-  await em.getConnection().execute('ANALYZE referral, health_advice_request, space_cohort, space_enrolment, space_attendance');
+  await em.getConnection().execute('ANALYZE referral, health_advice_request, space_cohort, space_enrolment, space_attendance, health_month_end, health_month_end_service');
   options.log(`health: ${referrals.length} referrals, ${advice.length} health advice requests, ${space.cohorts.length} SPACE cohorts with ${space.enrolments.length} families`);
 }
