@@ -171,6 +171,15 @@ describe('governance through the gateway, with live casework and health figures'
     expect(dash.data!.assuranceDashboard.kpiCards.find((c) => c.kpi.measureCode === 'EHC_20WK_EXCL')!.englandComparator).toEqual({ value: 46.4, year: 2024 });
   });
 
+  it('loads the children of every action in one query per table (no N+1)', async () => {
+    stack.statements.governance.length = 0;
+    const res = await stack.queryAs<{ priorityActions: unknown[] }>('board_member', '{ priorityActions { reference area { reference } kpis { name } milestones { title } progressUpdates { nextSteps } } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.priorityActions.length).toBeGreaterThan(10);
+    const selectsFrom = (table: string) => stack.statements.governance.filter((sql) => new RegExp(`^select .* from "${table}" `, 'i').test(sql));
+    for (const table of ['priority_action', 'pap_area', 'priority_action_kpi', 'milestone', 'progress_update']) expect([table, selectsFrom(table).length]).toEqual([table, 1]);
+  });
+
   describe('mutations', () => {
     it('refuse a progress update without next steps, naming the field, and record nothing', async () => {
       const { data } = await stack.queryAs<{ priorityAction: { id: string; progressUpdates: unknown[] } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id progressUpdates { id } } }');
