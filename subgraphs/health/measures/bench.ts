@@ -16,7 +16,10 @@ import { openDatabase } from '../../toolkit/database';
 import { Interval } from '../../toolkit/measures/periods';
 import { measureSeries } from '../../toolkit/measures/series';
 import { health } from '../index';
+import { Loaders } from '../../toolkit/context';
+import { WaitingListResolver } from '../resolvers/waiting-list.resolver';
 import { healthCatalogue, HEALTH_MEASURE_CODES } from './catalogue';
+import { refreshMonthEnds } from './month-ends';
 
 const SCALE = Number(process.env.BENCH_SCALE || '10');
 const RUNS = 5;
@@ -69,6 +72,13 @@ async function main(): Promise<void> {
       };
       await time('healthMeasures, all pathways');
       await time('healthMeasures, pathway NEURODEVELOPMENTAL', { pathway: 'NEURODEVELOPMENTAL' });
+      const context = { em: em(), caller: { userId: 'bench', roles: ['icb_analyst'], org: 'ICB' }, loaders: new Loaders(), requestId: 'bench' };
+      t = performance.now();
+      const list = await new WaitingListResolver().waitingList(today, null, null, context);
+      console.log(`waitingList(asOf: today): ${list.total} waiting, bands ${list.bands.map((b) => `${b.label}: ${b.count}`).join(', ')}; ${(performance.now() - t).toFixed(0)} ms`);
+      t = performance.now();
+      await em().transactional((tx) => refreshMonthEnds(tx as EntityManager));
+      console.log(`rebuilding the month-end figures (done in every referral import): ${(performance.now() - t).toFixed(0)} ms`);
       for (const code of HEALTH_MEASURE_CODES) {
         t = performance.now();
         await measureSeries(em(), healthCatalogue, { ...request, codes: [code] });
