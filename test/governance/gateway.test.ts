@@ -214,5 +214,35 @@ describe('governance through the gateway, with live casework and health figures'
       const o = await stack.queryAs('board_member', 'mutation($id: ID!) { overrideActionStatus(actionId: $id, status: ON_TRACK, reason: "", expiresOn: "2026-04-01") { id } }', { id: data!.priorityAction.id });
       expect(o.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     });
+    it('a KPI\'s trajectory changed by the board re-rates its live value at once', async () => {
+      const { data } = await stack.queryAs<{ kpis: Array<{ id: string; measureCode: string; reading: { value: number; rag: string } }> }>('board_member', `{ kpis { id measureCode reading(asOf: "${AS_OF}") { value rag } } }`);
+      const plans = data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!;
+      const strict = await stack.queryAs<{ updateKpi: { reading: { value: number; trajectoryValue: number; rag: string } } }>(
+        'board_member',
+        `mutation($id: ID!, $v: Float!) { updateKpi(kpiId: $id, input: { trajectory: [{ periodEnd: "2026-01-31", value: $v }], amberTolerance: 0 }) { reading(asOf: "${AS_OF}") { value trajectoryValue rag } } }`,
+        { id: plans.id, v: plans.reading.value - 1 },
+      );
+      expect(strict.errors).toBeUndefined();
+      expect(strict.data!.updateKpi.reading).toEqual({ value: plans.reading.value, trajectoryValue: plans.reading.value - 1, rag: 'RED' });
+      const bad = await stack.queryAs('board_member', 'mutation($id: ID!) { updateKpi(kpiId: $id, input: { statisticalNeighbours: ["E10000024"] }) { id } }', { id: plans.id });
+      expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.statisticalNeighbours[0]' });
+    });
+
+    it('refuse a meeting outside its body\'s life and an escalation due before it was raised', async () => {
+      const m = await stack.queryAs('board_member', 'mutation { createMeeting(input: { bodyCode: "SPIB", heldOn: "2026-05-06", title: "Board" }) { id } }');
+      expect(m.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.heldOn' });
+      const ok = await stack.queryAs<{ createMeeting: { heldOn: string; body: { code: string } } }>('board_member', 'mutation { createMeeting(input: { bodyCode: "SELG", heldOn: "2027-04-14", title: "SEND Executive Leadership Group, Q5", attendance: [{ organisation: "LA", count: 5 }] }) { heldOn body { code } } }');
+      expect(ok.data!.createMeeting).toEqual({ heldOn: '2027-04-14', body: { code: 'SELG' } });
+      const e = await stack.queryAs('board_member', 'mutation { raiseEscalation(input: { raisedBy: "DCO", raisedByOrganisation: ICB, bodyCode: "PAIG", issue: "x", raisedOn: "2026-05-01", responseDueOn: "2026-04-01" }) { id } }');
+      expect(e.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.responseDueOn' });
+    });
+
+    it('publishing an item shows it to partner apps', async () => {
+      const { data } = await stack.queryAs<{ priorityAction: { id: string } }>('board_member', '{ priorityAction(reference: "PAP-1.5") { id } }');
+      expect((await stack.queryAs<{ priorityAction: unknown }>('partner_app', '{ priorityAction(reference: "PAP-1.5") { reference } }')).data!.priorityAction).toBeNull();
+      const res = await stack.queryAs('board_member', 'mutation($id: ID!) { setPublished(kind: PRIORITY_ACTION, id: $id, published: true) }', { id: data!.priorityAction.id });
+      expect(res.errors).toBeUndefined();
+      expect((await stack.queryAs<{ priorityAction: unknown }>('partner_app', '{ priorityAction(reference: "PAP-1.5") { reference } }')).data!.priorityAction).toEqual({ reference: 'PAP-1.5' });
+    });
   });
 });

@@ -9,7 +9,7 @@ import { ActionStatusValue, EscalationStatus, RagValue, TrendValue } from '../en
 import { ActionAssessment, ActionSummary, AreaProgress, AssuranceDashboard, KpiCard, KpiReading, PartnerBriefing, REQUIRES_FIGURES, ThemeCount } from '../entities/live';
 import { renderBriefing } from '../rules/briefing';
 import { publishedOnly, visibleTo } from '../rules/published';
-import { actionsById, areasById, assessActions, bodiesById, emOf, evaluateKpi, kpisById, notFound, refId, visible, type FigureRoot, type KpiEvaluation } from './support';
+import { actionsById, areasById, assessActions, bodiesById, emOf, evaluateKpi, isUuid, kpisById, notFound, refId, visible, type FigureRoot, type KpiEvaluation } from './support';
 import { comparatorsFor, latestComparator } from './comparators';
 
 /** How far back the dashboard looks for family voice themes. */
@@ -273,7 +273,7 @@ export class PartnerBriefingResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => Meeting, { description: 'The meeting briefed on.' })
   async meeting(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Meeting> {
-    const meeting = await emOf(context).findOne(Meeting, { id: root.id, ...visible(context) });
+    const meeting = isUuid(root.id) ? await emOf(context).findOne(Meeting, { id: root.id, ...visible(context) }) : null;
     if (!meeting) throw notFound('meeting', root.id);
     return meeting;
   }
@@ -283,7 +283,7 @@ export class PartnerBriefingResolver {
   @FieldResolver(() => String, { description: 'The briefing as Markdown: what was discussed, decisions, performance against the published KPIs with their live values at the meeting date, and the next meeting.' })
   async markdown(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<string> {
     const em = emOf(context);
-    const meeting = await em.findOne(Meeting, { id: root.id, ...visible(context) });
+    const meeting = isUuid(root.id) ? await em.findOne(Meeting, { id: root.id, ...visible(context) }) : null;
     if (!meeting) throw notFound('meeting', root.id);
     const body = (await bodiesById(context).load(refId(meeting.body)))!;
     const kpis = await em.find(Kpi, { published: true }, { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });

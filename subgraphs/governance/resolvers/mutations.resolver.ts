@@ -138,6 +138,37 @@ class TrajectoryPointInput {
   value!: number;
 }
 
+@InputType({ description: 'Changes to a KPI\'s targets; fields left out keep their value. The measure code and interval do not change (make a new KPI).' })
+class KpiUpdateInput {
+  @Field({ nullable: true })
+  name?: string;
+
+  @Field(() => Float, { nullable: true })
+  baseline?: number | null;
+
+  @Field(() => String, { nullable: true })
+  baselinePeriod?: string | null;
+
+  @Field(() => Float, { nullable: true })
+  target?: number | null;
+
+  @Field(() => DateScalar, { nullable: true })
+  targetDate?: string | null;
+
+  @Field(() => DirectionValue, { nullable: true })
+  direction?: DirectionValue;
+
+  @Field(() => Float, { nullable: true })
+  amberTolerance?: number;
+
+  @Field(() => [TrajectoryPointInput], { nullable: true, description: 'Replaces the whole trajectory.' })
+  trajectory?: TrajectoryPointInput[];
+
+  @Field(() => [String], { nullable: true, description: 'Replaces the statistical neighbours (old LA codes).' })
+  statisticalNeighbours?: string[];
+}
+
+
 @InputType({ description: 'An issue escalated to a body.' })
 class EscalationInput {
   @Field()
@@ -206,8 +237,22 @@ async function mustFind<T extends object>(em: EntityManager, entity: new () => T
   return found as T;
 }
 
-function nonNegativeFinite(field: string, v: number | null | undefined): void {
+function finiteOrNull(field: string, v: number | null | undefined): void {
   if (v !== null && v !== undefined && !Number.isFinite(v)) throw badInput(field, 'must be a finite number.');
+}
+
+/** The checks a KPI's targets get, on create and on update. */
+function checkKpiFields(input: Partial<Pick<KpiInput, 'baseline' | 'target' | 'amberTolerance' | 'trajectory' | 'statisticalNeighbours'>>): void {
+  finiteOrNull('input.baseline', input.baseline);
+  finiteOrNull('input.target', input.target);
+  if (input.amberTolerance !== undefined && input.amberTolerance !== null && (!Number.isFinite(input.amberTolerance) || input.amberTolerance < 0)) throw badInput('input.amberTolerance', 'must be zero or more, in the measure\'s unit.');
+  const seen = new Set<string>();
+  (input.trajectory ?? []).forEach((p, i) => {
+    finiteOrNull(`input.trajectory[${i}].value`, p.value);
+    if (seen.has(p.periodEnd)) throw badInput(`input.trajectory[${i}].periodEnd`, `${p.periodEnd} appears twice.`);
+    seen.add(p.periodEnd);
+  });
+  (input.statisticalNeighbours ?? []).forEach((c, i) => { if (!/^\d{3}$/.test(c)) throw badInput(`input.statisticalNeighbours[${i}]`, `"${c}" is not a three-digit old LA code.`); });
 }
 
 /** Every write: board members only, validated first, in one transaction with its audit record. */
@@ -271,16 +316,7 @@ export class GovernanceMutations {
     const name = requireText('input.name', input.name);
     const owner = ownerOfCode(input.measureCode);
     if (!owner) throw badInput('input.measureCode', `"${input.measureCode}" is not a measure code a KPI may name. Casework: ${CASEWORK_CODES.join(', ')}. Health: ${HEALTH_CODES.join(', ')}.`);
-    nonNegativeFinite('input.baseline', input.baseline);
-    nonNegativeFinite('input.target', input.target);
-    if (!Number.isFinite(input.amberTolerance) || input.amberTolerance < 0) throw badInput('input.amberTolerance', 'must be zero or more, in the measure\'s unit.');
-    const seen = new Set<string>();
-    (input.trajectory ?? []).forEach((p, i) => {
-      nonNegativeFinite(`input.trajectory[${i}].value`, p.value);
-      if (seen.has(p.periodEnd)) throw badInput(`input.trajectory[${i}].periodEnd`, `${p.periodEnd} appears twice.`);
-      seen.add(p.periodEnd);
-    });
-    (input.statisticalNeighbours ?? []).forEach((c, i) => { if (!/^\d{3}$/.test(c)) throw badInput(`input.statisticalNeighbours[${i}]`, `"${c}" is not a three-digit old LA code.`); });
+    checkKpiFields(input);
     return emOf(context).transactional(async (tx) => {
       if (await tx.findOne(Kpi, { measureCode: input.measureCode })) throw badInput('input.measureCode', `a KPI over ${input.measureCode} already exists.`);
       const kpi = tx.create(Kpi, {
@@ -292,6 +328,30 @@ export class GovernanceMutations {
       });
       await tx.flush();
       await auditWrite(tx, context, { entityType: 'Kpi', entityId: kpi.id, fields: Object.keys(input) });
+      return kpi;
+    });
+  }
+
+  @Authorized(Access.GOVERNANCE_WRITE)
+  @Mutation(() => Kpi, { description: 'Changes a KPI\'s name, baseline, target, trajectory, direction, tolerance or statistical neighbours.' })
+  async updateKpi(@Arg('kpiId', () => ID) kpiId: string, @Arg('input', () => KpiUpdateInput) input: KpiUpdateInput, @Ctx() context: SubgraphContext): Promise<Kpi> {
+    if (input.name !== undefined) requireText('input.name', input.name);
+    if (input.amberTolerance === null) throw badInput('input.amberTolerance', 'must be zero or more, in the measure\'s unit.');
+    checkKpiFields(input);
+    return emOf(context).transactional(async (tx) => {
+      const kpi = await mustFind(tx, Kpi, 'kpiId', { id: kpiId }, 'KPI');
+      const changed = Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k);
+      if (input.name !== undefined) kpi.name = input.name.trim();
+      if (input.baseline !== undefined) kpi.baseline = input.baseline;
+      if (input.baselinePeriod !== undefined) kpi.baselinePeriod = input.baselinePeriod;
+      if (input.target !== undefined) kpi.target = input.target;
+      if (input.targetDate !== undefined) kpi.targetDate = input.targetDate;
+      if (input.direction) kpi.direction = input.direction;
+      if (input.amberTolerance !== undefined) kpi.amberTolerance = input.amberTolerance;
+      if (input.trajectory) kpi.trajectory = input.trajectory.map((p) => ({ periodEnd: p.periodEnd, value: p.value }));
+      if (input.statisticalNeighbours) kpi.statisticalNeighbours = input.statisticalNeighbours;
+      await tx.flush();
+      await auditWrite(tx, context, { entityType: 'Kpi', entityId: kpi.id, fields: changed });
       return kpi;
     });
   }

@@ -9,8 +9,9 @@ import {
 import { ActionStatusValue } from '../entities/enums';
 import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } from '../entities/live';
 import { visibleTo } from '../rules/published';
+import { CASEWORK_CODES, HEALTH_CODES, ownerOfCode } from '../rules/codes';
 import { comparatorSet, comparatorsFor } from './comparators';
-import { actionsById, areasById, badInput, bodiesById, emOf, figureKeyFor, kpisOfAction, milestonesOf, refId, updatesOf, visible, type FigureRoot } from './support';
+import { actionsById, areasById, badInput, bodiesById, emOf, figureKeyFor, isUuid, kpisOfAction, milestonesOf, refId, updatesOf, visible, type FigureRoot } from './support';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
 import { isIsoDate } from '../../toolkit/date-scalar';
 
@@ -57,8 +58,8 @@ export class GovernanceQueries {
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => Meeting, { nullable: true, description: 'One meeting by id.' })
-  meeting(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Meeting | null> {
-    return emOf(context).findOne(Meeting, { id, ...visible(context) });
+  async meeting(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Meeting | null> {
+    return isUuid(id) ? emOf(context).findOne(Meeting, { id, ...visible(context) }) : null;
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -113,6 +114,7 @@ export class GovernanceQueries {
     @Arg('years', () => [Int], { nullable: true }) years: number[] | null,
     @Ctx() context: SubgraphContext,
   ): Promise<PublishedComparator[]> {
+    if (!ownerOfCode(code)) throw badInput('code', `"${code}" is not a measure code. Casework: ${CASEWORK_CODES.join(', ')}. Health: ${HEALTH_CODES.join(', ')}.`);
     const where: Record<string, unknown> = { measureCode: code };
     if (areas?.length) where.$or = [{ areaCode: { $in: areas } }, { oldLaCode: { $in: areas } }, { areaName: { $in: areas } }];
     if (years?.length) where.year = { $in: years };
