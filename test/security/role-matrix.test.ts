@@ -17,6 +17,10 @@ type Outcome = 'allowed' | 'forbidden' | 'unsuppressed' | 'suppressed';
 
 interface Fixtures {
   childId: string;
+  /** A child health has referrals for. */
+  childWithReferral: string;
+  /** A child with an EHC needs assessment that health advice was asked for. */
+  childWithAdvice: string;
   /** The district with the fewest children: small numbers are sure to appear. */
   district: string;
 }
@@ -26,6 +30,8 @@ interface Row {
   name: string;
   query: (f: Fixtures) => string;
   expect: Partial<Record<RoleName, Outcome>> & { others: Outcome };
+  /** What an allowed answer must contain, so that "allowed" is not passed by an empty list. */
+  shows?: RegExp;
 }
 
 const TODAY = '2026-11-22';
@@ -37,6 +43,7 @@ const ROWS: Row[] = [
     column: 'casework person-level',
     name: 'a child by id, with identifiers',
     query: (f) => `{ child(id: "${f.childId}") { id forename surname birthDate } }`,
+    shows: /"forename":"/,
     expect: { la_caseworker: 'allowed', designated_clinical_officer: 'allowed', others: 'forbidden' },
   },
   {
@@ -55,13 +62,22 @@ const ROWS: Row[] = [
     column: 'health person-level',
     name: 'referrals (pseudonymised, by link key)',
     query: () => `{ referrals(first: 5) { nodes { id linkKey pathway receivedDate } } }`,
+    shows: /"pathway":"/,
     expect: { designated_clinical_officer: 'allowed', icb_analyst: 'allowed', others: 'forbidden' },
   },
   {
     column: 'health person-level',
     name: 'a child\'s referral details, through casework (not for the LA caseworker)',
-    query: (f) => `{ child(id: "${f.childId}") { healthReferrals { pathway receivedDate } } }`,
+    query: (f) => `{ child(id: "${f.childWithReferral}") { healthReferrals { pathway receivedDate } } }`,
+    shows: /"pathway":"/,
     expect: { designated_clinical_officer: 'allowed', others: 'forbidden' },
+  },
+  {
+    column: 'health person-level',
+    name: 'health advice dates for a child\'s assessments (the LA caseworker\'s one health read)',
+    query: (f) => `{ child(id: "${f.childWithAdvice}") { assessments { healthAdvice { askedDate returnedDate } } } }`,
+    shows: /"askedDate":"\d{4}/,
+    expect: { la_caseworker: 'allowed', designated_clinical_officer: 'allowed', others: 'forbidden' },
   },
   {
     column: 'health aggregates',
@@ -79,6 +95,7 @@ const ROWS: Row[] = [
     column: 'governance',
     name: 'the Priority Action Plan',
     query: () => `{ priorityActions { reference } }`,
+    shows: /"reference":"/,
     expect: { auditor: 'forbidden', admin: 'forbidden', others: 'allowed' },
   },
   {
@@ -119,12 +136,18 @@ describe('the role matrix, through the gateway', () => {
   let fixtures: Fixtures;
   beforeAll(async () => {
     stack = await startTestStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: TODAY, log: () => undefined } });
-    // A child known to health too, so the cross-subgraph row has something to show.
-    const known = await stack.queryAs<{ referrals: { nodes: Array<{ linkKey: string }> } }>(DCO, '{ referrals(first: 1) { nodes { linkKey } } }');
-    const linkKey = known.data?.referrals.nodes[0]?.linkKey;
-    const rows = linkKey ? await sql<{ id: string }>(stack, 'casework', 'SELECT id FROM child WHERE link_key = $1', [linkKey]) : [];
+    const childByLinkKey = async (table: string) => {
+      const [row] = await sql<{ link_key: string }>(stack, 'health', `SELECT link_key FROM ${table} ORDER BY link_key LIMIT 1`);
+      const [child] = row ? await sql<{ id: string }>(stack, 'casework', 'SELECT id FROM child WHERE link_key = $1', [row.link_key]) : [];
+      return child?.id ?? (await childIds(stack, 1))[0];
+    };
     const [smallest] = await sql<{ district: string }>(stack, 'casework', 'SELECT district FROM child WHERE district IS NOT NULL GROUP BY district ORDER BY count(*), district LIMIT 1');
-    fixtures = { childId: rows[0]?.id ?? (await childIds(stack, 1))[0], district: smallest.district };
+    fixtures = {
+      childId: (await childIds(stack, 1))[0],
+      childWithReferral: await childByLinkKey('referral'),
+      childWithAdvice: await childByLinkKey('health_advice_request'),
+      district: smallest.district,
+    };
   });
   afterAll(async () => stack?.stop());
 
@@ -135,6 +158,7 @@ describe('the role matrix, through the gateway', () => {
     const reference = await stack.queryAs(DCO, query);
     const res = await stack.queryAs(role, query);
     expect(outcomeOf(res, reference)).toBe(expected);
+    if (expected === 'allowed' && row.shows) expect(JSON.stringify(res.data)).toMatch(row.shows);
   });
 
   it('covers every column of the matrix', () => {
