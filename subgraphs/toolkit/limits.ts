@@ -15,7 +15,11 @@ export interface RequestLimits {
   maxAliases: number;
   /** Lexical tokens in the document (GRAPHQL_MAX_TOKENS). */
   maxTokens: number;
-  /** Estimated cost: objects 2, scalars 1, times 1.5 per level of depth (GRAPHQL_MAX_COST). */
+  /**
+   * Estimated cost (GRAPHQL_MAX_COST): objects 2, scalars 1, times 1.5 per level of
+   * depth, and a selection with a literal `first`/`last` argument counts that many
+   * times (a page of 500 with a handful of fields costs about 10,000).
+   */
   maxCost: number;
   /** Directives in one operation (GRAPHQL_MAX_DIRECTIVES). */
   maxDirectives: number;
@@ -25,7 +29,7 @@ export const DEFAULT_LIMITS: Readonly<RequestLimits> = Object.freeze({
   maxDepth: 10,
   maxAliases: 15,
   maxTokens: 2000,
-  maxCost: 5000,
+  maxCost: 50000,
   maxDirectives: 20,
 });
 

@@ -21,6 +21,8 @@ interface Fixtures {
   childWithReferral: string;
   /** A child with an EHC needs assessment that health advice was asked for. */
   childWithAdvice: string;
+  /** A Priority Action Plan action. */
+  actionId: string;
   /** The district with the fewest children: small numbers are sure to appear. */
   district: string;
 }
@@ -99,6 +101,13 @@ const ROWS: Row[] = [
     expect: { auditor: 'forbidden', admin: 'forbidden', others: 'allowed' },
   },
   {
+    column: 'governance',
+    name: 'recording a progress update on an action (a write)',
+    query: (f) => `mutation { recordProgressUpdate(actionId: "${f.actionId}", recordedOn: "2026-11-20", currentPosition: "On track.", nextSteps: "Review in December.") { id } }`,
+    expect: { board_member: 'allowed', others: 'forbidden' },
+    shows: /"id":"/,
+  },
+  {
     column: 'audit',
     name: 'the audit trail of all three data controllers',
     query: () => `{ caseworkAuditEvents(first: 1) { hasNextPage } healthAuditEvents(first: 1) { hasNextPage } governanceAuditEvents(first: 1) { hasNextPage } }`,
@@ -147,6 +156,7 @@ describe('the role matrix, through the gateway', () => {
       childWithReferral: await childByLinkKey('referral'),
       childWithAdvice: await childByLinkKey('health_advice_request'),
       district: smallest.district,
+      actionId: (await sql<{ id: string }>(stack, 'governance', 'SELECT id FROM priority_action ORDER BY id LIMIT 1'))[0].id,
     };
   });
   afterAll(async () => stack?.stop());
@@ -159,6 +169,12 @@ describe('the role matrix, through the gateway', () => {
     const res = await stack.queryAs(role, query);
     expect(outcomeOf(res, reference)).toBe(expected);
     if (expected === 'allowed' && row.shows) expect(JSON.stringify(res.data)).toMatch(row.shows);
+  });
+
+  it('every write that succeeded above is in its subgraph\'s audit trail', async () => {
+    const res = await stack.queryAs<{ governanceAuditEvents: { edges: Array<{ node: { userId: string; entityType: string } }> } }>('auditor', '{ governanceAuditEvents(filter: { action: "WRITE" }, first: 500) { edges { node { userId entityType } } } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.governanceAuditEvents.edges.map((e) => e.node.userId)).toContain('test-board_member');
   });
 
   it('covers every column of the matrix', () => {
