@@ -16,3 +16,11 @@ export interface AuditEntry {
 export async function auditWrite(em: EntityManager, context: SubgraphContext, entry: AuditEntry): Promise<void> {
   await insertAuditEvents(em, context, 'WRITE', [{ entityType: entry.entityType, entityId: entry.entityId, fields: entry.fields ?? [] }], em.getTransactionContext());
 }
+
+/**
+ * Records many writes of one transaction (an import's batch) in one insert; the
+ * same as calling auditWrite for each, in a single round trip.
+ */
+export async function auditWrites(em: EntityManager, context: SubgraphContext, entries: readonly AuditEntry[]): Promise<void> {
+  await insertAuditEvents(em, context, 'WRITE', entries.map((e) => ({ entityType: e.entityType, entityId: e.entityId, fields: e.fields ?? [] })), em.getTransactionContext());
+}
