@@ -29,7 +29,7 @@ export class EhcnaRequest {
   outcome!: RequestOutcome;
 
   @Field(() => DateScalar, { nullable: true, description: 'Date of the decision (due within 6 weeks of the request).' })
-  @Property({ type: 'date', nullable: true })
+  @Property({ type: 'date', nullable: true, index: true })
   outcomeDate?: string | null;
 
   @Field({ description: 'Whether mediation followed the decision.' })

@@ -23,8 +23,26 @@ const newPlans = `FROM ehc_plan e
       JOIN ehcna_request r ON r.id = a.request_id
       WHERE e.issue_date BETWEEN p.period_start AND p.period_end AND ${childMatches('e.child_id')}`;
 
-/** Plans in force on the last day of the period. */
-const activeAtEnd = `e.issue_date <= p.period_end AND (e.cease_date IS NULL OR e.cease_date > p.period_end) AND ${childMatches('e.child_id')}`;
+/**
+ * Counts, at the last day of each period, the spans (half-open dateranges [from, to))
+ * that contain it. Rather than re-scan every plan for every period, the spans are
+ * turned ONCE into +1/-1 events bucketed by month end (MATERIALIZED CTEs, which
+ * PostgreSQL evaluates once per statement even inside the per-period LATERAL), and
+ * each period sums the buckets up to its end: cost O(rows + periods x months).
+ * Exact because every period (month, quarter, year, financial year) ends on the
+ * last day of a month.
+ */
+const countAtPeriodEnd = (spans: string) => `WITH spans AS MATERIALIZED (${spans}),
+      events AS MATERIALIZED (
+        SELECT (date_trunc('month', x.day::timestamp) + interval '1 month - 1 day')::date AS month_end, sum(x.delta) AS delta
+        FROM (SELECT lower(s.span) AS day, 1 AS delta FROM spans s WHERE NOT isempty(s.span)
+              UNION ALL SELECT upper(s.span), -1 FROM spans s WHERE NOT isempty(s.span) AND NOT upper_inf(s.span)) x
+        GROUP BY 1)
+      SELECT coalesce(sum(ev.delta), 0) AS numerator, NULL AS denominator FROM events ev WHERE ev.month_end <= p.period_end`;
+
+/** Each plan's days in force: from its issue date until (not including) its cease date. */
+const planSpans = `SELECT e.id, e.child_id, e.issue_date, daterange(e.issue_date, CASE WHEN e.cease_date IS NOT NULL THEN GREATEST(e.cease_date, e.issue_date) END, '[)') AS span
+      FROM ehc_plan e WHERE ${childMatches('e.child_id')}`;
 
 const definitions: MeasureDefinition[] = [
   {
@@ -91,8 +109,9 @@ const definitions: MeasureDefinition[] = [
     unit: 'PERCENT',
     kind: 'PERCENT',
     sql: `SELECT count(*) FILTER (WHERE v.decision_date - v.meeting_date <= ${REVIEW_DECISION_DAYS}) AS numerator, count(*) AS denominator
-      FROM annual_review v JOIN ehc_plan e ON e.id = v.plan_id
-      WHERE v.meeting_date IS NOT NULL AND v.decision_date BETWEEN p.period_start AND p.period_end AND ${childMatches('e.child_id')}`,
+      FROM annual_review v
+      WHERE v.meeting_date IS NOT NULL AND v.decision_date BETWEEN p.period_start AND p.period_end
+        AND ${childMatches('(SELECT e.child_id FROM ehc_plan e WHERE e.id = v.plan_id)')}`,
   },
   {
     code: 'AR_OVERDUE',
@@ -100,13 +119,15 @@ const definitions: MeasureDefinition[] = [
     description: `EHC plans in force on the last day of the period whose annual review was overdue that day: more than ${REVIEW_MONTHS} months had passed since the plan was issued or, if later, since its last review meeting held by that day.`,
     unit: 'COUNT',
     kind: 'COUNT',
-    sql: `SELECT count(*) AS numerator, NULL AS denominator
-      FROM ehc_plan e
-      WHERE ${activeAtEnd}
-        AND (e.issue_date + interval '${REVIEW_MONTHS} months')::date < p.period_end
-        AND NOT EXISTS (SELECT 1 FROM annual_review v WHERE v.plan_id = e.id AND v.meeting_date <= p.period_end
-          AND v.meeting_date >= (p.period_end - interval '${REVIEW_MONTHS + 1} months')::date
-          AND (v.meeting_date + interval '${REVIEW_MONTHS} months')::date >= p.period_end)`,
+    // Each stretch from the plan's issue or a review meeting (s) to the next meeting is overdue from the day
+    // after s + 12 months until that next meeting; intersected with the plan's days in force.
+    sql: countAtPeriodEnd(`SELECT CASE WHEN st.next_meeting IS NULL OR st.next_meeting > st.due + 1
+                 THEN daterange(st.due + 1, st.next_meeting, '[)') * st.span ELSE 'empty'::daterange END AS span
+        FROM (SELECT pa.span, (x.s + interval '${REVIEW_MONTHS} months')::date AS due, lead(x.s) OVER (PARTITION BY pa.id ORDER BY x.s) AS next_meeting
+              FROM (${planSpans}) pa
+              JOIN (SELECT e.id AS plan_id, e.issue_date AS s FROM ehc_plan e
+                    UNION SELECT v.plan_id, v.meeting_date FROM annual_review v JOIN ehc_plan e ON e.id = v.plan_id WHERE v.meeting_date > e.issue_date) x
+                ON x.plan_id = pa.id) st`),
   },
   {
     code: 'PLANS_ACTIVE',
@@ -114,9 +135,7 @@ const definitions: MeasureDefinition[] = [
     description: 'EHC plans issued on or before the last day of the period and not ceased by then.',
     unit: 'COUNT',
     kind: 'COUNT',
-    sql: `SELECT count(*) AS numerator, NULL AS denominator
-      FROM ehc_plan e
-      WHERE ${activeAtEnd}`,
+    sql: countAtPeriodEnd(`SELECT span FROM (${planSpans}) pa`),
   },
   {
     code: 'PLANS_NO_ALLOCATED_WORKER',
@@ -124,11 +143,12 @@ const definitions: MeasureDefinition[] = [
     description: 'EHC plans in force on the last day of the period whose child had no allocated caseworker that day, whether by a recorded decision (a plan working well) or not.',
     unit: 'COUNT',
     kind: 'COUNT',
-    sql: `SELECT count(*) AS numerator, NULL AS denominator
-      FROM ehc_plan e
-      WHERE ${activeAtEnd}
-        AND NOT EXISTS (SELECT 1 FROM worker_allocation w WHERE w.child_id = e.child_id AND w.caseworker_id IS NOT NULL
-          AND w.start_date <= p.period_end AND (w.end_date IS NULL OR w.end_date >= p.period_end))`,
+    // Days in force minus days the child had a caseworker (allocations merged per child, overlaps and all).
+    sql: countAtPeriodEnd(`SELECT unnest(multirange(pa.span) - coalesce(cover.days, '{}'::datemultirange)) AS span
+        FROM (${planSpans}) pa
+        LEFT JOIN (SELECT w.child_id, range_agg(daterange(w.start_date, w.end_date, '[]')) AS days FROM worker_allocation w
+                   WHERE w.caseworker_id IS NOT NULL AND (w.end_date IS NULL OR w.end_date >= w.start_date) GROUP BY w.child_id) cover
+          ON cover.child_id = pa.child_id`),
   },
 ];
 

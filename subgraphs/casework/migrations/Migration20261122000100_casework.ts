@@ -68,6 +68,7 @@ export class Migration20261122000100_casework extends Migration {
       );
       CREATE INDEX ehcna_request_child_id_index ON ehcna_request (child_id);
       CREATE INDEX ehcna_request_received_date_index ON ehcna_request (received_date);
+      CREATE INDEX ehcna_request_outcome_date_index ON ehcna_request (outcome_date);
 
       CREATE TABLE ehc_needs_assessment (
         id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
