@@ -128,6 +128,13 @@ describe('health measures on known data', () => {
     expect(s.SPACE_FASA_MEAN_CHANGE.map((p) => [p.numerator, p.denominator, p.value])).toEqual([[null, 0, null], [null, 0, null], [-14, 2, -7], [-6, 1, -6], [null, 0, null]]);
   });
 
+  it('the database refuses FASA scores outside 0-36 and referral dates out of order', async () => {
+    const [{ id: cohortId }] = (await h.em().getConnection().execute("SELECT id FROM space_cohort WHERE name = 'C1'")) as Array<{ id: string }>;
+    await expect(insertRows(h.em(), 'space_enrolment', [{ cohort_id: cohortId, link_key: 'fam-bad', fasa_before: 37 }])).rejects.toThrow(/space_enrolment_fasa_before_check/);
+    await expect(insertRows(h.em(), 'space_enrolment', [{ cohort_id: cohortId, link_key: 'fam-bad', fasa_after: -1 }])).rejects.toThrow(/space_enrolment_fasa_after_check/);
+    await expect(insertRows(h.em(), 'referral', [{ source_id: 'BAD', link_key: 'x', service_id: ids.SALT, pathway: 'SALT', urgency: 'ROUTINE', received_date: '2025-02-01', first_contact_date: '2025-01-01' }])).rejects.toThrow(/referral_first_contact_date_check/);
+  });
+
   it('computes every code for every period in one SQL statement', async () => {
     const statements: string[] = [];
     const orm = await openDatabase({ url: h.databases.logins.health.appUrl, entities: health.entities, migrations: health.migrations, onQuery: (sql) => statements.push(sql) });

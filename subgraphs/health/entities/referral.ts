@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -20,6 +20,10 @@ export const WAIT_INDEX_SQL = `CREATE INDEX referral_wait_index ON referral USIN
 @Authorized(Access.HEALTH_PERSON_READ)
 @Entity({ tableName: 'referral' })
 @Index({ name: 'referral_wait_index', expression: WAIT_INDEX_SQL })
+// Dates in order, as the importer checks (a backstop for any other writer).
+@Check({ name: 'referral_first_contact_date_check', expression: 'first_contact_date >= received_date' })
+@Check({ name: 'referral_second_contact_date_check', expression: 'second_contact_date >= first_contact_date' })
+@Check({ name: 'referral_discharge_date_check', expression: 'discharge_date >= received_date' })
 export class Referral {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

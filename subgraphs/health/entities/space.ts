@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Check, Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -9,6 +9,7 @@ import type { HealthService } from './service';
 @ObjectType({ description: 'A SPACE cohort: parents of anxious children meeting for a planned run of weekly sessions, in a group or one-to-one.' })
 @Authorized(Access.HEALTH_AGGREGATES)
 @Entity({ tableName: 'space_cohort' })
+@Check({ name: 'space_cohort_planned_sessions_check', expression: 'planned_sessions >= 1 AND planned_sessions <= 52' })
 export class SpaceCohort {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -38,6 +39,9 @@ export class SpaceCohort {
 @Authorized(Access.HEALTH_PERSON_READ)
 @Entity({ tableName: 'space_enrolment' })
 @Unique({ properties: ['cohort', 'linkKey'] })
+// FASA items 1-9 score 0-4 each: a total outside 0-36 is a recording error (rules/space.ts).
+@Check({ name: 'space_enrolment_fasa_before_check', expression: 'fasa_before >= 0 AND fasa_before <= 36' })
+@Check({ name: 'space_enrolment_fasa_after_check', expression: 'fasa_after >= 0 AND fasa_after <= 36' })
 export class SpaceEnrolment {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -63,6 +67,7 @@ export class SpaceEnrolment {
 @Authorized(Access.HEALTH_PERSON_READ)
 @Entity({ tableName: 'space_attendance' })
 @Unique({ properties: ['enrolment', 'sessionNumber'] })
+@Check({ name: 'space_attendance_session_number_check', expression: 'session_number >= 1' })
 export class SpaceAttendance {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;

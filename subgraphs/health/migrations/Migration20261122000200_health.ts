@@ -33,7 +33,10 @@ export class Migration20261122000200_health extends Migration {
         second_contact_date date NULL,
         discharge_date date NULL,
         discharge_reason varchar(200) NULL,
-        CONSTRAINT referral_source_id_unique UNIQUE (source_id)
+        CONSTRAINT referral_source_id_unique UNIQUE (source_id),
+        CONSTRAINT referral_first_contact_date_check CHECK (first_contact_date >= received_date),
+        CONSTRAINT referral_second_contact_date_check CHECK (second_contact_date >= first_contact_date),
+        CONSTRAINT referral_discharge_date_check CHECK (discharge_date >= received_date)
       );
       CREATE INDEX referral_link_key_index ON referral (link_key);
       CREATE INDEX referral_service_id_index ON referral (service_id);
@@ -58,7 +61,8 @@ export class Migration20261122000200_health extends Migration {
         service_id uuid NOT NULL CONSTRAINT space_cohort_service_id_foreign REFERENCES health_service (id) ON UPDATE CASCADE,
         delivery varchar(16) NOT NULL,
         start_date date NOT NULL,
-        planned_sessions int NOT NULL
+        planned_sessions int NOT NULL,
+        CONSTRAINT space_cohort_planned_sessions_check CHECK (planned_sessions >= 1 AND planned_sessions <= 52)
       );
       CREATE INDEX space_cohort_service_id_index ON space_cohort (service_id);
 
@@ -68,7 +72,9 @@ export class Migration20261122000200_health extends Migration {
         link_key varchar(255) NOT NULL,
         fasa_before smallint NULL,
         fasa_after smallint NULL,
-        CONSTRAINT space_enrolment_cohort_id_link_key_unique UNIQUE (cohort_id, link_key)
+        CONSTRAINT space_enrolment_cohort_id_link_key_unique UNIQUE (cohort_id, link_key),
+        CONSTRAINT space_enrolment_fasa_before_check CHECK (fasa_before >= 0 AND fasa_before <= 36),
+        CONSTRAINT space_enrolment_fasa_after_check CHECK (fasa_after >= 0 AND fasa_after <= 36)
       );
       CREATE INDEX space_enrolment_cohort_id_index ON space_enrolment (cohort_id);
       CREATE INDEX space_enrolment_link_key_index ON space_enrolment (link_key);
@@ -79,7 +85,8 @@ export class Migration20261122000200_health extends Migration {
         session_number smallint NOT NULL,
         session_date date NOT NULL,
         attended boolean NOT NULL,
-        CONSTRAINT space_attendance_enrolment_id_session_number_unique UNIQUE (enrolment_id, session_number)
+        CONSTRAINT space_attendance_enrolment_id_session_number_unique UNIQUE (enrolment_id, session_number),
+        CONSTRAINT space_attendance_session_number_check CHECK (session_number >= 1)
       );
       CREATE INDEX space_attendance_enrolment_id_index ON space_attendance (enrolment_id);
     `);
