@@ -28,8 +28,8 @@ describe('referral validation (pure)', () => {
 
   it('accepts a good row, normalising the NHS number, codes and UK dates', () => {
     const v = new ReferralValidator(services, TODAY);
-    expect(v.add(row({ pathway: 'camhs', urgency: 'urgent', first_contact_date: '03/02/2025' }), 2)).toBe(true);
-    expect(v.records[0]).toMatchObject({ nhsNumber: '9434765919', pathway: 'CAMHS', urgency: 'URGENT', firstContactDate: '2025-02-03', line: 2 });
+    expect(v.add(row({ pathway: 'camhs', urgency: 'urgent', first_contact_date: '03/02/2025', discharge_date: '2025-04-01T00:00:00', discharge_reason: 'Treatment completed' }), 2)).toBe(true);
+    expect(v.records[0]).toMatchObject({ nhsNumber: '9434765919', pathway: 'CAMHS', urgency: 'URGENT', firstContactDate: '2025-02-03', dischargeDate: '2025-04-01', line: 2 });
   });
 
   it('reports every problem of a row with line, column, value and rule', () => {

@@ -18,9 +18,13 @@ export type Check<T> = { ok: true; value: T } | { ok: false; rule: string };
 const ok = <T>(value: T): Check<T> => ({ ok: true, value });
 const fail = <T>(rule: string): Check<T> => ({ ok: false, rule });
 
-/** YYYY-MM-DD, or DD/MM/YYYY as UK systems often export; a real calendar date, not after today. */
+/**
+ * YYYY-MM-DD, or DD/MM/YYYY as UK systems often export, or an ISO date-time whose
+ * date part is taken (midnight exports); a real calendar date, not after today.
+ */
 export function checkDate(raw: string, today: string, required: boolean): Check<string | null> {
-  const v = raw.trim();
+  let v = raw.trim();
+  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(v)) v = v.slice(0, 10);
   if (!v) return required ? fail('required: a date written YYYY-MM-DD') : ok(null);
   const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
   const iso = uk ? `${uk[3]}-${uk[2].padStart(2, '0')}-${uk[1].padStart(2, '0')}` : v;
