@@ -101,6 +101,9 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     });
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of response.headers) outHeaders[key] = value;
+    // The id the audit trail files this request under, for the caller to quote.
+    const requestId = (context as { requestId?: unknown }).requestId;
+    if (typeof requestId === 'string') outHeaders['x-request-id'] = requestId;
     res.writeHead(response.status ?? 200, outHeaders);
     if (response.body.kind === 'complete') {
       res.end(response.body.string);

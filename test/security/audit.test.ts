@@ -78,6 +78,15 @@ describe('audit trail of person-level reads and writes', () => {
     expect(rows).toEqual([expect.objectContaining({ entityType: 'Child', entityId: child.id, fields: ['surname'], operationName: 'Lookup', requestId: 'req-entities-1' })]);
   });
 
+  it('gives the caller the request id the trail files the read under; a request id that is not a plain identifier is replaced', async () => {
+    const [id] = await childIds(stack, 1);
+    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': "x'); DROP TABLE audit_event; --", ...(await stack.issuer.as(DCO, { user: 'rid-reader' })) }, body: JSON.stringify({ query: childrenById([id], 'surname') }) });
+    const requestId = res.headers.get('x-request-id')!;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const rows = (await trail('casework', { userId: 'rid-reader' })).edges.map((e) => e.node);
+    expect(rows.map((r) => r.requestId)).toEqual([requestId]);
+  });
+
   it('does not record a read that was refused', async () => {
     const res = await stack.queryAs('executive', childrenById(await childIds(stack, 3), 'id forename'));
     expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');
