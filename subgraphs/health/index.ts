@@ -41,8 +41,12 @@ export const health: SubgraphDefinition = {
     HealthMeasure: healthMeasure.resolveReference,
     ...figures.referenceResolvers,
   },
-  /** Every type whose read is a read about one child (the audit middleware records them). */
-  personLevelTypes: ['Referral', 'SpaceEnrolment', 'SpaceAttendance', 'HealthAdvice'],
+  /**
+   * Every type whose read is a read about one child (the audit middleware records
+   * them): Child and EhcNeedsAssessment too, so that looking up a child's referrals
+   * or an assessment's health advice is recorded even when there is none.
+   */
+  personLevelTypes: ['Child', 'EhcNeedsAssessment', 'Referral', 'SpaceEnrolment', 'SpaceAttendance', 'HealthAdvice'],
   appendOnlyTables: ['audit_event'],
   seed: seedHealth,
   isEmpty: async (em: EntityManager) =>

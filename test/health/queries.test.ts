@@ -7,7 +7,7 @@ import { Interval, periodsBetween } from '../../subgraphs/toolkit/measures/perio
 import { measureSeries } from '../../subgraphs/toolkit/measures/series';
 import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation } from '../../subgraphs/toolkit/synthetic/population';
 import { TEST_LINK_KEY_SECRET } from '../support/databases';
-import { startHealth, type HealthHarness } from './support';
+import { postGraphQL, startHealth, type HealthHarness } from './support';
 
 const TODAY = '2026-11-22';
 const SCALE = 0.03;
@@ -168,6 +168,20 @@ describe('health subgraph over synthetic data', () => {
     });
     expect(res.data!._entities[ids.length - 1].healthAdvice).toBeNull();
     expect(selectsOn('health_advice_request')).toHaveLength(1);
+  });
+
+  it('records who read which child\'s referrals and which assessment\'s advice, even when there is none', async () => {
+    const key = rows[0].linkKey;
+    const user = `auditor-check-${Date.now()}`;
+    const res = await postGraphQL(h.subgraph.url,
+      'query Look($r: [_Any!]!) { _entities(representations: $r) { ... on Child { healthReferrals { id pathway } } ... on EhcNeedsAssessment { healthAdvice { askedDate } } } }',
+      { r: [{ __typename: 'Child', linkKey: key }, { __typename: 'EhcNeedsAssessment', id: 'no-such-assessment' }] }, await h.issuer.as(DCO, { user }));
+    expect(res.errors).toBeUndefined();
+    const events = (await h.em().getConnection().execute('SELECT entity_type, entity_id, fields, action, operation_name FROM audit_event WHERE user_id = ? ORDER BY entity_type, entity_id', [user])) as Array<{ entity_type: string; entity_id: string; fields: string[]; action: string; operation_name: string }>;
+    expect(events.find((e) => e.entity_type === 'Child')).toMatchObject({ entity_id: key, fields: ['healthReferrals'], action: 'READ', operation_name: 'Look' });
+    expect(events.find((e) => e.entity_type === 'EhcNeedsAssessment')).toMatchObject({ entity_id: 'no-such-assessment', fields: ['healthAdvice'] });
+    const referralReads = events.filter((e) => e.entity_type === 'Referral');
+    expect(referralReads.map((e) => e.entity_id).sort()).toEqual(rows.filter((r) => r.linkKey === key).map((r) => r.id).sort());
   });
 
   it('a caseworker reads health advice dates but no referral; an executive reads aggregates only', async () => {
