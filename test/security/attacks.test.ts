@@ -263,3 +263,25 @@ describe('request limits at the gateway (and behind it, at each subgraph)', () =
     expect(await res.text()).toMatch(/CSRF|preflight/i);
   });
 });
+
+describe('in production mode', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ production: true });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('introspection is off at the gateway and at each subgraph', async () => {
+    const auth = await stack.issuer.as(DCO);
+    for (const url of [stack.gateway.url, ...Object.values(stack.subgraphs).map((s) => s.url)]) {
+      const res = await postGraphQL(url, '{ __schema { types { name } } }', undefined, auth);
+      expect({ url, code: res.errors?.[0]?.extensions?.code, data: res.data ?? null }).toEqual({ url, code: 'GRAPHQL_VALIDATION_FAILED', data: null });
+    }
+  });
+
+  it('errors carry no stack traces', async () => {
+    const res = await stack.queryAs('executive', '{ priorityActions { reference } child(id: "00000000-0000-0000-0000-000000000000") { surname } }');
+    expect(res.errors!.length).toBeGreaterThan(0);
+    for (const e of res.errors!) expect(e.extensions?.stacktrace).toBeUndefined();
+  });
+});

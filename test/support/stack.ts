@@ -38,7 +38,7 @@ export interface TestStack {
  * The three subgraphs and the gateway in this process, each on a free port, over
  * fresh databases: what the start command runs, minus the process boundaries.
  */
-export async function startTestStack(options: { seed?: SeedOptions | null; limits?: RequestLimits } = {}): Promise<TestStack> {
+export async function startTestStack(options: { seed?: SeedOptions | null; limits?: RequestLimits; production?: boolean } = {}): Promise<TestStack> {
   const issuer = await createTestIssuer();
   const databases = await createTestDatabases(SUBGRAPHS, options.seed ?? null);
   const statements: Record<string, string[]> = {};
@@ -52,6 +52,7 @@ export async function startTestStack(options: { seed?: SeedOptions | null; limit
       onQuery: (sql) => statements[definition.name].push(sql),
       auth: issuer.config,
       limits: options.limits,
+      production: options.production,
     });
   }
   const gateway = await startGateway({
@@ -61,6 +62,7 @@ export async function startTestStack(options: { seed?: SeedOptions | null; limit
     host: '127.0.0.1',
     auth: issuer.config,
     limits: options.limits,
+    production: options.production,
   });
   return {
     issuer,
