@@ -7,6 +7,7 @@ import { migrations } from './migrations';
 import { CaseworkerResolver, ChildResolver, resolveChildReference, WorkerAllocationResolver } from './resolvers/child.resolver';
 import { AnnualReviewResolver, EhcNeedsAssessmentResolver, EhcnaRequestResolver, EhcPlanResolver, resolveAssessmentReference } from './resolvers/life-cycle.resolver';
 import { caseworkMeasure, CaseworkMeasuresResolver } from './resolvers/measures.resolver';
+import { CaseworkMutationsResolver } from './resolvers/mutations.resolver';
 import { seedCasework } from './seed/synthetic';
 
 /** Live figures for governance's KPI readings, action statuses and dashboard (governance never stores them). */
@@ -25,6 +26,7 @@ export const casework: SubgraphDefinition = {
     EhcNeedsAssessmentResolver,
     EhcPlanResolver,
     AnnualReviewResolver,
+    CaseworkMutationsResolver,
     CaseworkMeasuresResolver,
     caseworkMeasure.MeasureEntityResolver,
     ...figures.resolvers,

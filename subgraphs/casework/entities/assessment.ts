@@ -34,6 +34,10 @@ export class EhcNeedsAssessment {
   @Property({ type: 'date', nullable: true })
   outcomeDate?: string | null;
 
+  @Field(() => DateScalar, { nullable: true, description: 'Date the draft EHC plan was sent to the family (who then have at least 15 days to comment).' })
+  @Property({ type: 'date', nullable: true })
+  draftPlanDate?: string | null;
+
   @Field({ description: 'True when an exception under reg 10(4) means the 20-week limit does not apply (SEN2 Week20).' })
   @Property({ type: 'boolean', default: false })
   week20Exception: boolean = false;

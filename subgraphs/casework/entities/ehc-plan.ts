@@ -21,10 +21,6 @@ export class EhcPlan {
   @ManyToOne({ entity: 'EhcNeedsAssessment', fieldName: 'assessment_id', nullable: true, unique: true })
   assessment?: EhcNeedsAssessment | null;
 
-  @Field(() => DateScalar, { nullable: true, description: 'Date the draft plan was sent to the family (at least 15 days to comment).' })
-  @Property({ type: 'date', nullable: true })
-  draftIssueDate?: string | null;
-
   @Field(() => DateScalar, { description: 'Date the final plan was issued (SEN2 StartDate).' })
   @Property({ type: 'date', index: true })
   issueDate!: string;

@@ -14,6 +14,7 @@ import { generateCaseworkHistory } from './history';
 export async function seedCasework(em: EntityManager, options: SeedOptions): Promise<void> {
   const people = syntheticPopulation(Math.round(NOTTINGHAMSHIRE_CHILDREN * options.scale), options.today);
   const h = generateCaseworkHistory(people, options.today);
+  const draftOf = new Map(h.plans.map((p) => [p.assessmentId, p.draftIssueDate]));
   const currentTeam = new Map<string, string>();
   for (const a of h.allocations) if (!a.endDate && a.teamId) currentTeam.set(a.childId, a.teamId);
   await em.transactional(async (tx) => {
@@ -59,6 +60,7 @@ export async function seedCasework(em: EntityManager, options: SeedOptions): Pro
         child: a.childId,
         outcome: a.outcome,
         outcomeDate: a.outcomeDate,
+        draftPlanDate: draftOf.get(a.id) ?? null,
         week20Exception: a.week20Exception,
         exceptionReason: a.exceptionReason,
         mediation: false,
@@ -74,7 +76,7 @@ export async function seedCasework(em: EntityManager, options: SeedOptions): Pro
     await insertInChunks(
       t,
       EhcPlan,
-      h.plans.map((p) => ({ id: p.id, child: p.childId, assessment: p.assessmentId, draftIssueDate: p.draftIssueDate, issueDate: p.issueDate, personalBudget: p.personalBudget, ceaseDate: p.ceaseDate, ceaseReason: p.ceaseReason })),
+      h.plans.map((p) => ({ id: p.id, child: p.childId, assessment: p.assessmentId, issueDate: p.issueDate, personalBudget: p.personalBudget, ceaseDate: p.ceaseDate, ceaseReason: p.ceaseReason })),
     );
     await insertInChunks(t, PlanPlacement, h.placements.map((p) => ({ id: p.id, plan: p.planId, rank: p.rank, urn: p.urn, ukprn: p.ukprn, senSetting: p.senSetting, senUnit: p.senUnit, resourcedProvision: p.resourcedProvision })));
     await insertInChunks(t, SenNeed, h.senNeeds.map((n) => ({ id: n.id, plan: n.planId, senType: n.senType, rank: n.rank })));
