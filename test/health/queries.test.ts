@@ -222,6 +222,27 @@ describe('health subgraph over synthetic data', () => {
     expect(selectsOn('space_attendance')).toHaveLength(1);
   });
 
+  it('healthServices lists the Nottinghamshire catalogue; an executive sees cohort outcomes under small-number rules', async () => {
+    const services = await h.queryAs<{ healthServices: Array<{ code: string; provider: string; pathway: string }> }>('executive', '{ healthServices { code name provider pathway } }');
+    expect(services.errors).toBeUndefined();
+    expect(services.data!.healthServices.find((s) => s.code === 'NN-CAMHS')).toMatchObject({ provider: 'Nottinghamshire Healthcare NHS Foundation Trust', pathway: 'CAMHS' });
+    expect(new Set(services.data!.healthServices.map((s) => s.pathway)).size).toBe(8);
+    const camhs = await h.queryAs<{ healthServices: Array<{ pathway: string }> }>('executive', '{ healthServices(pathway: CAMHS) { pathway } }');
+    expect(camhs.data!.healthServices.every((s) => s.pathway === 'CAMHS')).toBe(true);
+    const cohorts = await h.queryAs<{ spaceCohorts: Array<{ delivery: string; outcomes: { familiesEnrolled: { value: number | null; suppressed: boolean } } }> }>('executive',
+      `{ spaceCohorts(from: "2024-01-01", to: "${TODAY}") { delivery outcomes { familiesEnrolled { value suppressed } } } }`);
+    expect(cohorts.errors).toBeUndefined();
+    // Cohorts are 1-10 families: an executive sees 1-7 withheld, 8-10 rounded to 10; a one-to-one cohort never.
+    for (const c of cohorts.data!.spaceCohorts) {
+      const f = c.outcomes.familiesEnrolled;
+      expect(f.suppressed ? f.value === null : f.value === 10).toBe(true);
+      if (c.delivery === 'ONE_TO_ONE') expect(f.suppressed).toBe(true);
+    }
+    expect(cohorts.data!.spaceCohorts.some((c) => c.outcomes.familiesEnrolled.suppressed)).toBe(true);
+    const enrolments = await h.queryAs('executive', `{ spaceCohorts(from: "2024-01-01", to: "${TODAY}") { enrolments { linkKey } } }`);
+    expect(enrolments.errors![0].extensions!.code).toBe('FORBIDDEN');
+  });
+
   it('health advice requests follow the council\'s assessments: most returned within 6 weeks, some late', async () => {
     const [row] = (await h.em().getConnection().execute(`SELECT count(*)::int AS n, count(*) FILTER (WHERE returned_date - asked_date <= 42)::int AS within, count(returned_date)::int AS returned FROM health_advice_request`)) as Array<{ n: number; within: number; returned: number }>;
     expect(row.n).toBeGreaterThan(10);
