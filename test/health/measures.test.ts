@@ -93,6 +93,11 @@ describe('health measures on known data', () => {
     expect(points.map((p) => [p.numerator, p.denominator, p.value])).toEqual([[1, 8, 12.5], [2, 6, 33.3]]);
   });
 
+  it('COMMUNITY_WAITING_OVER_18WK_PCT: therapies and community paediatrics only', async () => {
+    // SALT only here: Feb R9 95 and R10 96 days; Mar R9 126 (not over), R10 127 (over).
+    expect(await values('COMMUNITY_WAITING_OVER_18WK_PCT', '2025-02-01', '2025-03-31')).toEqual([0, 50]);
+  });
+
   it('ND_WAITING_OVER_13WK_PCT: neurodevelopmental only, more than 91 days', async () => {
     expect(await values('ND_WAITING_OVER_13WK_PCT', '2025-02-01', '2025-03-31')).toEqual([25, 33.3]);
     // The pathway filter does not apply: the measure is always neurodevelopmental.

@@ -57,7 +57,7 @@ describe('health subgraph over synthetic data', () => {
     const periods = periodsBetween(from, '2026-10-31', Interval.MONTH);
     for (const pathway of [null, 'CAMHS', 'NEURODEVELOPMENTAL', 'SALT']) {
       const scoped = pathway ? rows.filter((r) => r.pathway === pathway) : rows;
-      const s = Object.fromEntries((await measureSeries(h.em(), healthCatalogue, { codes: ['WAITING_COUNT', 'WAITING_OVER_18WK_PCT', 'FIRST_CONTACT_MEDIAN_WEEKS', 'ND_WAITING_OVER_13WK_PCT', 'CYP_MH_ACCESS'], from, to: '2026-10-31', interval: Interval.MONTH, bindings: { pathway } })).map((x) => [x.code, x.points]));
+      const s = Object.fromEntries((await measureSeries(h.em(), healthCatalogue, { codes: ['WAITING_COUNT', 'WAITING_OVER_18WK_PCT', 'FIRST_CONTACT_MEDIAN_WEEKS', 'ND_WAITING_OVER_13WK_PCT', 'COMMUNITY_WAITING_OVER_18WK_PCT', 'CYP_MH_ACCESS'], from, to: '2026-10-31', interval: Interval.MONTH, bindings: { pathway } })).map((x) => [x.code, x.points]));
       periods.forEach((p, i) => {
         const waiting = scoped.filter((r) => isWaiting(r, p.end));
         expect(s.WAITING_COUNT[i].value).toBe(waiting.length);
@@ -67,6 +67,8 @@ describe('health subgraph over synthetic data', () => {
         expect(s.FIRST_CONTACT_MEDIAN_WEEKS[i].value).toBe(median === null ? null : Math.round(median * 10) / 10);
         const nd = rows.filter((r) => r.pathway === 'NEURODEVELOPMENTAL' && isWaiting(r, p.end));
         expect(s.ND_WAITING_OVER_13WK_PCT[i].numerator).toBe(nd.filter((r) => isWaitingOver(r, p.end, 13)).length);
+        const community = rows.filter((r) => ['SALT', 'OT', 'PHYSIOTHERAPY', 'COMMUNITY_PAEDIATRICS'].includes(r.pathway) && isWaiting(r, p.end));
+        expect([s.COMMUNITY_WAITING_OVER_18WK_PCT[i].numerator, s.COMMUNITY_WAITING_OVER_18WK_PCT[i].denominator]).toEqual([community.filter((r) => isWaitingOver(r, p.end, 18)).length, community.length]);
         expect(s.CYP_MH_ACCESS[i].value).toBe(cypMentalHealthAccess(rows, p.end));
       });
     }

@@ -43,6 +43,15 @@ const definitions: MeasureDefinition[] = [
       WHERE s.month_end = ${monthEnd} AND ${snapshotPathwayFilter} AND ${snapshotServiceFilter}`,
   },
   {
+    code: 'COMMUNITY_WAITING_OVER_18WK_PCT',
+    name: 'Community health services: referrals waiting over 18 weeks (%)',
+    description: 'As WAITING_OVER_18WK_PCT, for the community health services that report against 18 weeks: speech and language therapy, occupational therapy, physiotherapy and community paediatrics. Filter: service.',
+    unit: 'PERCENT',
+    kind: 'PERCENT',
+    sql: `SELECT COALESCE(sum(s.waiting_over_18_weeks), 0) AS numerator, COALESCE(sum(s.waiting), 0) AS denominator FROM health_month_end_service s
+      WHERE s.month_end = ${monthEnd} AND s.pathway IN ('SALT', 'OT', 'PHYSIOTHERAPY', 'COMMUNITY_PAEDIATRICS') AND ${snapshotServiceFilter}`,
+  },
+  {
     code: 'ND_WAITING_OVER_13WK_PCT',
     name: 'Neurodevelopmental (autism/ADHD) assessment referrals waiting over 13 weeks (%)',
     description: 'Of the neurodevelopmental referrals waiting on the last day of the period, the percentage that had waited more than 13 weeks (more than 91 days), as the DfE local area dashboard counts autism assessment waits. Always the NEURODEVELOPMENTAL pathway; filter: service.',
