@@ -1,46 +1,55 @@
 /**
  * Prints what auditing person-level reads costs: the same read of 10 children
- * (with their plans) through the gateway, with the audit trail on, and with the
- * casework subgraph's person-level list emptied (no audit). Figures only, no
- * assertions. Run: npx jest --testMatch '<rootDir>/test/security/audit-overhead.bench.ts'
+ * with their plans through the gateway, against two stacks started side by side,
+ * one auditing reads and one with casework's person-level list emptied (no
+ * audit), requests interleaved so warm-up and machine load fall on both alike.
+ * Figures only, no assertions. Run:
+ *   npx jest --testMatch '<rootDir>/test/security/audit-overhead.bench.ts'
  */
 import { SUBGRAPHS } from '../../infra/subgraphs';
 import { TEST_LINK_KEY_SECRET } from '../support/databases';
 import { startTestStack, type TestStack } from '../support/stack';
 import { childIds, childrenById, sql } from './helpers';
 
-const RUNS = 30;
+const RUNS = 40;
+const WARM_UP = 10;
+const seed = { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.05, today: '2026-11-22', log: () => undefined };
 
-async function time(stack: TestStack, query: string): Promise<number[]> {
-  const ms: number[] = [];
-  for (let i = 0; i < RUNS + 3; i++) {
-    const t = process.hrtime.bigint();
-    const res = await stack.queryAs('designated_clinical_officer', query);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    if (i >= 3) ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return ms.sort((a, b) => a - b);
+async function timed(stack: TestStack, query: string): Promise<number> {
+  const t = process.hrtime.bigint();
+  const res = await stack.queryAs('designated_clinical_officer', query);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-const median = (xs: number[]) => xs[Math.floor(xs.length / 2)];
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * p)].toFixed(1);
 
 it('audit overhead of a 10-child read', async () => {
-  const casework = SUBGRAPHS.find((s) => s.name === 'casework')!;
+  const casework = SUBGRAPHS.find((s) => s.name === 'casework')! as { personLevelTypes: string[] };
   const original = casework.personLevelTypes;
-  const lines: string[] = [];
-  for (const audited of [true, false]) {
-    (casework as { personLevelTypes: string[] }).personLevelTypes = audited ? original : [];
-    const stack = await startTestStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.05, today: '2026-11-22', log: () => undefined } });
-    try {
-      // Ten children by id per request (the alias limit is 15), with their plans.
-      const q = childrenById(await childIds(stack, 10), 'id forename surname ehcPlans { issueDate }');
-      const ms = await time(stack, q);
-      const rows = (await sql<{ n: number }>(stack, 'casework', 'SELECT count(*)::int AS n FROM audit_event'))[0].n;
-      lines.push(`${audited ? 'audited  ' : 'unaudited'}: 10 children + plans per request, ${RUNS} requests: median ${median(ms).toFixed(1)} ms, p90 ${ms[Math.floor(ms.length * 0.9)].toFixed(1)} ms; audit rows written ${rows}`);
-    } finally {
-      await stack.stop();
+  const audited = await startTestStack({ seed });
+  casework.personLevelTypes = [];
+  const unaudited = await startTestStack({ seed }).finally(() => (casework.personLevelTypes = original));
+  try {
+    const stacks = { audited, unaudited };
+    const queries = { audited: childrenById(await childIds(audited, 10), 'id forename surname ehcPlans { issueDate }'), unaudited: childrenById(await childIds(unaudited, 10), 'id forename surname ehcPlans { issueDate }') };
+    const ms: Record<string, number[]> = { audited: [], unaudited: [] };
+    for (let i = 0; i < WARM_UP + RUNS; i++) {
+      for (const name of i % 2 ? (['audited', 'unaudited'] as const) : (['unaudited', 'audited'] as const)) {
+        const t = await timed(stacks[name], queries[name]);
+        if (i >= WARM_UP) ms[name].push(t);
+      }
     }
+    const rows = (await sql<{ n: number }>(audited, 'casework', "SELECT count(*)::int AS n FROM audit_event WHERE action = 'READ'"))[0].n;
+    console.log(
+      [
+        `10 children + their plans per request, ${RUNS} requests each, interleaved after ${WARM_UP} warm-up rounds:`,
+        `  audited  : median ${pct(ms.audited, 0.5)} ms, p90 ${pct(ms.audited, 0.9)} ms (${rows} audit rows written in all)`,
+        `  unaudited: median ${pct(ms.unaudited, 0.5)} ms, p90 ${pct(ms.unaudited, 0.9)} ms`,
+      ].join('\n'),
+    );
+  } finally {
+    await audited.stop();
+    await unaudited.stop();
   }
-  (casework as { personLevelTypes: string[] }).personLevelTypes = original;
-  console.log(lines.join('\n'));
 }, 300_000);
