@@ -4,6 +4,7 @@ import { caseworkCatalogue } from '../../subgraphs/casework/measures/catalogue';
 import { openDatabase, type Orm } from '../../subgraphs/toolkit/database';
 import { Interval } from '../../subgraphs/toolkit/measures/periods';
 import { measureSeries } from '../../subgraphs/toolkit/measures/series';
+import { annualReviewOverdue, issuedWithinTwentyWeeks } from '../../subgraphs/casework/rules/timescales';
 import { createTestDatabases, TEST_LINK_KEY_SECRET, type TestDatabases } from '../support/databases';
 
 /** Nottinghamshire's published figures (DfE, EHC plans 2025 release). */
@@ -62,5 +63,36 @@ describe('the default synthetic dataset (scale 1) reproduces Nottinghamshire\'s 
     expect(rows[0].last_decision <= '2026-11-22').toBe(true);
     expect(rows[0].last_request >= '2026-10-01').toBe(true);
     expect(rows[0].without_keys).toBe(0);
+  });
+
+  it('the SQL measures agree with the pure statutory rules, plan by plan, on the whole synthetic dataset', async () => {
+    const conn = orm.em.fork().getConnection();
+    const plans = await conn.execute<Array<{ id: string; child_id: string; issue: string; cease: string | null; received: string | null; exception: boolean | null; outcome: string | null }>>(
+      `SELECT e.id, e.child_id, e.issue_date::text AS issue, e.cease_date::text AS cease, r.received_date::text AS received, a.week20exception AS exception, a.outcome
+       FROM ehc_plan e LEFT JOIN ehc_needs_assessment a ON a.id = e.assessment_id LEFT JOIN ehcna_request r ON r.id = a.request_id`,
+    );
+    const meetings = new Map<string, string[]>();
+    for (const r of await conn.execute<Array<{ plan_id: string; m: string }>>('SELECT plan_id, meeting_date::text AS m FROM annual_review WHERE meeting_date IS NOT NULL')) {
+      meetings.set(r.plan_id, [...(meetings.get(r.plan_id) ?? []), r.m]);
+    }
+    const covers = new Map<string, Array<[string, string | null]>>();
+    for (const a of await conn.execute<Array<{ child_id: string; s: string; e: string | null }>>('SELECT child_id, start_date::text AS s, end_date::text AS e FROM worker_allocation WHERE caseworker_id IS NOT NULL')) {
+      covers.set(a.child_id, [...(covers.get(a.child_id) ?? []), [a.s, a.e]]);
+    }
+    const ends = ['2019-12-31', '2021-06-30', '2022-12-31', '2024-03-31', '2025-12-31', '2026-01-31', '2026-10-31'];
+    const result = await measureSeries(orm.em.fork() as EntityManager, caseworkCatalogue, { codes: ['PLANS_ACTIVE', 'AR_OVERDUE', 'PLANS_NO_ALLOCATED_WORKER'], from: '2019-01-01', to: '2026-10-31', interval: Interval.MONTH });
+    const sql = Object.fromEntries(result.map((s) => [s.code, Object.fromEntries(s.points.map((p) => [p.periodEnd, p.value]))]));
+    for (const end of ends) {
+      const active = plans.filter((p) => p.issue <= end && (!p.cease || p.cease > end));
+      const overdue = active.filter((p) => annualReviewOverdue(p.issue, meetings.get(p.id) ?? [], end));
+      const noWorker = active.filter((p) => !(covers.get(p.child_id) ?? []).some(([s, e]) => s <= end && (!e || e >= end)));
+      expect({ end, active: sql.PLANS_ACTIVE[end], overdue: sql.AR_OVERDUE[end], noWorker: sql.PLANS_NO_ALLOCATED_WORKER[end] }).toEqual({ end, active: active.length, overdue: overdue.length, noWorker: noWorker.length });
+    }
+    const yearly = await measureSeries(orm.em.fork() as EntityManager, caseworkCatalogue, { codes: ['EHC_20WK_EXCL'], from: '2019-01-01', to: '2025-12-31', interval: Interval.YEAR });
+    for (const point of yearly[0].points) {
+      const issued = plans.filter((p) => p.received && p.outcome !== 'H' && p.issue >= point.periodStart && p.issue <= point.periodEnd && !p.exception);
+      const within = issued.filter((p) => issuedWithinTwentyWeeks(p.received!, p.issue, false));
+      expect({ year: point.periodStart, n: point.numerator, d: point.denominator }).toEqual({ year: point.periodStart, n: within.length, d: issued.length });
+    }
   });
 });
