@@ -21,6 +21,11 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'OIDC_ISSUER', default: '(development issuer)', description: 'Issuer of the bearer tokens the gateway and subgraphs accept. Required in production.' },
   { name: 'OIDC_AUDIENCE', default: '(development audience)', description: 'Audience the tokens must name.' },
   { name: 'OIDC_JWKS_URL', default: '(development keys)', description: 'Where the issuer publishes its signing keys (JWKS).' },
+  { name: 'GRAPHQL_MAX_DEPTH', default: '10', description: 'Deepest selection nesting a request may have (subgraphs allow twice this).' },
+  { name: 'GRAPHQL_MAX_ALIASES', default: '15', description: 'Aliased fields in one operation.' },
+  { name: 'GRAPHQL_MAX_TOKENS', default: '2000', description: 'Lexical tokens in one GraphQL document.' },
+  { name: 'GRAPHQL_MAX_COST', default: '50000', description: 'Estimated query cost (literal first/last multiply); see docs/security.md.' },
+  { name: 'GRAPHQL_MAX_DIRECTIVES', default: '20', description: 'Directives in one operation.' },
   { name: 'NODE_ENV', default: 'development', description: '"production" turns off introspection and stack traces and refuses to start without OIDC_* and LINK_KEY_SECRET.' },
 ];
 

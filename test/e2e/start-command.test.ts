@@ -94,14 +94,14 @@ describe('the start command', () => {
     for (const port of [env.CASEWORK_PORT, env.HEALTH_PORT, env.GOVERNANCE_PORT]) {
       expect((await fetch(`http://localhost:${port}/health/live`)).status).toBe(200);
     }
-    const query = `{ priorityActions { reference kpi { caseworkMeasure { latest(asOf: "2026-11-22") { value } } } } children(first: 200) { id healthReferrals { id } } }`;
+    const query = `{ kpis { measureCode reading(asOf: "2026-11-22") { value } } children(first: 100) { nodes { id healthReferrals { id } } } }`;
     const token = tokenFor(env, 'designated_clinical_officer');
     const auth = { authorization: `Bearer ${token}` };
-    const res = await postGraphQL<{ priorityActions: Array<{ kpi: { caseworkMeasure: { latest: { value: number } } } }>; children: Array<{ id: string; healthReferrals: unknown[] }> }>(first.gatewayUrl, query, undefined, auth);
+    const res = await postGraphQL<{ kpis: Array<{ measureCode: string; reading: { value: number } }>; children: { nodes: Array<{ id: string; healthReferrals: unknown[] }> } }>(first.gatewayUrl, query, undefined, auth);
     expect(res.errors).toBeUndefined();
-    expect(res.data!.priorityActions[0].kpi.caseworkMeasure.latest.value).toBeGreaterThan(0);
-    expect(res.data!.children.some((c) => c.healthReferrals.length > 0)).toBe(true);
-    const childIds = res.data!.children.map((c) => c.id).sort();
+    expect(res.data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!.reading.value).toBeGreaterThan(0);
+    expect(res.data!.children.nodes.some((c) => c.healthReferrals.length > 0)).toBe(true);
+    const childIds = res.data!.children.nodes.map((c) => c.id).sort();
 
     expect(await stopStack(first)).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
@@ -110,8 +110,8 @@ describe('the start command', () => {
 
     const second = await startStack(env, 90_000);
     expect(second.output()).not.toContain('loading synthetic data');
-    const again = await postGraphQL<{ children: Array<{ id: string }> }>(second.gatewayUrl, '{ children(first: 200) { id } }', undefined, auth);
-    expect(again.data!.children.map((c) => c.id).sort()).toEqual(childIds);
+    const again = await postGraphQL<{ children: { nodes: Array<{ id: string }> } }>(second.gatewayUrl, '{ children(first: 100) { nodes { id } } }', undefined, auth);
+    expect(again.data!.children.nodes.map((c) => c.id).sort()).toEqual(childIds);
     expect(await stopStack(second)).toBe(0);
   });
 

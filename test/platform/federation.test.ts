@@ -17,18 +17,18 @@ describe('one gateway over three subgraphs', () => {
 
   it('answers one query with fields from casework, health and governance', async () => {
     const res = await stack.queryAs<{
-      priorityActions: Array<{ reference: string; kpi: { caseworkMeasure: { code: string; latest: { value: number } } } }>;
-      children: Array<{ id: string; linkKey: string; ehcPlans: unknown[]; healthReferrals: Array<{ pathway: string }> }>;
+      kpis: Array<{ measureCode: string; reading: { value: number | null; rag: string } }>;
+      children: { nodes: Array<{ id: string; linkKey: string; ehcPlans: unknown[]; healthReferrals: Array<{ pathway: string }> }> };
     }>(DCO, `query {
-      priorityActions { reference kpi { name caseworkMeasure { code latest(asOf: "${TODAY}") { periodEnd value } } } }
-      children(first: 50) { id linkKey ehcPlans { issueDate } healthReferrals { pathway receivedDate } }
+      kpis { measureCode reading(asOf: "${TODAY}") { value rag periodEnd } }
+      children(first: 50) { nodes { id linkKey ehcPlans { issueDate } healthReferrals { pathway receivedDate } } }
     }`);
     expect(res.errors).toBeUndefined();
-    const [action] = res.data!.priorityActions;
-    expect(action.kpi.caseworkMeasure.code).toBe('PLANS_ACTIVE');
-    expect(action.kpi.caseworkMeasure.latest.value).toBeGreaterThan(0);
-    expect(res.data!.children).toHaveLength(50);
-    expect(res.data!.children.some((c) => c.healthReferrals.length > 0)).toBe(true);
+    const plans = res.data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!;
+    expect(plans.reading.value).toBeGreaterThan(0);
+    expect(['GREEN', 'AMBER', 'RED']).toContain(plans.reading.rag);
+    expect(res.data!.children.nodes).toHaveLength(50);
+    expect(res.data!.children.nodes.some((c) => c.healthReferrals.length > 0)).toBe(true);
     // Every query touched all three subgraphs' databases.
     expect(stack.statements.casework.length).toBeGreaterThan(0);
     expect(stack.statements.health.length).toBeGreaterThan(0);
@@ -36,20 +36,21 @@ describe('one gateway over three subgraphs', () => {
   });
 
   it('the KPI value through governance equals the casework measure asked for directly', async () => {
-    const viaKpi = await stack.queryAs<{ priorityActions: Array<{ kpi: { caseworkMeasure: { latest: { value: number } } } }> }>(DCO, 
-      `{ priorityActions { kpi { caseworkMeasure { latest(asOf: "${TODAY}") { value } } } } }`,
+    const viaKpi = await stack.queryAs<{ kpis: Array<{ measureCode: string; reading: { value: number; periodStart: string; periodEnd: string } }> }>(DCO,
+      `{ kpis { measureCode reading(asOf: "${TODAY}") { value periodStart periodEnd } } }`,
     );
+    const reading = viaKpi.data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!.reading;
     const direct = await stack.queryAs<{ caseworkMeasures: Array<{ points: Array<{ value: number }> }> }>(DCO, 
-      `{ caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "2026-10-01", to: "2026-10-31") { points { value } } }`,
+      `{ caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "${reading.periodStart}", to: "${reading.periodEnd}") { points { value } } }`,
     );
-    expect(viaKpi.data!.priorityActions[0].kpi.caseworkMeasure.latest.value).toBe(direct.data!.caseworkMeasures[0].points[0].value);
+    expect(reading.value).toBe(direct.data!.caseworkMeasures[0].points[0].value);
   });
 
   it('health knows a child only by link key, and the keys meet', async () => {
-    const res = await stack.queryAs<{ children: Array<{ linkKey: string; healthReferrals: Array<{ linkKey: string }> }> }>(DCO, 
-      '{ children(first: 100) { linkKey healthReferrals { linkKey } } }',
+    const res = await stack.queryAs<{ children: { nodes: Array<{ linkKey: string; healthReferrals: Array<{ linkKey: string }> }> } }>(DCO,
+      '{ children(first: 100) { nodes { linkKey healthReferrals { linkKey } } } }',
     );
-    const withReferrals = res.data!.children.filter((c) => c.healthReferrals.length);
+    const withReferrals = res.data!.children.nodes.filter((c) => c.healthReferrals.length);
     expect(withReferrals.length).toBeGreaterThan(0);
     for (const child of withReferrals) for (const r of child.healthReferrals) expect(r.linkKey).toBe(child.linkKey);
   });
@@ -66,7 +67,7 @@ describe('one gateway over three subgraphs', () => {
   });
 
   it('answers a field the role may not read with FORBIDDEN, not null', async () => {
-    const res = await stack.queryAs('executive', '{ children(first: 1) { id } }');
+    const res = await stack.queryAs('executive', '{ children(first: 1) { nodes { id } } }');
     expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');
     expect(res.data?.children ?? null).toBeNull();
   });
@@ -75,7 +76,7 @@ describe('one gateway over three subgraphs', () => {
     const selectsOn = (list: string[], table: string) => list.filter((sql) => new RegExp(`^select .* from "${table}" `, 'i').test(sql));
 
     it('casework resolves 40 Child references by id in one query', async () => {
-      const ids = (await stack.queryAs<{ children: Array<{ id: string }> }>(DCO, '{ children(first: 40) { id } }')).data!.children.map((c) => c.id);
+      const ids = (await stack.queryAs<{ children: { nodes: Array<{ id: string }> } }>(DCO, '{ children(first: 40) { nodes { id } } }')).data!.children.nodes.map((c) => c.id);
       stack.statements.casework.length = 0;
       const res = await postGraphQL<{ _entities: Array<{ id: string }> }>(
         stack.subgraphs.casework.url,
@@ -88,7 +89,7 @@ describe('one gateway over three subgraphs', () => {
     });
 
     it('casework resolves Child references by link key in one query, with their plans in one more', async () => {
-      const keys = (await stack.queryAs<{ children: Array<{ linkKey: string }> }>(DCO, '{ children(first: 30) { linkKey } }')).data!.children.map((c) => c.linkKey);
+      const keys = (await stack.queryAs<{ children: { nodes: Array<{ linkKey: string }> } }>(DCO, '{ children(first: 30) { nodes { linkKey } } }')).data!.children.nodes.map((c) => c.linkKey);
       stack.statements.casework.length = 0;
       const res = await postGraphQL<{ _entities: Array<{ linkKey: string }> }>(
         stack.subgraphs.casework.url,
@@ -102,13 +103,13 @@ describe('one gateway over three subgraphs', () => {
     });
 
     it('health loads the referrals of every child in a gateway page in one query', async () => {
-      await stack.queryAs(DCO, '{ children(first: 60) { healthReferrals { id } } }');
+      await stack.queryAs(DCO, '{ children(first: 60) { nodes { healthReferrals { id } } } }');
       expect(selectsOn(stack.statements.health, 'referral')).toHaveLength(1);
     });
 
     it('governance loads the KPIs of every action in one query', async () => {
-      await stack.queryAs(DCO, '{ priorityActions { kpi { name } } }');
-      expect(selectsOn(stack.statements.governance, 'kpi')).toHaveLength(1);
+      await stack.queryAs(DCO, '{ priorityActions { kpis { name } } }');
+      expect(selectsOn(stack.statements.governance, 'priority_action_kpi')).toHaveLength(1);
     });
   });
 });
