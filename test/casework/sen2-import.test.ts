@@ -120,13 +120,20 @@ describe('SEN2 import into the casework database', () => {
       person(AMY, [planRequest({ received: '2023-01-02', decided: '2023-02-10', assessed: '2023-05-01', start: '2023-05-22', meeting: '2024-05-01', reviewOutcome: 'M', lastReview: '2024-05-20' })]),
       person({ ...CAL, Surname: 'COLE', Forename: 'cal' }, [planRequest({ received: '2023-02-01', decided: '2023-03-01', assessed: '2023-06-01', start: '2023-06-22', need: 'SLCN' })]),
       person(DEE, [planRequest({ received: '2023-05-10', decided: '2023-06-15', assessed: '2023-09-01', start: '2023-09-20', need: 'MLD' })]),
+      // Ben's plan, reported this time without its NamedPlan: the active-plan details go onto the plan held.
+      person(BEN, [[['ReceivedDate', '2023-01-02'], ['RequestOutcomeDate', '2023-02-14'], ['RequestOutcome', 'Y'],
+        ['ActivePlans', [['SENneed', [['SENtype', 'SEMH'], ['SENtypeRank', '1']]], ['ReviewMeeting', '2024-07-15'], ['ReviewOutcome', 'A'], ['LastReview', '2024-08-30']]]]]),
       person({ Surname: 'Eve', Forename: 'Evans', PersonBirthDate: '2015-05-05', Sex: 'F', UPN: 'E123456789012' }, [[['ReceivedDate', '2024-01-05'], ['RequestOutcome', 'A']]]),
     ]);
     const result = await run(later);
-    expect(result).toMatchObject({ status: 'imported', created: 1, updated: 3 });
-    expect(await counts()).toMatchObject({ child: 5, ehcna_request: 5, ehc_plan: 4, annual_review: 1 });
-    const review = (await owner.query(`SELECT due_date::text AS due, meeting_date::text AS meeting, outcome, decision_date::text AS decision FROM annual_review`)).rows[0];
-    expect(review).toEqual({ due: '2024-05-22', meeting: '2024-05-01', outcome: 'M', decision: '2024-05-20' });
+    expect(result).toMatchObject({ status: 'imported', created: 1, updated: 4 });
+    expect(await counts()).toMatchObject({ child: 5, ehcna_request: 5, ehc_needs_assessment: 4, ehc_plan: 4, annual_review: 2 });
+    const reviews = (await owner.query(`SELECT c.surname, due_date::text AS due, meeting_date::text AS meeting, outcome, decision_date::text AS decision
+      FROM annual_review v JOIN ehc_plan e ON e.id = v.plan_id JOIN child c ON c.id = e.child_id ORDER BY c.surname`)).rows;
+    expect(reviews).toEqual([
+      { surname: 'Able', due: '2024-05-22', meeting: '2024-05-01', outcome: 'M', decision: '2024-05-20' },
+      { surname: 'Baker', due: '2024-08-01', meeting: '2024-07-15', outcome: 'A', decision: '2024-08-30' },
+    ]);
     const cal = (await owner.query(`SELECT surname, primary_need FROM child WHERE forename ILIKE 'cal'`)).rows;
     expect(cal).toEqual([{ surname: 'COLE', primary_need: 'SLCN' }]);
     const dee = (await owner.query(`SELECT r.outcome, e.issue_date::text AS issued FROM child c JOIN ehcna_request r ON r.child_id = c.id LEFT JOIN ehc_needs_assessment a ON a.request_id = r.id LEFT JOIN ehc_plan e ON e.assessment_id = a.id WHERE c.surname = 'Dale'`)).rows;

@@ -120,6 +120,18 @@ describe('validating a person', () => {
     expect(rules(missing.problems)).toEqual([['Person[2]/Requests[1]/RequestOutcomeDate', null, 'required']]);
   });
 
+  it('a decision to issue whose final plan is not issued yet, and active-plan details without a NamedPlan, are valid', async () => {
+    const [r] = await validate([
+      person(amy, [
+        [['ReceivedDate', '2024-01-02'], ['RequestOutcomeDate', '2024-02-01'], ['RequestOutcome', 'Y'], ['Assessment', [['AssessmentOutcome', 'Y'], ['AssessmentOutcomeDate', '2024-05-01']]]],
+        [['ReceivedDate', '2020-01-02'], ['RequestOutcomeDate', '2020-02-01'], ['RequestOutcome', 'Y'], ['ActivePlans', [['TransferLA', '892'], ['SENneed', [['SENtype', 'VI']]]]]],
+      ]),
+    ]);
+    expect(r.problems).toEqual([]);
+    expect(r.person!.requests[0].assessment).toMatchObject({ outcome: 'Y', plan: null });
+    expect(r.person!.requests[1].activePlan!.needs).toEqual([{ senType: 'VI', rank: 1 }]);
+  });
+
   it('SEN2 yes/no values', () => {
     expect(['true', 'TRUE', 'false', 'FALSE', '1', '0', 'yes'].map(sen2Boolean)).toEqual([true, true, false, false, true, false, null]);
   });

@@ -13,7 +13,7 @@ import { Loaders, type SubgraphContext } from '../../toolkit/context';
 import { addDays, addMonths } from '../../toolkit/dates';
 import { linkKeyFor } from '../../toolkit/link-key';
 import { parseCaseExtract, type CaseExtractRow } from './case-extract';
-import { formatProblem, matchKeyOf, validateHeader, validatePerson, type Problem, type Sen2Person, type Sen2Placement } from './sen2-validate';
+import { formatProblem, matchKeyOf, validateHeader, validatePerson, type Problem, type Sen2ActivePlan, type Sen2Person, type Sen2Placement } from './sen2-validate';
 import { Sen2SyntaxError, streamSen2, type Sen2Header } from './sen2-xml';
 
 export interface Sen2ImportOptions {
@@ -338,7 +338,10 @@ class Sen2Writer {
       )[0].id;
     }
     const a = r.assessment;
-    if (!a) return;
+    if (!a) {
+      if (r.activePlan) await this.writeActivePlan(childId, null, r.activePlan);
+      return;
+    }
     const [existingA] = await this.q<{ id: string }>('SELECT id FROM ehc_needs_assessment WHERE request_id = ?', [requestId]);
     let assessmentId: string;
     if (existingA) {
@@ -358,7 +361,10 @@ class Sen2Writer {
       )[0].id;
     }
     const plan = a.plan;
-    if (!plan) return;
+    if (!plan) {
+      if (r.activePlan) await this.writeActivePlan(childId, null, r.activePlan);
+      return;
+    }
     const [existingP] = await this.q<{ id: string }>('SELECT id FROM ehc_plan WHERE assessment_id = ?', [assessmentId]);
     let planId: string;
     if (existingP) {
@@ -376,15 +382,27 @@ class Sen2Writer {
         ])
       )[0].id;
     }
-    const active = r.activePlan;
-    const placements: Sen2Placement[] = active?.placements.length ? active.placements : plan.placements;
-    if (placements.length) {
-      await this.q('DELETE FROM plan_placement WHERE plan_id = ?', [planId]);
-      for (const pl of placements) {
-        await this.q('INSERT INTO plan_placement (plan_id, rank, urn, ukprn, sen_setting, sen_unit, resourced_provision) VALUES (?, ?, ?, ?, ?, ?, ?)', [planId, pl.rank, pl.urn, pl.ukprn, pl.senSetting, pl.senUnit, pl.resourcedProvision]);
-      }
+    if (!r.activePlan && plan.placements.length) await this.replacePlacements(planId, plan.placements);
+    if (r.activePlan) await this.writeActivePlan(childId, { id: planId, startDate: plan.startDate, placements: plan.placements }, r.activePlan);
+  }
+
+  private async replacePlacements(planId: string, placements: Sen2Placement[]): Promise<void> {
+    await this.q('DELETE FROM plan_placement WHERE plan_id = ?', [planId]);
+    for (const pl of placements) {
+      await this.q('INSERT INTO plan_placement (plan_id, rank, urn, ukprn, sen_setting, sen_unit, resourced_provision) VALUES (?, ?, ?, ?, ?, ?, ?)', [planId, pl.rank, pl.urn, pl.ukprn, pl.senSetting, pl.senUnit, pl.resourcedProvision]);
     }
-    if (!active) return;
+  }
+
+  /** Current placements, needs and the latest review: onto this request's plan, or else the child's latest plan held. */
+  private async writeActivePlan(childId: string, plan: { id: string; startDate: string; placements: Sen2Placement[] } | null, active: Sen2ActivePlan): Promise<void> {
+    if (!plan) {
+      const [latest] = await this.q<{ id: string; issue: string }>('SELECT id, issue_date::text AS issue FROM ehc_plan WHERE child_id = ? ORDER BY issue_date DESC LIMIT 1', [childId]);
+      if (!latest) return;
+      plan = { id: latest.id, startDate: latest.issue, placements: [] };
+    }
+    const planId = plan.id;
+    const placements = active.placements.length ? active.placements : plan.placements;
+    if (placements.length) await this.replacePlacements(planId, placements);
     if (active.needs.length) {
       await this.q('DELETE FROM plan_sen_need WHERE plan_id = ?', [planId]);
       for (const n of active.needs) await this.q('INSERT INTO plan_sen_need (plan_id, sen_type, rank) VALUES (?, ?, ?)', [planId, n.senType, n.rank]);

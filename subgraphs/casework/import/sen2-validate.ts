@@ -271,9 +271,8 @@ export function validatePerson(node: XmlNode, position: number, today: string = 
         const personalBudget = r.bool(pEl, 'PB', pp);
         const placements = r.placements(pEl, 'PlanDetail', pp, false);
         if (startDate) plan = { startDate, placements, personalBudget, ceaseDate, ceaseReason };
-      } else if (aOutcome === 'Y' && aDate) {
-        r.problem(`${ap}/NamedPlan`, null, 'AssessmentOutcome Y (issue a plan) with an outcome date needs a <NamedPlan>');
       }
+      // Y without a NamedPlan is a decision to issue whose final plan is not issued yet: valid.
       if (aOutcome) assessment = { outcome: aOutcome, outcomeDate: aDate, mediation: r.bool(aEl, 'AssessmentMediation', ap), tribunal: r.bool(aEl, 'AssessmentTribunal', ap), week20Exception: r.bool(aEl, 'Week20', ap), plan };
     }
 
@@ -281,7 +280,8 @@ export function validatePerson(node: XmlNode, position: number, today: string = 
     const actEl = r.one(el, 'ActivePlans', p);
     if (actEl) {
       const xp = `${p}/ActivePlans`;
-      if (!assessment?.plan) r.problem(xp, null, 'needs a <NamedPlan> in the same <Requests>');
+      // Without a NamedPlan in the same <Requests> (a plan transferred in, or issued on an earlier request),
+      // the import applies these details to the child's latest plan held.
       const needEls = actEl.children.filter((c) => c.name === 'SENneed');
       if (needEls.length === 0) r.problem(`${xp}/SENneed`, null, 'at least one SEN need is required');
       if (needEls.length > 2) r.problem(`${xp}/SENneed`, String(needEls.length), 'at most 2 SEN needs');
