@@ -24,6 +24,13 @@ const childMatches = (childId: string) => `(
       WHERE (CAST(:district AS text) IS NULL OR c.district = CAST(:district AS text))
         AND (CAST(:primary_need AS text) IS NULL OR c.primary_need = CAST(:primary_need AS text))))`;
 
+/** The same filters for a row that knows only its plan. */
+const planMatches = (planId: string) => `(
+    (CAST(:district AS text) IS NULL AND CAST(:primary_need AS text) IS NULL)
+    OR ${planId} IN (SELECT e.id FROM ehc_plan e JOIN child c ON c.id = e.child_id
+      WHERE (CAST(:district AS text) IS NULL OR c.district = CAST(:district AS text))
+        AND (CAST(:primary_need AS text) IS NULL OR c.primary_need = CAST(:primary_need AS text))))`;
+
 const MONTH_OF = (day: string) => `date_trunc('month', (${day})::timestamp)::date`;
 
 /**
@@ -118,7 +125,7 @@ const definitions: MeasureDefinition[] = [
     kind: 'PERCENT',
     sql: eventsInPeriod(`SELECT v.decision_date AS day, CASE WHEN v.decision_date - v.meeting_date <= ${REVIEW_DECISION_DAYS} THEN 1 ELSE 0 END AS num, 1 AS den
       FROM annual_review v WHERE v.meeting_date IS NOT NULL AND v.decision_date IS NOT NULL
-        AND ${childMatches('(SELECT e.child_id FROM ehc_plan e WHERE e.id = v.plan_id)')}`),
+        AND ${planMatches('v.plan_id')}`),
   },
   {
     code: 'AR_OVERDUE',
@@ -131,8 +138,8 @@ const definitions: MeasureDefinition[] = [
     sql: countAtPeriodEnd(`SELECT unnest(multirange(pa.span) - coalesce(t.in_time, '{}'::datemultirange)) AS span
         FROM (${planSpans}) pa
         LEFT JOIN (SELECT x.plan_id, range_agg(daterange(x.s, (x.s + interval '${REVIEW_MONTHS} months')::date, '[]')) AS in_time
-                   FROM (SELECT e.id AS plan_id, e.issue_date AS s FROM ehc_plan e
-                         UNION ALL SELECT v.plan_id, v.meeting_date FROM annual_review v WHERE v.meeting_date IS NOT NULL) x
+                   FROM (SELECT e.id AS plan_id, e.issue_date AS s FROM ehc_plan e WHERE ${childMatches('e.child_id')}
+                         UNION ALL SELECT v.plan_id, v.meeting_date FROM annual_review v WHERE v.meeting_date IS NOT NULL AND ${planMatches('v.plan_id')}) x
                    GROUP BY x.plan_id) t ON t.plan_id = pa.id`),
   },
   {
@@ -153,7 +160,8 @@ const definitions: MeasureDefinition[] = [
     sql: countAtPeriodEnd(`SELECT unnest(multirange(pa.span) - coalesce(cover.days, '{}'::datemultirange)) AS span
         FROM (${planSpans}) pa
         LEFT JOIN (SELECT w.child_id, range_agg(daterange(w.start_date, w.end_date, '[]')) AS days FROM worker_allocation w
-                   WHERE w.caseworker_id IS NOT NULL AND (w.end_date IS NULL OR w.end_date >= w.start_date) GROUP BY w.child_id) cover
+                   WHERE w.caseworker_id IS NOT NULL AND (w.end_date IS NULL OR w.end_date >= w.start_date) AND ${childMatches('w.child_id')}
+                   GROUP BY w.child_id) cover
           ON cover.child_id = pa.child_id`),
   },
 ];
