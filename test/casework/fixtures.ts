@@ -45,7 +45,7 @@ export async function loadKnownCasework(url: string): Promise<void> {
       INSERT INTO plan_sen_need (id, plan_id, sen_type, rank) VALUES
         ('${id(51)}', '${E1}', 'ASD', 1), ('${id(52)}', '${E2}', 'SEMH', 1), ('${id(53)}', '${E3}', 'ASD', 1), ('${id(54)}', '${E5}', 'MLD', 1);
       INSERT INTO annual_review (id, plan_id, due_date, meeting_date, outcome, decision_date) VALUES
-        ('${id(61)}', '${E4}', '2022-01-01', '2022-01-10', 'M', '2022-02-07'),
+        ('${id(61)}', '${E4}', '2016-01-01', '2022-01-10', 'M', '2022-02-07'),
         ('${id(62)}', '${E1}', '2024-05-22', '2024-05-01', 'M', '2024-05-30'),
         ('${id(63)}', '${E3}', '2024-06-22', '2024-06-01', 'A', '2024-06-20');
       INSERT INTO worker_allocation (id, child_id, team_id, caseworker_id, start_date, end_date, decided_by, reason, next_review_date) VALUES

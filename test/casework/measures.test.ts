@@ -86,6 +86,11 @@ describe('casework measures on hand-built data with known answers', () => {
     const years = await series(['AR_OVERDUE'], '2022-01-01', '2025-12-31', Interval.YEAR);
     // 2022: E4's meeting of 2022-01-10 keeps it in time; 2025: E1 (due 2025-05-01) and E3 (2025-06-01) join.
     expect(values(years.AR_OVERDUE)).toEqual([0, 0, 2, 4]);
+    // E4 (issued 2015-01-01) had no meeting until 2022-01-10: overdue from 2 January 2016 until that meeting.
+    const late = await series(['AR_OVERDUE'], '2015-01-01', '2021-12-31', Interval.YEAR);
+    expect(values(late.AR_OVERDUE)).toEqual([0, 1, 1, 1, 1, 1, 1]);
+    const around = await series(['AR_OVERDUE'], '2015-12-01', '2016-01-31', Interval.MONTH);
+    expect(values(around.AR_OVERDUE)).toEqual([0, 1]);
   });
 
   it('PLANS_ACTIVE at the end of each period; a plan ceased in the period is not counted', async () => {

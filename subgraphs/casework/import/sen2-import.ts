@@ -370,6 +370,7 @@ class Sen2Writer {
     if (existingP) {
       planId = existingP.id;
       await this.q('UPDATE ehc_plan SET issue_date = ?, personal_budget = ?, cease_date = ?, cease_reason = ? WHERE id = ?', [plan.startDate, plan.personalBudget, plan.ceaseDate, plan.ceaseReason, planId]);
+      await this.recomputeDueDates(planId);
     } else {
       planId = (
         await this.q<{ id: string }>('INSERT INTO ehc_plan (child_id, assessment_id, issue_date, personal_budget, cease_date, cease_reason) VALUES (?, ?, ?, ?, ?, ?) RETURNING id', [
@@ -415,7 +416,21 @@ class Sen2Writer {
         const [prev] = await this.q<{ last: string | null }>('SELECT max(meeting_date)::text AS last FROM annual_review WHERE plan_id = ? AND meeting_date < ?', [planId, active.reviewMeeting]);
         const from = prev?.last && prev.last > plan.startDate ? prev.last : plan.startDate;
         await this.q('INSERT INTO annual_review (plan_id, due_date, meeting_date, outcome, decision_date) VALUES (?, ?, ?, ?, ?)', [planId, addMonths(from, 12), active.reviewMeeting, active.reviewOutcome, active.lastReview]);
+        await this.recomputeDueDates(planId);
       }
     }
+  }
+
+  /**
+   * Every review is due 12 months after the meeting before it (or the plan's issue): a return imported out of
+   * order, or a changed issue date, must not leave a stale due date (AR_OVERDUE reads them).
+   */
+  private async recomputeDueDates(planId: string): Promise<void> {
+    await this.q(
+      `UPDATE annual_review v SET due_date = (COALESCE(x.previous, e.issue_date) + interval '12 months')::date
+       FROM (SELECT id, lag(meeting_date) OVER (ORDER BY meeting_date NULLS LAST, due_date) AS previous FROM annual_review WHERE plan_id = ?) x, ehc_plan e
+       WHERE v.id = x.id AND e.id = v.plan_id AND v.due_date IS DISTINCT FROM (COALESCE(x.previous, e.issue_date) + interval '12 months')::date`,
+      [planId],
+    );
   }
 }

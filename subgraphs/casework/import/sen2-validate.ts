@@ -81,7 +81,8 @@ export const ETHNICITIES = ['WBRI', 'WIRI', 'WIRT', 'WOTH', 'WROM', 'MWBC', 'MWB
 const UPN = /^[A-Z]\d{12}$|^[A-Z]\d{11}[A-Z]$/;
 const ULN = /^\d{10}$/;
 const UPN_UNKNOWN = /^UN([1-9]|10)$/;
-const POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/;
+/** Deliberately loose (outward code, space, inward code): SEN2 validates postcodes only lightly, and odd ones (GIR 0AA, BFPO) exist. */
+const POSTCODE = /^[A-Z0-9]{2,4} ?[0-9][A-Z]{2}$/;
 const URN = /^\d{6}$/;
 const UKPRN = /^\d{8}$/;
 const BOOLEAN: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };

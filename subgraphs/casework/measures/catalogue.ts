@@ -31,7 +31,8 @@ const planMatches = (planId: string) => `(
       WHERE (CAST(:district AS text) IS NULL OR c.district = CAST(:district AS text))
         AND (CAST(:primary_need AS text) IS NULL OR c.primary_need = CAST(:primary_need AS text))))`;
 
-const MONTH_OF = (day: string) => `date_trunc('month', (${day})::timestamp)::date`;
+/** The first day of a date's month, by date arithmetic alone (cheaper than date_trunc's timestamps). */
+const MONTH_OF = (day: string) => `((${day}) - (EXTRACT(DAY FROM (${day}))::int - 1))`;
 
 /**
  * Events in the period: `rows` yields (day, num, den), one row per event on its day;
@@ -45,15 +46,16 @@ const eventsInPeriod = (rows: string, count = false) => `WITH months AS MATERIAL
 /**
  * State on the last day of the period: `spans` yields half-open dateranges [from, to);
  * the measure counts those containing the period's last day, from +1/-1 events
- * bucketed by the month they happen in.
+ * bucketed by the month they happen in (an event counts for every period ending
+ * in or after its month: the period's last day is its month's last day).
  */
 const countAtPeriodEnd = (spans: string) => `WITH events AS MATERIALIZED (
-        SELECT (${MONTH_OF('x.day')} + interval '1 month - 1 day')::date AS month_end, sum(x.delta) AS delta
+        SELECT ${MONTH_OF('x.day')} AS month, sum(x.delta) AS delta
         FROM (SELECT CASE WHEN d.sign = 1 THEN lower(s.span) ELSE upper(s.span) END AS day, d.sign AS delta
               FROM (${spans}) s CROSS JOIN (VALUES (1), (-1)) d(sign)
               WHERE NOT isempty(s.span) AND (d.sign = 1 OR NOT upper_inf(s.span))) x
         GROUP BY 1)
-      SELECT coalesce(sum(ev.delta), 0) AS numerator, NULL AS denominator FROM events ev WHERE ev.month_end <= p.period_end`;
+      SELECT coalesce(sum(ev.delta), 0) AS numerator, NULL AS denominator FROM events ev WHERE ev.month <= p.period_end`;
 
 /** Each plan's days in force: from its issue date until (not including) its cease date. */
 const planSpans = `SELECT e.id, e.child_id, e.issue_date, daterange(e.issue_date, CASE WHEN e.cease_date IS NOT NULL THEN GREATEST(e.cease_date, e.issue_date) END, '[)') AS span
@@ -133,14 +135,17 @@ const definitions: MeasureDefinition[] = [
     description: `EHC plans in force on the last day of the period whose annual review was overdue that day: more than ${REVIEW_MONTHS} months had passed since the plan was issued or, if later, since its last review meeting held by that day.`,
     unit: 'COUNT',
     kind: 'COUNT',
-    // A plan is in time on day D when some start s (its issue, or a review meeting) has s <= D <= s + 12 months;
-    // overdue days are its days in force minus the union of those stretches.
-    sql: countAtPeriodEnd(`SELECT unnest(multirange(pa.span) - coalesce(t.in_time, '{}'::datemultirange)) AS span
-        FROM (${planSpans}) pa
-        LEFT JOIN (SELECT x.plan_id, range_agg(daterange(x.s, (x.s + interval '${REVIEW_MONTHS} months')::date, '[]')) AS in_time
-                   FROM (SELECT e.id AS plan_id, e.issue_date AS s FROM ehc_plan e WHERE ${childMatches('e.child_id')}
-                         UNION ALL SELECT v.plan_id, v.meeting_date FROM annual_review v WHERE v.meeting_date IS NOT NULL AND ${planMatches('v.plan_id')}) x
-                   GROUP BY x.plan_id) t ON t.plan_id = pa.id`),
+    // Each review row closes a stretch that began at the plan's issue or the meeting before, and is due 12 months
+    // after it (due_date, kept so by every write): overdue from the day after it is due until the meeting. After
+    // the last meeting (or the issue) the plan is overdue from 12 months on. Intersected with the days in force.
+    sql: countAtPeriodEnd(`SELECT daterange(g.due + 1, g.until, '[)') * pa.span AS span
+        FROM (SELECT v.plan_id, v.due_date AS due, v.meeting_date AS until FROM annual_review v
+              WHERE v.meeting_date > v.due_date + 1 AND ${planMatches('v.plan_id')}
+              UNION ALL
+              SELECT e.id, (COALESCE(l.last, e.issue_date) + interval '${REVIEW_MONTHS} months')::date, NULL FROM ehc_plan e
+              LEFT JOIN (SELECT v.plan_id, max(v.meeting_date) AS last FROM annual_review v WHERE ${planMatches('v.plan_id')} GROUP BY v.plan_id) l ON l.plan_id = e.id
+              WHERE ${childMatches('e.child_id')}) g
+        JOIN (${planSpans}) pa ON pa.id = g.plan_id`),
   },
   {
     code: 'PLANS_ACTIVE',
