@@ -4,7 +4,7 @@ import { figureContributionsFor } from '../toolkit/measures/figures';
 import { caseworkCatalogue } from './measures/catalogue';
 import { entities } from './entities';
 import { migrations } from './migrations';
-import { CaseworkerResolver, ChildResolver, resolveChildReference, WorkerAllocationResolver } from './resolvers/child.resolver';
+import { CaseworkerResolver, ChildResolver, resolveChildReference, TeamResolver, WorkerAllocationResolver } from './resolvers/child.resolver';
 import { AnnualReviewResolver, EhcNeedsAssessmentResolver, EhcnaRequestResolver, EhcPlanResolver, resolveAssessmentReference } from './resolvers/life-cycle.resolver';
 import { caseworkMeasure, CaseworkMeasuresResolver } from './resolvers/measures.resolver';
 import { CaseworkMutationsResolver } from './resolvers/mutations.resolver';
@@ -22,6 +22,7 @@ export const casework: SubgraphDefinition = {
     ChildResolver,
     WorkerAllocationResolver,
     CaseworkerResolver,
+    TeamResolver,
     EhcnaRequestResolver,
     EhcNeedsAssessmentResolver,
     EhcPlanResolver,

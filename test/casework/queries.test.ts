@@ -48,6 +48,14 @@ describe('casework queries, on the casework subgraph itself', () => {
     expect(child.workerAllocations[0].caseworker).toEqual({ name: 'Sam Atkins', team: { name: 'Plan and Review North' } });
   });
 
+  it('lists teams with their caseworkers, and a child\'s allocated worker', async () => {
+    const res = await as('la_caseworker', `{ teams { name kind caseworkers { id name } } child(id: "${C1}") { allocatedWorker { name } currentAllocation { reason } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.teams).toEqual([{ name: 'Plan and Review North', kind: 'PLAN_AND_REVIEW', caseworkers: [{ id: expect.any(String), name: 'Sam Atkins' }] }]);
+    // Amy's worker ended on 2025-12-31; since 2026-01-01 she has none, by decision.
+    expect(res.data!.child).toEqual({ allocatedWorker: null, currentAllocation: { reason: 'Plan working well' } });
+  });
+
   it('never exposes the NHS number', async () => {
     const res = await as('la_caseworker', '{ __type(name: "Child") { fields { name } } }');
     const names = res.data!.__type.fields.map((f: { name: string }) => f.name);

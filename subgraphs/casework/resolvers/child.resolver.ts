@@ -195,6 +195,13 @@ export class ChildResolver {
   }
 
   @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => Caseworker, { nullable: true, description: 'The caseworker allocated today; null when there is none (see currentAllocation for a decision to have none).' })
+  async allocatedWorker(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<Caseworker | null> {
+    const current = await this.currentAllocation(child, context);
+    return current?.caseworker ? oneBy(context, Caseworker, 'id').load(refId(current.caseworker)) : null;
+  }
+
+  @Authorized(Access.CASEWORK_PERSON_READ)
   @FieldResolver(() => Team, { nullable: true, description: 'The team responsible for the child now.' })
   async team(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<Team | null> {
     return child.team ? oneBy(context, Team, 'id').load(refId(child.team)) : null;
@@ -213,6 +220,21 @@ export class WorkerAllocationResolver {
   @FieldResolver(() => Team, { nullable: true, description: 'The team responsible.' })
   async team(@Root() allocation: WorkerAllocation, @Ctx() context: SubgraphContext): Promise<Team | null> {
     return allocation.team ? oneBy(context, Team, 'id').load(refId(allocation.team)) : null;
+  }
+}
+
+@Resolver(() => Team)
+export class TeamResolver {
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @Query(() => [Team], { description: 'The statutory SEND service\'s teams, by name.' })
+  async teams(@Ctx() context: SubgraphContext): Promise<Team[]> {
+    return (context.em as EntityManager).find(Team, {}, { orderBy: { name: 'asc' } });
+  }
+
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => [Caseworker], { description: 'The team\'s caseworkers, by name.' })
+  async caseworkers(@Root() team: Team, @Ctx() context: SubgraphContext): Promise<Caseworker[]> {
+    return manyBy(context, Caseworker, 'team', { name: 'asc' }).load(team.id);
   }
 }
 
