@@ -90,6 +90,17 @@ describe('recording the life cycle through mutations', () => {
     expect(await count('plan_placement')).toBe(placements);
   });
 
+  it('an assessment can end without a plan, and then no plan can follow it', async () => {
+    const { recordEhcnaRequest: request } = await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { id } }', { i: { childId: C4, receivedDate: '2025-11-03' } });
+    const { recordRequestDecision: d } = await ok('mutation($i: RecordDecisionInput!) { recordRequestDecision(input: $i) { assessment { id } } }', { i: { requestId: request.id, outcome: 'ASSESS', decisionDate: '2025-12-01' } });
+    const early = await as('mutation($i: RecordAssessmentEndInput!) { recordAssessmentEnd(input: $i) { id } }', { i: { assessmentId: d.assessment.id, outcome: 'NOT_ISSUE_PLAN', date: '2025-11-20' } });
+    expect(early.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.date' });
+    const { recordAssessmentEnd: ended } = await ok('mutation($i: RecordAssessmentEndInput!) { recordAssessmentEnd(input: $i) { outcome outcomeDate } }', { i: { assessmentId: d.assessment.id, outcome: 'NOT_ISSUE_PLAN', date: '2026-02-20' } });
+    expect(ended).toEqual({ outcome: 'NOT_ISSUE_PLAN', outcomeDate: '2026-02-20' });
+    const plan = await as('mutation($i: RecordFinalPlanInput!) { recordFinalPlan(input: $i) { id } }', { i: { assessmentId: d.assessment.id, issueDate: '2026-03-01', placements: [{ rank: 1, urn: '123456' }], senNeeds: [{ senType: 'ASD', rank: 1 }] } });
+    expect(plan.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.assessmentId' });
+  });
+
   it('allocates a worker, then records a deliberate decision to have none', async () => {
     const { allocateWorker: a } = await ok('mutation($i: AllocateWorkerInput!) { allocateWorker(input: $i) { startDate endDate caseworker { name } } }', { i: { childId: C4, caseworkerId: W1, startDate: '2025-01-01' } });
     expect(a).toEqual({ startDate: '2025-01-01', endDate: null, caseworker: { name: 'Sam Atkins' } });

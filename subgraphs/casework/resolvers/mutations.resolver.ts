@@ -116,6 +116,18 @@ export class RecordDraftPlanInput {
   draftPlanDate!: string;
 }
 
+@InputType({ description: 'An assessment that ends without a plan: a decision not to issue one, or withdrawal.' })
+export class RecordAssessmentEndInput {
+  @Field(() => ID, { description: 'The assessment.' })
+  assessmentId!: string;
+
+  @Field(() => AssessmentOutcome, { description: 'NOT_ISSUE_PLAN or WITHDRAWN.' })
+  outcome!: AssessmentOutcome;
+
+  @Field(() => DateScalar, { description: 'Date of the decision (not to issue: due within 16 weeks of the request, reg 10).' })
+  date!: string;
+}
+
 @InputType({ description: 'A placement named in a plan: exactly one of urn, ukprn or senSetting.' })
 export class PlacementInput {
   @Field(() => Int, { description: '1 main, 2 second.' })
@@ -308,6 +320,24 @@ export class CaseworkMutationsResolver {
       Object.assign(assessment, { draftPlanDate: input.draftPlanDate, outcome: AssessmentOutcome.ISSUE_PLAN, outcomeDate: input.draftPlanDate });
       await tx.flush();
       await auditWrite(tx, context, { entityType: 'EhcNeedsAssessment', entityId: assessment.id, fields: ['draftPlanDate', 'outcome', 'outcomeDate'] });
+      return assessment;
+    });
+  }
+
+  @Authorized(Access.CASEWORK_PERSON_WRITE)
+  @Mutation(() => EhcNeedsAssessment, { description: 'Record that an assessment ended without a plan: a decision not to issue one, or withdrawal.' })
+  async recordAssessmentEnd(@Arg('input', () => RecordAssessmentEndInput) input: RecordAssessmentEndInput, @Ctx() context: SubgraphContext): Promise<EhcNeedsAssessment> {
+    return (context.em as EntityManager).transactional(async (tx) => {
+      const assessment = await mustFind(tx, EhcNeedsAssessment, input.assessmentId, 'input.assessmentId', 'assessment');
+      const request = await tx.findOneOrFail(EhcnaRequest, { id: refId(assessment.request) });
+      const p = new Problems();
+      if (input.outcome !== AssessmentOutcome.NOT_ISSUE_PLAN && input.outcome !== AssessmentOutcome.WITHDRAWN) p.add('input.outcome', 'input.outcome: NOT_ISSUE_PLAN or WITHDRAWN (a plan is recorded with recordDraftPlan and recordFinalPlan).');
+      if (await tx.findOne(EhcPlan, { assessment: assessment.id })) p.add('input.assessmentId', 'input.assessmentId: a final plan has already been issued after this assessment.');
+      p.date('input.date', input.date, { field: 'the decision to assess', value: request.outcomeDate });
+      p.throwIfAny();
+      Object.assign(assessment, { outcome: input.outcome, outcomeDate: input.date });
+      await tx.flush();
+      await auditWrite(tx, context, { entityType: 'EhcNeedsAssessment', entityId: assessment.id, fields: ['outcome', 'outcomeDate'] });
       return assessment;
     });
   }
