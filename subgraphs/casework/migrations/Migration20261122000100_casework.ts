@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { MEASURE_FACTS_SQL } from '../measures/facts';
 
 /** The council's casework: children, requests, assessments, EHC plans, annual reviews, teams and allocated workers. */
 export class Migration20261122000100_casework extends Migration {
@@ -136,5 +137,7 @@ export class Migration20261122000100_casework extends Migration {
       CREATE INDEX annual_review_plan_id_index ON annual_review (plan_id);
       CREATE INDEX annual_review_decision_date_index ON annual_review (decision_date);
     `);
+    // Derived, not entities: each measure's monthly figures, kept in step by triggers (measures/facts.ts).
+    this.addSql(MEASURE_FACTS_SQL);
   }
 }

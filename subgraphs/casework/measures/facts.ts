@@ -1,0 +1,238 @@
+import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, REVIEW_MONTHS } from '../rules/timescales';
+
+/**
+ * Measure facts: what each child contributes to each measure, by calendar month,
+ * kept in step with the casework records by the database itself.
+ *
+ * Why: at 10 times Nottinghamshire's volume, deriving AR_OVERDUE (every plan's
+ * review history) and PLANS_NO_ALLOCATED_WORKER (every child's allocations) on
+ * each call cost most of a second. Instead:
+ *
+ * - `casework_child_measure_month`: per child, measure code and month, the
+ *   numerator and denominator of the events in that month (event measures), or
+ *   the +1/-1 of the stretches starting and ending in that month (state measures:
+ *   the value on a period's last day is the sum of the months up to it). It also
+ *   records the child's district and primary need it was counted under.
+ * - `casework_measure_month`: the same summed over the children sharing a
+ *   district and primary need, the only filters the measures take. Measures read
+ *   a few thousand rows from here whatever the volume.
+ *
+ * Statement-level triggers on every table the facts depend on (child, request,
+ * assessment, plan, annual review, allocation) recompute the facts of the
+ * children a statement touched (a TRUNCATE rebuilds them all), in the same transaction: take their old rows out
+ * of the totals, derive them afresh from the records, add them back. So the
+ * mutations, the SEN2 importer and any hand-written SQL keep them in step with no
+ * code of their own. Totals are adjusted by `num = num + x` (row locks make
+ * concurrent writers add up correctly).
+ *
+ * A bulk load may set `casework.defer_measure_facts` to 'on' for its transaction
+ * (SET LOCAL) and must then call casework_rebuild_measure_facts() before it
+ * commits (the seed does): the triggers skip, and one rebuild is far cheaper than
+ * one refresh per inserted chunk.
+ *
+ * The rules are the pure ones of rules/timescales.ts (test/casework/calibration
+ * checks plan by plan): annual reviews are overdue from the day after 12 months
+ * from the issue or the latest meeting held (from the meeting dates themselves,
+ * not the stored due dates).
+ */
+
+/** The first day of a date's month, by date arithmetic alone. */
+const MONTH_OF = (day: string) => `((${day}) - (EXTRACT(DAY FROM (${day}))::int - 1))`;
+
+/**
+ * Every fact (child_id, code, month, num, den) of the children `matches` accepts
+ * (a condition on a child id column), one row per child, code and month.
+ */
+export function childFactsSql(matches: (childId: string) => string): string {
+  const newPlans = `SELECT e.child_id, ${MONTH_OF('e.issue_date')} AS month, (e.issue_date - r.received_date) AS days, a.week20exception AS exception
+      FROM ehc_plan e
+      JOIN ehc_needs_assessment a ON a.id = e.assessment_id AND a.outcome <> 'H'
+      JOIN ehcna_request r ON r.id = a.request_id
+      WHERE ${matches('e.child_id')}`;
+  const planSpans = `SELECT e.id, e.child_id, e.issue_date,
+        daterange(e.issue_date, CASE WHEN e.cease_date IS NOT NULL THEN GREATEST(e.cease_date, e.issue_date) END, '[)') AS span
+      FROM ehc_plan e WHERE ${matches('e.child_id')}`;
+  // Overdue stretches: between consecutive meetings (the first after the issue), from the day after 12 months
+  // from the earlier one until the later; after the latest (or the issue), from the day after 12 months on.
+  const overdue = `SELECT g.plan_id, daterange((g.since + interval '${REVIEW_MONTHS} months')::date + 1, g.until, '[)') AS days
+      FROM (SELECT m.plan_id, GREATEST(lag(m.meeting) OVER w, m.issue_date) AS since, m.meeting AS until
+            FROM (SELECT DISTINCT v.plan_id, e.issue_date, v.meeting_date AS meeting
+                  FROM annual_review v JOIN ehc_plan e ON e.id = v.plan_id
+                  WHERE v.meeting_date IS NOT NULL AND ${matches('e.child_id')}) m
+            WINDOW w AS (PARTITION BY m.plan_id ORDER BY m.meeting)) g
+      WHERE g.until > (g.since + interval '${REVIEW_MONTHS} months')::date + 1
+      UNION ALL
+      SELECT e.id, daterange((GREATEST(max(v.meeting_date), e.issue_date) + interval '${REVIEW_MONTHS} months')::date + 1, NULL, '[)')
+      FROM ehc_plan e LEFT JOIN annual_review v ON v.plan_id = e.id
+      WHERE ${matches('e.child_id')}
+      GROUP BY e.id, e.issue_date`;
+  const noWorker = `SELECT pa.child_id, unnest(multirange(pa.span) - coalesce(cover.days, '{}'::datemultirange)) AS span
+      FROM plans pa
+      LEFT JOIN (SELECT w.child_id, range_agg(daterange(w.start_date, w.end_date, '[]')) AS days FROM worker_allocation w
+                 WHERE w.caseworker_id IS NOT NULL AND (w.end_date IS NULL OR w.end_date >= w.start_date) AND ${matches('w.child_id')}
+                 GROUP BY w.child_id) cover ON cover.child_id = pa.child_id`;
+  /** +1 in the month a stretch starts, -1 in the month of the first day after it. */
+  const deltas = (code: string, spans: string) => `SELECT s.child_id, '${code}' AS code,
+        ${MONTH_OF('CASE WHEN d.sign = 1 THEN lower(s.span) ELSE upper(s.span) END')} AS month, d.sign::numeric AS num, 0 AS den
+      FROM (${spans}) s CROSS JOIN (VALUES (1), (-1)) d(sign)
+      WHERE NOT isempty(s.span) AND (d.sign = 1 OR NOT upper_inf(s.span))`;
+  return `WITH plans AS MATERIALIZED (${planSpans}),
+    new_plans AS MATERIALIZED (${newPlans})
+    SELECT f.child_id, f.code, f.month, sum(f.num) AS num, sum(f.den)::bigint AS den FROM (
+      SELECT n.child_id, 'EHC_20WK_EXCL' AS code, n.month, CASE WHEN n.days <= ${FINAL_PLAN_DAYS} THEN 1 ELSE 0 END::numeric AS num, 1 AS den
+        FROM new_plans n WHERE NOT n.exception
+      UNION ALL
+      SELECT n.child_id, 'EHC_20WK_INCL', n.month, CASE WHEN n.days <= ${FINAL_PLAN_DAYS} THEN 1 ELSE 0 END, 1 FROM new_plans n
+      UNION ALL
+      SELECT n.child_id, 'EHC_MEAN_WEEKS', n.month, n.days / 7.0, 1 FROM new_plans n
+      UNION ALL
+      SELECT q.child_id, 'EHCNA_REQUESTS', ${MONTH_OF('q.received_date')}, 1, 0 FROM ehcna_request q WHERE ${matches('q.child_id')}
+      UNION ALL
+      SELECT q.child_id, 'EHCNA_DECISION_6WK', ${MONTH_OF('q.outcome_date')}, CASE WHEN q.outcome_date - q.received_date <= ${DECISION_DAYS} THEN 1 ELSE 0 END, 1
+        FROM ehcna_request q WHERE q.outcome IN ('Y', 'N') AND q.outcome_date IS NOT NULL AND ${matches('q.child_id')}
+      UNION ALL
+      SELECT a.child_id, 'EP_ADVICE_6WK', ${MONTH_OF('a.ep_advice_returned_date')}, CASE WHEN a.ep_advice_returned_date - a.ep_advice_asked_date <= ${ADVICE_DAYS} THEN 1 ELSE 0 END, 1
+        FROM ehc_needs_assessment a WHERE a.ep_advice_asked_date IS NOT NULL AND a.ep_advice_returned_date IS NOT NULL AND ${matches('a.child_id')}
+      UNION ALL
+      SELECT e.child_id, 'AR_DECISION_4WK', ${MONTH_OF('v.decision_date')}, CASE WHEN v.decision_date - v.meeting_date <= ${REVIEW_DECISION_DAYS} THEN 1 ELSE 0 END, 1
+        FROM annual_review v JOIN ehc_plan e ON e.id = v.plan_id
+        WHERE v.meeting_date IS NOT NULL AND v.decision_date IS NOT NULL AND ${matches('e.child_id')}
+      UNION ALL
+      ${deltas('AR_OVERDUE', `SELECT pa.child_id, o.days * pa.span AS span FROM (${overdue}) o JOIN plans pa ON pa.id = o.plan_id`)}
+      UNION ALL
+      ${deltas('PLANS_ACTIVE', 'SELECT pa.child_id, pa.span FROM plans pa')}
+      UNION ALL
+      ${deltas('PLANS_NO_ALLOCATED_WORKER', noWorker)}
+    ) f GROUP BY 1, 2, 3`;
+}
+
+const FACT_COLUMNS = 'child_id, code, month, num, den, district, primary_need';
+
+/** Facts with the district and primary need they are counted under, ready to insert. */
+const factRows = (matches: (childId: string) => string) =>
+  `SELECT f.child_id, f.code, f.month, f.num, f.den, c.district, c.primary_need FROM (${childFactsSql(matches)}) f JOIN child c ON c.id = f.child_id`;
+
+/** Adds the facts of casework_child_measure_month rows matching `where` into the totals. */
+const addToTotals = (where: string) => `INSERT INTO casework_measure_month (code, month, district, primary_need, num, den)
+      SELECT code, month, district, primary_need, sum(num), sum(den) FROM casework_child_measure_month WHERE ${where}
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+      ON CONFLICT (code, month, district, primary_need)
+      DO UPDATE SET num = casework_measure_month.num + excluded.num, den = casework_measure_month.den + excluded.den`;
+
+/** Tables, functions and triggers; run by the casework migration. */
+export const MEASURE_FACTS_SQL = `
+  CREATE TABLE casework_child_measure_month (
+    child_id uuid NOT NULL,
+    code varchar(32) NOT NULL,
+    month date NOT NULL,
+    num numeric NOT NULL,
+    den bigint NOT NULL,
+    district varchar(255) NULL,
+    primary_need varchar(4) NULL,
+    PRIMARY KEY (child_id, code, month)
+  );
+  CREATE TABLE casework_measure_month (
+    code varchar(32) NOT NULL,
+    month date NOT NULL,
+    district varchar(255) NULL,
+    primary_need varchar(4) NULL,
+    num numeric NOT NULL,
+    den bigint NOT NULL,
+    CONSTRAINT casework_measure_month_key UNIQUE NULLS NOT DISTINCT (code, month, district, primary_need)
+  );
+
+  -- Recomputes the facts of these children (and the totals) from the records.
+  CREATE FUNCTION casework_refresh_measure_facts(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $fn$
+  BEGIN
+    IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
+    WITH gone AS (DELETE FROM casework_child_measure_month f WHERE f.child_id = ANY(ids) RETURNING f.*),
+         old AS (SELECT code, month, district, primary_need, sum(num) AS num, sum(den) AS den FROM gone GROUP BY 1, 2, 3, 4)
+    UPDATE casework_measure_month t SET num = t.num - old.num, den = t.den - old.den
+      FROM old
+      WHERE t.code = old.code AND t.month = old.month
+        AND t.district IS NOT DISTINCT FROM old.district AND t.primary_need IS NOT DISTINCT FROM old.primary_need;
+    INSERT INTO casework_child_measure_month (${FACT_COLUMNS}) ${factRows((c) => `${c} = ANY(ids)`)};
+    ${addToTotals('child_id = ANY(ids)')};
+  END
+  $fn$;
+
+  -- Rebuilds every fact from the records (after a bulk load); ends any deferral.
+  CREATE FUNCTION casework_rebuild_measure_facts() RETURNS void LANGUAGE plpgsql AS $fn$
+  BEGIN
+    PERFORM set_config('casework.defer_measure_facts', 'off', true);
+    DELETE FROM casework_child_measure_month;
+    DELETE FROM casework_measure_month;
+    INSERT INTO casework_child_measure_month (${FACT_COLUMNS}) ${factRows(() => 'true')};
+    ${addToTotals('true')};
+  END
+  $fn$;
+
+  -- Statement triggers: the children whose facts a statement may have changed, before and after it.
+  CREATE FUNCTION casework_measure_facts_trigger() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  DECLARE
+    ids uuid[] := '{}';
+  BEGIN
+    IF current_setting('casework.defer_measure_facts', true) = 'on' THEN RETURN NULL; END IF;
+    IF TG_TABLE_NAME = 'child' THEN
+      IF TG_OP = 'UPDATE' THEN
+        SELECT coalesce(array_agg(n.id), '{}') INTO ids FROM new_rows n JOIN old_rows o ON o.id = n.id
+          WHERE n.district IS DISTINCT FROM o.district OR n.primary_need IS DISTINCT FROM o.primary_need;
+      ELSE
+        SELECT coalesce(array_agg(o.id), '{}') INTO ids FROM old_rows o;
+      END IF;
+    ELSIF TG_TABLE_NAME = 'annual_review' THEN
+      IF TG_OP <> 'DELETE' THEN
+        SELECT ids || coalesce(array_agg(DISTINCT e.child_id), '{}') INTO ids FROM ehc_plan e WHERE e.id IN (SELECT plan_id FROM new_rows);
+      END IF;
+      IF TG_OP <> 'INSERT' THEN
+        SELECT ids || coalesce(array_agg(DISTINCT e.child_id), '{}') INTO ids FROM ehc_plan e WHERE e.id IN (SELECT plan_id FROM old_rows);
+      END IF;
+    ELSE
+      -- request, assessment, plan, allocation: the row's child, and for a request or an assessment the child
+      -- of the plan that followed it (the same child, unless the records disagree).
+      IF TG_OP <> 'DELETE' THEN
+        SELECT ids || coalesce(array_agg(DISTINCT child_id), '{}') INTO ids FROM new_rows;
+      END IF;
+      IF TG_OP <> 'INSERT' THEN
+        SELECT ids || coalesce(array_agg(DISTINCT child_id), '{}') INTO ids FROM old_rows;
+      END IF;
+      IF TG_TABLE_NAME = 'ehcna_request' AND TG_OP <> 'DELETE' THEN
+        SELECT ids || coalesce(array_agg(DISTINCT e.child_id), '{}') INTO ids FROM ehc_plan e
+          JOIN ehc_needs_assessment a ON a.id = e.assessment_id WHERE a.request_id IN (SELECT id FROM new_rows);
+      ELSIF TG_TABLE_NAME = 'ehc_needs_assessment' AND TG_OP <> 'DELETE' THEN
+        SELECT ids || coalesce(array_agg(DISTINCT e.child_id), '{}') INTO ids FROM ehc_plan e WHERE e.assessment_id IN (SELECT id FROM new_rows);
+      END IF;
+    END IF;
+    PERFORM casework_refresh_measure_facts(ARRAY(SELECT DISTINCT unnest(ids) ORDER BY 1));
+    RETURN NULL;
+  END
+  $fn$;
+
+  ${['ehcna_request', 'ehc_needs_assessment', 'ehc_plan', 'annual_review', 'worker_allocation']
+    .map(
+      (table) => `
+  CREATE TRIGGER ${table}_measure_facts_insert AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION casework_measure_facts_trigger();
+  CREATE TRIGGER ${table}_measure_facts_update AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION casework_measure_facts_trigger();
+  CREATE TRIGGER ${table}_measure_facts_delete AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION casework_measure_facts_trigger();`,
+    )
+    .join('')}
+  -- TRUNCATE has no rows to name: rebuild from what is left.
+  CREATE FUNCTION casework_measure_facts_truncated() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    IF current_setting('casework.defer_measure_facts', true) = 'on' THEN RETURN NULL; END IF;
+    PERFORM casework_rebuild_measure_facts();
+    RETURN NULL;
+  END
+  $fn$;
+  ${['child', 'ehcna_request', 'ehc_needs_assessment', 'ehc_plan', 'annual_review', 'worker_allocation']
+    .map((table) => `
+  CREATE TRIGGER ${table}_measure_facts_truncate AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION casework_measure_facts_truncated();`)
+    .join('')}
+  CREATE TRIGGER child_measure_facts_update AFTER UPDATE ON child REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION casework_measure_facts_trigger();
+  CREATE TRIGGER child_measure_facts_delete AFTER DELETE ON child REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION casework_measure_facts_trigger();
+`;
