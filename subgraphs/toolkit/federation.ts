@@ -1,7 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isObjectType, Kind, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { buildSchema, createResolversMap, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
 import { authChecker, effectiveRoles } from './auth';
@@ -41,11 +41,26 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     resolvers[typeName] = { ...existing, __resolveReference: guardReference(typeName, rolesReadingType(schema, typeName), resolveReference) } as never;
   }
   return buildSubgraphSchema({
-    typeDefs: gql`
+    typeDefs: withNullableRootFields(gql`
       ${FEDERATION_LINK}
       ${printSchemaWithDirectives(schema)}
-    `,
+    `),
     resolvers,
+  });
+}
+
+/**
+ * Every root query field is nullable. A role may ask, in one request, for a field
+ * it may read and one it may not; the refusal is a FORBIDDEN error on that field,
+ * and GraphQL would otherwise null the whole response for a non-null root field,
+ * losing what the caller was entitled to.
+ */
+export function withNullableRootFields(document: DocumentNode): DocumentNode {
+  return visit(document, {
+    ObjectTypeDefinition(node) {
+      if (node.name.value !== 'Query') return undefined;
+      return { ...node, fields: node.fields?.map((f) => (f.type.kind === Kind.NON_NULL_TYPE ? { ...f, type: f.type.type } : f)) };
+    },
   });
 }
 

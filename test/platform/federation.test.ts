@@ -72,6 +72,30 @@ describe('one gateway over three subgraphs', () => {
     expect(res.data?.children ?? null).toBeNull();
   });
 
+  it('keeps what a role may read when the same request asks for something it may not', async () => {
+    const res = await stack.queryAs<{ priorityActions: Array<{ reference: string }> | null; children: unknown }>(
+      'executive',
+      '{ priorityActions { reference } children(first: 1) { nodes { id } } }',
+    );
+    expect(res.data!.priorityActions!.length).toBeGreaterThan(0);
+    expect(res.data!.children).toBeNull();
+    expect(res.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([[['children'], 'FORBIDDEN']]);
+  });
+
+  it('refuses a caseworker a child\'s health referrals but still answers the child', async () => {
+    const res = await stack.queryAs<{ children: { nodes: Array<{ id: string; healthReferrals: unknown }> } }>(
+      'la_caseworker',
+      '{ children(first: 3) { nodes { id healthReferrals { pathway } } } }',
+    );
+    expect(res.data!.children.nodes).toHaveLength(3);
+    for (const child of res.data!.children.nodes) {
+      expect(child.id).toEqual(expect.any(String));
+      expect(child.healthReferrals).toBeNull();
+    }
+    expect(res.errors!.length).toBeGreaterThan(0);
+    expect(new Set(res.errors!.map((e) => e.extensions!.code))).toEqual(new Set(['FORBIDDEN']));
+  });
+
   describe('batched entity resolution: N references, one SQL query per entity type', () => {
     const selectsOn = (list: string[], table: string) => list.filter((sql) => new RegExp(`^select .* from "${table}" `, 'i').test(sql));
 

@@ -125,10 +125,17 @@ function valueAt(data: unknown, path: readonly unknown[] = []): unknown {
   return v ?? null;
 }
 
+/** Nothing readable under a value: null, or objects and lists holding only nulls (a refused field inside an answered parent). */
+function holdsNothing(v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v !== 'object') return false;
+  return Object.values(v as Record<string, unknown>).every(holdsNothing);
+}
+
 function outcomeOf(res: GraphQLResponse, reference: GraphQLResponse): Outcome | string {
   const codes = (res.errors ?? []).map((e) => e.extensions?.code);
   if (codes.length) {
-    if (codes.every((c) => c === 'FORBIDDEN') && (res.errors ?? []).every((e) => valueAt(res.data, e.path) === null)) return 'forbidden';
+    if (codes.every((c) => c === 'FORBIDDEN') && (res.errors ?? []).every((e) => holdsNothing(valueAt(res.data, e.path)))) return 'forbidden';
     if (codes.includes('FORBIDDEN')) return `FORBIDDEN with a value left in: ${JSON.stringify(res.data).slice(0, 200)}`;
     return `errors: ${JSON.stringify(res.errors).slice(0, 300)}`;
   }
