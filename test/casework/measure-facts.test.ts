@@ -1,0 +1,138 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { casework } from '../../subgraphs/casework';
+import { importSen2 } from '../../subgraphs/casework/import/sen2-import';
+import { chunksOf } from '../../subgraphs/casework/import/sen2-xml';
+import { caseworkCatalogue } from '../../subgraphs/casework/measures/catalogue';
+import { openDatabase, type Orm } from '../../subgraphs/toolkit/database';
+import { Interval } from '../../subgraphs/toolkit/measures/periods';
+import { measureSeries } from '../../subgraphs/toolkit/measures/series';
+import { startSubgraph, type RunningSubgraph } from '../../subgraphs/toolkit/subgraph';
+import { createTestIssuer, type TestIssuer } from '../support/auth';
+import { createTestDatabases, TEST_LINK_KEY_SECRET, type TestDatabases } from '../support/databases';
+import { postGraphQL } from '../support/stack';
+import { C1, C4, E1, loadKnownCasework, W1 } from './fixtures';
+import { maintainedAndFromScratch, shippedAndReference } from './measure-check';
+import { person, planRequest, sen2 } from './sen2-builder';
+
+/**
+ * The measures read monthly figures kept in step by triggers (measures/facts.ts).
+ * After every kind of write (mutations, the SEN2 importer, plain SQL) the figures
+ * must equal those derived from the records from scratch, and the measures must
+ * equal the reference catalogue that derives them straight from the records.
+ */
+describe('the maintained measure figures stay in step with the records', () => {
+  let dbs: TestDatabases;
+  let issuer: TestIssuer;
+  let subgraph: RunningSubgraph;
+  let orm: Orm;
+  let owner: pg.Client;
+  beforeAll(async () => {
+    dbs = await createTestDatabases([casework]);
+    await loadKnownCasework(dbs.logins.casework.ownerUrl);
+    issuer = await createTestIssuer();
+    subgraph = await startSubgraph(casework, { port: 0, host: '127.0.0.1', databaseUrl: dbs.logins.casework.appUrl, auth: issuer.config });
+    orm = await openDatabase({ url: dbs.logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations });
+    owner = new pg.Client({ connectionString: dbs.logins.casework.ownerUrl });
+    await owner.connect();
+  });
+  afterAll(async () => {
+    await owner?.end();
+    await orm?.close(true);
+    await subgraph?.stop();
+    await dbs?.drop();
+  });
+
+  const em = () => orm.em.fork() as EntityManager;
+  const ok = async (query: string, variables: Record<string, unknown>) => {
+    const res = await postGraphQL<Record<string, any>>(subgraph.url, query, variables, await issuer.as('la_caseworker', { user: 'jo.caseworker' }));
+    expect(res.errors).toBeUndefined();
+    return res.data!;
+  };
+  const value = async (code: string, from: string, to: string, bindings: Record<string, unknown> = {}) =>
+    (await measureSeries(em(), caseworkCatalogue, { codes: [code], from, to, interval: Interval.MONTH, bindings }))[0].points.map((p) => p.value);
+  async function expectInStep() {
+    const { maintained, fromScratch } = await maintainedAndFromScratch(em());
+    expect(maintained.length).toBeGreaterThan(0);
+    expect(maintained).toEqual(fromScratch);
+    const { shipped, reference } = await shippedAndReference(em, '2014-01-01', '2026-12-31', [{ district: 'Ashfield' }, { primary_need: 'ASD' }, { district: 'Ashfield', primary_need: 'SLCN' }]);
+    expect(shipped).toEqual(reference);
+  }
+
+  it('after loading the hand-built history with plain SQL', async () => {
+    await expectInStep();
+  });
+
+  it('after each mutation of a life cycle: request, decision, advice, final plan, review, cessation, allocations', async () => {
+    const requests = await value('EHCNA_REQUESTS', '2025-01-01', '2025-01-31');
+    const { recordEhcnaRequest: request } = await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { id } }', { i: { childId: C4, receivedDate: '2025-01-06', source: 'SCHOOL' } });
+    expect(await value('EHCNA_REQUESTS', '2025-01-01', '2025-01-31')).toEqual([requests[0]! + 1]);
+    const { recordRequestDecision: d } = await ok('mutation($i: RecordDecisionInput!) { recordRequestDecision(input: $i) { assessment { id } } }', { i: { requestId: request.id, outcome: 'ASSESS', decisionDate: '2025-02-17' } });
+    const assessmentId = d.assessment.id;
+    await ok('mutation($i: RecordAdviceInput!) { recordAdviceAsked(input: $i) { id } }', { i: { assessmentId, adviceType: 'EDUCATIONAL_PSYCHOLOGY', date: '2025-02-18' } });
+    await ok('mutation($i: RecordAdviceInput!) { recordAdviceReturned(input: $i) { id } }', { i: { assessmentId, adviceType: 'EDUCATIONAL_PSYCHOLOGY', date: '2025-04-02' } });
+    await expectInStep();
+    const slcnBefore = await value('PLANS_ACTIVE', '2025-06-01', '2025-06-30', { district: 'Ashfield', primary_need: 'SLCN' });
+    const { recordFinalPlan: plan } = await ok('mutation($i: RecordFinalPlanInput!) { recordFinalPlan(input: $i) { id } }', {
+      i: { assessmentId, issueDate: '2025-05-26', placements: [{ rank: 1, urn: '123456' }], senNeeds: [{ senType: 'SLCN', rank: 1 }] },
+    });
+    // Dee's primary need moves from MLD to SLCN: her plans, old and new, now count under SLCN.
+    expect(slcnBefore).toEqual([0]);
+    expect(await value('PLANS_ACTIVE', '2025-06-01', '2025-06-30', { district: 'Ashfield', primary_need: 'SLCN' })).toEqual([2]);
+    await expectInStep();
+    const { recordReviewMeeting: review } = await ok('mutation($i: RecordReviewMeetingInput!) { recordReviewMeeting(input: $i) { id } }', { i: { planId: plan.id, meetingDate: '2026-05-20' } });
+    const active = await value('PLANS_ACTIVE', '2026-06-01', '2026-06-30');
+    await ok('mutation($i: RecordReviewDecisionInput!) { recordReviewDecision(input: $i) { outcome } }', { i: { reviewId: review.id, outcome: 'CEASE', ceaseReason: 'NEEDS_MET', decisionDate: '2026-06-18' } });
+    expect(await value('PLANS_ACTIVE', '2026-06-01', '2026-06-30')).toEqual([active[0]! - 1]);
+    await ok('mutation($i: AllocateWorkerInput!) { allocateWorker(input: $i) { id } }', { i: { childId: C4, caseworkerId: W1, startDate: '2025-01-01' } });
+    await ok('mutation($i: NoAllocatedWorkerInput!) { recordNoAllocatedWorker(input: $i) { id } }', {
+      i: { childId: C4, decidedBy: 'Team manager', reason: 'Plan working well', startDate: '2026-01-05', nextReviewDate: '2026-07-05' },
+    });
+    await expectInStep();
+  });
+
+  it('after plain SQL: a move of district, a review deleted, a rolled-back write', async () => {
+    const ashfield = await value('PLANS_ACTIVE', '2024-01-01', '2024-01-31', { district: 'Ashfield' });
+    await owner.query(`UPDATE child SET district = 'Bassetlaw' WHERE id = $1`, [C1]);
+    expect(await value('PLANS_ACTIVE', '2024-01-01', '2024-01-31', { district: 'Ashfield' })).toEqual([ashfield[0]! - 1]);
+    // E1's meeting of 2024-05-01 kept it in time; without it E1 is overdue from 23 May 2024.
+    const overdue = await value('AR_OVERDUE', '2024-06-01', '2024-06-30');
+    await owner.query(`DELETE FROM annual_review WHERE plan_id = $1`, [E1]);
+    expect(await value('AR_OVERDUE', '2024-06-01', '2024-06-30')).toEqual([overdue[0]! + 1]);
+    const before = await maintainedAndFromScratch(em());
+    await owner.query('BEGIN');
+    await owner.query(`UPDATE ehc_plan SET cease_date = '2024-01-01', cease_reason = '2' WHERE id = $1`, [E1]);
+    await owner.query('ROLLBACK');
+    expect((await maintainedAndFromScratch(em())).maintained).toEqual(before.maintained);
+    await expectInStep();
+  });
+
+  it('after SEN2 imports: a first return, the same again, a later one; and after TRUNCATE', async () => {
+    const run = (xml: string) =>
+      importSen2({ open: () => chunksOf(xml, 512), user: 'test-importer', today: '2026-11-22', database: async () => ({ em: em(), linkKeySecret: TEST_LINK_KEY_SECRET }) });
+    const amy = { Surname: 'Able', Forename: 'Amy', PersonBirthDate: '2012-03-04', Sex: 'F', UPN: 'A123456789012' };
+    const fay = { Surname: 'Fox', Forename: 'Fay', PersonBirthDate: '2014-02-02', Sex: 'F', UPN: 'F123456789012' };
+    const first = sen2([
+      person(amy, [planRequest({ received: '2023-01-02', decided: '2023-02-13', assessed: '2023-05-01', start: '2023-05-22', need: 'ASD' })]),
+      person(fay, [planRequest({ received: '2022-03-01', decided: '2022-04-01', assessed: '2022-06-01', start: '2022-07-01', need: 'ASD' })]),
+    ]);
+    expect(await run(first)).toMatchObject({ status: 'imported' });
+    await expectInStep();
+    expect(await run(first)).toMatchObject({ status: 'imported', created: 0 });
+    await expectInStep();
+    const later = sen2([
+      person(fay, [planRequest({ received: '2022-03-01', decided: '2022-04-01', assessed: '2022-06-01', start: '2022-07-01', need: 'ASD', meeting: '2023-09-01', reviewOutcome: 'M', lastReview: '2023-09-20' })]),
+    ]);
+    const overdue = await value('AR_OVERDUE', '2023-08-01', '2023-08-31', { primary_need: 'ASD' });
+    expect(await run(later)).toMatchObject({ status: 'imported', created: 0, updated: 1 });
+    // Fay's review was due 2023-07-01 and held 2023-09-01: overdue in August (the figures already knew the first
+    // return's plan as overdue, so the count is unchanged), and no longer from September.
+    expect(await value('AR_OVERDUE', '2023-08-01', '2023-08-31', { primary_need: 'ASD' })).toEqual(overdue);
+    await expectInStep();
+    await owner.query('TRUNCATE annual_review');
+    await expectInStep();
+    await owner.query('TRUNCATE child, ehcna_request, ehc_needs_assessment, ehc_plan, plan_placement, plan_sen_need, annual_review, worker_allocation CASCADE');
+    expect((await owner.query('SELECT count(*)::int AS n FROM casework_measure_month WHERE num <> 0 OR den <> 0')).rows[0].n).toBe(0);
+    expect(await value('PLANS_ACTIVE', '2024-01-01', '2024-01-31')).toEqual([0]);
+  });
+});
