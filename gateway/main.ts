@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { authConfigFromEnv } from '../subgraphs/toolkit/auth';
+import { announceReady } from '../subgraphs/toolkit/lifecycle';
 import { startGateway } from './gateway';
 
 /** Runs the gateway as its own process; subgraph URLs come from CASEWORK_URL, HEALTH_URL and GOVERNANCE_URL. */
@@ -17,19 +18,7 @@ async function main(): Promise<void> {
     production: process.env.NODE_ENV === 'production',
     auth: authConfigFromEnv(),
   });
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => process.exit(1), 10_000).unref();
-    await running.stop().catch((err) => console.error(err));
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.on('disconnect', stop);
-  console.log(`gateway listening on ${running.url}`);
-  process.send?.({ type: 'ready', name: 'gateway', port: running.port });
+  announceReady('gateway', 'gateway', running);
 }
 
 main().catch((err: unknown) => {

@@ -1,19 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ALL_ROLES, type RoleName } from '../subgraphs/toolkit/access';
+import { ALL_ROLES, USUAL_ORG, type RoleName } from '../subgraphs/toolkit/access';
 import { loadOrCreateDevKeys, signDevToken } from './dev-issuer';
-
-/** The organisation a role belongs to when --org is not given. */
-const DEFAULT_ORG: Record<RoleName, string> = {
-  la_caseworker: 'LA',
-  designated_clinical_officer: 'ICB',
-  icb_analyst: 'ICB',
-  executive: 'LA',
-  board_member: 'LA',
-  partner_app: 'PARTNER:app',
-  auditor: 'LA',
-  admin: 'LA',
-};
 
 function usage(message: string): never {
   console.error(`${message}\nUsage: npm run token -- --role <role> [--org LA|ICB|PARTNER:name] [--user <name>] [--expires 8h]\nRoles: ${ALL_ROLES.join(', ')}`);
@@ -34,7 +22,7 @@ async function main(): Promise<void> {
   const dataDir = resolve(process.env.DATA_DIR || '.data');
   if (!existsSync(join(dataDir, 'dev-issuer'))) console.error(`(No development issuer in ${dataDir} yet; making one. Start the stack with the same DATA_DIR to use this token.)`);
   const keys = await loadOrCreateDevKeys(dataDir);
-  const org = opt('org') ?? DEFAULT_ORG[role as RoleName];
+  const org = opt('org') ?? USUAL_ORG[role as RoleName];
   const user = opt('user') ?? `dev-${role}`;
   console.error(`Token for ${user}, role ${role}, org ${org}:`);
   console.log(await signDevToken(keys, { user, roles: [role], org, expiresIn: opt('expires') }));

@@ -56,3 +56,15 @@ export const UNSUPPRESSED: Record<'casework' | 'health', readonly RoleName[]> = 
   health: [DESIGNATED_CLINICAL_OFFICER, ICB_ANALYST],
 };
 
+
+/** The organisation a role usually belongs to: what development tokens name when no org is given. */
+export const USUAL_ORG: Record<RoleName, string> = {
+  la_caseworker: 'LA',
+  designated_clinical_officer: 'ICB',
+  icb_analyst: 'ICB',
+  executive: 'LA',
+  board_member: 'LA',
+  partner_app: 'PARTNER:app',
+  auditor: 'LA',
+  admin: 'LA',
+};

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { authConfigFromEnv } from './auth';
+import { announceReady } from './lifecycle';
 import type { SubgraphDefinition } from './subgraph';
 import { startSubgraph } from './subgraph';
 
@@ -27,18 +28,5 @@ export async function runSubgraphProcess(definition: SubgraphDefinition): Promis
     production: process.env.NODE_ENV === 'production',
     auth: authConfigFromEnv(),
   });
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    const timer = setTimeout(() => process.exit(1), 10_000);
-    timer.unref();
-    await running.stop().catch((err) => console.error(err));
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.on('disconnect', stop);
-  console.log(`${definition.name} subgraph listening on ${running.url}`);
-  process.send?.({ type: 'ready', name: definition.name, port: running.port });
+  announceReady(`${definition.name} subgraph`, definition.name, running);
 }

@@ -3,7 +3,7 @@
 // assertions on time. Run (GOV_BENCH_SCALE=1 for a Nottinghamshire-sized population):
 //   npx jest --testMatch '**/test/governance/dashboard.bench.ts'
 import { TEST_LINK_KEY_SECRET } from '../support/databases';
-import { startComposedStack } from './stack';
+import { startTestStack } from '../support/stack';
 
 const SCALE = Number(process.env.GOV_BENCH_SCALE ?? '0.1');
 const DASHBOARD = `{ assuranceDashboard(asOf: "2026-02-09") {
@@ -16,7 +16,7 @@ const READINGS = '{ kpis { name reading(asOf: "2026-02-09") { value rag } } prio
 
 it(`dashboard and readings at scale ${SCALE}`, async () => {
   const seedStart = Date.now();
-  const stack = await startComposedStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: SCALE, today: '2026-03-01', log: () => undefined } });
+  const stack = await startTestStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: SCALE, today: '2026-03-01', log: () => undefined } });
   const lines = [`seed + start at scale ${SCALE}: ${Date.now() - seedStart} ms`];
   try {
     for (const [label, query] of [['assuranceDashboard', DASHBOARD], ['kpis.reading + priorityActions.assessment', READINGS]] as const) {

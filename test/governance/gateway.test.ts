@@ -6,7 +6,7 @@ import { openDatabase } from '../../subgraphs/toolkit/database';
 import { ragRating } from '../../subgraphs/governance/rules/rag';
 import { TEST_LINK_KEY_SECRET } from '../support/databases';
 import type { TestStack } from '../support/stack';
-import { startComposedStack } from './stack';
+import { startTestStack } from '../support/stack';
 
 const AS_OF = '2026-02-09';
 const SEED = { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: '2026-03-01', log: () => undefined };
@@ -14,7 +14,7 @@ const SEED = { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: '2026-03
 describe('governance through the gateway, with live casework and health figures', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startComposedStack({ seed: SEED });
+    stack = await startTestStack({ seed: SEED });
   }, 240_000);
   afterAll(async () => stack?.stop());
 

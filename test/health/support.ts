@@ -5,18 +5,9 @@ import { startSubgraph, type RunningSubgraph, type SeedOptions } from '../../sub
 import type { RoleName } from '../../subgraphs/toolkit/access';
 import { createTestIssuer, type TestIssuer } from '../support/auth';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { postGraphQL, type GraphQLResponse } from '../support/stack';
 
-export interface GraphQLResponse<T = Record<string, unknown>> {
-  status: number;
-  data?: T;
-  errors?: Array<{ message: string; extensions?: Record<string, unknown>; path?: unknown[] }>;
-}
-
-/** As test/support/stack's, without loading every subgraph (others' work in progress stays out of these tests). */
-export async function postGraphQL<T = Record<string, unknown>>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
-  return { status: res.status, ...((await res.json()) as Omit<GraphQLResponse<T>, 'status'>) };
-}
+export { postGraphQL };
 
 export interface HealthHarness {
   databases: TestDatabases;

@@ -1,20 +1,9 @@
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import type { AuthConfig } from '../../subgraphs/toolkit/auth';
-import type { RoleName } from '../../subgraphs/toolkit/access';
+import { USUAL_ORG, type RoleName } from '../../subgraphs/toolkit/access';
 
 export const TEST_ISSUER = 'urn:test-issuer';
 export const TEST_AUDIENCE = 'send-partnership-gateway-tests';
-
-const DEFAULT_ORG: Record<RoleName, string> = {
-  la_caseworker: 'LA',
-  designated_clinical_officer: 'ICB',
-  icb_analyst: 'ICB',
-  executive: 'LA',
-  board_member: 'LA',
-  partner_app: 'PARTNER:test-app',
-  auditor: 'LA',
-  admin: 'LA',
-};
 
 export interface TestIssuer {
   config: AuthConfig;
@@ -34,7 +23,7 @@ export async function createTestIssuer(): Promise<TestIssuer> {
   const token: TestIssuer['token'] = async (role, options = {}) => {
     const roles = Array.isArray(role) ? role : [role];
     const user = options.user ?? `test-${roles.join('+')}`;
-    return new SignJWT({ roles, org: options.org ?? DEFAULT_ORG[roles[0]], preferred_username: user })
+    return new SignJWT({ roles, org: options.org ?? USUAL_ORG[roles[0]], preferred_username: user })
       .setProtectedHeader({ alg: 'ES256', kid })
       .setSubject(user)
       .setIssuer(TEST_ISSUER)
