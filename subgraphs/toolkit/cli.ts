@@ -14,16 +14,22 @@ export interface CliDatabase {
   close(): Promise<void>;
 }
 
-function embeddedServerRunning(dataDir: string): boolean {
+/**
+ * The port of the embedded server running on this data directory, or null when it
+ * is not running. Read from PostgreSQL's own pid file (line 4 is the port), so a
+ * tool finds the stack whatever EMBEDDED_PG_PORT it was started with.
+ */
+export function runningEmbeddedPort(dataDir: string): number | null {
   const pidFile = join(dataDir, 'pg', 'postmaster.pid');
-  if (!existsSync(pidFile)) return false;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(Number(lines[0]), 0);
   } catch {
-    return false;
+    return null;
   }
+  const port = Number(lines[3]);
+  return Number.isInteger(port) && port > 0 ? port : null;
 }
 
 /**
@@ -38,8 +44,9 @@ export async function openCliDatabase(definition: SubgraphDefinition, log: (line
   let postgres: RunningPostgres | null = null;
   let adminUrl = config.databaseUrl;
   if (!adminUrl) {
-    if (embeddedServerRunning(config.dataDir)) {
-      adminUrl = `postgres://postgres:${encodeURIComponent(config.postgresPassword)}@localhost:${config.embeddedPgPort}/postgres`;
+    const runningPort = runningEmbeddedPort(config.dataDir);
+    if (runningPort) {
+      adminUrl = `postgres://postgres:${encodeURIComponent(config.postgresPassword)}@localhost:${runningPort}/postgres`;
     } else {
       log(`Starting the embedded PostgreSQL in ${config.dataDir} for this command.`);
       postgres = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg'), port: config.embeddedPgPort, password: config.postgresPassword });
