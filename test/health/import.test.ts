@@ -9,6 +9,7 @@ import { main as importReferrals } from '../../subgraphs/health/import/referrals
 import { checkHeader } from '../../subgraphs/health/import/fields';
 import { Pathway } from '../../subgraphs/health/entities/enums';
 import { openDatabase } from '../../subgraphs/toolkit/database';
+import { addDays } from '../../subgraphs/toolkit/dates';
 import { linkKeyFor } from '../../subgraphs/toolkit/link-key';
 import { adminUrl } from '../support/databases';
 import { startHealth, type HealthHarness } from './support';
@@ -156,6 +157,35 @@ describe('import commands', () => {
     expect(audit[audit.length - 1].fields).toEqual(['firstContactDate']);
   });
 
+  it('writes in chunks: past a chunk boundary, creates and updates mixed, each write audited exactly once with its fields', async () => {
+    // 600 referrals, then 1,203 rows (more than two chunks of 500): the first 600 again, every third with a
+    // later first contact, and 603 new ones interleaved across chunk boundaries.
+    const rows = (n: number, shift: (i: number) => number) => [
+      HEADER,
+      ...Array.from({ length: n }, (_, i) => `K-${i},${NHS[i % NHS.length]},SALT,SALT,ROUTINE,${addDays('2024-01-01', i % 300)},${addDays('2024-01-01', (i % 300) + 10 + shift(i))},,,`),
+    ];
+    expect(await importReferrals([file('chunk-1.csv', rows(600, () => 0))], io())).toBe(0);
+    expect(out.join('\n')).toContain('600 referrals created, 0 updated, 0 unchanged');
+    const idsBefore = new Map((await q<{ source_id: string; id: string }>("SELECT source_id, id FROM referral WHERE source_id LIKE 'K-%'")).map((r) => [r.source_id, r.id]));
+    const lastAudit = (await q<{ n: string }>('SELECT coalesce(max(id), 0)::text AS n FROM audit_event'))[0].n;
+    out = [];
+    expect(await importReferrals([file('chunk-2.csv', rows(1203, (i) => (i < 600 && i % 3 === 0 ? 5 : 0)))], io())).toBe(0);
+    expect(out.join('\n')).toContain('603 referrals created, 200 updated, 400 unchanged');
+    const held = await q<{ source_id: string; id: string; first: string }>("SELECT source_id, id, to_char(first_contact_date, 'YYYY-MM-DD') AS first FROM referral WHERE source_id LIKE 'K-%'");
+    expect(held).toHaveLength(1203);
+    for (const [sourceId, id] of idsBefore) expect(held.find((r) => r.source_id === sourceId)!.id).toBe(id);
+    expect(held.find((r) => r.source_id === 'K-3')!.first).toBe(addDays('2024-01-04', 15));
+    const audit = await q<{ entity_id: string; fields: string[] }>(`SELECT entity_id, fields FROM audit_event WHERE id > ${lastAudit} AND entity_type = 'Referral'`);
+    expect(audit).toHaveLength(803);
+    expect(new Set(audit.map((a) => a.entity_id)).size).toBe(803);
+    const byId = new Map(held.map((r) => [r.id, Number(r.source_id.slice(2))]));
+    for (const a of audit) {
+      const i = byId.get(a.entity_id)!;
+      if (i < 600) expect([i % 3, a.fields]).toEqual([0, ['firstContactDate']]);
+      else expect(a.fields).toEqual(['sourceId', 'linkKey', 'serviceId', 'pathway', 'urgency', 'receivedDate', 'firstContactDate', 'secondContactDate', 'dischargeDate', 'dischargeReason']);
+    }
+  });
+
   it('refuses a file with problems, reporting every one, and imports nothing', async () => {
     const bad = [
       HEADER,
@@ -184,9 +214,15 @@ describe('import commands', () => {
   });
 
   it('registers a service code it has not seen, on the pathway the file gives', async () => {
-    expect(await importReferrals([file('new-service.csv', [HEADER, `N-1,${NHS[3]},BASSETLAW-OT,OT,ROUTINE,2025-01-10,,,,`])], io())).toBe(0);
-    expect(out.join('\n')).toContain('BASSETLAW-OT (OT)');
-    expect((await q<{ pathway: string }>("SELECT pathway FROM health_service WHERE code = 'BASSETLAW-OT'"))[0].pathway).toBe('OT');
+    const before = (await q<{ n: string }>('SELECT coalesce(max(id), 0)::text AS n FROM audit_event'))[0].n;
+    expect(await importReferrals([file('new-service.csv', [HEADER, `N-1,${NHS[3]},BASSETLAW-OT,OT,ROUTINE,2025-01-10,,,,`, `N-2,${NHS[2]},BASSETLAW-SALT,SALT,ROUTINE,2025-01-10,,,,`])], io())).toBe(0);
+    expect(out.join('\n')).toContain('BASSETLAW-OT (OT), BASSETLAW-SALT (SALT)');
+    const registered = await q<{ id: string; code: string; pathway: string }>("SELECT id, code, pathway FROM health_service WHERE code LIKE 'BASSETLAW-%' ORDER BY code");
+    expect(registered.map((r) => [r.code, r.pathway])).toEqual([['BASSETLAW-OT', 'OT'], ['BASSETLAW-SALT', 'SALT']]);
+    const audit = await q<{ entity_id: string; fields: string[] }>(`SELECT entity_id, fields FROM audit_event WHERE id > ${before} AND entity_type = 'HealthService' ORDER BY entity_id`);
+    expect(audit.map((a) => a.entity_id).sort()).toEqual(registered.map((r) => r.id).sort());
+    expect(audit[0].fields).toEqual(['code', 'name', 'provider', 'pathway']);
+    expect((await q<{ n: number }>(`SELECT count(*)::int AS n FROM audit_event WHERE id > ${before} AND entity_type = 'Referral'`))[0].n).toBe(2);
   });
 
   it('refuses a file whose header is not a referrals header, and misuse with exit code 2', async () => {

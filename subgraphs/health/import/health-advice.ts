@@ -3,7 +3,7 @@
  * health to advise on. Pure validation, then an idempotent all-or-nothing write.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { auditWrite } from '../../toolkit/audit';
+import { auditWrites, type AuditEntry } from '../../toolkit/audit';
 import type { SubgraphContext } from '../../toolkit/context';
 import { linkKeyFor } from '../../toolkit/link-key';
 import { checkDate, checkId, checkNhsNumber, type Check, type Problem } from './fields';
@@ -53,7 +53,7 @@ export class HealthAdviceValidator {
   }
 }
 
-/** Creates or updates each request by the council's assessment id, auditing every write. */
+/** Creates or updates each request by the council's assessment id, auditing every write (per chunk: one lookup, one upsert, one audit insert). */
 export async function writeHealthAdvice(tx: EntityManager, context: SubgraphContext, records: readonly HealthAdviceRecord[], linkKeySecret: string, progress: (done: number) => void = () => undefined): Promise<WriteSummary> {
   const trx = tx.getTransactionContext();
   const connection = tx.getConnection();
@@ -82,11 +82,13 @@ export async function writeHealthAdvice(tx: EntityManager, context: SubgraphCont
         .returning(['id', 'assessment_id'])
         .transacting(trx)) as Array<{ id: string; assessment_id: string }>;
       const idOf = new Map(returned.map((r) => [r.assessment_id, r.id]));
+      const events: AuditEntry[] = [];
       for (const w of writes) {
-        await auditWrite(tx, context, { entityType: 'HealthAdvice', entityId: idOf.get(w.row.assessmentId)!, fields: w.fields });
+        events.push({ entityType: 'HealthAdvice', entityId: idOf.get(w.row.assessmentId)!, fields: w.fields });
         if (w.created) summary.created++;
         else summary.updated++;
       }
+      await auditWrites(tx, context, events);
     }
     progress(Math.min(i + CHUNK, records.length));
   }
