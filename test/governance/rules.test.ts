@@ -1,6 +1,6 @@
 import { expectedValue, ragFor, ragRating, trendOf, type KpiTargets } from '../../subgraphs/governance/rules/rag';
 import { actionStatus, type StatusInput } from '../../subgraphs/governance/rules/status';
-import { publishedOnly, visibilityFilter, visibleTo } from '../../subgraphs/governance/rules/published';
+import { GOVERNANCE_ITEMS, isPublished, publishedOnly, publishedWhere, referencesFor, visibilityFilter, visibleTo, visibleWhere, type GovernanceItem } from '../../subgraphs/governance/rules/published';
 import { ownerOfCode } from '../../subgraphs/governance/rules/codes';
 
 describe('RAG rule', () => {
@@ -106,14 +106,50 @@ describe('published rule', () => {
   const as = (roles: string[], org = 'LA') => ({ userId: 'u', roles, org });
   it('a partner app alone sees published items only', () => {
     expect(publishedOnly(as(['partner_app'], 'PARTNER:x'))).toBe(true);
-    expect(visibilityFilter(as(['partner_app'], 'PARTNER:x'))).toEqual({ published: true });
-    expect(visibleTo(as(['partner_app']), { published: false })).toBe(false);
-    expect(visibleTo(as(['partner_app']), { published: true })).toBe(true);
+    expect(visibilityFilter(as(['partner_app'], 'PARTNER:x'), 'Kpi')).toEqual({ published: true });
+    expect(visibleTo(as(['partner_app']), 'Kpi', { published: false })).toBe(false);
+    expect(visibleTo(as(['partner_app']), 'Kpi', { published: true })).toBe(true);
+  });
+  it('an item shows only when everything it hangs from is published too', () => {
+    const partner = as(['partner_app'], 'PARTNER:x');
+    expect(visibilityFilter(partner, 'Meeting')).toEqual({ published: true, body: { published: true } });
+    expect(visibilityFilter(partner, 'PriorityAction')).toEqual({ published: true, area: { published: true } });
+    expect(visibilityFilter(partner, 'Escalation')).toEqual({ published: true, body: { published: true } });
+    // Items without a flag of their own follow their parent, all the way up.
+    expect(publishedWhere('Milestone')).toEqual({ action: { published: true, area: { published: true } } });
+    expect(publishedWhere('ReviewFinding')).toEqual({ review: { published: true } });
+    expect(visibleTo(partner, 'Meeting', { published: true, body: { published: false } })).toBe(false);
+    expect(visibleTo(partner, 'Meeting', { published: true, body: { published: true } })).toBe(true);
+    expect(visibleTo(partner, 'Milestone', { action: { published: true, area: { published: false } } })).toBe(false);
+    expect(visibleTo(partner, 'Milestone', { action: { published: true, area: { published: true } } })).toBe(true);
+  });
+  it('fails closed on what it cannot read: a parent missing or not loaded counts as unpublished', () => {
+    expect(isPublished('Meeting', { published: true })).toBe(false);
+    expect(isPublished('Meeting', { published: true, body: { id: 'b' } })).toBe(false);
+    expect(isPublished('Kpi', { published: 'yes' })).toBe(false);
+    expect(isPublished('Kpi', null)).toBe(false);
+  });
+  it('every kind names parents that are themselves kinds, so the filter reaches the top', () => {
+    for (const spec of Object.values(GOVERNANCE_ITEMS)) for (const parent of Object.values(spec.parents)) expect(Object.keys(GOVERNANCE_ITEMS)).toContain(parent);
+    // Every item's filter asks for at least one published flag.
+    for (const kind of Object.keys(GOVERNANCE_ITEMS) as GovernanceItem[]) expect(JSON.stringify(publishedWhere(kind))).toContain('"published":true');
+  });
+  it('a query\'s own condition on a parent cannot overwrite the filter on it', () => {
+    const partner = as(['partner_app'], 'PARTNER:x');
+    expect(visibleWhere(partner, 'Meeting', { body: { code: 'SPIB' } })).toEqual({ $and: [{ published: true, body: { published: true } }, { body: { code: 'SPIB' } }] });
+    expect(visibleWhere(partner, 'Meeting')).toEqual({ published: true, body: { published: true } });
+    expect(visibleWhere(as(['board_member']), 'Meeting', { body: { code: 'SPIB' } })).toEqual({ body: { code: 'SPIB' } });
+  });
+  it('a finding names to a partner app only the actions it may see', () => {
+    const visible = new Set(['PAP-1.1']);
+    expect(referencesFor(as(['partner_app'], 'PARTNER:x'), ['PAP-1.1', 'PAP-1.5'], visible)).toEqual(['PAP-1.1']);
+    expect(referencesFor(as(['board_member']), ['PAP-1.1', 'PAP-1.5'], visible)).toEqual(['PAP-1.1', 'PAP-1.5']);
   });
   it('any other governance reader sees everything, also alongside partner_app', () => {
     expect(publishedOnly(as(['board_member']))).toBe(false);
     expect(publishedOnly(as(['partner_app', 'executive']))).toBe(false);
-    expect(visibilityFilter(as(['executive']))).toEqual({});
+    expect(visibilityFilter(as(['executive']), 'Meeting')).toEqual({});
+    expect(visibleTo(as(['executive']), 'Meeting', { published: false })).toBe(true);
   });
   it('a role that does not hold for the caller\'s organisation does not lift the filter', () => {
     // icb_analyst only counts for ICB staff (effectiveRoles), so a partner claiming it stays filtered.

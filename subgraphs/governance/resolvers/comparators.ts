@@ -2,7 +2,7 @@ import type { SubgraphContext } from '../../toolkit/context';
 import { groupByKeys } from '../../toolkit/context';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
 import { Kpi, PublishedComparator } from '../entities';
-import { emOf } from './support';
+import { emOf, whereVisible } from './support';
 
 /**
  * The published rows a KPI compares with, for every KPI code in the request in one
@@ -11,7 +11,8 @@ import { emOf } from './support';
  */
 export function comparatorsFor(context: SubgraphContext) {
   return context.loaders.get<string, PublishedComparator[]>('Comparator.byCode', async (codes) => {
-    const kpis = await emOf(context).find(Kpi, { measureCode: { $in: [...codes] } });
+    // Neighbours come from the KPIs this caller may see, under the same published filter as every read.
+    const kpis = await emOf(context).find(Kpi, whereVisible(context, 'Kpi', { measureCode: { $in: [...codes] } }));
     const neighbours = [...new Set(kpis.flatMap((k) => k.statisticalNeighbours))];
     const rows = await emOf(context).find(
       PublishedComparator,

@@ -1,24 +1,44 @@
+import { raw } from '@mikro-orm/core';
 import { Authorized, Ctx, Directive, FieldResolver, Float, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
 import { addDays } from '../../toolkit/dates';
 import { ENGLAND_CODE } from '../area';
-import { Escalation, Kpi, Meeting, PriorityAction, PublishedComparator, Review } from '../entities';
+import { Escalation, FamilyFeedback, GovernanceBody, Kpi, Meeting, PapArea, PriorityAction, PublishedComparator, Review } from '../entities';
 import { ActionStatusValue, EscalationStatus, RagValue, TrendValue } from '../entities/enums';
 import { ActionAssessment, ActionSummary, AreaProgress, AssuranceDashboard, KpiCard, KpiReading, PartnerBriefing, REQUIRES_FIGURES, ThemeCount } from '../entities/live';
 import { renderBriefing } from '../rules/briefing';
-import { publishedOnly, visibleTo } from '../rules/published';
-import { actionsById, areasById, assessActions, bodiesById, emOf, evaluateKpi, isUuid, kpisById, notFound, refId, visible, type FigureRoot, type KpiEvaluation } from './support';
+import { publishedWhere, visibleTo } from '../rules/published';
+import { actionsById, areasById, assessActions, bodiesById, emOf, evaluateKpi, kpisById, meetingsById, notFound, refId, whereVisible, type FigureRoot, type KpiEvaluation } from './support';
 import { comparatorsFor, latestComparator } from './comparators';
 
 /** How far back the dashboard looks for family voice themes. */
 export const FEEDBACK_WINDOW_DAYS = 90;
 
+/**
+ * The KPI a reading is keyed by. A reading's key can come straight from a caller
+ * (governance's _entities), so an unpublished KPI and one that does not exist give
+ * a partner app the same answer.
+ */
 async function visibleKpi(context: SubgraphContext, id: string): Promise<Kpi> {
   const kpi = await kpisById(context).load(id);
-  if (!kpi || !visibleTo(context.caller, kpi)) throw notFound('KPI', id);
+  if (!kpi || !visibleTo(context.caller, 'Kpi', kpi)) throw notFound('KPI', id);
   return kpi;
+}
+
+/** The action an assessment is keyed by; the loader applies the caller's filter (action and its area published). */
+async function visibleAction(context: SubgraphContext, id: string): Promise<PriorityAction> {
+  const action = await actionsById(context).load(id);
+  if (!action) throw notFound('Priority Action Plan action', id);
+  return action;
+}
+
+/** The meeting a briefing is keyed by, under the caller's filter (meeting and its body published). */
+async function visibleMeeting(context: SubgraphContext, id: string): Promise<Meeting> {
+  const meeting = await meetingsById(context).load(id);
+  if (!meeting) throw notFound('meeting', id);
+  return meeting;
 }
 
 /** Memoised per root: every field of a reading comes from one evaluation. */
@@ -137,8 +157,7 @@ export class KpiReadingResolver {
 }
 
 async function assessmentOf(root: FigureRoot, context: SubgraphContext) {
-  const action = await actionsById(context).load(root.id);
-  if (!action || !visibleTo(context.caller, action)) throw notFound('Priority Action Plan action', root.id);
+  const action = await visibleAction(context, root.id);
   const [result] = await assessActions(context, [action], root.asOf, root);
   return result;
 }
@@ -159,9 +178,7 @@ export class ActionAssessmentResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => PriorityAction, { description: 'The action assessed.' })
   async action(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<PriorityAction> {
-    const action = await actionsById(context).load(root.id);
-    if (!action || !visibleTo(context.caller, action)) throw notFound('Priority Action Plan action', root.id);
-    return action;
+    return visibleAction(context, root.id);
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -202,7 +219,7 @@ export class AssuranceDashboardResolver {
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => [KpiCard], { description: 'Every KPI: latest value and period from its owner, target, trajectory value, RAG, England comparator and trend.' })
   async kpiCards(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<KpiCard[]> {
-    const kpis = await emOf(context).find(Kpi, visible(context), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
+    const kpis = await emOf(context).find(Kpi, whereVisible(context, 'Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
     return Promise.all(kpis.map((k) => cardFor(context, evaluateKpi(k, root.asOf, root), root.asOf)));
   }
 
@@ -210,10 +227,11 @@ export class AssuranceDashboardResolver {
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => [AreaProgress], { description: 'The Priority Action Plan by area, with each area\'s actions by status.' })
   async priorityActionPlan(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<AreaProgress[]> {
-    const actions = await emOf(context).find(PriorityAction, visible(context), { orderBy: { reference: 'asc' } });
+    // Only visible actions (published, in a published area) are listed or counted.
+    const actions = await emOf(context).find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
     const assessed = await assessActions(context, actions, root.asOf, root);
     const areaIds = [...new Set(actions.map((a) => refId(a.area)))];
-    const areas = (await areasById(context).loadMany(areaIds)).filter((a): a is NonNullable<typeof a> & { id: string; reference: string; published: boolean } => !!a && !(a instanceof Error) && visibleTo(context.caller, a as { published: boolean }));
+    const areas = (await areasById(context).loadMany(areaIds)).filter((a): a is PapArea => !!a && !(a instanceof Error));
     return areas
       .sort((a, b) => a.reference.localeCompare(b.reference, 'en', { numeric: true }))
       .map((area) => {
@@ -230,7 +248,7 @@ export class AssuranceDashboardResolver {
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => [ActionSummary], { description: 'Actions at risk or off track (off track first), with their reasons and latest next steps.' })
   async actionsNeedingAttention(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ActionSummary[]> {
-    const actions = await emOf(context).find(PriorityAction, visible(context), { orderBy: { reference: 'asc' } });
+    const actions = await emOf(context).find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
     const assessed = await assessActions(context, actions, root.asOf, root);
     return [...assessed.filter((r) => r.status === 'OFF_TRACK'), ...assessed.filter((r) => r.status === 'AT_RISK')].map(summary);
   }
@@ -238,32 +256,32 @@ export class AssuranceDashboardResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Escalation], { description: 'Escalations still open after their response was due, oldest first.' })
   overdueEscalations(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Escalation[]> {
-    return emOf(context).find(Escalation, { ...visible(context), status: EscalationStatus.OPEN, responseDueOn: { $lt: root.asOf }, raisedOn: { $lte: root.asOf } }, { orderBy: { responseDueOn: 'asc' } });
+    return emOf(context).find(Escalation, whereVisible(context, 'Escalation', { status: EscalationStatus.OPEN, responseDueOn: { $lt: root.asOf }, raisedOn: { $lte: root.asOf } }), { orderBy: { responseDueOn: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Meeting], { description: 'The next meetings on or after asOf, soonest first (up to five).' })
   nextMeetings(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Meeting[]> {
-    return emOf(context).find(Meeting, { ...visible(context), heldOn: { $gte: root.asOf } }, { orderBy: { heldOn: 'asc' }, limit: 5 });
+    return emOf(context).find(Meeting, whereVisible(context, 'Meeting', { heldOn: { $gte: root.asOf } }), { orderBy: { heldOn: 'asc' }, limit: 5 });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Review], { description: 'The next stocktakes and deep dives on or after asOf.' })
   nextReviews(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Review[]> {
-    return emOf(context).find(Review, { ...visible(context), heldOn: { $gte: root.asOf } }, { orderBy: { heldOn: 'asc' }, limit: 5 });
+    return emOf(context).find(Review, whereVisible(context, 'Review', { heldOn: { $gte: root.asOf } }), { orderBy: { heldOn: 'asc' }, limit: 5 });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [ThemeCount], { description: `Family voice themes in the ${FEEDBACK_WINDOW_DAYS} days up to asOf, most frequent first.` })
   async familyVoiceThemes(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ThemeCount[]> {
-    // One aggregate in SQL; partner apps count published feedback only.
-    const rows = await emOf(context).getConnection().execute<Array<{ theme: string; count: number; latest_on: string; responded: number }>>(
-      `SELECT theme, count(*)::int AS count, max(received_on)::text AS latest_on, count(we_did)::int AS responded
-         FROM family_feedback
-        WHERE received_on > ? AND received_on <= ? AND (published OR NOT ?)
-        GROUP BY theme ORDER BY count(*) DESC, theme`,
-      [addDays(root.asOf, -FEEDBACK_WINDOW_DAYS), root.asOf, publishedOnly(context.caller)],
-    );
+    // One aggregate in SQL, under the same published filter as every list (partner apps count published feedback only).
+    const rows = await emOf(context)
+      .createQueryBuilder(FamilyFeedback, 'f')
+      .select(['f.theme', raw('count(*)::int as count'), raw('max(f.received_on)::text as latest_on'), raw('count(f.we_did)::int as responded')])
+      .where(whereVisible(context, 'FamilyFeedback', { receivedOn: { $gt: addDays(root.asOf, -FEEDBACK_WINDOW_DAYS), $lte: root.asOf } }))
+      .groupBy('f.theme')
+      .orderBy({ [raw('count(*)')]: 'desc', theme: 'asc' })
+      .execute<Array<{ theme: string; count: number; latest_on: string; responded: number }>>('all', false);
     return rows.map((r) => ({ theme: r.theme, count: r.count, latestOn: r.latest_on, responded: r.responded }));
   }
 }
@@ -272,10 +290,8 @@ export class AssuranceDashboardResolver {
 export class PartnerBriefingResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => Meeting, { description: 'The meeting briefed on.' })
-  async meeting(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Meeting> {
-    const meeting = isUuid(root.id) ? await emOf(context).findOne(Meeting, { id: root.id, ...visible(context) }) : null;
-    if (!meeting) throw notFound('meeting', root.id);
-    return meeting;
+  meeting(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Meeting> {
+    return visibleMeeting(context, root.id);
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -283,13 +299,15 @@ export class PartnerBriefingResolver {
   @FieldResolver(() => String, { description: 'The briefing as Markdown: what was discussed, decisions, performance against the published KPIs with their live values at the meeting date, and the next meeting.' })
   async markdown(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<string> {
     const em = emOf(context);
-    const meeting = isUuid(root.id) ? await em.findOne(Meeting, { id: root.id, ...visible(context) }) : null;
-    if (!meeting) throw notFound('meeting', root.id);
-    const body = (await bodiesById(context).load(refId(meeting.body)))!;
-    const kpis = await em.find(Kpi, { published: true }, { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
+    const meeting = await visibleMeeting(context, root.id);
+    const body = await bodiesById(context).load(refId(meeting.body));
+    if (!body) throw notFound('meeting', root.id);
+    // What a briefing tells is for partners whoever reads it: published KPIs, and the
+    // next published meeting of a published body.
+    const kpis = await em.find(Kpi, publishedWhere('Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
     const cards = await Promise.all(kpis.map((k) => cardFor(context, evaluateKpi(k, root.asOf, root), root.asOf)));
-    const next = await em.findOne(Meeting, { published: true, heldOn: { $gt: meeting.heldOn } }, { orderBy: { heldOn: 'asc' } });
-    const nextBody = next ? await bodiesById(context).load(refId(next.body)) : null;
+    const next = await em.findOne(Meeting, { $and: [publishedWhere('Meeting'), { heldOn: { $gt: meeting.heldOn } }] }, { orderBy: { heldOn: 'asc' } });
+    const nextBody = next ? await em.findOne(GovernanceBody, { id: refId(next.body), ...publishedWhere('GovernanceBody') }) : null;
     return renderBriefing({
       body: { name: body.name, cadence: body.cadence, chair: body.chair ?? null },
       meeting: { heldOn: meeting.heldOn, title: meeting.title, focusTopics: meeting.focusTopics, discussion: meeting.discussion, decisions: meeting.decisions, actionsArising: meeting.actionsArising },

@@ -8,10 +8,10 @@ import {
 } from '../entities';
 import { ActionStatusValue } from '../entities/enums';
 import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } from '../entities/live';
-import { visibleTo } from '../rules/published';
+import { publishedOnly, publishedWhere, referencesFor } from '../rules/published';
 import { CASEWORK_CODES, HEALTH_CODES, ownerOfCode } from '../rules/codes';
 import { comparatorSet, comparatorsFor } from './comparators';
-import { actionsById, areasById, badInput, bodiesById, emOf, figureKeyFor, isUuid, kpisOfAction, milestonesOf, refId, updatesOf, visible, type FigureRoot } from './support';
+import { actionsById, areasById, badInput, bodiesById, emOf, figureKeyFor, isUuid, kpisOfAction, milestonesOf, refId, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
 import { isIsoDate } from '../../toolkit/date-scalar';
 
@@ -39,7 +39,7 @@ export class GovernanceQueries {
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [GovernanceBody], { description: 'The partnership\'s governance bodies, oldest first.' })
   governanceBodies(@Ctx() context: SubgraphContext): Promise<GovernanceBody[]> {
-    return emOf(context).find(GovernanceBody, visible(context), { orderBy: { startsOn: 'asc', code: 'asc' } });
+    return emOf(context).find(GovernanceBody, whereVisible(context, 'GovernanceBody'), { orderBy: { startsOn: 'asc', code: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -50,60 +50,59 @@ export class GovernanceQueries {
     @Arg('to', () => DateScalar, { nullable: true }) to: string | null,
     @Ctx() context: SubgraphContext,
   ): Promise<Meeting[]> {
-    const where: Record<string, unknown> = { ...visible(context) };
+    const where: Record<string, unknown> = {};
     if (bodyCode) where.body = { code: bodyCode };
     if (from || to) where.heldOn = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
-    return emOf(context).find(Meeting, where, { orderBy: { heldOn: 'asc' } });
+    return emOf(context).find(Meeting, whereVisible(context, 'Meeting', where), { orderBy: { heldOn: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => Meeting, { nullable: true, description: 'One meeting by id.' })
   async meeting(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Meeting | null> {
-    return isUuid(id) ? emOf(context).findOne(Meeting, { id, ...visible(context) }) : null;
+    return isUuid(id) ? emOf(context).findOne(Meeting, whereVisible(context, 'Meeting', { id })) : null;
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [PapArea], { description: 'The areas for priority action, by reference.' })
   papAreas(@Ctx() context: SubgraphContext): Promise<PapArea[]> {
-    return emOf(context).find(PapArea, visible(context), { orderBy: { reference: 'asc' } });
+    return emOf(context).find(PapArea, whereVisible(context, 'PapArea'), { orderBy: { reference: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [PriorityAction], { description: 'The Priority Action Plan\'s actions, by reference.' })
   priorityActions(@Ctx() context: SubgraphContext): Promise<PriorityAction[]> {
-    return emOf(context).find(PriorityAction, visible(context), { orderBy: { reference: 'asc' } });
+    return emOf(context).find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => PriorityAction, { nullable: true, description: 'One action by reference, e.g. PAP-1.1.' })
   priorityAction(@Arg('reference') reference: string, @Ctx() context: SubgraphContext): Promise<PriorityAction | null> {
-    return emOf(context).findOne(PriorityAction, { reference, ...visible(context) });
+    return emOf(context).findOne(PriorityAction, whereVisible(context, 'PriorityAction', { reference }));
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [Kpi], { description: 'The KPIs the partnership tracks.' })
   kpis(@Ctx() context: SubgraphContext): Promise<Kpi[]> {
-    return emOf(context).find(Kpi, visible(context), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
+    return emOf(context).find(Kpi, whereVisible(context, 'Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [Escalation], { description: 'Escalations, newest first; overdueAsOf keeps those still open after their response was due at that date.' })
   escalations(@Arg('overdueAsOf', () => DateScalar, { nullable: true }) overdueAsOf: string | null, @Ctx() context: SubgraphContext): Promise<Escalation[]> {
-    const where: Record<string, unknown> = { ...visible(context) };
-    if (overdueAsOf) Object.assign(where, { status: 'OPEN', responseDueOn: { $lt: overdueAsOf } });
-    return emOf(context).find(Escalation, where, { orderBy: { raisedOn: 'desc' } });
+    const where: Record<string, unknown> = overdueAsOf ? { status: 'OPEN', responseDueOn: { $lt: overdueAsOf } } : {};
+    return emOf(context).find(Escalation, whereVisible(context, 'Escalation', where), { orderBy: { raisedOn: 'desc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [Review], { description: 'Stocktakes and deep dives, by date.' })
   reviews(@Ctx() context: SubgraphContext): Promise<Review[]> {
-    return emOf(context).find(Review, visible(context), { orderBy: { heldOn: 'asc' } });
+    return emOf(context).find(Review, whereVisible(context, 'Review'), { orderBy: { heldOn: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [FamilyFeedback], { description: 'Family voice, newest first, optionally of one theme.' })
   familyFeedback(@Arg('theme', () => String, { nullable: true }) theme: string | null, @Ctx() context: SubgraphContext): Promise<FamilyFeedback[]> {
-    return emOf(context).find(FamilyFeedback, { ...visible(context), ...(theme ? { theme } : {}) }, { orderBy: { receivedOn: 'desc' } });
+    return emOf(context).find(FamilyFeedback, whereVisible(context, 'FamilyFeedback', theme ? { theme } : {}), { orderBy: { receivedOn: 'desc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -124,7 +123,7 @@ export class GovernanceQueries {
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => AssuranceDashboard, { description: 'The chief executives\' assurance dashboard at a date (today if none): KPI cards with live values and RAG, the Priority Action Plan by area and status, actions at risk or off track, overdue escalations, next meetings and stocktakes, and recent family voice themes.' })
   async assuranceDashboard(@Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
-    const kpis = await emOf(context).find(Kpi, visible(context));
+    const kpis = await emOf(context).find(Kpi, whereVisible(context, 'Kpi'));
     return figureKeyFor('partnership', checkedAsOf(asOf), kpis);
   }
 }
@@ -134,7 +133,7 @@ export class GovernanceBodyResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Meeting], { description: 'Its meetings, by date.' })
   meetings(@Root() body: GovernanceBody, @Ctx() context: SubgraphContext): Promise<Meeting[]> {
-    return emOf(context).find(Meeting, { body: body.id, ...visible(context) }, { orderBy: { heldOn: 'asc' } });
+    return emOf(context).find(Meeting, whereVisible(context, 'Meeting', { body: body.id }), { orderBy: { heldOn: 'asc' } });
   }
 }
 
@@ -143,13 +142,14 @@ export class MeetingResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => GovernanceBody, { description: 'The body that meets.' })
   async body(@Root() meeting: Meeting, @Ctx() context: SubgraphContext): Promise<GovernanceBody> {
-    return (await bodiesById(context).load(refId(meeting.body)))!;
+    return visibleParent(await bodiesById(context).load(refId(meeting.body)), 'governance body', refId(meeting.body));
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => PartnerBriefing, { description: FIGURE_DESCRIPTIONS.PartnerBriefing })
   async partnerBriefing(@Root() meeting: Meeting, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
-    const kpis = await emOf(context).find(Kpi, { published: true });
+    // A partner briefing names published KPIs only, whoever asks.
+    const kpis = await emOf(context).find(Kpi, publishedWhere('Kpi'));
     return figureKeyFor(meeting.id, meeting.heldOn, kpis);
   }
 }
@@ -159,7 +159,7 @@ export class PriorityActionResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => PapArea, { description: 'The area for priority action it belongs to.' })
   async area(@Root() action: PriorityAction, @Ctx() context: SubgraphContext): Promise<PapArea> {
-    return (await areasById(context).load(refId(action.area)))!;
+    return visibleParent(await areasById(context).load(refId(action.area)), 'area for priority action', refId(action.area));
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -257,15 +257,15 @@ export class EscalationResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => GovernanceBody, { description: 'The body it was escalated to.' })
   async body(@Root() e: Escalation, @Ctx() context: SubgraphContext): Promise<GovernanceBody> {
-    return (await bodiesById(context).load(refId(e.body)))!;
+    return visibleParent(await bodiesById(context).load(refId(e.body)), 'governance body', refId(e.body));
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => PriorityAction, { nullable: true, description: 'The action it concerns, if any.' })
   async action(@Root() e: Escalation, @Ctx() context: SubgraphContext): Promise<PriorityAction | null> {
     if (!e.action) return null;
-    const a = await actionsById(context).load(refId(e.action));
-    return a && visibleTo(context.caller, a) ? a : null;
+    // The loader applies the caller's filter: an unpublished action shows as no action.
+    return actionsById(context).load(refId(e.action));
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -282,7 +282,16 @@ export class ReviewResolver {
   findings(@Root() review: Review, @Ctx() context: SubgraphContext): Promise<ReviewFinding[]> {
     return context.loaders
       .get<string, ReviewFinding[]>('Finding.byReview', async (ids) => {
-        return groupByKeys(ids, await emOf(context).find(ReviewFinding, { review: { $in: [...ids] } }, { orderBy: { position: 'asc' } }), (f) => refId(f.review));
+        const em = emOf(context);
+        const findings = await em.find(ReviewFinding, whereVisible(context, 'ReviewFinding', { review: { $in: [...ids] } }), { orderBy: { position: 'asc' } });
+        if (!publishedOnly(context.caller)) return groupByKeys(ids, findings, (f) => refId(f.review));
+        // A finding names only the actions this caller may see: one query for every finding's references.
+        const named = [...new Set(findings.flatMap((f) => f.linkedActionReferences))];
+        const seen = named.length ? await em.find(PriorityAction, whereVisible(context, 'PriorityAction', { reference: { $in: named } })) : [];
+        const visibleRefs = new Set(seen.map((a) => a.reference));
+        // Plain copies, so the filtered list can never be flushed back through the managed entity.
+        const shown = findings.map((f) => ({ id: f.id, review: f.review, kind: f.kind, text: f.text, position: f.position, linkedActionReferences: referencesFor(context.caller, f.linkedActionReferences, visibleRefs) }) as ReviewFinding);
+        return groupByKeys(ids, shown, (f) => refId(f.review));
       })
       .load(review.id);
   }

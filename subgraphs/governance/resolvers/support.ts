@@ -5,13 +5,16 @@ import { isIsoDate } from '../../toolkit/date-scalar';
 import { formatMeasureSpec, type MeasureFigure } from '../../toolkit/measures/figures';
 import { figurePeriods } from '../../toolkit/measures/figures';
 import type { Interval } from '../../toolkit/measures/periods';
-import { GovernanceBody, Kpi, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate } from '../entities';
-import { visibilityFilter } from '../rules/published';
+import { GovernanceBody, Kpi, Meeting, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate } from '../entities';
+import { visibilityFilter, visibleWhere, type GovernanceItem } from '../rules/published';
 import { ragFor, trendOf, expectedValue, type Rag, type Trend } from '../rules/rag';
 import { actionStatus, type StatusResult } from '../rules/status';
 
 export const emOf = (context: SubgraphContext) => context.em as EntityManager;
-export const visible = (context: SubgraphContext) => visibilityFilter(context.caller);
+/** The caller's published filter for one kind of item (see rules/published.ts). */
+export const visible = (context: SubgraphContext, kind: GovernanceItem) => visibilityFilter(context.caller, kind);
+/** A query's conditions with the caller's published filter for `kind` added. */
+export const whereVisible = (context: SubgraphContext, kind: GovernanceItem, where: Record<string, unknown> = {}) => visibleWhere(context.caller, kind, where);
 
 /** A validation error that names the field, as every governance mutation reports one. */
 export function badInput(field: string, message: string): GraphQLError {
@@ -20,6 +23,16 @@ export function badInput(field: string, message: string): GraphQLError {
 
 export function notFound(what: string, id: string, field = 'id'): GraphQLError {
   return new GraphQLError(`${field}: no ${what} with id "${id}" (or you may not see it).`, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
+
+/**
+ * The parent a visible child hangs from. The child's filter already requires the
+ * parent to be visible, so a miss means it changed mid-request: answer as if the
+ * parent did not exist rather than with anything about it.
+ */
+export function visibleParent<T>(parent: T | null | undefined, what: string, id: string): T {
+  if (!parent) throw notFound(what, id);
+  return parent;
 }
 
 export function requireText(field: string, value: string | null | undefined): string {
@@ -39,37 +52,41 @@ export const isUuid = (id: string) => UUID.test(id);
 // ---- batched loads (N parents, one query) ----
 
 export function kpisById(context: SubgraphContext) {
-  return context.loaders.get<string, Kpi | null>('Kpi.byId', async (ids) => indexByKeys(ids, await emOf(context).find(Kpi, { id: { $in: ids.filter(isUuid) } }), (k) => k.id));
+  return context.loaders.get<string, Kpi | null>('Kpi.byId', async (ids) => indexByKeys(ids, await emOf(context).find(Kpi, whereVisible(context, 'Kpi', { id: { $in: ids.filter(isUuid) } })), (k) => k.id));
 }
 
 export function areasById(context: SubgraphContext) {
-  return context.loaders.get<string, PapArea | null>('PapArea.byId', async (ids) => indexByKeys(ids, await emOf(context).find(PapArea, { id: { $in: [...ids] } }), (a) => a.id));
+  return context.loaders.get<string, PapArea | null>('PapArea.byId', async (ids) => indexByKeys(ids, await emOf(context).find(PapArea, whereVisible(context, 'PapArea', { id: { $in: ids.filter(isUuid) } })), (a) => a.id));
 }
 
 export function bodiesById(context: SubgraphContext) {
-  return context.loaders.get<string, GovernanceBody | null>('Body.byId', async (ids) => indexByKeys(ids, await emOf(context).find(GovernanceBody, { id: { $in: [...ids] } }), (b) => b.id));
+  return context.loaders.get<string, GovernanceBody | null>('Body.byId', async (ids) => indexByKeys(ids, await emOf(context).find(GovernanceBody, whereVisible(context, 'GovernanceBody', { id: { $in: ids.filter(isUuid) } })), (b) => b.id));
+}
+
+export function meetingsById(context: SubgraphContext) {
+  return context.loaders.get<string, Meeting | null>('Meeting.byId', async (ids) => indexByKeys(ids, await emOf(context).find(Meeting, whereVisible(context, 'Meeting', { id: { $in: ids.filter(isUuid) } })), (m) => m.id));
 }
 
 export function actionsById(context: SubgraphContext) {
-  return context.loaders.get<string, PriorityAction | null>('Action.byId', async (ids) => indexByKeys(ids, await emOf(context).find(PriorityAction, { id: { $in: ids.filter(isUuid) } }), (a) => a.id));
+  return context.loaders.get<string, PriorityAction | null>('Action.byId', async (ids) => indexByKeys(ids, await emOf(context).find(PriorityAction, whereVisible(context, 'PriorityAction', { id: { $in: ids.filter(isUuid) } })), (a) => a.id));
 }
 
 export function milestonesOf(context: SubgraphContext) {
   return context.loaders.get<string, Milestone[]>('Milestone.byAction', async (ids) =>
-    groupByKeys(ids, await emOf(context).find(Milestone, { action: { $in: [...ids] } }, { orderBy: { dueOn: 'asc', title: 'asc' } }), (m) => (m.action as unknown as { id: string }).id),
+    groupByKeys(ids, await emOf(context).find(Milestone, whereVisible(context, 'Milestone', { action: { $in: [...ids] } }), { orderBy: { dueOn: 'asc', title: 'asc' } }), (m) => (m.action as unknown as { id: string }).id),
   );
 }
 
 export function updatesOf(context: SubgraphContext) {
   return context.loaders.get<string, ProgressUpdate[]>('ProgressUpdate.byAction', async (ids) =>
-    groupByKeys(ids, await emOf(context).find(ProgressUpdate, { action: { $in: [...ids] } }, { orderBy: { recordedOn: 'desc', id: 'asc' } }), (u) => (u.action as unknown as { id: string }).id),
+    groupByKeys(ids, await emOf(context).find(ProgressUpdate, whereVisible(context, 'ProgressUpdate', { action: { $in: [...ids] } }), { orderBy: { recordedOn: 'desc', id: 'asc' } }), (u) => (u.action as unknown as { id: string }).id),
   );
 }
 
 /** The KPIs linked to each action (visible ones only), by action id. */
 export function kpisOfAction(context: SubgraphContext) {
   return context.loaders.get<string, Kpi[]>('Kpi.byAction', async (ids) => {
-    const links = await emOf(context).find(PriorityActionKpi, { action: { $in: [...ids] }, kpi: visible(context) }, { populate: ['kpi'], orderBy: { kpi: { name: 'asc' } } });
+    const links = await emOf(context).find(PriorityActionKpi, { action: { $in: [...ids] }, kpi: visible(context, 'Kpi') }, { populate: ['kpi'], orderBy: { kpi: { name: 'asc' } } });
     return groupByKeys(ids, links, (l) => (l.action as unknown as { id: string }).id).map((ls) => ls.map((l) => l.kpi));
   });
 }
