@@ -14,19 +14,20 @@ const SEED = { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: '2026-03
 
 /** Everything a reader can reach in governance, every relation followed. */
 const EVERYTHING = `{
-  governanceBodies { id code name meetings { id title body { id code } } }
+  governanceBodies { id code name meetings { id title body { id code } partnerBriefing { caseworkMeasures healthMeasures markdown meeting { id } } } }
   meetings { id title body { id code } }
   papAreas { id reference }
   priorityActions {
     id reference area { id reference } kpis { id measureCode name } kpi { id measureCode }
     milestones { id title } progressUpdates { id nextSteps }
-    assessment(asOf: "${AS_OF}") { status reasons kpis { name kpi { id measureCode } } action { id reference } }
+    assessment(asOf: "${AS_OF}") { caseworkMeasures healthMeasures status reasons kpis { name kpi { id measureCode } } action { id reference } }
   }
-  kpis { id measureCode name reading(asOf: "${AS_OF}") { kpi { id } value rag } comparators { areaName } }
+  kpis { id measureCode name reading(asOf: "${AS_OF}") { caseworkMeasures healthMeasures kpi { id } value rag } comparators { areaName } }
   escalations { id issue body { id code } action { id reference area { id reference } } }
   reviews { id title findings { text linkedActionReferences } }
   familyFeedback { id theme }
   assuranceDashboard(asOf: "${AS_OF}") {
+    caseworkMeasures healthMeasures
     kpiCards { name kpi { id measureCode } }
     priorityActionPlan { area { id reference } byStatus { status count } actions { action { id reference area { id } } reasons latestNextSteps } }
     actionsNeedingAttention { action { id reference area { id reference } } reasons latestNextSteps }

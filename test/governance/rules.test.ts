@@ -156,7 +156,11 @@ describe('published rule', () => {
     expect(publishedOnly(as(['partner_app', 'icb_analyst'], 'PARTNER:x'))).toBe(true);
     // Roles that cannot read governance at all do not count either way.
     expect(publishedOnly(as(['partner_app', 'auditor'], 'PARTNER:x'))).toBe(true);
-    expect(publishedOnly(null)).toBe(false);
+    // No caller, or one with no governance role (refused anyway), fails closed.
+    expect(publishedOnly(null)).toBe(true);
+    expect(publishedOnly(as(['auditor']))).toBe(true);
+    expect(publishedOnly(as(['icb_analyst'], 'PARTNER:x'))).toBe(true);
+    expect(publishedOnly(as(['icb_analyst'], 'ICB'))).toBe(false);
   });
 });
 

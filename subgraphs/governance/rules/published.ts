@@ -12,8 +12,10 @@ import type { Caller } from '../../toolkit/context';
  * (board member, executive, ...) sees everything.
  */
 export function publishedOnly(caller: Caller | null): boolean {
-  const readers = effectiveRoles(caller).filter((r) => (Access.GOVERNANCE_READ as readonly string[]).includes(r));
-  return readers.length > 0 && readers.every((r) => r === Role.PARTNER_APP);
+  // Fails closed: only a governance reader other than partner_app lifts the filter, so
+  // a caller with no governance role at all (refused by the role matrix anyway) or no
+  // caller gets published items only, never everything.
+  return !effectiveRoles(caller).some((r) => r !== Role.PARTNER_APP && (Access.GOVERNANCE_READ as readonly string[]).includes(r));
 }
 
 /**
