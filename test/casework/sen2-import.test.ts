@@ -13,7 +13,9 @@ import { linkKeyFor } from '../../subgraphs/toolkit/link-key';
 import { Interval } from '../../subgraphs/toolkit/measures/periods';
 import { measureSeries } from '../../subgraphs/toolkit/measures/series';
 import { adminUrl, createTestDatabases, TEST_LINK_KEY_SECRET, type TestDatabases } from '../support/databases';
+import { maintainedAndFromScratch } from './measure-check';
 import { person, planRequest, sen2, type El } from './sen2-builder';
+import { SEN2_CHUNK } from '../../subgraphs/casework/import/sen2-write';
 
 const TODAY = '2026-11-22';
 const AMY = { Surname: 'Able', Forename: 'Amy', PersonBirthDate: '2012-03-04', Sex: 'F', UPN: 'A123456789012' };
@@ -163,6 +165,109 @@ describe('SEN2 import into the casework database', () => {
       'person 3\tPerson[3]/UPN\t"A123456789012"\tthe same child as person 1',
     ]);
     expect(await count('child')).toBe(1);
+  });
+
+  describe('written a chunk at a time', () => {
+    // Child i: a UPN for most, names and birth date only for every seventh; a plan with a review.
+    const kid = (i: number, over: Record<string, string> = {}) => ({
+      Surname: `Surname${i}`, Forename: `Kid${i}`, PersonBirthDate: '2012-03-04', Sex: i % 2 ? 'M' : 'F',
+      ...(i % 7 === 3 ? {} : { UPN: `K${String(i).padStart(12, '0')}` }), ...over,
+    });
+    const needs = ['ASD', 'SEMH', 'SLCN'];
+    const kidPerson = (i: number, meeting: string | null) =>
+      person(kid(i), [planRequest({ received: '2023-01-02', decided: '2023-02-10', assessed: '2023-05-01', start: '2023-05-22', need: needs[i % 3], ...(meeting ? { meeting, reviewOutcome: 'M', lastReview: addDaysIso(meeting, 10) } : {}) })]);
+    const addDaysIso = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const auditSince = async (id: number) => (await owner.query(`SELECT entity_id, fields FROM audit_event WHERE id > $1 ORDER BY id`, [id])).rows as Array<{ entity_id: string; fields: string[] }>;
+    const lastAudit = async () => Number((await owner.query('SELECT coalesce(max(id), 0) AS n FROM audit_event')).rows[0].n);
+
+    it('more people than one chunk, creates and updates mixed: each child written and audited exactly once, figures in step', async () => {
+      expect(SEN2_CHUNK).toBeLessThan(600);
+      await wipe();
+      const first = await run(sen2(Array.from({ length: 600 }, (_, i) => kidPerson(i, null))));
+      expect(first).toMatchObject({ status: 'imported', created: 600, updated: 0 });
+      const ids = new Map((await owner.query('SELECT id, forename FROM child')).rows.map((r: { id: string; forename: string }) => [r.forename, r.id]));
+      const before = await lastAudit();
+      // 1,250 people: the 600 held (every other one now with a review), interleaved with 650 new ones; the
+      // case extract names an NHS number and district for every tenth, and one child held but not in the return.
+      const order = Array.from({ length: 650 }, (_, k) => (k < 600 ? [k, 600 + k] : [600 + k])).flat();
+      expect(new Set(order).size).toBe(1250);
+      const nhs = ['9434765919', '9434765870', '4010232137'];
+      const extract = [
+        'upn,uln,surname,forename,birth_date,nhs_number,district,team,allocated_worker,no_worker_reason,no_worker_review_date',
+        `K000000000010,,Surname10,Kid10,2012-03-04,${nhs[0]},Ashfield,,,,`,
+        `,,Surname703,Kid703,2012-03-04,${nhs[1]},Mansfield,,,,`,
+        // Child 3 is held (matched on names) and not in this return: the extract alone updates it.
+        `,,Surname3,Kid3,2012-03-04,${nhs[2]},Gedling,,,,`,
+      ].join('\n') + '\n';
+      const result = await run(sen2(order.filter((i) => i !== 3).map((i) => kidPerson(i, i < 600 && i % 2 === 0 ? '2024-05-01' : null))), { caseExtract: extract });
+      expect(result.problems).toEqual([]);
+      expect(result).toMatchObject({ status: 'imported', created: 650, updated: 600 });
+      expect(await counts()).toMatchObject({ child: 1250, ehcna_request: 1250, ehc_needs_assessment: 1250, ehc_plan: 1250, plan_placement: 1250, plan_sen_need: 1250, annual_review: 300 });
+      // Ids held stay; each child has one audit event naming what was written.
+      const now = new Map((await owner.query('SELECT id, forename FROM child')).rows.map((r: { id: string; forename: string }) => [r.forename, r.id]));
+      for (const [name, id] of ids) expect(now.get(name)).toBe(id);
+      const audit = await auditSince(before);
+      expect(audit).toHaveLength(1250);
+      expect(new Set(audit.map((a) => a.entity_id)).size).toBe(1250);
+      const byId = new Map(audit.map((a) => [a.entity_id, a.fields]));
+      const base = ['surname', 'forename', 'birthDate', 'sex', 'ethnicity', 'postcode', 'upn', 'uln', 'requests'];
+      expect(byId.get(now.get('Kid10')!)).toEqual([...base, 'nhsNumber', 'linkKey', 'district']);
+      expect(byId.get(now.get('Kid703')!)).toEqual([...base, 'nhsNumber', 'linkKey', 'district']);
+      expect(byId.get(now.get('Kid3')!)).toEqual(['nhsNumber', 'linkKey', 'district']);
+      expect(byId.get(now.get('Kid11')!)).toEqual(base);
+      expect((await owner.query(`SELECT forename, district, link_key FROM child WHERE nhs_number IS NOT NULL ORDER BY forename`)).rows).toEqual([
+        { forename: 'Kid10', district: 'Ashfield', link_key: linkKeyFor(nhs[0], TEST_LINK_KEY_SECRET) },
+        { forename: 'Kid3', district: 'Gedling', link_key: linkKeyFor(nhs[2], TEST_LINK_KEY_SECRET) },
+        { forename: 'Kid703', district: 'Mansfield', link_key: linkKeyFor(nhs[1], TEST_LINK_KEY_SECRET) },
+      ]);
+      // Reviews due 12 months from the issue; primary needs from the plan's rank-1 need.
+      expect((await owner.query(`SELECT DISTINCT due_date::text AS due FROM annual_review`)).rows).toEqual([{ due: '2024-05-22' }]);
+      expect((await owner.query(`SELECT primary_need, count(*)::int AS n FROM child GROUP BY 1 ORDER BY 1`)).rows).toEqual([
+        { primary_need: 'ASD', n: 417 }, { primary_need: 'SEMH', n: 417 }, { primary_need: 'SLCN', n: 416 },
+      ]);
+      const { maintained, fromScratch } = await maintainedAndFromScratch(orm.em.fork() as EntityManager);
+      expect(maintained.length).toBeGreaterThan(0);
+      expect(maintained).toEqual(fromScratch);
+
+      // Again: nothing changes, nothing is duplicated; one audit event per child again.
+      const again = await lastAudit();
+      const snapshot = (await owner.query(`SELECT c.id, c.primary_need, r.id AS request, e.id AS plan, v.id AS review, v.due_date::text AS due FROM child c
+        JOIN ehcna_request r ON r.child_id = c.id JOIN ehc_plan e ON e.child_id = c.id LEFT JOIN annual_review v ON v.plan_id = e.id ORDER BY c.id`)).rows;
+      expect(await run(sen2(order.filter((i) => i !== 3).map((i) => kidPerson(i, i < 600 && i % 2 === 0 ? '2024-05-01' : null))), { caseExtract: extract })).toMatchObject({ status: 'imported', created: 0, updated: 1250 });
+      expect((await owner.query(`SELECT c.id, c.primary_need, r.id AS request, e.id AS plan, v.id AS review, v.due_date::text AS due FROM child c
+        JOIN ehcna_request r ON r.child_id = c.id JOIN ehc_plan e ON e.child_id = c.id LEFT JOIN annual_review v ON v.plan_id = e.id ORDER BY c.id`)).rows).toEqual(snapshot);
+      expect(await auditSince(again)).toHaveLength(1250);
+      const after = await maintainedAndFromScratch(orm.em.fork() as EntityManager);
+      expect(after.maintained).toEqual(after.fromScratch);
+    });
+
+    it('a person matching a child an earlier person of the same chunk wrote updates that child, as one-at-a-time writes did', async () => {
+      await wipe();
+      // Held: Fay, known only by names and birth date.
+      const fay = { Surname: 'Fisher', Forename: 'Fay', PersonBirthDate: '2013-04-05', Sex: 'F' };
+      expect(await run(sen2([person(fay, [[['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'A']]])]))).toMatchObject({ created: 1 });
+      const before = await lastAudit();
+      const result = await run(sen2([
+        // Person 1 matches Fay on names and gives her a UPN and a ULN...
+        person({ ...fay, UPN: 'F123456789012', UniqueLearnerNumber: '5555555555' }, [[['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'A']]]),
+        // ...so person 2, by that ULN (other names), is Fay too; person 3 is new, and person 4, by names, is person 3.
+        person({ Surname: 'Fisher-Jones', Forename: 'Fay', PersonBirthDate: '2013-04-05', Sex: 'F', UniqueLearnerNumber: '5555555555' }, [[['ReceivedDate', '2024-02-03'], ['RequestOutcome', 'A']]]),
+        person({ Surname: 'Grant', Forename: 'Gus', PersonBirthDate: '2011-01-01', Sex: 'M', UPN: 'G123456789012' }, [[['ReceivedDate', '2023-03-04'], ['RequestOutcome', 'A']]]),
+        person({ Surname: 'grant', Forename: 'GUS', PersonBirthDate: '2011-01-01', Sex: 'M' }, [[['ReceivedDate', '2024-03-04'], ['RequestOutcome', 'N'], ['RequestOutcomeDate', '2024-04-01']]]),
+      ]));
+      expect(result.problems).toEqual([]);
+      expect(result).toMatchObject({ status: 'imported', created: 1, updated: 3 });
+      const children = (await owner.query(`SELECT c.id, surname, upn, uln, array_agg(r.received_date::text ORDER BY r.received_date) AS requests
+        FROM child c JOIN ehcna_request r ON r.child_id = c.id GROUP BY c.id ORDER BY surname`)).rows;
+      expect(children.map(({ id: _id, ...c }: { id: string }) => c)).toEqual([
+        { surname: 'Fisher-Jones', upn: 'F123456789012', uln: '5555555555', requests: ['2023-01-02', '2024-02-03'] },
+        { surname: 'grant', upn: 'G123456789012', uln: null, requests: ['2023-03-04', '2024-03-04'] },
+      ]);
+      const audit = await auditSince(before);
+      expect(audit.map((a) => a.entity_id)).toEqual([children[0].id, children[0].id, children[1].id, children[1].id]);
+      const { maintained, fromScratch } = await maintainedAndFromScratch(orm.em.fork() as EntityManager);
+      expect(maintained).toEqual(fromScratch);
+    });
   });
 
   describe('the command line', () => {

@@ -1,0 +1,113 @@
+/**
+ * Benchmark: the SEN2 import's write pass on a large return.
+ *   npx tsc -p . ; node dist/subgraphs/casework/import/bench.js [people]
+ * Starts its own embedded PostgreSQL in a temp directory on a free port, migrates
+ * an empty casework database, builds a return of N people (default 5,000; each a
+ * request that led to a plan with a placement, a need and a review; every fifth
+ * without a UPN, matched on names and birth date) with a case extract for every
+ * fourth (NHS number, district, team, worker), then times: the import (all new),
+ * the same again (all updates, nothing changes), and a later return (a second
+ * review for each plan). Prints the figures, checks the row and audit counts, stops.
+ */
+import 'reflect-metadata';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startEmbeddedPostgres } from '../../../infra/postgres';
+import { prepareDatabases } from '../../../infra/prepare';
+import { openDatabase } from '../../toolkit/database';
+import { addDays, addMonths } from '../../toolkit/dates';
+import { syntheticPopulation } from '../../toolkit/synthetic/population';
+import { casework } from '../index';
+import { importSen2 } from './sen2-import';
+import { chunksOf } from './sen2-xml';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const NEEDS = ['ASD', 'SEMH', 'SLCN', 'MLD', 'SPLD'];
+
+function sen2Return(n: number, today: string, later: boolean): { xml: string; extract: string } {
+  // Children born before 2019, so that requests from 2021 follow their birth.
+  const people = syntheticPopulation(n * 4, today).filter((p) => p.birthDate < '2019-01-01').slice(0, n);
+  if (people.length < n) throw new Error(`only ${people.length} synthetic children born before 2019`);
+  const persons: string[] = [];
+  const extract = ['upn,uln,surname,forename,birth_date,nhs_number,district,team,allocated_worker,no_worker_reason,no_worker_review_date'];
+  people.forEach((p, i) => {
+    const upn = i % 5 === 4 ? '' : `<UPN>${p.upn}</UPN>`;
+    const received = addDays('2021-01-04', i % 700);
+    const decided = addDays(received, 40);
+    const assessed = addDays(received, 100);
+    const start = addDays(received, 130);
+    const meeting = addDays(addMonths(start, later ? 23 : 11), 0);
+    persons.push(`<Person><Surname>${p.surname}</Surname><Forename>${p.forename}</Forename><PersonBirthDate>${p.birthDate}</PersonBirthDate><Sex>${p.sex}</Sex>${upn}
+<Requests><ReceivedDate>${received}</ReceivedDate><RYA>false</RYA><RequestOutcomeDate>${decided}</RequestOutcomeDate><RequestOutcome>Y</RequestOutcome><RequestMediation>false</RequestMediation><RequestTribunal>0</RequestTribunal>
+<Assessment><AssessmentOutcome>Y</AssessmentOutcome><AssessmentOutcomeDate>${assessed}</AssessmentOutcomeDate><Week20>false</Week20>
+<NamedPlan><StartDate>${start}</StartDate><PlanDetail><URN>${100000 + (i % 900)}</URN><PlacementRank>1</PlacementRank></PlanDetail><PB>FALSE</PB></NamedPlan></Assessment>
+<ActivePlans><PlacementDetail><URN>${100000 + (i % 900)}</URN><PlacementRank>1</PlacementRank></PlacementDetail><SENneed><SENtype>${NEEDS[i % NEEDS.length]}</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
+<ReviewMeeting>${meeting}</ReviewMeeting><ReviewOutcome>M</ReviewOutcome><LastReview>${addDays(meeting, 14)}</LastReview></ActivePlans></Requests></Person>`);
+    if (i % 4 === 0) extract.push(`${upn ? p.upn : ''},,${p.surname},${p.forename},${p.birthDate},${p.nhsNumber},${p.district},Plan and Review ${i % 3},Worker ${i % 40},,`);
+  });
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<Message><Header><CollectionDetails><Collection>SEN2</Collection><Year>2025</Year><ReferenceDate>2025-01-16</ReferenceDate></CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>891</LEA></Source></Header>
+<Persons>
+${persons.join('\n')}
+</Persons></Message>
+`;
+  return { xml, extract: extract.join('\n') + '\n' };
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 5000);
+  const today = new Date().toISOString().slice(0, 10);
+  const dir = mkdtempSync(join(tmpdir(), 'sen2-import-bench-'));
+  const postgres = await startEmbeddedPostgres({ dir, port: await freePort(), password: 'bench-only' });
+  try {
+    const logins = await prepareDatabases({ adminUrl: postgres.adminUrl, prefix: 'bench', subgraphs: [casework], seed: null, log: () => undefined });
+    const orm = await openDatabase({ url: logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations, poolMax: 2 });
+    try {
+      const first = sen2Return(n, today, false);
+      const second = sen2Return(n, today, true);
+      console.log(`SEN2 import, ${n} people (${(first.xml.length / 1024 / 1024).toFixed(1)} MB), case extract of ${first.extract.split('\n').length - 2} rows, empty casework database:`);
+      for (const [name, ret] of [['all new', first], ['same return again', first], ['later return (a new review each)', second]] as const) {
+        const t = performance.now();
+        const result = await importSen2({
+          open: () => chunksOf(ret.xml, 256 * 1024), size: ret.xml.length, caseExtract: ret.extract, user: 'bench', today,
+          database: async () => ({ em: orm.em.fork() as EntityManager, linkKeySecret: 'bench-secret' }),
+        });
+        const s = (performance.now() - t) / 1000;
+        console.log(`  ${name.padEnd(34)} ${result.status} created ${result.created} updated ${result.updated} problems ${result.problems.length}  ${s.toFixed(1)} s  (${((s * 1000) / n).toFixed(2)} ms per person, both passes)`);
+        if (result.problems.length) console.log(result.report.slice(0, 5).join('\n'));
+      }
+      const [counts] = await orm.em.fork().getConnection().execute(`SELECT (SELECT count(*) FROM child)::int AS children, (SELECT count(*) FROM ehcna_request)::int AS requests,
+        (SELECT count(*) FROM ehc_plan)::int AS plans, (SELECT count(*) FROM plan_placement)::int AS placements, (SELECT count(*) FROM plan_sen_need)::int AS needs,
+        (SELECT count(*) FROM annual_review)::int AS reviews, (SELECT count(*) FROM worker_allocation)::int AS allocations, (SELECT count(*) FROM audit_event)::int AS audited,
+        (SELECT count(*) FROM casework_child_measure_month)::int AS facts, (SELECT sum(num)::int FROM casework_measure_month) AS fact_total`);
+      console.log(`rows: ${JSON.stringify(counts)}`);
+    } finally {
+      await orm.close(true);
+    }
+  } finally {
+    await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Only when run as a script: loading this module (a test, a type check) starts nothing.
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
