@@ -325,11 +325,20 @@ export class Sen2Writer {
     await this.writeLifeCycle(state);
     const people = done.filter((d) => d.item.person).map((d) => d.childId!);
     if (people.length) {
+      // Each child's primary need: the rank-1 need of its latest plan that has one (else none). Set-based with
+      // DISTINCT ON: the per-child `ORDER BY issue_date DESC LIMIT 1` walked the issue-date index across every
+      // plan held, so it cost more the more plans there were. Rows whose need is unchanged are left alone.
+      const ids = JSON.stringify(people.map((id) => ({ id })));
       await this.q(
-        `UPDATE child SET primary_need = (SELECT n.sen_type FROM ehc_plan e JOIN plan_sen_need n ON n.plan_id = e.id AND n.rank = 1
-           WHERE e.child_id = child.id ORDER BY e.issue_date DESC LIMIT 1)
-         WHERE id IN (SELECT CAST(value AS uuid) FROM json_array_elements_text(CAST(? AS json)))`,
-        [JSON.stringify(people)],
+        `UPDATE child c SET primary_need = x.need
+         FROM (SELECT k.id, p.sen_type AS need
+               FROM json_to_recordset(CAST(? AS json)) AS k(id uuid)
+               LEFT JOIN (SELECT DISTINCT ON (e.child_id) e.child_id, n.sen_type
+                          FROM ehc_plan e JOIN plan_sen_need n ON n.plan_id = e.id AND n.rank = 1
+                          WHERE e.child_id IN (SELECT k2.id FROM json_to_recordset(CAST(? AS json)) AS k2(id uuid))
+                          ORDER BY e.child_id, e.issue_date DESC) p ON p.child_id = k.id) x
+         WHERE c.id = x.id AND c.primary_need IS DISTINCT FROM x.need`,
+        [ids, ids],
       );
     }
     await this.withRows(
