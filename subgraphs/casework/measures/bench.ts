@@ -3,7 +3,8 @@
  *   npx tsc -p . ; node dist/subgraphs/casework/measures/bench.js [scale]
  * Starts its own embedded PostgreSQL in a temp directory on a free port, seeds the
  * casework database at scale 10, times caseworkMeasures for every code monthly from
- * 2019-01-01 to today (one SQL statement per call), prints the figures, stops.
+ * 2019-01-01 to today (one SQL statement per call), then what keeping the monthly
+ * figures in step costs a write (measures/facts.ts), prints the figures, stops.
  */
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -12,6 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { startEmbeddedPostgres } from '../../../infra/postgres';
 import { prepareDatabases } from '../../../infra/prepare';
 import { openDatabase } from '../../toolkit/database';
@@ -73,6 +75,42 @@ async function main(): Promise<void> {
         times.sort((a, b) => a - b);
         console.log(`  ${name.padEnd(40)} ${points} points  median ${times[2].toFixed(0)} ms  (min ${times[0].toFixed(0)}, max ${times[4].toFixed(0)})`);
       }
+
+      // What the maintained figures cost the writes (measures/facts.ts).
+      // One connection (a pool would spread BEGIN and the write over two).
+      const conn = new pg.Client({ connectionString: logins.casework.appUrl });
+      await conn.connect();
+      const q = async <R>(sql: string, params: unknown[] = []) => (await conn.query(sql, params)).rows as R;
+      t = performance.now();
+      await q('SELECT casework_rebuild_measure_facts()');
+      console.log(`\nmeasure figures: full rebuild (the seed's, once) ${(performance.now() - t).toFixed(0)} ms`);
+      const sample = (await q<Array<{ id: string; child_id: string }>>(
+        `SELECT v.id, e.child_id FROM annual_review v JOIN ehc_plan e ON e.id = v.plan_id WHERE v.decision_date IS NOT NULL ORDER BY v.id LIMIT 41`,
+      )).slice(1);
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      // A write and its commit (the figures are refreshed at commit); the update changes nothing, so it may commit.
+      const timeEach = async (sql: string, param: (r: { id: string; child_id: string }) => unknown, deferred: boolean) => {
+        const times: number[] = [];
+        for (const r of sample) {
+          t = performance.now();
+          await q('BEGIN');
+          if (deferred) await q(`SET LOCAL casework.defer_measure_facts = 'on'`);
+          await q(sql, [param(r)]);
+          await q('COMMIT');
+          times.push(performance.now() - t);
+        }
+        return median(times);
+      };
+      const update = 'UPDATE annual_review SET decision_date = decision_date WHERE id = $1';
+      const plain = await timeEach(update, (r) => r.id, true);
+      const kept = await timeEach(update, (r) => r.id, false);
+      const one = await timeEach('SELECT casework_refresh_measure_facts(ARRAY[$1::uuid])', (r) => r.child_id, false);
+      console.log(`  one-row write and commit (an annual review), median of ${sample.length}: ${plain.toFixed(1)} ms without the figures kept, ${kept.toFixed(1)} ms with; one child's refresh alone ${one.toFixed(1)} ms`);
+      const many = (await q<Array<{ ids: string[] }>>('SELECT array_agg(id) AS ids FROM (SELECT id FROM child ORDER BY id LIMIT 1000) c'))[0].ids;
+      t = performance.now();
+      await q('SELECT casework_refresh_measure_facts($1::uuid[])', [many]);
+      console.log(`  one statement touching 1,000 children: refresh ${(performance.now() - t).toFixed(0)} ms`);
+      await conn.end();
     } finally {
       await orm.close(true);
     }

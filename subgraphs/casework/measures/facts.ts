@@ -18,12 +18,16 @@ import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, REVI
  *   a few thousand rows from here whatever the volume.
  *
  * Statement-level triggers on every table the facts depend on (child, request,
- * assessment, plan, annual review, allocation) recompute the facts of the
- * children a statement touched (a TRUNCATE rebuilds them all), in the same transaction: take their old rows out
- * of the totals, derive them afresh from the records, add them back. So the
- * mutations, the SEN2 importer and any hand-written SQL keep them in step with no
- * code of their own. Totals are adjusted by `num = num + x` (row locks make
- * concurrent writers add up correctly).
+ * assessment, plan, annual review, allocation) note the children a statement
+ * touched (casework_measure_pending); when the transaction commits, a deferred
+ * constraint trigger recomputes their facts once, in that same transaction: take
+ * their old rows out of the totals, derive them afresh from the records, add them
+ * back (a TRUNCATE rebuilds everything at once). So the mutations, the SEN2
+ * importer and any hand-written SQL keep them in step with no code of their own,
+ * and a transaction writing many rows for one child (an import) pays once per
+ * child, not once per statement. Within a transaction, before it commits, the
+ * figures do not yet show its own writes. Totals are adjusted by `num = num + x`
+ * (row locks make concurrent writers add up correctly).
  *
  * A bulk load may set `casework.defer_measure_facts` to 'on' for its transaction
  * (SET LOCAL) and must then call casework_rebuild_measure_facts() before it
@@ -131,6 +135,10 @@ export const MEASURE_FACTS_SQL = `
     primary_need varchar(4) NULL,
     PRIMARY KEY (child_id, code, month)
   );
+  -- The children whose facts a transaction's statements changed, until it commits.
+  CREATE TABLE casework_measure_pending (
+    child_ids uuid[] NOT NULL
+  );
   CREATE TABLE casework_measure_month (
     code varchar(32) NOT NULL,
     month date NOT NULL,
@@ -141,8 +149,10 @@ export const MEASURE_FACTS_SQL = `
     CONSTRAINT casework_measure_month_key UNIQUE NULLS NOT DISTINCT (code, month, district, primary_need)
   );
 
-  -- Recomputes the facts of these children (and the totals) from the records.
-  CREATE FUNCTION casework_refresh_measure_facts(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $fn$
+  -- Recomputes the facts of these children (and the totals) from the records. Planned for the ids at hand:
+  -- a generic plan (after a few calls in one session) reads far more than the few children a write touches.
+  CREATE FUNCTION casework_refresh_measure_facts(ids uuid[]) RETURNS void LANGUAGE plpgsql
+  SET plan_cache_mode = force_custom_plan AS $fn$
   BEGIN
     IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
     WITH gone AS (DELETE FROM casework_child_measure_month f WHERE f.child_id = ANY(ids) RETURNING f.*),
@@ -162,6 +172,7 @@ export const MEASURE_FACTS_SQL = `
     PERFORM set_config('casework.defer_measure_facts', 'off', true);
     DELETE FROM casework_child_measure_month;
     DELETE FROM casework_measure_month;
+    DELETE FROM casework_measure_pending;
     INSERT INTO casework_child_measure_month (${FACT_COLUMNS}) ${factRows(() => 'true')};
     ${addToTotals('true')};
   END
@@ -203,10 +214,26 @@ export const MEASURE_FACTS_SQL = `
         SELECT ids || coalesce(array_agg(DISTINCT e.child_id), '{}') INTO ids FROM ehc_plan e WHERE e.assessment_id IN (SELECT id FROM new_rows);
       END IF;
     END IF;
-    PERFORM casework_refresh_measure_facts(ARRAY(SELECT DISTINCT unnest(ids) ORDER BY 1));
+    IF cardinality(ids) > 0 THEN INSERT INTO casework_measure_pending (child_ids) VALUES (ids); END IF;
     RETURN NULL;
   END
   $fn$;
+
+  -- At commit (a deferred constraint trigger): refresh every child the transaction's statements touched, once.
+  -- The first firing takes all the pending rows the transaction can see (its own: others' are not committed,
+  -- and committed ones were taken by their own transaction); later firings find none.
+  CREATE FUNCTION casework_measure_pending_flush() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  DECLARE
+    ids uuid[];
+  BEGIN
+    WITH taken AS (DELETE FROM casework_measure_pending RETURNING child_ids)
+    SELECT array_agg(DISTINCT id ORDER BY id) INTO ids FROM taken, unnest(taken.child_ids) AS id;
+    PERFORM casework_refresh_measure_facts(ids);
+    RETURN NULL;
+  END
+  $fn$;
+  CREATE CONSTRAINT TRIGGER casework_measure_pending_flush AFTER INSERT ON casework_measure_pending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION casework_measure_pending_flush();
 
   ${['ehcna_request', 'ehc_needs_assessment', 'ehc_plan', 'annual_review', 'worker_allocation']
     .map(
