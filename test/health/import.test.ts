@@ -254,6 +254,28 @@ describe('import commands', () => {
     expect(out.join('\n')).toContain('line 2, column returned_date');
   });
 
+  it('health advice past a chunk boundary: creates and updates mixed, each write audited exactly once', async () => {
+    const header = 'assessment_id,nhs_number,asked_date,returned_date';
+    const rows = (n: number, returned: (i: number) => string) => [header, ...Array.from({ length: n }, (_, i) => `CH-${i},${NHS[i % NHS.length]},2025-01-20,${returned(i)}`)];
+    expect(await importAdvice([file('advice-chunk-1.csv', rows(520, () => ''))], io())).toBe(0);
+    expect(out.join('\n')).toContain('520 health advice requests created, 0 updated, 0 unchanged');
+    const lastAudit = (await q<{ n: string }>('SELECT coalesce(max(id), 0)::text AS n FROM audit_event'))[0].n;
+    out = [];
+    // 1,040 rows: the 520 held, the ones from 500 on now returned (across the chunk boundary), and 520 new.
+    expect(await importAdvice([file('advice-chunk-2.csv', rows(1040, (i) => (i >= 500 && i < 520 ? '2025-02-20' : '')))], io())).toBe(0);
+    expect(out.join('\n')).toContain('520 health advice requests created, 20 updated, 500 unchanged');
+    expect((await q<{ n: number }>("SELECT count(*)::int AS n FROM health_advice_request WHERE assessment_id LIKE 'CH-%'"))[0].n).toBe(1040);
+    const audit = await q<{ assessment_id: string; fields: string[] }>(`SELECT r.assessment_id, a.fields FROM audit_event a JOIN health_advice_request r ON r.id::text = a.entity_id
+      WHERE a.id > ${lastAudit} AND a.entity_type = 'HealthAdvice'`);
+    expect(audit).toHaveLength(540);
+    expect(new Set(audit.map((a) => a.assessment_id)).size).toBe(540);
+    for (const a of audit) {
+      const i = Number(a.assessment_id.slice(3));
+      if (i < 520) expect([i >= 500, a.fields]).toEqual([true, ['returnedDate']]);
+      else expect(a.fields).toEqual(['assessmentId', 'linkKey', 'askedDate', 'returnedDate']);
+    }
+  });
+
   it('runs through the real command-line database connection (DATABASE_URL)', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, { DATABASE_URL: adminUrl(), DB_PREFIX: h.databases.prefix, DATA_DIR: mkdtempSync(join(tmpdir(), 'health-cli-')), LINK_KEY_SECRET: SECRET });
