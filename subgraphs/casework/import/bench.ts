@@ -95,6 +95,18 @@ async function main(): Promise<void> {
         (SELECT count(*) FROM annual_review)::int AS reviews, (SELECT count(*) FROM worker_allocation)::int AS allocations, (SELECT count(*) FROM audit_event)::int AS audited,
         (SELECT count(*) FROM casework_child_measure_month)::int AS facts, (SELECT sum(num)::int FROM casework_measure_month) AS fact_total`);
       console.log(`rows: ${JSON.stringify(counts)}`);
+      // A digest of what was written, ids aside, to compare one implementation's result with another's.
+      const [digest] = await orm.em.fork().getConnection().execute(`SELECT md5(string_agg(line, '|' ORDER BY line)) AS digest FROM (
+        SELECT concat_ws(',', c.surname, c.forename, c.birth_date, c.sex, c.upn, c.uln, c.nhs_number, c.link_key, c.district, c.primary_need, t.name,
+          r.received_date, r.source, r.outcome, r.outcome_date, a.outcome, a.outcome_date, a.week20exception, e.issue_date, e.personal_budget,
+          (SELECT string_agg(concat_ws(':', pl.rank, pl.urn), ';' ORDER BY pl.rank) FROM plan_placement pl WHERE pl.plan_id = e.id),
+          (SELECT string_agg(concat_ws(':', n.rank, n.sen_type), ';' ORDER BY n.rank) FROM plan_sen_need n WHERE n.plan_id = e.id),
+          (SELECT string_agg(concat_ws(':', v.due_date, v.meeting_date, v.outcome, v.decision_date), ';' ORDER BY v.meeting_date) FROM annual_review v WHERE v.plan_id = e.id),
+          (SELECT string_agg(concat_ws(':', w.start_date, w.end_date, cw.name, w.decided_by, w.reason, w.next_review_date), ';' ORDER BY w.start_date, cw.name)
+             FROM worker_allocation w LEFT JOIN caseworker cw ON cw.id = w.caseworker_id WHERE w.child_id = c.id)) AS line
+        FROM child c LEFT JOIN team t ON t.id = c.team_id LEFT JOIN ehcna_request r ON r.child_id = c.id
+          LEFT JOIN ehc_needs_assessment a ON a.request_id = r.id LEFT JOIN ehc_plan e ON e.assessment_id = a.id) x`);
+      console.log(`digest of the rows written: ${(digest as { digest: string }).digest}`);
     } finally {
       await orm.close(true);
     }
