@@ -85,6 +85,8 @@ export async function seedCasework(em: EntityManager, options: SeedOptions): Pro
     await insertInChunks(t, SenNeed, h.senNeeds.map((n) => ({ id: n.id, plan: n.planId, senType: n.senType, rank: n.rank })));
     await insertInChunks(t, AnnualReview, h.reviews.map((r) => ({ id: r.id, plan: r.planId, dueDate: r.dueDate, meetingDate: r.meetingDate, outcome: r.outcome, decisionDate: r.decisionDate })));
     await t.getConnection().execute('SELECT casework_rebuild_measure_facts()', [], 'run', t.getTransactionContext());
+    // Statistics for what was just loaded, so the first writes after seeding are planned for a full database.
+    await t.getConnection().execute('ANALYZE child, worker_allocation, ehcna_request, ehc_needs_assessment, ehc_plan, annual_review, casework_child_measure_month, casework_measure_month', [], 'run', t.getTransactionContext());
   });
   options.log(`casework: ${h.children.length} children, ${h.requests.length} requests, ${h.assessments.length} assessments, ${h.plans.length} EHC plans, ${h.reviews.length} annual reviews`);
 }
