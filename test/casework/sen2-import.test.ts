@@ -15,7 +15,7 @@ import { measureSeries } from '../../subgraphs/toolkit/measures/series';
 import { adminUrl, createTestDatabases, TEST_LINK_KEY_SECRET, type TestDatabases } from '../support/databases';
 import { maintainedAndFromScratch } from './measure-check';
 import { person, planRequest, sen2, type El } from './sen2-builder';
-import { SEN2_CHUNK } from '../../subgraphs/casework/import/sen2-write';
+import { findChild, SEN2_CHUNK } from '../../subgraphs/casework/import/sen2-write';
 
 const TODAY = '2026-11-22';
 const AMY = { Surname: 'Able', Forename: 'Amy', PersonBirthDate: '2012-03-04', Sex: 'F', UPN: 'A123456789012' };
@@ -35,6 +35,33 @@ const EXTRACT = `upn,uln,surname,forename,birth_date,nhs_number,district,team,al
 A123456789012,,Able,Amy,2012-03-04,943 476 5919,Ashfield,Plan and Review North,Sam Atkins,,
 ,,Cole,Cal,2009-11-12,,Ashfield,Plan and Review North,,Plan working well,2026-07-01
 `;
+
+describe('matching a person to a child held (pure)', () => {
+  const held = [
+    { id: 'amy', upn: 'a123456789012', uln: null, surname: 'Able', forename: 'Amy', birth_date: '2012-03-04', nhs_number: null },
+    { id: 'ben', upn: null, uln: '1234567890', surname: 'Baker', forename: 'Ben', birth_date: '2008-07-08', nhs_number: null },
+    { id: 'cal', upn: 'C123456789012', uln: null, surname: 'Cole', forename: 'Cal', birth_date: '2009-11-12', nhs_number: null },
+    { id: 'cal-2', upn: null, uln: null, surname: 'Cole', forename: 'Cal', birth_date: '2009-11-12', nhs_number: null },
+  ];
+  const key = (o: Partial<{ upn: string; uln: string; surname: string; forename: string; birthDate: string }>) => ({ upn: null, uln: null, surname: 'X', forename: 'Y', birthDate: '2000-01-01', ...o });
+
+  it('UPN first, in any case; then ULN; then names and birth date, case and spaces aside', () => {
+    expect(findChild(held, key({ upn: 'A123456789012' }))?.id).toBe('amy');
+    expect(findChild(held, key({ uln: '1234567890' }))?.id).toBe('ben');
+    expect(findChild(held, key({ surname: ' baker', forename: 'BEN ', birthDate: '2008-07-08' }))?.id).toBe('ben');
+    expect(findChild(held, key({ surname: 'Baker', forename: 'Ben', birthDate: '2008-07-09' }))).toBeNull();
+  });
+
+  it('a weaker key never takes a child whose stronger identifier differs', () => {
+    // Ben has a ULN: a person with another ULN is not Ben by names; Cal has a UPN: a person with another UPN
+    // is not that Cal, but is the Cal held without one.
+    expect(findChild(held, key({ uln: '9999999999', surname: 'Baker', forename: 'Ben', birthDate: '2008-07-08' }))).toBeNull();
+    expect(findChild(held, key({ upn: 'D123456789012', surname: 'Cole', forename: 'Cal', birthDate: '2009-11-12' }))?.id).toBe('cal-2');
+    expect(findChild(held, key({ upn: 'D123456789012', uln: '1234567890' }))?.id).toBe('ben');
+    expect(findChild([{ ...held[1], upn: 'B123456789012' }], key({ upn: 'D123456789012', uln: '1234567890' }))).toBeNull();
+    expect(findChild([held[0]], key({ upn: 'D123456789012', surname: 'Able', forename: 'Amy', birthDate: '2012-03-04' }))).toBeNull();
+  });
+});
 
 describe('SEN2 import into the casework database', () => {
   let dbs: TestDatabases;
