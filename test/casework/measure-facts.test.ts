@@ -11,7 +11,7 @@ import { startSubgraph, type RunningSubgraph } from '../../subgraphs/toolkit/sub
 import { createTestIssuer, type TestIssuer } from '../support/auth';
 import { createTestDatabases, TEST_LINK_KEY_SECRET, type TestDatabases } from '../support/databases';
 import { postGraphQL } from '../support/stack';
-import { C1, C4, E1, loadKnownCasework, W1 } from './fixtures';
+import { C1, C3, C4, E1, loadKnownCasework, W1 } from './fixtures';
 import { maintainedAndFromScratch, shippedAndReference } from './measure-check';
 import { person, planRequest, sen2 } from './sen2-builder';
 
@@ -104,6 +104,23 @@ describe('the maintained measure figures stay in step with the records', () => {
     await owner.query(`UPDATE ehc_plan SET cease_date = '2024-01-01', cease_reason = '2' WHERE id = $1`, [E1]);
     await owner.query('ROLLBACK');
     expect((await maintainedAndFromScratch(em())).maintained).toEqual(before.maintained);
+    await expectInStep();
+  });
+
+  it('after two transactions committing at once, touching the same totals', async () => {
+    const other = new pg.Client({ connectionString: dbs.logins.casework.ownerUrl });
+    await other.connect();
+    try {
+      await owner.query('BEGIN');
+      await other.query('BEGIN');
+      // Cal's plans and Amy's move back to Ashfield both change the Ashfield, ASD totals.
+      await owner.query(`UPDATE ehc_plan SET cease_date = '2025-03-31', cease_reason = '2' WHERE child_id = $1 AND cease_date IS NULL`, [C3]);
+      await other.query(`UPDATE child SET district = 'Ashfield' WHERE id = $1`, [C1]);
+      await other.query(`UPDATE worker_allocation SET end_date = '2025-03-31' WHERE child_id = $1 AND end_date IS NULL`, [C4]);
+      await Promise.all([owner.query('COMMIT'), other.query('COMMIT')]);
+    } finally {
+      await other.end();
+    }
     await expectInStep();
   });
 

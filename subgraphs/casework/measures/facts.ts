@@ -26,8 +26,9 @@ import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, REVI
  * importer and any hand-written SQL keep them in step with no code of their own,
  * and a transaction writing many rows for one child (an import) pays once per
  * child, not once per statement. Within a transaction, before it commits, the
- * figures do not yet show its own writes. Totals are adjusted by `num = num + x`
- * (row locks make concurrent writers add up correctly).
+ * figures do not yet show its own writes. Refreshes take a transaction-level
+ * advisory lock, so concurrent commits refresh one after the other (a few ms
+ * each for a mutation) and never deadlock on the shared total rows.
  *
  * A bulk load may set `casework.defer_measure_facts` to 'on' for its transaction
  * (SET LOCAL) and must then call casework_rebuild_measure_facts() before it
@@ -158,6 +159,9 @@ export const MEASURE_FACTS_SQL = `
   SET plan_cache_mode = force_custom_plan AS $fn$
   BEGIN
     IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
+    -- One refresh at a time (held to commit, which follows at once): writers committing together would
+    -- otherwise lock shared total rows in different orders and could deadlock.
+    PERFORM pg_advisory_xact_lock(hashtext('casework_measure_month'));
     -- Past this many children one rebuild is cheaper (at 10x: about 0.7 ms a child, 20 s to rebuild).
     IF cardinality(ids) > ${REBUILD_ABOVE_CHILDREN} THEN PERFORM casework_rebuild_measure_facts(); RETURN; END IF;
     WITH gone AS (DELETE FROM casework_child_measure_month f WHERE f.child_id = ANY(ids) RETURNING f.*),
@@ -175,6 +179,7 @@ export const MEASURE_FACTS_SQL = `
   CREATE FUNCTION casework_rebuild_measure_facts() RETURNS void LANGUAGE plpgsql AS $fn$
   BEGIN
     PERFORM set_config('casework.defer_measure_facts', 'off', true);
+    PERFORM pg_advisory_xact_lock(hashtext('casework_measure_month'));
     DELETE FROM casework_child_measure_month;
     DELETE FROM casework_measure_month;
     DELETE FROM casework_measure_pending;
