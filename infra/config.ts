@@ -15,7 +15,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'EMBEDDED_PG_PORT', default: '5434', description: 'Port of the embedded PostgreSQL server.' },
   { name: 'DB_PREFIX', default: 'send', description: 'Databases are <prefix>_casework, <prefix>_health, <prefix>_governance, each with logins <db>_owner and <db>_app.' },
   { name: 'SEED', default: 'synthetic', description: '"synthetic" loads deterministic synthetic data into empty databases on start; "none" leaves them empty for real imports.' },
-  { name: 'SEED_SCALE', default: '1', description: 'Size of the synthetic data: 1 is about 7,500 children (Nottinghamshire); 10 is ten times that.' },
+  { name: 'SEED_SCALE', default: '1', description: 'Size of the synthetic data: 1 is Nottinghamshire (7,500 children known to the service now, about 13,000 records with former ones); 10 is ten times that.' },
   { name: 'SEED_TODAY', default: '(today)', description: 'The date synthetic history runs up to, YYYY-MM-DD.' },
   { name: 'LINK_KEY_SECRET', default: '(generated into DATA_DIR)', description: 'The partnership\'s secret for link keys (HMAC of the NHS number); the same for the council and the ICB. Required in production.' },
   { name: 'OIDC_ISSUER', default: '(development issuer)', description: 'Issuer of the bearer tokens the gateway and subgraphs accept. Required in production.' },
