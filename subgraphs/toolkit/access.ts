@@ -32,7 +32,11 @@ export const Access = {
   CASEWORK_AGGREGATES: AGGREGATE_READERS,
   /** Health records about a person, pseudonymised (by linkKey, no identifiers). */
   HEALTH_PERSON_READ: [DESIGNATED_CLINICAL_OFFICER, ICB_ANALYST],
-  /** Health identifiers (NHS number, name, date of birth, postcode): the DCO only. */
+  /**
+   * Health identifiers (NHS number, name, date of birth, postcode): the DCO only.
+   * Health stores none today (it knows children by linkKey); any field that ever
+   * shows one must carry this rule.
+   */
   HEALTH_IDENTIFIABLE_READ: [DESIGNATED_CLINICAL_OFFICER],
   /** Dates of health advice for an EHC needs assessment (asked, returned): no referral details. */
   HEALTH_ADVICE_DATES_READ: [LA_CASEWORKER, DESIGNATED_CLINICAL_OFFICER, ICB_ANALYST],
