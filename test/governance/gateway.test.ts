@@ -214,6 +214,27 @@ describe('governance through the gateway, with live casework and health figures'
       const o = await stack.queryAs('board_member', 'mutation($id: ID!) { overrideActionStatus(actionId: $id, status: ON_TRACK, reason: "", expiresOn: "2026-04-01") { id } }', { id: data!.priorityAction.id });
       expect(o.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     });
+    it('create an action with its KPIs looked up in one query, and refuse an unknown KPI by its position, writing nothing', async () => {
+      const { data } = await stack.queryAs<{ kpis: Array<{ id: string }>; papAreas: Array<{ reference: string }> }>('board_member', '{ kpis { id } papAreas { reference } }');
+      const [k1, k2] = data!.kpis.map((k) => k.id);
+      const create = (reference: string, kpiIds: string[]) =>
+        stack.queryAs<{ createPriorityAction: { reference: string; kpis: Array<{ id: string }> } }>(
+          'board_member',
+          'mutation($input: PriorityActionInput!) { createPriorityAction(input: $input) { reference kpis { id } } }',
+          { input: { areaReference: data!.papAreas[0].reference, reference, title: 'Test action', ownerOrganisation: 'JOINT', leadRole: 'Programme lead', startedOn: '2026-02-01', kpiIds } },
+        );
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      const bad = await create('PAP-T.1', [k1, unknown]);
+      expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.kpiIds[1]' });
+      const none = await stack.queryAs<{ priorityAction: unknown }>('board_member', '{ priorityAction(reference: "PAP-T.1") { id } }');
+      expect(none.data!.priorityAction).toBeNull();
+
+      stack.statements.governance.length = 0;
+      const ok = await create('PAP-T.2', [k1, k2]);
+      expect(ok.errors).toBeUndefined();
+      expect(ok.data!.createPriorityAction.kpis.map((k) => k.id).sort()).toEqual([k1, k2].sort());
+      expect(stack.statements.governance.filter((q) => /^select .* from "kpi" .* in \(/i.test(q))).toHaveLength(1);
+    });
     it('a KPI\'s trajectory changed by the board re-rates its live value at once', async () => {
       const { data } = await stack.queryAs<{ kpis: Array<{ id: string; measureCode: string; reading: { value: number; rag: string } }> }>('board_member', `{ kpis { id measureCode reading(asOf: "${AS_OF}") { value rag } } }`);
       const plans = data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!;

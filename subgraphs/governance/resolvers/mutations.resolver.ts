@@ -237,6 +237,20 @@ async function mustFind<T extends object>(em: EntityManager, entity: new () => T
   return found as T;
 }
 
+/** Every row for these ids in one query, in their order; a missing one is refused by its position. */
+async function mustFindAll<T extends { id: string }>(em: EntityManager, entity: new () => T, field: string, ids: readonly string[], what: string): Promise<T[]> {
+  ids.forEach((id, i) => {
+    if (!isUuid(id)) throw badInput(`${field}[${i}]`, `no ${what} with id "${id}".`);
+  });
+  const rows = ids.length ? await em.find(entity, { id: { $in: [...ids] } } as never) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id, i) => {
+    const row = byId.get(id);
+    if (!row) throw badInput(`${field}[${i}]`, `no ${what} matches "${id}".`);
+    return row;
+  });
+}
+
 function finiteOrNull(field: string, v: number | null | undefined): void {
   if (v !== null && v !== undefined && !Number.isFinite(v)) throw badInput(field, 'must be a finite number.');
 }
@@ -366,10 +380,7 @@ export class GovernanceMutations {
       const area = await mustFind(tx, PapArea, 'input.areaReference', { reference: input.areaReference }, 'area for priority action');
       if (await tx.findOne(PriorityAction, { reference })) throw badInput('input.reference', `an action ${reference} already exists.`);
       const action = tx.create(PriorityAction, { area, reference, title, leadRole, ownerOrganisation: input.ownerOrganisation, startedOn: input.startedOn, published: input.published ?? true });
-      for (const [i, kpiId] of (input.kpiIds ?? []).entries()) {
-        const kpi = await mustFind(tx, Kpi, `input.kpiIds[${i}]`, { id: kpiId }, 'KPI');
-        tx.create(PriorityActionKpi, { action, kpi });
-      }
+      for (const kpi of await mustFindAll(tx, Kpi, 'input.kpiIds', input.kpiIds ?? [], 'KPI')) tx.create(PriorityActionKpi, { action, kpi });
       await tx.flush();
       await auditWrite(tx, context, { entityType: 'PriorityAction', entityId: action.id, fields: Object.keys(input) });
       return action;
