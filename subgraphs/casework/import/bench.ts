@@ -11,30 +11,15 @@
  */
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startEmbeddedPostgres } from '../../../infra/postgres';
-import { prepareDatabases } from '../../../infra/prepare';
+import { scratchDatabases } from '../../../infra/scratch';
 import { openDatabase } from '../../toolkit/database';
 import { addDays, addMonths } from '../../toolkit/dates';
 import { syntheticPopulation } from '../../toolkit/synthetic/population';
 import { casework } from '../index';
 import { importSen2 } from './sen2-import';
 import { chunksOf } from './sen2-xml';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const NEEDS = ['ASD', 'SEMH', 'SLCN', 'MLD', 'SPLD'];
 
@@ -71,10 +56,9 @@ ${persons.join('\n')}
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 5000);
   const today = new Date().toISOString().slice(0, 10);
-  const dir = mkdtempSync(join(tmpdir(), 'sen2-import-bench-'));
-  const postgres = await startEmbeddedPostgres({ dir, port: await freePort(), password: 'bench-only' });
+  const scratch = await scratchDatabases('sen2-import-bench', [casework], null);
   try {
-    const logins = await prepareDatabases({ adminUrl: postgres.adminUrl, prefix: 'bench', subgraphs: [casework], seed: null, log: () => undefined });
+    const { logins } = scratch;
     const orm = await openDatabase({ url: logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations, poolMax: 2 });
     try {
       const first = sen2Return(n, today, false);
@@ -111,8 +95,7 @@ async function main(): Promise<void> {
       await orm.close(true);
     }
   } finally {
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.stop();
   }
 }
 

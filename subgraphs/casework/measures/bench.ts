@@ -8,45 +8,22 @@
  */
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../../infra/postgres';
-import { prepareDatabases } from '../../../infra/prepare';
+import { scratchDatabases } from '../../../infra/scratch';
 import { openDatabase } from '../../toolkit/database';
 import { Interval } from '../../toolkit/measures/periods';
 import { measureSeries } from '../../toolkit/measures/series';
 import { casework } from '../index';
 import { caseworkCatalogue } from './catalogue';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function main(): Promise<void> {
   const scale = Number(process.argv[2] ?? 10);
   const today = new Date().toISOString().slice(0, 10);
-  const dir = mkdtempSync(join(tmpdir(), 'casework-bench-'));
-  const postgres = await startEmbeddedPostgres({ dir, port: await freePort(), password: 'bench-only' });
+  let t = performance.now();
+  const scratch = await scratchDatabases('casework-bench', [casework], { linkKeySecret: 'bench-secret', scale, today, log: (l) => console.log(`  ${l}`) }, (l) => console.log(`  ${l}`));
   try {
-    let t = performance.now();
-    const logins = await prepareDatabases({
-      adminUrl: postgres.adminUrl,
-      prefix: 'bench',
-      subgraphs: [casework],
-      seed: { linkKeySecret: 'bench-secret', scale, today, log: (l) => console.log(`  ${l}`) },
-      log: (l) => console.log(`  ${l}`),
-    });
+    const { logins } = scratch;
     console.log(`seeded casework at scale ${scale} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const orm = await openDatabase({ url: logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations });
     try {
@@ -123,8 +100,7 @@ async function main(): Promise<void> {
       await orm.close(true);
     }
   } finally {
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.stop();
   }
 }
 

@@ -8,29 +8,15 @@
  * the figures and the audit event count, stops.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startEmbeddedPostgres } from '../../../infra/postgres';
-import { prepareDatabases } from '../../../infra/prepare';
+import { scratchDatabases } from '../../../infra/scratch';
 import { openDatabase } from '../../toolkit/database';
 import { addDays } from '../../toolkit/dates';
 import { syntheticPopulation } from '../../toolkit/synthetic/population';
 import { health } from '../index';
 import { main as importReferrals } from './referrals-cli';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const SERVICES: Array<[string, string]> = [['NN-CAMHS', 'CAMHS'], ['ND-NORTH', 'NEURODEVELOPMENTAL'], ['SALT', 'SALT'], ['OT', 'OT'], ['PHYSIO', 'PHYSIOTHERAPY']];
 
@@ -51,11 +37,9 @@ function referralsCsv(n: number, today: string, changed: boolean): string {
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 50_000);
   const today = new Date().toISOString().slice(0, 10);
-  const pgDir = mkdtempSync(join(tmpdir(), 'health-import-bench-pg-'));
-  const dir = mkdtempSync(join(tmpdir(), 'health-import-bench-'));
-  const postgres = await startEmbeddedPostgres({ dir: pgDir, port: await freePort(), password: 'bench-only' });
+  const scratch = await scratchDatabases('health-import-bench', [health], null);
   try {
-    const logins = await prepareDatabases({ adminUrl: postgres.adminUrl, prefix: 'bench', subgraphs: [health], seed: null, log: () => undefined });
+    const { logins, dir } = scratch;
     const io = {
       today,
       out: (l: string) => console.log(`  ${l.split('\n')[0].slice(0, 160)}`),
@@ -81,9 +65,7 @@ async function main(): Promise<void> {
     console.log(`rows: ${JSON.stringify(counts)}`);
     await orm.close(true);
   } finally {
-    await postgres.stop();
-    rmSync(pgDir, { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.stop();
   }
 }
 

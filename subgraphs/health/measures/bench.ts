@@ -5,13 +5,9 @@
  */
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startEmbeddedPostgres } from '../../../infra/postgres';
-import { prepareDatabases } from '../../../infra/prepare';
+import { scratchDatabases } from '../../../infra/scratch';
 import { openDatabase } from '../../toolkit/database';
 import { Interval } from '../../toolkit/measures/periods';
 import { measureSeries } from '../../toolkit/measures/series';
@@ -24,32 +20,12 @@ import { refreshMonthEnds } from './month-ends';
 const SCALE = Number(process.env.BENCH_SCALE || '10');
 const RUNS = 5;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
 async function main(): Promise<void> {
   const today = new Date().toISOString().slice(0, 10);
-  const dir = mkdtempSync(join(tmpdir(), 'health-bench-'));
-  // PostgreSQL refuses to run as root, so it runs as its own user, who must reach the directory.
-  chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: await freePort(), password: 'bench-only' });
+  let t = performance.now();
+  const scratch = await scratchDatabases('health-bench', [health], { linkKeySecret: 'bench-secret', scale: SCALE, today, log: (l) => console.log(l) }, (l) => console.log(l));
   try {
-    let t = performance.now();
-    const logins = await prepareDatabases({
-      adminUrl: pg.adminUrl,
-      prefix: 'bench',
-      subgraphs: [health],
-      seed: { linkKeySecret: 'bench-secret', scale: SCALE, today, log: (l) => console.log(l) },
-      log: (l) => console.log(l),
-    });
+    const { logins } = scratch;
     console.log(`seeded at scale ${SCALE} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const orm = await openDatabase({ url: logins.health.appUrl, entities: health.entities, migrations: health.migrations });
     try {
@@ -88,8 +64,7 @@ async function main(): Promise<void> {
       await orm.close(true);
     }
   } finally {
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.stop();
   }
 }
 

@@ -1,0 +1,50 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SeedOptions, SubgraphDefinition } from '../subgraphs/toolkit/subgraph';
+import { startEmbeddedPostgres } from './postgres';
+import { prepareDatabases } from './prepare';
+import type { SubgraphDatabaseLogins } from './provision';
+
+/** A port nothing listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ScratchDatabases {
+  logins: Record<string, SubgraphDatabaseLogins>;
+  /** A temporary directory for the caller's own files, removed by stop(). */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway embedded PostgreSQL in a temporary directory with these subgraphs'
+ * databases provisioned, migrated and (if asked) seeded: what a benchmark measures on.
+ */
+export async function scratchDatabases(name: string, subgraphs: readonly SubgraphDefinition[], seed: SeedOptions | null, log: (line: string) => void = () => undefined): Promise<ScratchDatabases> {
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  // PostgreSQL refuses to run as root, so it runs as its own user, who must reach the directory.
+  chmodSync(dir, 0o755);
+  const postgres = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: await freePort(), password: 'scratch-only' });
+  const stop = async () => {
+    await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const logins = await prepareDatabases({ adminUrl: postgres.adminUrl, prefix: 'scratch', subgraphs, seed, log });
+    return { logins, dir, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
