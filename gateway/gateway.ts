@@ -3,10 +3,10 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createAuthenticator, type AuthConfig } from '../subgraphs/toolkit/auth';
-import { maskUnexpectedErrors } from '../subgraphs/toolkit/errors';
-import { close, createGraphQLHttpServer, listen, requestIdFrom } from '../subgraphs/toolkit/http';
-import { limitMessagesPlugin, limitOptions, requestLimitsFromEnv, type RequestLimits } from '../subgraphs/toolkit/limits';
+import { createAuthenticator, type AuthConfig } from '../platform/auth';
+import { maskUnexpectedErrors } from '../platform/errors';
+import { close, createGraphQLHttpServer, listen, requestIdFrom } from '../platform/http';
+import { limitMessagesPlugin, limitOptions, requestLimitsFromEnv, type RequestLimits } from '../platform/limits';
 
 export interface GatewayContext extends BaseContext {
   /** The caller's Authorization header, forwarded so each subgraph verifies it again. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { authConfigFromEnv } from '../subgraphs/toolkit/auth';
-import { announceReady } from '../subgraphs/toolkit/lifecycle';
+import { authConfigFromEnv } from '../platform/auth';
+import { announceReady } from '../platform/lifecycle';
 import { startGateway } from './gateway';
 
 /** Runs the gateway as its own process; subgraph URLs come from CASEWORK_URL, HEALTH_URL and GOVERNANCE_URL. */

@@ -2,10 +2,10 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JSONWebK
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuthConfig } from '../subgraphs/toolkit/auth';
+import { DEV_ISSUER_NAME, type AuthConfig } from '../platform/auth';
 
 /** The development issuer: what the stack trusts when no OIDC_ISSUER is configured outside production. */
-export const DEV_ISSUER = 'urn:send-partnership-gateway:dev-issuer';
+export const DEV_ISSUER = DEV_ISSUER_NAME;
 export const DEV_AUDIENCE = 'send-partnership-gateway';
 
 interface DevKeys {

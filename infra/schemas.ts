@@ -3,7 +3,8 @@ import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { join } from 'node:path';
 import { subgraphSchema } from '../subgraphs/toolkit/subgraph';
-import { SUBGRAPHS, SUBGRAPH_PORTS, type SubgraphName } from './subgraphs';
+import { SUBGRAPH_PORTS, type SubgraphName } from '../platform/topology';
+import { SUBGRAPHS } from './subgraphs';
 
 export const SCHEMA_DIR = join(__dirname, '..', '..', 'schema');
 

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { authConfigFromEnv } from '../subgraphs/toolkit/auth';
-import { loadConfig, type StackConfig } from './config';
+import { authConfigFromEnv } from '../platform/auth';
+import { loadConfig, type StackConfig } from '../platform/config';
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKeys } from './dev-issuer';
-import { assertPortFree, startEmbeddedPostgres, type RunningPostgres } from './postgres';
-import { prepareDatabases } from './prepare';
-import { HOLDS_LINK_KEY_SECRET, SUBGRAPHS, SUBGRAPH_PORTS } from './subgraphs';
+import { assertPortFree, startEmbeddedPostgres, type RunningPostgres } from '../subgraphs/toolkit/database/embedded-postgres';
+import { prepareDatabases } from '../subgraphs/toolkit/database/prepare';
+import { HOLDS_LINK_KEY_SECRET, SUBGRAPH_PORTS } from '../platform/topology';
+import { SUBGRAPHS } from './subgraphs';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 

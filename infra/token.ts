@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ALL_ROLES, USUAL_ORG, type RoleName } from '../subgraphs/toolkit/access';
+import { ALL_ROLES, USUAL_ORG, type RoleName } from '../platform/roles';
 import { loadOrCreateDevKeys, signDevToken } from './dev-issuer';
 
 function usage(message: string): never {

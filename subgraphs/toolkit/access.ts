@@ -3,20 +3,9 @@
  * names one of these rules with type-graphql's @Authorized(Access.X); the README's
  * table is this file in words.
  */
-export const Role = {
-  LA_CASEWORKER: 'la_caseworker',
-  DESIGNATED_CLINICAL_OFFICER: 'designated_clinical_officer',
-  ICB_ANALYST: 'icb_analyst',
-  EXECUTIVE: 'executive',
-  BOARD_MEMBER: 'board_member',
-  PARTNER_APP: 'partner_app',
-  AUDITOR: 'auditor',
-  ADMIN: 'admin',
-} as const;
+import { Role, type RoleName } from '../../platform/roles';
 
-export type RoleName = (typeof Role)[keyof typeof Role];
-
-export const ALL_ROLES: readonly RoleName[] = Object.values(Role);
+export { ALL_ROLES, Role, type RoleName } from '../../platform/roles';
 
 const { LA_CASEWORKER, DESIGNATED_CLINICAL_OFFICER, ICB_ANALYST, EXECUTIVE, BOARD_MEMBER, PARTNER_APP, AUDITOR, ADMIN } = Role;
 
@@ -58,17 +47,4 @@ export type AccessRule = keyof typeof Access;
 export const UNSUPPRESSED: Record<'casework' | 'health', readonly RoleName[]> = {
   casework: [LA_CASEWORKER, DESIGNATED_CLINICAL_OFFICER],
   health: [DESIGNATED_CLINICAL_OFFICER, ICB_ANALYST],
-};
-
-
-/** The organisation a role usually belongs to: what development tokens name when no org is given. */
-export const USUAL_ORG: Record<RoleName, string> = {
-  la_caseworker: 'LA',
-  designated_clinical_officer: 'ICB',
-  icb_analyst: 'ICB',
-  executive: 'LA',
-  board_member: 'LA',
-  partner_app: 'PARTNER:app',
-  auditor: 'LA',
-  admin: 'LA',
 };

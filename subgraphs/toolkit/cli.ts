@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type StackConfig } from '../../infra/config';
-import { prepareDatabases } from '../../infra/prepare';
-import { databaseName } from '../../infra/provision';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../infra/postgres';
+import { loadConfig, type StackConfig } from '../../platform/config';
+import { prepareDatabases } from './database/prepare';
+import { databaseName } from './database/provision';
+import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
 import { openDatabase, type Orm } from './database';
 import type { SubgraphDefinition } from './subgraph';
 

@@ -1,13 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import type { Caller } from '../../platform/auth';
 
-/** Who is asking: taken from the verified token, attributable to a named user. */
-export interface Caller {
-  userId: string;
-  roles: string[];
-  /** LA, ICB or PARTNER:<name>. */
-  org: string;
-}
 
 /**
  * Request-scoped DataLoaders, created on first use. Keyed by name so that every

@@ -1,5 +1,5 @@
 import { UNSUPPRESSED } from './access';
-import { effectiveRoles } from './auth';
+import { effectiveRoles } from '../../platform/roles';
 import type { SubgraphContext } from './context';
 import { showAsComputed, type PointPolicy } from './measures/series';
 import { discloseBreakdown, discloseCount, discloseFigure, type Disclosed } from './suppression';

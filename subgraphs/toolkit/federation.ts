@@ -4,7 +4,8 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLError, isObjectType, Kind, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { buildSchema, createResolversMap, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
-import { authChecker, effectiveRoles } from './auth';
+import { effectiveRoles } from '../../platform/roles';
+import { authChecker } from './auth';
 import type { SubgraphContext } from './context';
 
 /** The Federation 2 directives our subgraphs may use. */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { authConfigFromEnv } from './auth';
-import { announceReady } from './lifecycle';
+import { authConfigFromEnv } from '../../platform/auth';
+import { announceReady } from '../../platform/lifecycle';
 import type { SubgraphDefinition } from './subgraph';
 import { startSubgraph } from './subgraph';
 

@@ -8,13 +8,13 @@ import type { GraphQLSchema } from 'graphql';
 import type { NonEmptyArray } from 'type-graphql';
 import { auditEventsResolver } from './audit-events';
 import { auditReadsPlugin } from './audit-reads';
-import { createAuthenticator, type AuthConfig } from './auth';
+import { createAuthenticator, type AuthConfig } from '../../platform/auth';
 import { Loaders, type SubgraphContext } from './context';
 import { openDatabase, type MigrationEntry, type Orm } from './database';
-import { maskUnexpectedErrors } from './errors';
+import { maskUnexpectedErrors } from '../../platform/errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
-import { close, createGraphQLHttpServer, listen, requestIdFrom } from './http';
-import { limitMessagesPlugin, limitOptions, requestLimitsFromEnv, subgraphLimits, type RequestLimits } from './limits';
+import { close, createGraphQLHttpServer, listen, requestIdFrom } from '../../platform/http';
+import { limitMessagesPlugin, limitOptions, requestLimitsFromEnv, subgraphLimits, type RequestLimits } from '../../platform/limits';
 
 export interface SeedOptions {
   /** Partnership secret for link keys (casework and health only). */

@@ -1,4 +1,6 @@
 import { casework } from '../../subgraphs/casework';
+import { MEASURE_FACTS_SQL } from '../../subgraphs/casework/measures/facts';
+import { MEASURE_FACTS_SQL as INSTALLED_MEASURE_FACTS_SQL } from '../../subgraphs/casework/migrations/Migration20261122000100_casework';
 import { openDatabase } from '../../subgraphs/toolkit/database';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 
@@ -17,5 +19,12 @@ describe('casework migrations', () => {
     } finally {
       await orm.close(true);
     }
+  });
+
+  // Migrations are frozen: each holds its own SQL. The measure-figure functions are
+  // written in measures/facts.ts; when that changes, a new migration must install
+  // the new text (and this test then compares against that migration).
+  it('the installed measure-figure functions are what measures/facts.ts writes today', () => {
+    expect(INSTALLED_MEASURE_FACTS_SQL).toBe(MEASURE_FACTS_SQL);
   });
 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { dropDatabases } from '../../infra/provision';
+import { dropDatabases } from '../../subgraphs/toolkit/database/provision';
 import { adminUrl } from '../support/databases';
 import { freePort } from '../support/ports';
 

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, requestLimitsFromEnv, subgraphLimits } from '../../subgraphs/toolkit/limits';
+import { DEFAULT_LIMITS, requestLimitsFromEnv, subgraphLimits } from '../../platform/limits';
 
 describe('request limit settings', () => {
   it('defaults when nothing is set', () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { authConfigFromEnv } from '../../subgraphs/toolkit/auth';
+import { authConfigFromEnv } from '../../platform/auth';
 import { DEV_ISSUER } from '../../infra/dev-issuer';
 
 const ROOT = join(__dirname, '..', '..');

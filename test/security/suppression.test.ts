@@ -146,7 +146,7 @@ describe('policies by role', () => {
 
 describe('error masking', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { maskUnexpectedErrors } = require('../../subgraphs/toolkit/errors') as typeof import('../../subgraphs/toolkit/errors');
+  const { maskUnexpectedErrors } = require('../../platform/errors') as typeof import('../../platform/errors');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { GraphQLError } = require('graphql') as typeof import('graphql');
   const quiet = () => undefined;

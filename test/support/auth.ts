@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
-import type { AuthConfig } from '../../subgraphs/toolkit/auth';
-import { USUAL_ORG, type RoleName } from '../../subgraphs/toolkit/access';
+import type { AuthConfig } from '../../platform/auth';
+import { USUAL_ORG, type RoleName } from '../../platform/roles';
 
 export const TEST_ISSUER = 'urn:test-issuer';
 export const TEST_AUDIENCE = 'send-partnership-gateway-tests';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { dropDatabases, type SubgraphDatabaseLogins } from '../../infra/provision';
-import { prepareDatabases } from '../../infra/prepare';
+import { dropDatabases, type SubgraphDatabaseLogins } from '../../subgraphs/toolkit/database/provision';
+import { prepareDatabases } from '../../subgraphs/toolkit/database/prepare';
 import type { SeedOptions, SubgraphDefinition } from '../../subgraphs/toolkit/subgraph';
 
 export function adminUrl(): string {

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../infra/postgres';
+import { startEmbeddedPostgres, type RunningPostgres } from '../../subgraphs/toolkit/database/embedded-postgres';
 import { freePort } from './ports';
 
 declare global {

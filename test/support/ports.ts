@@ -1,1 +1,1 @@
-export { freePort } from '../../infra/scratch';
+export { freePort } from '../../subgraphs/toolkit/database/scratch';

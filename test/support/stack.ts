@@ -3,7 +3,7 @@ import { startGateway, type RunningGateway } from '../../gateway/gateway';
 import { SUBGRAPHS } from '../../infra/subgraphs';
 import { startSubgraph, type RunningSubgraph, type SeedOptions } from '../../subgraphs/toolkit/subgraph';
 import type { RoleName } from '../../subgraphs/toolkit/access';
-import type { RequestLimits } from '../../subgraphs/toolkit/limits';
+import type { RequestLimits } from '../../platform/limits';
 import { createTestIssuer, type TestIssuer } from './auth';
 import { createTestDatabases, type TestDatabases } from './databases';
 

@@ -4,10 +4,10 @@ import type { SeedOptions } from '../../toolkit/subgraph';
 import { insertInChunks } from '../../toolkit/synthetic/insert';
 import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation } from '../../toolkit/synthetic/population';
 import { AnnualReview, Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, PlanPlacement, SenNeed, Team, WorkerAllocation } from '../entities';
-import { generateCaseworkHistory } from './history';
+import { generateCaseworkHistory } from '../../toolkit/synthetic/history';
 
 /**
- * Loads the synthetic casework history (seed/history.ts) through today: the shared
+ * Loads the synthetic casework history (toolkit/synthetic/history.ts) through today: the shared
  * population plus the former children the history needs, with every request,
  * assessment, plan, review and allocation. Plain rows, a thousand per insert; the
  * measure facts are rebuilt once at the end, in the same transaction.

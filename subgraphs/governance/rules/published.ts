@@ -1,6 +1,6 @@
 import { Access, Role } from '../../toolkit/access';
-import { effectiveRoles } from '../../toolkit/auth';
-import type { Caller } from '../../toolkit/context';
+import type { Caller } from '../../../platform/auth';
+import { effectiveRoles } from '../../../platform/roles';
 
 /**
  * Partner apps see published governance items only. The rule: a caller whose only

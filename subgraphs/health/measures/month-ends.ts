@@ -1,34 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { waitRange } from '../entities/referral';
 
-/**
- * The waiting list and CAMHS access at every month end, derived from the referrals
- * and rebuilt in the same transaction as every write to them (imports, seeding), so
- * it never disagrees with them. Measures periods always end on a month end; the
- * waiting measures and CYP_MH_ACCESS read one row per period from here instead of
- * counting thousands of referrals per period (under a second at ten times
- * Nottinghamshire's volume). Counts follow rules/waiting.ts exactly.
- *
- * Month ends run from the month of the first referral to 14 months after the last
- * date in the data (or today, if later). After that nothing changes any more (every
- * open referral is over 52 weeks, every contact more than 12 months old), so a later
- * period reads the last month end.
- */
-export const MONTH_END_TABLES = `
-  CREATE TABLE health_month_end (
-    month_end date NOT NULL PRIMARY KEY,
-    camhs_children int NOT NULL
-  );
-  CREATE TABLE health_month_end_service (
-    month_end date NOT NULL,
-    service_id uuid NOT NULL,
-    pathway varchar(32) NOT NULL,
-    waiting int NOT NULL,
-    waiting_over_13_weeks int NOT NULL,
-    waiting_over_18_weeks int NOT NULL,
-    camhs_children int NOT NULL,
-    PRIMARY KEY (month_end, service_id, pathway)
-  );`;
+// The tables are created by the health migration (migrations/Migration20261122000200_health.ts).
 
 /** The month end a period reads: its own, or the last one held. */
 export const monthEndFor = (periodEnd: string) => `LEAST(${periodEnd}, (SELECT max(month_end) FROM health_month_end))`;

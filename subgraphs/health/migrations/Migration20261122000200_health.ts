@@ -1,9 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { WAIT_INDEX_SQL } from '../entities/referral';
-import { MONTH_END_TABLES } from '../measures/month-ends';
-import { NOTTINGHAMSHIRE_SERVICES } from '../services';
 
-const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * The ICB's children's health data, pseudonymised: children appear only by the
@@ -42,7 +38,7 @@ export class Migration20261122000200_health extends Migration {
       CREATE INDEX referral_service_id_index ON referral (service_id);
       CREATE INDEX referral_first_contact_date_index ON referral (first_contact_date);
       CREATE INDEX referral_second_contact_date_index ON referral (second_contact_date);
-      ${WAIT_INDEX_SQL};
+      CREATE INDEX referral_wait_index ON referral USING gist ((daterange(received_date, LEAST(first_contact_date, discharge_date), '[)')));
 
       CREATE TABLE health_advice_request (
         id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
@@ -92,8 +88,36 @@ export class Migration20261122000200_health extends Migration {
     `);
     // Derived from referral (see measures/month-ends.ts): not entities, never exposed.
     this.addSql(MONTH_END_TABLES);
-    // Reference data: the service catalogue referral files point at by service_code.
-    const values = NOTTINGHAMSHIRE_SERVICES.map((s) => `(${[s.code, s.name, s.provider, s.pathway].map(literal).join(', ')})`).join(',\n');
-    this.addSql(`INSERT INTO health_service (code, name, provider, pathway) VALUES\n${values};`);
+    // Reference data: the service catalogue referral files point at by service_code (services.ts then).
+    this.addSql(`INSERT INTO health_service (code, name, provider, pathway) VALUES
+      ('NN-CAMHS', 'North Nottinghamshire CAMHS', 'Nottinghamshire Healthcare NHS Foundation Trust', 'CAMHS'),
+      ('SN-CAMHS', 'South Nottinghamshire CAMHS', 'Nottinghamshire Healthcare NHS Foundation Trust', 'CAMHS'),
+      ('CAMHS-CRISIS', 'CAMHS Crisis, Liaison and Home Treatment', 'Nottinghamshire Healthcare NHS Foundation Trust', 'CAMHS'),
+      ('SPACE', 'SPACE parent programme (North Nottinghamshire CAMHS)', 'Nottinghamshire Healthcare NHS Foundation Trust', 'SPACE'),
+      ('ND-NORTH', 'Neurodevelopmental (autism and ADHD) assessment, north of the county', 'Sherwood Forest Hospitals NHS Foundation Trust', 'NEURODEVELOPMENTAL'),
+      ('ND-SOUTH', 'Neurodevelopmental (autism and ADHD) assessment, south of the county', 'Nottingham University Hospitals NHS Trust', 'NEURODEVELOPMENTAL'),
+      ('SALT', 'Children''s speech and language therapy', 'Nottinghamshire Healthcare NHS Foundation Trust', 'SALT'),
+      ('OT', 'Children''s occupational therapy', 'Nottinghamshire Healthcare NHS Foundation Trust', 'OT'),
+      ('PHYSIO', 'Children''s physiotherapy', 'Nottinghamshire Healthcare NHS Foundation Trust', 'PHYSIOTHERAPY'),
+      ('PAEDS-NORTH', 'Community paediatrics, north of the county', 'Sherwood Forest Hospitals NHS Foundation Trust', 'COMMUNITY_PAEDIATRICS'),
+      ('PAEDS-SOUTH', 'Community paediatrics, south of the county', 'Nottingham University Hospitals NHS Trust', 'COMMUNITY_PAEDIATRICS'),
+      ('CYP-EDS', 'Children and young people''s eating disorders service', 'Nottinghamshire Healthcare NHS Foundation Trust', 'EATING_DISORDERS');`);
   }
 }
+
+/** Derived month-end tables (measures/month-ends.ts keeps them filled). */
+const MONTH_END_TABLES = `
+  CREATE TABLE health_month_end (
+    month_end date NOT NULL PRIMARY KEY,
+    camhs_children int NOT NULL
+  );
+  CREATE TABLE health_month_end_service (
+    month_end date NOT NULL,
+    service_id uuid NOT NULL,
+    pathway varchar(32) NOT NULL,
+    waiting int NOT NULL,
+    waiting_over_13_weeks int NOT NULL,
+    waiting_over_18_weeks int NOT NULL,
+    camhs_children int NOT NULL,
+    PRIMARY KEY (month_end, service_id, pathway)
+  );`;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { generateCaseworkHistory } from '../../casework/seed/history';
+import { generateCaseworkHistory } from '../../toolkit/synthetic/history';
 import { addDays, daysBetween, maxDate } from '../../toolkit/dates';
 import { linkKeyFor } from '../../toolkit/link-key';
 import type { SeedOptions } from '../../toolkit/subgraph';

@@ -1,6 +1,6 @@
 /**
  * Benchmark: the referrals import's write pass on a large file.
- *   npx tsc -p . ; node dist/subgraphs/health/import/bench.js [referrals]
+ *   npx tsc -p . ; node dist/bench/health-import.js [referrals]
  * Starts its own embedded PostgreSQL in a temp directory on a free port, migrates
  * an empty health database, writes a CSV of N referrals (default 50,000), then
  * times three imports through the command: all new, the same file again (all
@@ -11,12 +11,12 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { scratchDatabases } from '../../../infra/scratch';
-import { openDatabase } from '../../toolkit/database';
-import { addDays } from '../../toolkit/dates';
-import { syntheticPopulation } from '../../toolkit/synthetic/population';
-import { health } from '../index';
-import { main as importReferrals } from './referrals-cli';
+import { scratchDatabases } from '../subgraphs/toolkit/database/scratch';
+import { openDatabase } from '../subgraphs/toolkit/database';
+import { addDays } from '../subgraphs/toolkit/dates';
+import { syntheticPopulation } from '../subgraphs/toolkit/synthetic/population';
+import { health } from '../subgraphs/health/index';
+import { main as importReferrals } from '../subgraphs/health/import/referrals-cli';
 
 const SERVICES: Array<[string, string]> = [['NN-CAMHS', 'CAMHS'], ['ND-NORTH', 'NEURODEVELOPMENTAL'], ['SALT', 'SALT'], ['OT', 'OT'], ['PHYSIO', 'PHYSIOTHERAPY']];
 

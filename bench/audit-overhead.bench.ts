@@ -4,12 +4,12 @@
  * one auditing reads and one with casework's person-level list emptied (no
  * audit), requests interleaved so warm-up and machine load fall on both alike.
  * Figures only, no assertions. Run:
- *   npx jest --testMatch '<rootDir>/test/security/audit-overhead.bench.ts'
+ *   npx jest --testMatch '<rootDir>/bench/audit-overhead.bench.ts'
  */
-import { SUBGRAPHS } from '../../infra/subgraphs';
-import { TEST_LINK_KEY_SECRET } from '../support/databases';
-import { startTestStack, type TestStack } from '../support/stack';
-import { childIds, childrenById, sql } from './helpers';
+import { SUBGRAPHS } from '../infra/subgraphs';
+import { TEST_LINK_KEY_SECRET } from '../test/support/databases';
+import { startTestStack, type TestStack } from '../test/support/stack';
+import { childIds, childrenById, sql } from '../test/security/helpers';
 
 const RUNS = 40;
 const WARM_UP = 10;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { migrate, openDatabase } from '../subgraphs/toolkit/database';
-import type { SeedOptions, SubgraphDefinition } from '../subgraphs/toolkit/subgraph';
+import { migrate, openDatabase } from '.';
+import type { SeedOptions, SubgraphDefinition } from '../subgraph';
 import { grantRuntimePrivileges, provisionDatabases, type SubgraphDatabaseLogins } from './provision';
 
 export interface PrepareOptions {

@@ -1,21 +1,21 @@
 /**
  * Benchmark: every health measure, monthly from 2019 to today, at ten times
- * Nottinghamshire's volume. Run: npx tsc -p . ; node dist/subgraphs/health/measures/bench.js
+ * Nottinghamshire's volume. Run: npx tsc -p . ; node dist/bench/health-measures.js
  * Starts its own PostgreSQL in a temporary directory and removes it afterwards.
  */
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { scratchDatabases } from '../../../infra/scratch';
-import { openDatabase } from '../../toolkit/database';
-import { Interval } from '../../toolkit/measures/periods';
-import { measureSeries } from '../../toolkit/measures/series';
-import { health } from '../index';
-import { Loaders } from '../../toolkit/context';
-import { WaitingListResolver } from '../resolvers/waiting-list.resolver';
-import { healthCatalogue, HEALTH_MEASURE_CODES } from './catalogue';
-import { refreshMonthEnds } from './month-ends';
+import { scratchDatabases } from '../subgraphs/toolkit/database/scratch';
+import { openDatabase } from '../subgraphs/toolkit/database';
+import { Interval } from '../subgraphs/toolkit/measures/periods';
+import { measureSeries } from '../subgraphs/toolkit/measures/series';
+import { health } from '../subgraphs/health/index';
+import { Loaders } from '../subgraphs/toolkit/context';
+import { WaitingListResolver } from '../subgraphs/health/resolvers/waiting-list.resolver';
+import { healthCatalogue, HEALTH_MEASURE_CODES } from '../subgraphs/health/measures/catalogue';
+import { refreshMonthEnds } from '../subgraphs/health/measures/month-ends';
 
 const SCALE = Number(process.env.BENCH_SCALE || '10');
 const RUNS = 5;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, type SubgraphName } from './subgraphs';
+import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, type SubgraphName } from './topology';
 
 /** Every environment variable the stack reads: the README's configuration table is this list. */
 export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; description: string }> = [

@@ -1,6 +1,6 @@
 /**
  * Benchmark: the casework measures at 10 times Nottinghamshire's volume.
- *   npx tsc -p . ; node dist/subgraphs/casework/measures/bench.js [scale]
+ *   npx tsc -p . ; node dist/bench/casework-measures.js [scale]
  * Starts its own embedded PostgreSQL in a temp directory on a free port, seeds the
  * casework database at scale 10, times caseworkMeasures for every code monthly from
  * 2019-01-01 to today (one SQL statement per call), then what keeping the monthly
@@ -10,12 +10,12 @@ import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { scratchDatabases } from '../../../infra/scratch';
-import { openDatabase } from '../../toolkit/database';
-import { Interval } from '../../toolkit/measures/periods';
-import { measureSeries } from '../../toolkit/measures/series';
-import { casework } from '../index';
-import { caseworkCatalogue } from './catalogue';
+import { scratchDatabases } from '../subgraphs/toolkit/database/scratch';
+import { openDatabase } from '../subgraphs/toolkit/database';
+import { Interval } from '../subgraphs/toolkit/measures/periods';
+import { measureSeries } from '../subgraphs/toolkit/measures/series';
+import { casework } from '../subgraphs/casework/index';
+import { caseworkCatalogue } from '../subgraphs/casework/measures/catalogue';
 
 async function main(): Promise<void> {
   const scale = Number(process.argv[2] ?? 10);

@@ -1,6 +1,6 @@
 /**
  * Benchmark: the SEN2 import's write pass on a large return.
- *   npx tsc -p . ; node dist/subgraphs/casework/import/bench.js [people]
+ *   npx tsc -p . ; node dist/bench/sen2-import.js [people]
  * Starts its own embedded PostgreSQL in a temp directory on a free port, migrates
  * an empty casework database, builds a return of N people (default 5,000; each a
  * request that led to a plan with a placement, a need and a review; every fifth
@@ -13,13 +13,13 @@ import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { scratchDatabases } from '../../../infra/scratch';
-import { openDatabase } from '../../toolkit/database';
-import { addDays, addMonths } from '../../toolkit/dates';
-import { syntheticPopulation } from '../../toolkit/synthetic/population';
-import { casework } from '../index';
-import { importSen2 } from './sen2-import';
-import { chunksOf } from './sen2-xml';
+import { scratchDatabases } from '../subgraphs/toolkit/database/scratch';
+import { openDatabase } from '../subgraphs/toolkit/database';
+import { addDays, addMonths } from '../subgraphs/toolkit/dates';
+import { syntheticPopulation } from '../subgraphs/toolkit/synthetic/population';
+import { casework } from '../subgraphs/casework/index';
+import { importSen2 } from '../subgraphs/casework/import/sen2-import';
+import { chunksOf } from '../subgraphs/casework/import/sen2-xml';
 
 const NEEDS = ['ASD', 'SEMH', 'SLCN', 'MLD', 'SPLD'];
 

@@ -13,10 +13,10 @@
  * Counts per year are drawn exactly (not by probability), so the default dataset
  * (scale 1) reproduces them; later years continue the trend.
  */
-import { addDays, addMonths, daysBetween } from '../../toolkit/dates';
-import { nhsCheckDigit } from '../../toolkit/link-key';
-import { Random } from '../../toolkit/synthetic/random';
-import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation, type SyntheticPerson } from '../../toolkit/synthetic/population';
+import { addDays, addMonths, daysBetween } from '../dates';
+import { nhsCheckDigit } from '../link-key';
+import { Random } from './random';
+import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation, type SyntheticPerson } from './population';
 
 export interface HistoryChild {
   id: string;

@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SeedOptions, SubgraphDefinition } from '../subgraphs/toolkit/subgraph';
-import { startEmbeddedPostgres } from './postgres';
+import type { SeedOptions, SubgraphDefinition } from '../subgraph';
+import { startEmbeddedPostgres } from './embedded-postgres';
 import { prepareDatabases } from './prepare';
 import type { SubgraphDatabaseLogins } from './provision';
 

@@ -1,9 +1,9 @@
 // Prints how long the assurance dashboard and KPI readings take through the
 // gateway, and how many SQL statements each subgraph sends. Not a test: no
 // assertions on time. Run (GOV_BENCH_SCALE=1 for a Nottinghamshire-sized population):
-//   npx jest --testMatch '**/test/governance/dashboard.bench.ts'
-import { TEST_LINK_KEY_SECRET } from '../support/databases';
-import { startTestStack } from '../support/stack';
+//   npx jest --testMatch '<rootDir>/bench/dashboard.bench.ts'
+import { TEST_LINK_KEY_SECRET } from '../test/support/databases';
+import { startTestStack } from '../test/support/stack';
 
 const SCALE = Number(process.env.GOV_BENCH_SCALE ?? '0.1');
 const DASHBOARD = `{ assuranceDashboard(asOf: "2026-02-09") {
