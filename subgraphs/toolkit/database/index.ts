@@ -1,6 +1,7 @@
 import { MikroORM, type Constructor, type EntitySchema } from '@mikro-orm/core';
 import { Migrator, type Migration } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { WriteRecorder } from '../write';
 
 export interface MigrationEntry {
   name: string;
@@ -31,6 +32,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
     clientUrl: options.url,
     entities: options.entities,
     extensions: [Migrator],
+    // Audit entries for writes come from what each flush wrote (toolkit/write.ts).
+    subscribers: [new WriteRecorder()],
     // Explicit lists rather than globs, so the same code runs from ts (tests) and js (dist).
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     migrations: {
