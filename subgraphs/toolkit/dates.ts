@@ -52,3 +52,8 @@ export function ageOn(birthDate: string, on: string): number {
   if (m < bm || (m === bm && d < bd)) age--;
   return age;
 }
+
+/** Today as a calendar date (UTC), for "as of" arguments left out and dates that may not be in the future. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}

@@ -30,7 +30,7 @@ describe('write', () => {
   });
 
   const em = () => orm.em.fork() as EntityManager;
-  const body = (code: string) => ({ code, name: `Board ${code}`, cadence: 'quarterly', purpose: 'Oversight.', startsOn: '2024-04-01' });
+  const body = (code: string) => ({ code, name: `Board ${code}`, cadence: 'quarterly', purpose: 'Oversight.', startsOn: '2024-04-01', published: true });
   const writes = async (requestId: string) =>
     (await owner.query(`SELECT user_id, operation_name, entity_type, entity_id, fields FROM audit_event WHERE action = 'WRITE' AND request_id = $1 ORDER BY id`, [requestId])).rows;
 

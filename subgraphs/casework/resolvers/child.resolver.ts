@@ -4,13 +4,13 @@ import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectT
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar, isIsoDate } from '../../toolkit/date-scalar';
-import { addMonths } from '../../toolkit/dates';
+import { addMonths, today } from '../../toolkit/dates';
 import { Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, Team, WorkerAllocation } from '../entities';
 import { AGE_BANDS, AgeBand, SenType } from '../entities/enums';
 import { REVIEW_MONTHS } from '../rules/timescales';
-import { isUuid, manyBy, oneBy, refId } from './loaders';
+import { manyBy, oneBy } from './loaders';
+import { isUuid, refId } from '../../toolkit/records';
 
-export const todayIso = () => new Date().toISOString().slice(0, 10);
 
 export function badInput(field: string, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
@@ -92,7 +92,7 @@ function decodeCursor(cursor: string): [string, string, string] {
 export function childFilterSql(filter: ChildFilter | null | undefined): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
-  const asOf = filter?.asOf ?? todayIso();
+  const asOf = filter?.asOf ?? today();
   if (filter?.district) {
     where.push('c.district = ?');
     params.push(filter.district);
@@ -189,9 +189,9 @@ export class ChildResolver {
   @Authorized(Access.CASEWORK_PERSON_READ)
   @FieldResolver(() => WorkerAllocation, { nullable: true, description: 'The allocation holding today: a caseworker, or a recorded decision to have none. Null when there is neither.' })
   async currentAllocation(@Root() child: Child, @Ctx() context: SubgraphContext): Promise<WorkerAllocation | null> {
-    const today = todayIso();
+    const asOf = today();
     const all = await manyBy(context, WorkerAllocation, 'child', { startDate: 'asc' }).load(child.id);
-    return [...all].reverse().find((a) => a.startDate <= today && (!a.endDate || a.endDate >= today)) ?? null;
+    return [...all].reverse().find((a) => a.startDate <= asOf && (!a.endDate || a.endDate >= asOf)) ?? null;
   }
 
   @Authorized(Access.CASEWORK_PERSON_READ)

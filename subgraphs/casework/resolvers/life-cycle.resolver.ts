@@ -16,8 +16,9 @@ import {
   reviewDecisionWithinFourWeeks,
   weeksToIssue,
 } from '../rules/timescales';
-import { todayIso } from './child.resolver';
-import { isUuid, manyBy, oneBy, refId } from './loaders';
+import { today } from '../../toolkit/dates';
+import { isUuid, refId } from '../../toolkit/records';
+import { manyBy, oneBy } from './loaders';
 
 /** Rules applied to recorded dates: a record with dates out of order answers null rather than failing the query. */
 function safely<T>(f: () => T): T | null {
@@ -153,7 +154,7 @@ export class EhcPlanResolver {
   @Authorized(Access.CASEWORK_PERSON_READ)
   @FieldResolver(() => DateScalar, { nullable: true, description: 'When the next annual review is due (12 months after the plan or its last review meeting); null once the plan has ceased.' })
   async nextReviewDueDate(@Root() plan: EhcPlan, @Ctx() context: SubgraphContext): Promise<string | null> {
-    if (plan.ceaseDate && plan.ceaseDate <= todayIso()) return null;
+    if (plan.ceaseDate && plan.ceaseDate <= today()) return null;
     const reviews = await manyBy(context, AnnualReview, 'plan', { dueDate: 'asc' }).load(plan.id);
     return safely(() => annualReviewDueDate(plan.issueDate, reviews.map((r) => r.meetingDate)));
   }
@@ -161,10 +162,10 @@ export class EhcPlanResolver {
   @Authorized(Access.CASEWORK_PERSON_READ)
   @FieldResolver(() => Boolean, { description: 'True when the plan is in force and its annual review is overdue today.' })
   async reviewOverdue(@Root() plan: EhcPlan, @Ctx() context: SubgraphContext): Promise<boolean> {
-    const today = todayIso();
-    if (plan.issueDate > today || (plan.ceaseDate && plan.ceaseDate <= today)) return false;
+    const asOf = today();
+    if (plan.issueDate > asOf || (plan.ceaseDate && plan.ceaseDate <= asOf)) return false;
     const reviews = await manyBy(context, AnnualReview, 'plan', { dueDate: 'asc' }).load(plan.id);
-    return safely(() => annualReviewOverdue(plan.issueDate, reviews.map((r) => r.meetingDate), today)) ?? false;
+    return safely(() => annualReviewOverdue(plan.issueDate, reviews.map((r) => r.meetingDate), asOf)) ?? false;
   }
 }
 

@@ -2,12 +2,8 @@ import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
+import { refId } from '../../toolkit/records';
 
-/** The id of a row's many-to-one reference (MikroORM gives a reference object), or the value itself. */
-export function refId(value: unknown): string {
-  if (value && typeof value === 'object' && 'id' in value) return String((value as { id: unknown }).id);
-  return String(value);
-}
 
 /**
  * One query per request for every parent asking for its children of one kind
@@ -28,9 +24,3 @@ export function oneBy<T extends object>(context: SubgraphContext, entity: Entity
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a string PostgreSQL accepts as a uuid: anything else cannot name a row, and must not fail a whole batch. */
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}

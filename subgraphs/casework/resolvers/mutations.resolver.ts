@@ -5,12 +5,11 @@ import { Access } from '../../toolkit/access';
 import { auditWrite } from '../../toolkit/audit';
 import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
-import { addDays } from '../../toolkit/dates';
+import { addDays, today } from '../../toolkit/dates';
 import { AnnualReview, Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, PlanPlacement, SenNeed, WorkerAllocation } from '../entities';
 import { AssessmentOutcome, CeaseReason, RequestOutcome, RequestSource, ReviewOutcome, SenSetting, SenType, TwentyWeekException } from '../entities/enums';
 import { annualReviewDueDate } from '../rules/timescales';
-import { todayIso } from './child.resolver';
-import { isUuid, refId } from './loaders';
+import { isUuid, refId } from '../../toolkit/records';
 
 /**
  * Recording the statutory life cycle, one step per mutation. Each validates its
@@ -42,7 +41,7 @@ class Problems {
 
   /** A date that must not be in the future, nor before an earlier step. */
   date(field: string, value: string, after?: { field: string; value: string | null | undefined }): void {
-    if (value > todayIso()) this.add(field, `${field} (${value}) is in the future.`);
+    if (value > today()) this.add(field, `${field} (${value}) is in the future.`);
     if (after?.value && value < after.value) this.add(field, `${field} (${value}) is before ${after.field} (${after.value}).`);
   }
 

@@ -1,6 +1,7 @@
 import { raw } from '@mikro-orm/core';
 import { Authorized, Ctx, Directive, FieldResolver, Float, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
+import { refId } from '../../toolkit/records';
 import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
 import { addDays } from '../../toolkit/dates';
@@ -10,7 +11,7 @@ import { ActionStatusValue, EscalationStatus, RagValue, TrendValue } from '../en
 import { ActionAssessment, ActionSummary, AreaProgress, AssuranceDashboard, KpiCard, KpiReading, PartnerBriefing, REQUIRES_FIGURES, ThemeCount } from '../entities/live';
 import { renderBriefing } from '../rules/briefing';
 import { publishedWhere, visibleTo } from '../rules/published';
-import { actionsById, areasById, assessActions, bodiesById, emOf, evaluateKpi, kpisById, meetingsById, notFound, refId, whereVisible, type FigureRoot, type KpiEvaluation } from './support';
+import { actionsById, areasById, assessActions, bodiesById, emOf, evaluateKpi, kpisById, meetingsById, notFound, whereVisible, type FigureRoot, type KpiEvaluation } from './support';
 import { comparatorsFor, latestComparator } from './comparators';
 
 /** How far back the dashboard looks for family voice themes. */

@@ -10,7 +10,8 @@ import {
 } from '../entities';
 import { ActionStatusValue, DirectionValue, EscalationStatus, FeedbackSource, Organisation } from '../entities/enums';
 import { CASEWORK_CODES, HEALTH_CODES, ownerOfCode } from '../rules/codes';
-import { badInput, emOf, isUuid, requireDate, requireText } from './support';
+import { isUuid } from '../../toolkit/records';
+import { badInput, emOf, requireDate, requireText } from './support';
 
 @InputType({ description: 'Attendance from one organisation.' })
 class AttendanceInput {

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
+import { refId } from '../../toolkit/records';
 import { groupByKeys, type SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
 import { FIGURE_DESCRIPTIONS } from '../../toolkit/measures/figures';
@@ -11,9 +12,11 @@ import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } fro
 import { publishedOnly, publishedWhere, referencesFor } from '../rules/published';
 import { CASEWORK_CODES, HEALTH_CODES, ownerOfCode } from '../rules/codes';
 import { comparatorSet, comparatorsFor } from './comparators';
-import { actionsById, areasById, badInput, bodiesById, emOf, figureKeyFor, isUuid, kpisOfAction, milestonesOf, refId, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
+import { actionsById, areasById, badInput, bodiesById, emOf, figureKeyFor, kpisOfAction, milestonesOf, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
 import { isIsoDate } from '../../toolkit/date-scalar';
+import { today } from '../../toolkit/dates';
+import { isUuid } from '../../toolkit/records';
 
 @ObjectType({ description: 'The value a KPI\'s trajectory expects for one period.' })
 class TrajectoryPoint {
@@ -22,10 +25,6 @@ class TrajectoryPoint {
 
   @Field(() => Float, { description: 'The expected value.' })
   value!: number;
-}
-
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
 }
 
 function checkedAsOf(asOf: string | null | undefined): string {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
 import { isIsoDate } from '../../toolkit/date-scalar';
+import { isUuid, refId } from '../../toolkit/records';
 import { formatMeasureSpec, type MeasureFigure } from '../../toolkit/measures/figures';
 import { figurePeriods } from '../../toolkit/measures/figures';
 import type { Interval } from '../../toolkit/measures/periods';
@@ -46,8 +47,6 @@ export function requireDate(field: string, value: string | null | undefined): st
   return value;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string) => UUID.test(id);
 
 // ---- batched loads (N parents, one query) ----
 
@@ -91,7 +90,6 @@ export function kpisOfAction(context: SubgraphContext) {
   });
 }
 
-export const refId = (ref: unknown): string => (ref as { id: string }).id;
 
 // ---- live figures ----
 

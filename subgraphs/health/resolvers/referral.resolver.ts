@@ -8,7 +8,9 @@ import { addDays } from '../../toolkit/dates';
 import { countPolicy } from '../../toolkit/disclosure';
 import { HealthService, Pathway, Referral, ReferralStatus } from '../entities';
 import { referralStatusAt, weeksWaited } from '../rules/waiting';
-import { badInput, checkServiceId, today, UUID } from './input';
+import { today } from '../../toolkit/dates';
+import { isUuid } from '../../toolkit/records';
+import { badInput, checkServiceId } from './input';
 import { refId, servicesById } from './loaders';
 
 @InputType({ description: 'Which referrals to list; every condition given must hold.' })
@@ -61,7 +63,7 @@ function encodeCursor(r: Referral): string {
 
 function decodeCursor(cursor: string): { receivedDate: string; id: string } {
   const [receivedDate, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!isIsoDate(receivedDate) || !id || !UUID.test(id)) throw badInput('after is not a cursor this list gave out.', 'after');
+  if (!isIsoDate(receivedDate) || !id || !isUuid(id)) throw badInput('after is not a cursor this list gave out.', 'after');
   return { receivedDate, id };
 }
 
