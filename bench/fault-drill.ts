@@ -1,0 +1,300 @@
+/**
+ * The unlucky world, as a script that prints figures: the whole stack started the
+ * way `npm start` starts it (its own data directory and free ports), load from
+ * this process at a steady rate across four workloads (an executive's dashboard,
+ * a caseworker's page of children, an analyst's health measures, a board
+ * member's governance-only list) plus double-submitted writes, and faults along
+ * the way: health paused (SIGSTOP) and resumed, governance killed, PostgreSQL's
+ * postmaster killed, the gateway killed. Memory of every process is sampled.
+ *
+ * Prints, per phase: requests, complete answers, partial answers (200 with
+ * errors) and who was missing, 5xx, failures to connect, hangs past 30 s, p50/p95/
+ * p99; then acknowledged writes lost or doubled, and RSS at the start and end.
+ * Writes the figures as JSON beside it. Bounded in time and count; stops itself.
+ *
+ *   npm run build && node dist/bench/fault-drill.js [--minutes 10] [--rate 20] [--scale 0.2] [--no-faults]
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '20' },
+    scale: { type: 'string', default: '0.2' },
+    'no-faults': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'fault-drill.json' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log('Usage: node dist/bench/fault-drill.js [--minutes 10] [--rate 20] [--scale 0.2] [--no-faults] [--out fault-drill.json]');
+  process.exit(0);
+}
+const MINUTES = Number(args.minutes);
+const RATE = Number(args.rate);
+const ROOT = join(__dirname, '..', '..');
+const REQUEST_TIMEOUT_MS = 30_000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Sample {
+  workload: string;
+  phase: string;
+  status: number; // 0: no HTTP answer
+  ms: number;
+  partial: string[]; // "<subgraph> unavailable" for SUBGRAPH_UNAVAILABLE errors, else error codes
+  hung: boolean;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'send-drill-'));
+  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as its own user and must reach its folder
+  const ports = { gateway: await freePort(), casework: await freePort(), health: await freePort(), governance: await freePort(), pg: await freePort() };
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(ports.gateway),
+    CASEWORK_PORT: String(ports.casework),
+    HEALTH_PORT: String(ports.health),
+    GOVERNANCE_PORT: String(ports.governance),
+    EMBEDDED_PG_PORT: String(ports.pg),
+    SEED_SCALE: String(args.scale),
+    NODE_ENV: 'development',
+  };
+  delete (env as Record<string, unknown>).DATABASE_URL;
+  console.log(`data in ${dataDir}; gateway on ${ports.gateway}; scale ${args.scale}; ${RATE} requests/s for ${MINUTES} min${args['no-faults'] ? ', no faults' : ''}`);
+
+  const started = Date.now();
+  const stack: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'infra', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stackLog: string[] = [];
+  const onLine = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) stackLog.push(line);
+  };
+  stack.stdout!.on('data', onLine);
+  stack.stderr!.on('data', onLine);
+  for (let i = 0; !stackLog.some((l) => l.includes('ready: gateway')); i++) {
+    if (stack.exitCode !== null || i > 1200) throw new Error(`the stack did not start:\n${stackLog.slice(-20).join('\n')}`);
+    await sleep(250);
+  }
+  console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const token = (role: string) =>
+    spawnSync(process.execPath, [join(ROOT, 'dist', 'infra', 'token.js'), '--role', role], { env, encoding: 'utf8' }).stdout.trim().split('\n').pop()!;
+  const tokens: Record<string, string> = {};
+  for (const role of ['executive', 'la_caseworker', 'icb_analyst', 'board_member']) tokens[role] = token(role);
+
+  const url = `http://127.0.0.1:${ports.gateway}/graphql`;
+  async function post(role: string, query: string, variables?: unknown): Promise<{ status: number; body: { data?: Record<string, unknown>; errors?: Array<{ extensions?: Record<string, unknown> }> } | null; ms: number; hung: boolean }> {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[role]}` },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const body = (await res.json().catch(() => null)) as never;
+      return { status: res.status, body, ms: performance.now() - t0, hung: false };
+    } catch (err) {
+      return { status: 0, body: null, ms: performance.now() - t0, hung: (err as Error).name === 'TimeoutError' };
+    }
+  }
+
+  const asOf = new Date().toISOString().slice(0, 10);
+  const children = await post('la_caseworker', '{ children(first: 50) { nodes { id birthDate } } }');
+  const childIds = ((children.body?.data?.children as { nodes: Array<{ id: string }> } | undefined)?.nodes ?? []).map((c) => c.id);
+  if (!childIds.length) throw new Error('no children to write for: is the seed loaded?');
+
+  const workloads: Array<{ name: string; role: string; query: string }> = [
+    { name: 'dashboard', role: 'executive', query: `{ assuranceDashboard(asOf: "${asOf}") { kpiCards { name value rag } priorityActionPlan { area { reference } actions { status } } overdueEscalations { issue } } }` },
+    { name: 'caseworker page', role: 'la_caseworker', query: '{ children(first: 50, filter: { hasActivePlan: true }) { totalCount nodes { id requests { receivedDate outcome assessment { outcome healthAdvice { askedDate returnedDate } } } } } }' },
+    { name: 'analyst measures', role: 'icb_analyst', query: '{ healthMeasures(codes: ["WAITING_COUNT", "WAITING_OVER_18WK_PCT"], from: "2024-01-01", to: "2025-12-31") { code points { value } } }' },
+    { name: 'governance only', role: 'board_member', query: '{ priorityActions { reference title } }' },
+  ];
+
+  // Writes: each request for a fresh (child, received date) is sent twice at once, as a person pressing twice would.
+  const acknowledged = new Map<string, string>(); // "child|date" -> request id
+  let writeAttempts = 0;
+  let writeConflicts = 0;
+  let writeFailures = 0;
+  let dayBack = 1;
+  async function doubleWrite(): Promise<void> {
+    const childId = childIds[dayBack % childIds.length];
+    const receivedDate = new Date(Date.now() - (30 + dayBack) * 86_400_000).toISOString().slice(0, 10);
+    dayBack += 1;
+    const mutation = 'mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { id } }';
+    const results = await Promise.all([0, 1].map(() => post('la_caseworker', mutation, { i: { childId, receivedDate } })));
+    writeAttempts += 2;
+    for (const r of results) {
+      const id = (r.body?.data?.recordEhcnaRequest as { id?: string } | null | undefined)?.id;
+      const code = r.body?.errors?.[0]?.extensions?.code;
+      if (id) acknowledged.set(`${childId}|${receivedDate}`, id);
+      else if (code === 'CONFLICT' || code === 'BAD_USER_INPUT') writeConflicts += 1;
+      else writeFailures += 1;
+    }
+  }
+
+  // Processes to sample and to fault.
+  const pidsOf = (): Record<string, number> => {
+    const out: Record<string, number> = { start: stack.pid! };
+    const ps = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(stack.pid)], { encoding: 'utf8' }).stdout;
+    for (const line of ps.split('\n')) {
+      const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+      if (!m) continue;
+      for (const name of ['casework', 'health', 'governance']) if (m[2].includes(`subgraphs/${name}/main.js`)) out[name] = Number(m[1]);
+      if (m[2].includes('gateway/main.js')) out.gateway = Number(m[1]);
+    }
+    try {
+      out.postgres = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    } catch {
+      // not running at this moment
+    }
+    return out;
+  };
+  const rssMb = (pid: number): number | null => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Math.round(Number(m[1]) / 1024) : null;
+    } catch {
+      return null;
+    }
+  };
+  const memory: Array<{ t: number; rss: Record<string, number | null> }> = [];
+  const sampleMemory = () => {
+    const pids = pidsOf();
+    memory.push({ t: Math.round((Date.now() - started) / 1000), rss: Object.fromEntries(Object.entries(pids).map(([n, p]) => [n, rssMb(p)])) });
+  };
+
+  // Faults at fixed fractions of the run; each phase is named after what is wrong during it.
+  const totalMs = MINUTES * 60_000;
+  const faults: Array<{ at: number; phase: string; act: () => void }> = args['no-faults']
+    ? []
+    : [
+        { at: 0.15, phase: 'health paused', act: () => process.kill(pidsOf().health, 'SIGSTOP') },
+        { at: 0.3, phase: 'after health resumed', act: () => process.kill(pidsOf().health, 'SIGCONT') },
+        { at: 0.45, phase: 'governance killed', act: () => process.kill(pidsOf().governance, 'SIGKILL') },
+        { at: 0.6, phase: 'postgres killed', act: () => process.kill(pidsOf().postgres, 'SIGKILL') },
+        { at: 0.75, phase: 'gateway killed', act: () => process.kill(pidsOf().gateway, 'SIGKILL') },
+        { at: 0.9, phase: 'settled', act: () => undefined },
+      ];
+  let phase = 'steady';
+  const samples: Sample[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const runStart = Date.now();
+  let next = 0;
+  let lastMemory = 0;
+  sampleMemory();
+  for (let i = 0; Date.now() - runStart < totalMs; i++) {
+    const elapsed = Date.now() - runStart;
+    while (faults.length && elapsed >= faults[0].at * totalMs) {
+      const f = faults.shift()!;
+      try {
+        f.act();
+      } catch (err) {
+        console.log(`  (${f.phase}: ${(err as Error).message})`);
+      }
+      phase = f.phase;
+      console.log(`${(elapsed / 1000).toFixed(0).padStart(5)} s  ${phase}`);
+    }
+    if (elapsed - lastMemory > 5000) {
+      sampleMemory();
+      lastMemory = elapsed;
+    }
+    const w = workloads[i % workloads.length];
+    const mine = phase;
+    const p = (i % (RATE * 2) === 0 ? doubleWrite() : post(w.role, w.query).then((r) => {
+      // A missing subgraph by name; any other error by its code.
+      const partial = (r.body?.errors ?? []).map((e) => (e.extensions?.code === 'SUBGRAPH_UNAVAILABLE' ? `${String(e.extensions?.serviceName)} unavailable` : String(e.extensions?.code ?? 'error')));
+      samples.push({ workload: w.name, phase: mine, status: r.status, ms: r.ms, partial: [...new Set(partial)], hung: r.hung });
+    })).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    next += 1000 / RATE;
+    const wait = runStart + next - Date.now();
+    if (wait > 0) await sleep(wait);
+  }
+  await Promise.all(inFlight);
+  sampleMemory();
+
+  // Every acknowledged write is there once, and no (child, date) holds two requests.
+  // The same first page of children the writes went to (the list's order is stable).
+  const check = await post('la_caseworker', '{ children(first: 50) { nodes { id requests { id receivedDate } } } }');
+  let lost = 0;
+  let doubled = 0;
+  let checked = false;
+  const nodes = (check.body?.data?.children as { nodes: Array<{ id: string; requests: Array<{ id: string; receivedDate: string }> }> } | undefined)?.nodes;
+  if (nodes) {
+    checked = true;
+    const held = new Map<string, string[]>();
+    for (const n of nodes) for (const r of n.requests) held.set(`${n.id}|${r.receivedDate}`, [...(held.get(`${n.id}|${r.receivedDate}`) ?? []), r.id]);
+    for (const [key, id] of acknowledged) if (!(held.get(key) ?? []).includes(id)) lost += 1;
+    for (const [key, ids] of held) if (acknowledged.has(key) && ids.length > 1) doubled += 1;
+  }
+
+  if (stack.exitCode === null && stack.signalCode === null) {
+    const exited = new Promise((r) => stack.once('exit', r));
+    stack.kill('SIGINT');
+    await exited;
+  } else {
+    console.log(`the start command had already exited (code ${stack.exitCode})`);
+  }
+  const leftovers = spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim();
+
+  // Figures.
+  const pct = (xs: number[], q: number) => (xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN);
+  const phases = [...new Set(samples.map((s) => s.phase))];
+  const rows = phases.flatMap((ph) =>
+    [...workloads.map((w) => w.name)].map((wn) => {
+      const s = samples.filter((x) => x.phase === ph && x.workload === wn);
+      const ms = s.map((x) => x.ms);
+      const missing = [...new Set(s.flatMap((x) => x.partial))].join(' ');
+      return {
+        phase: ph, workload: wn, requests: s.length,
+        complete: s.filter((x) => x.status === 200 && !x.partial.length).length,
+        partial: s.filter((x) => x.status === 200 && x.partial.length).length,
+        missing,
+        http5xx: s.filter((x) => x.status >= 500).length,
+        noAnswer: s.filter((x) => x.status === 0 && !x.hung).length,
+        hung: s.filter((x) => x.hung).length,
+        p50: Math.round(pct(ms, 0.5)), p95: Math.round(pct(ms, 0.95)), p99: Math.round(pct(ms, 0.99)),
+      };
+    }),
+  );
+  console.log('\nphase                 workload           reqs  full  part  5xx  noans hung    p50    p95    p99  missing');
+  for (const r of rows) {
+    console.log(`${r.phase.padEnd(21)} ${r.workload.padEnd(17)} ${String(r.requests).padStart(5)} ${String(r.complete).padStart(5)} ${String(r.partial).padStart(5)} ${String(r.http5xx).padStart(4)} ${String(r.noAnswer).padStart(6)} ${String(r.hung).padStart(4)} ${String(r.p50).padStart(6)} ${String(r.p95).padStart(6)} ${String(r.p99).padStart(6)}  ${r.missing}`);
+  }
+  console.log(`\nwrites: ${writeAttempts} sent (each twice at once), ${acknowledged.size} acknowledged, ${writeConflicts} answered CONFLICT/BAD_USER_INPUT, ${writeFailures} failed otherwise; lost ${checked ? lost : '?'}, doubled ${checked ? doubled : '?'}`);
+  const first = memory[0].rss;
+  const last = memory[memory.length - 1].rss;
+  console.log('memory (MB RSS), start -> end, max:');
+  for (const name of Object.keys({ ...first, ...last })) {
+    const max = Math.max(...memory.map((m) => m.rss[name] ?? 0));
+    console.log(`  ${name.padEnd(11)} ${String(first[name] ?? '-').padStart(5)} -> ${String(last[name] ?? '-').padStart(5)}   max ${max}`);
+  }
+  console.log(`restarts and faults the start command logged: ${stackLog.filter((l) => /restart|unexpected|exited|died/i.test(l)).length} lines`);
+  console.log(`processes left after Ctrl-C: ${leftovers ? leftovers.split('\n').length : 0}`);
+  writeFileSync(args.out!, JSON.stringify({ minutes: MINUTES, rate: RATE, scale: Number(args.scale), rows, writes: { attempts: writeAttempts, acknowledged: acknowledged.size, conflicts: writeConflicts, failures: writeFailures, lost, doubled, checked }, memory, stackLog: stackLog.slice(-200) }, null, 1));
+  console.log(`figures written to ${args.out}`);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(`fault drill failed: ${(err as Error).message}`);
+  process.exit(1);
+});
