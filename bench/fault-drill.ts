@@ -14,12 +14,10 @@
  *
  *   npm run build && node dist/bench/fault-drill.js [--minutes 10] [--rate 20] [--scale 0.2] [--no-faults]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { sleep, startStackProcess } from './support/stack-process';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,22 +35,6 @@ if (args.help) {
 }
 const MINUTES = Number(args.minutes);
 const RATE = Number(args.rate);
-const ROOT = join(__dirname, '..', '..');
-const REQUEST_TIMEOUT_MS = 30_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 interface Sample {
   workload: string;
   phase: string;
@@ -63,58 +45,13 @@ interface Sample {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'send-drill-'));
-  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as its own user and must reach its folder
-  const ports = { gateway: await freePort(), casework: await freePort(), health: await freePort(), governance: await freePort(), pg: await freePort() };
-  const env = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(ports.gateway),
-    CASEWORK_PORT: String(ports.casework),
-    HEALTH_PORT: String(ports.health),
-    GOVERNANCE_PORT: String(ports.governance),
-    EMBEDDED_PG_PORT: String(ports.pg),
-    SEED_SCALE: String(args.scale),
-    NODE_ENV: 'development',
-  };
-  delete (env as Record<string, unknown>).DATABASE_URL;
-  console.log(`data in ${dataDir}; gateway on ${ports.gateway}; scale ${args.scale}; ${RATE} requests/s for ${MINUTES} min${args['no-faults'] ? ', no faults' : ''}`);
-
   const started = Date.now();
-  const stack: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'infra', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stackLog: string[] = [];
-  const onLine = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) stackLog.push(line);
-  };
-  stack.stdout!.on('data', onLine);
-  stack.stderr!.on('data', onLine);
-  for (let i = 0; !stackLog.some((l) => l.includes('ready: gateway')); i++) {
-    if (stack.exitCode !== null || i > 1200) throw new Error(`the stack did not start:\n${stackLog.slice(-20).join('\n')}`);
-    await sleep(250);
-  }
-  console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-  const token = (role: string) =>
-    spawnSync(process.execPath, [join(ROOT, 'dist', 'infra', 'token.js'), '--role', role], { env, encoding: 'utf8' }).stdout.trim().split('\n').pop()!;
-  const tokens: Record<string, string> = {};
-  for (const role of ['executive', 'la_caseworker', 'icb_analyst', 'board_member']) tokens[role] = token(role);
-
-  const url = `http://127.0.0.1:${ports.gateway}/graphql`;
-  async function post(role: string, query: string, variables?: unknown): Promise<{ status: number; body: { data?: Record<string, unknown>; errors?: Array<{ extensions?: Record<string, unknown> }> } | null; ms: number; hung: boolean }> {
-    const t0 = performance.now();
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[role]}` },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      const body = (await res.json().catch(() => null)) as never;
-      return { status: res.status, body, ms: performance.now() - t0, hung: false };
-    } catch (err) {
-      return { status: 0, body: null, ms: performance.now() - t0, hung: (err as Error).name === 'TimeoutError' };
-    }
-  }
+  console.log(`scale ${args.scale}; ${RATE} requests/s for ${MINUTES} min${args['no-faults'] ? ', no faults' : ''}`);
+  const stack = await startStackProcess({ scale: String(args.scale) });
+  console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${stack.dataDir})`);
+  const post = stack.post;
+  const stackLog = stack.log;
+  const dataDir = stack.dataDir;
 
   const asOf = new Date().toISOString().slice(0, 10);
   const children = await post('la_caseworker', '{ children(first: 50) { nodes { id birthDate } } }');
@@ -151,22 +88,7 @@ async function main(): Promise<void> {
   }
 
   // Processes to sample and to fault.
-  const pidsOf = (): Record<string, number> => {
-    const out: Record<string, number> = { start: stack.pid! };
-    const ps = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(stack.pid)], { encoding: 'utf8' }).stdout;
-    for (const line of ps.split('\n')) {
-      const m = /^\s*(\d+)\s+(.*)$/.exec(line);
-      if (!m) continue;
-      for (const name of ['casework', 'health', 'governance']) if (m[2].includes(`subgraphs/${name}/main.js`)) out[name] = Number(m[1]);
-      if (m[2].includes('gateway/main.js')) out.gateway = Number(m[1]);
-    }
-    try {
-      out.postgres = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    } catch {
-      // not running at this moment
-    }
-    return out;
-  };
+  const pidsOf = stack.pids;
   const rssMb = (pid: number): number | null => {
     try {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -246,13 +168,8 @@ async function main(): Promise<void> {
     for (const [key, ids] of held) if (acknowledged.has(key) && ids.length > 1) doubled += 1;
   }
 
-  if (stack.exitCode === null && stack.signalCode === null) {
-    const exited = new Promise((r) => stack.once('exit', r));
-    stack.kill('SIGINT');
-    await exited;
-  } else {
-    console.log(`the start command had already exited (code ${stack.exitCode})`);
-  }
+  if (stack.process.exitCode !== null) console.log(`the start command had already exited (code ${stack.process.exitCode})`);
+  await stack.stop();
   const leftovers = spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim();
 
   // Figures.
@@ -291,7 +208,6 @@ async function main(): Promise<void> {
   console.log(`processes left after Ctrl-C: ${leftovers ? leftovers.split('\n').length : 0}`);
   writeFileSync(args.out!, JSON.stringify({ minutes: MINUTES, rate: RATE, scale: Number(args.scale), rows, writes: { attempts: writeAttempts, acknowledged: acknowledged.size, conflicts: writeConflicts, failures: writeFailures, lost, doubled, checked }, memory, stackLog: stackLog.slice(-200) }, null, 1));
   console.log(`figures written to ${args.out}`);
-  rmSync(dataDir, { recursive: true, force: true });
 }
 
 main().catch((err: unknown) => {
