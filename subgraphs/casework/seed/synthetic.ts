@@ -1,20 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { linkKeyFor } from '../../toolkit/link-key';
 import type { SeedOptions } from '../../toolkit/subgraph';
+import { syntheticArea } from '../../toolkit/synthetic/casework-history';
 import { insertInChunks } from '../../toolkit/synthetic/insert';
-import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation } from '../../toolkit/synthetic/population';
 import { AnnualReview, Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, PlanPlacement, SenNeed, Team, WorkerAllocation } from '../entities';
-import { generateCaseworkHistory } from '../../toolkit/synthetic/history';
 
 /**
- * Loads the synthetic casework history (toolkit/synthetic/history.ts) through today: the shared
+ * Loads the synthetic casework history (toolkit/synthetic/casework-history/) through today: the shared
  * population plus the former children the history needs, with every request,
  * assessment, plan, review and allocation. Plain rows, a thousand per insert; the
  * measure facts are rebuilt once at the end, in the same transaction.
  */
 export async function seedCasework(em: EntityManager, options: SeedOptions): Promise<void> {
-  const people = syntheticPopulation(Math.round(NOTTINGHAMSHIRE_CHILDREN * options.scale), options.today);
-  const h = generateCaseworkHistory(people, options.today);
+  const h = syntheticArea(options).history;
   const draftOf = new Map(h.plans.map((p) => [p.assessmentId, p.draftIssueDate]));
   const currentTeam = new Map<string, string>();
   for (const a of h.allocations) if (!a.endDate && a.teamId) currentTeam.set(a.childId, a.teamId);

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { generateCaseworkHistory } from '../../toolkit/synthetic/history';
 import { addDays, daysBetween, maxDate } from '../../toolkit/dates';
 import { linkKeyFor } from '../../toolkit/link-key';
 import type { SeedOptions } from '../../toolkit/subgraph';
+import { syntheticArea, type SharedHistory } from '../../toolkit/synthetic/casework-history';
 import { insertInChunks } from '../../toolkit/synthetic/insert';
-import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation, type SyntheticPerson } from '../../toolkit/synthetic/population';
+import { NORTHERN_DISTRICTS, type SyntheticPerson } from '../../toolkit/synthetic/population';
 import { Random } from '../../toolkit/synthetic/random';
 import { HealthAdvice, HealthService, Pathway, Referral, SpaceAttendance, SpaceCohort, SpaceEnrolment, Urgency } from '../entities';
 import { refreshMonthEnds } from '../measures/month-ends';
@@ -14,8 +14,6 @@ import { DEFAULT_PLANNED_SESSIONS, FASA_MAX, FASA_MIN } from '../rules/space';
 const HISTORY_START = '2019-01-01';
 /** SPACE has run in Nottinghamshire since 2024 (the seeds). */
 const SPACE_START = '2024-01-08';
-
-const NORTH = new Set(['Bassetlaw', 'Mansfield', 'Ashfield', 'Newark and Sherwood']);
 
 const PATHWAY_MIX: ReadonlyArray<readonly [Pathway, number]> = [
   [Pathway.CAMHS, 30], [Pathway.NEURODEVELOPMENTAL, 26], [Pathway.SALT, 15], [Pathway.OT, 8],
@@ -64,7 +62,7 @@ function waitDays(rng: Random, pathway: Pathway, urgency: Urgency, receivedDate:
 }
 
 function serviceCode(rng: Random, pathway: Pathway, urgency: Urgency, person: SyntheticPerson): string {
-  const north = NORTH.has(person.district);
+  const north = NORTHERN_DISTRICTS.has(person.district);
   switch (pathway) {
     case Pathway.CAMHS:
       if (urgency === Urgency.URGENT && rng.chance(0.5)) return 'CAMHS-CRISIS';
@@ -219,28 +217,21 @@ export function generateSpace(referrals: readonly SyntheticReferral[], spaceServ
 
 /**
  * Pure: the health advice the council asked for in its EHC needs assessments (the
- * casework generator's assessments, so the same ids and children), with the dates
- * health returned it: most within 6 weeks, a realistic share late.
+ * casework history's assessments, so the same ids and children), returned on the
+ * dates the council's records say: most within 6 weeks, a realistic share late.
  */
-export function generateHealthAdvice(people: SyntheticPerson[], today: string, linkKeyOf: (nhsNumber: string) => string): Array<Record<string, unknown>> {
+export function generateHealthAdvice(assessments: SharedHistory['assessments'], linkKeyOf: (nhsNumber: string) => string): Array<Record<string, unknown>> {
   const rng = new Random(7_891);
-  const history = generateCaseworkHistory(people, today);
   const rows: Array<Record<string, unknown>> = [];
-  for (const a of history.assessments) {
+  for (const a of assessments) {
     if (!a.healthAdviceAskedDate) continue;
-    // The council's record of when advice came back, where it has one, so both sides agree.
-    let returned: string | null | undefined = (a as { healthAdviceReturnedDate?: string | null }).healthAdviceReturnedDate;
-    if (returned === undefined) {
-      const candidate = addDays(a.healthAdviceAskedDate, rng.chance(0.65) ? rng.int(14, 42) : rng.int(43, 100));
-      returned = candidate <= today ? candidate : null;
-    }
-    rows.push({ id: rng.uuid(), assessmentId: a.id, linkKey: linkKeyOf(a.nhsNumber), askedDate: a.healthAdviceAskedDate, returnedDate: returned ?? null });
+    rows.push({ id: rng.uuid(), assessmentId: a.id, linkKey: linkKeyOf(a.nhsNumber), askedDate: a.healthAdviceAskedDate, returnedDate: a.healthAdviceReturnedDate });
   }
   return rows;
 }
 
 export async function seedHealth(em: EntityManager, options: SeedOptions): Promise<void> {
-  const people = syntheticPopulation(Math.round(NOTTINGHAMSHIRE_CHILDREN * options.scale), options.today);
+  const { people, history } = syntheticArea(options);
   const keys = new Map<string, string>();
   const linkKeyOf = (nhs: string) => {
     let k = keys.get(nhs);
@@ -252,7 +243,7 @@ export async function seedHealth(em: EntityManager, options: SeedOptions): Promi
   const serviceIds = new Map(services.map((s) => [s.code, s.id]));
   const referrals = generateReferrals(people, keys, serviceIds, options.today);
   const space = generateSpace(referrals, serviceIds.get('SPACE')!, options.scale, options.today);
-  const advice = generateHealthAdvice(people, options.today, linkKeyOf);
+  const advice = generateHealthAdvice(history.assessments, linkKeyOf);
   await em.transactional(async (tx) => {
     const t = tx as EntityManager;
     await insertInChunks(t, Referral, referrals as unknown as Array<Record<string, unknown>>);

@@ -8,6 +8,9 @@ export const NOTTINGHAMSHIRE_CHILDREN = 7500;
 /** The districts of Nottinghamshire County Council's area. */
 export const DISTRICTS = ['Ashfield', 'Bassetlaw', 'Broxtowe', 'Gedling', 'Mansfield', 'Newark and Sherwood', 'Rushcliffe'] as const;
 
+/** Bassetlaw and mid-Nottinghamshire: the council's plan and review teams and the ICB's services are split north and south on this line. */
+export const NORTHERN_DISTRICTS: ReadonlySet<string> = new Set<(typeof DISTRICTS)[number]>(['Ashfield', 'Bassetlaw', 'Mansfield', 'Newark and Sherwood']);
+
 const DISTRICT_WEIGHTS: Record<(typeof DISTRICTS)[number], number> = {
   Ashfield: 16, Bassetlaw: 14, Broxtowe: 13, Gedling: 14, Mansfield: 15, 'Newark and Sherwood': 14, Rushcliffe: 14,
 };
