@@ -1,12 +1,19 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CommandOption } from '../../platform/command-line';
 import { loadConfig, type StackConfig } from '../../platform/config';
 import { prepareDatabases } from './database/prepare';
 import { databaseName } from './database/provision';
 import { startEmbeddedPostgres, type RunningPostgres } from './database/embedded-postgres';
 import { openDatabase, type Orm } from './database';
 import type { SubgraphDefinition } from './subgraph';
+
+/** The options every import command takes, worded once. */
+export const IMPORT_OPTIONS = {
+  'skip-invalid': { type: 'boolean', description: 'import the valid records and report the others (without it, any problem and nothing is imported)' },
+  user: { type: 'string', value: '<name>', description: 'who the audit trail records the import as (your login name when left out)' },
+} as const satisfies Record<string, CommandOption>;
 
 export interface CliDatabase {
   orm: Orm;

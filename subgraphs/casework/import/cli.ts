@@ -1,62 +1,36 @@
-/**
- * npm run import:sen2 -- <file.xml> [--case-extract <file.csv>] [--skip-invalid] [--user <name>]
- *
- * Exit codes: 0 imported; 1 refused (the report says why; nothing was written);
- * 2 usage (bad arguments, a file that cannot be read).
- */
+/** `npm run import:sen2`: its arguments and exit codes are SEN2_COMMAND's (`--help` prints them). */
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { openCliDatabase, type CliDatabase } from '../../toolkit/cli';
+import { defineCommand, loginName, readCommandLine, usageLine } from '../../../platform/command-line';
+import { IMPORT_OPTIONS, openCliDatabase, type CliDatabase } from '../../toolkit/cli';
 import { casework } from '../index';
 import { importSen2 } from './sen2-import';
 
-export const USAGE = 'Usage: npm run import:sen2 -- <file.xml> [--case-extract <file.csv>] [--skip-invalid] [--user <name>]';
-
-export interface CliArgs {
-  file: string;
-  caseExtract: string | null;
-  skipInvalid: boolean;
-  user: string | null;
-}
-
-/** Parses the arguments; a string is a usage error to print. */
-export function parseArgs(argv: readonly string[]): CliArgs | string {
-  const args: CliArgs = { file: '', caseExtract: null, skipInvalid: false, user: null };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--skip-invalid') args.skipInvalid = true;
-    else if (a === '--case-extract' || a === '--user') {
-      const value = argv[++i];
-      if (!value || value.startsWith('--')) return `${a} needs a value.`;
-      if (a === '--case-extract') args.caseExtract = value;
-      else args.user = value;
-    } else if (a === '--help' || a === '-h') return '';
-    else if (a.startsWith('-')) return `Unknown option ${a}.`;
-    else if (args.file) return `Only one SEN2 file at a time; got "${args.file}" and "${a}".`;
-    else args.file = a;
-  }
-  if (!args.file) return 'Which SEN2 file? Give its path.';
-  return args;
-}
+export const SEN2_COMMAND = defineCommand({
+  command: 'npm run import:sen2 --',
+  summary: 'Imports a SEN2 return (and the case system\'s extract) into the casework database: all or nothing, idempotent, audited.',
+  file: { name: '<file.xml>', description: 'the SEN2 XML return', missing: 'Which SEN2 file? Give its path.' },
+  options: {
+    'case-extract': { type: 'string', value: '<file.csv>', description: 'the case-system extract: NHS number, district, team and allocated worker, which SEN2 lacks' },
+    ...IMPORT_OPTIONS,
+  },
+  notes: ['Exit codes: 0 imported; 1 refused (the report says why; nothing was written); 2 usage (bad arguments, a file that cannot be read).'],
+});
 
 /** The command, in-process: returns the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  const parsed = parseArgs(argv);
-  if (typeof parsed === 'string') {
-    if (parsed) console.error(parsed);
-    console.error(USAGE);
-    return 2;
-  }
+  const args = readCommandLine(SEN2_COMMAND, argv, { out: (text) => console.log(text), err: (text) => console.error(text) });
+  if (typeof args === 'number') return args;
+  const parsed = { file: args.file, caseExtract: args.options['case-extract'] ?? null, skipInvalid: args.options['skip-invalid'] };
   for (const path of [parsed.file, parsed.caseExtract].filter((p): p is string => !!p)) {
     if (!existsSync(path) || !statSync(path).isFile()) {
       console.error(`Cannot read ${path}: no such file.`);
-      console.error(USAGE);
+      console.error(usageLine(SEN2_COMMAND));
       return 2;
     }
   }
-  const user = parsed.user ?? userInfo().username;
+  const user = args.options.user ?? loginName();
   let database: CliDatabase | null = null;
   try {
     const result = await importSen2({

@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { basename } from 'node:path';
-import { openCliDatabase, type CliDatabase } from '../../toolkit/cli';
+import { defineCommand, loginName, readCommandLine } from '../../../platform/command-line';
+import { IMPORT_OPTIONS, openCliDatabase, type CliDatabase } from '../../toolkit/cli';
 import { Loaders, type SubgraphContext } from '../../toolkit/context';
 import { governance } from '../index';
 import { formatProblem, parseDfeFile } from './dfe';
@@ -13,7 +13,13 @@ import { writeComparators } from './write';
 /** 0 imported; 1 refused (invalid data: nothing written); 2 usage, unreadable or unrecognised file, or no database. */
 export const EXIT = { IMPORTED: 0, REFUSED: 1, USAGE: 2 } as const;
 
-const USAGE = 'Usage: npm run import:dfe -- <file.csv> [--skip-invalid] [--user <name>]';
+export const DFE_COMMAND = defineCommand({
+  command: 'npm run import:dfe --',
+  summary: 'Imports one of DfE\'s published EHC plan files (recognised by its columns) into the governance database as comparators: all or nothing, idempotent, audited.',
+  file: { name: '<file.csv>', description: 'the DfE file, as downloaded', missing: 'Which file? Give the path of the DfE CSV.' },
+  options: IMPORT_OPTIONS,
+  notes: ['Exit codes: 0 imported; 1 refused (invalid data: nothing written); 2 usage, an unreadable or unrecognised file, or no database.'],
+});
 
 export interface CliIo {
   out: (line: string) => void;
@@ -21,30 +27,15 @@ export interface CliIo {
   open: () => Promise<Pick<CliDatabase, 'orm' | 'close'>>;
 }
 
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER || 'unknown';
-  }
-}
-
 /** `npm run import:dfe -- <file.csv>`: DfE's published EHC plan figures, all or nothing, idempotent. */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
   const out = io.out ?? ((l: string) => console.log(l));
   const err = io.err ?? ((l: string) => console.error(l));
-  let file: string | null = null;
-  let skipInvalid = false;
-  let user = currentUser();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--skip-invalid') skipInvalid = true;
-    else if (a === '--user') user = argv[++i] ?? '';
-    else if (a.startsWith('-')) { err(`Unknown option ${a}.\n${USAGE}`); return EXIT.USAGE; }
-    else if (file) { err(`Only one file at a time.\n${USAGE}`); return EXIT.USAGE; }
-    else file = a;
-  }
-  if (!file || !user) { err(USAGE); return EXIT.USAGE; }
+  const args = readCommandLine(DFE_COMMAND, argv, { out, err });
+  if (typeof args === 'number') return args;
+  const { file } = args;
+  const skipInvalid = args.options['skip-invalid'];
+  const user = args.options.user ?? loginName();
   if (!existsSync(file) || !statSync(file).isFile()) { err(`No such file: ${file}`); return EXIT.USAGE; }
 
   const sourceFile = basename(file);

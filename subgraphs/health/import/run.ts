@@ -7,46 +7,23 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { parse } from 'csv-parse';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { defineCommand, loginName, readCommandLine } from '../../../platform/command-line';
+import { IMPORT_OPTIONS } from '../../toolkit/cli';
 import { Loaders, type SubgraphContext } from '../../toolkit/context';
 import type { Orm } from '../../toolkit/database';
 import { checkHeader, formatProblems, type Problem } from './fields';
 
 export const EXIT = { IMPORTED: 0, REFUSED: 1, USAGE: 2 } as const;
 
-export interface ImportArgs {
-  file: string;
-  skipInvalid: boolean;
-  user: string;
-}
-
-export function parseArgs(argv: readonly string[], command: string): ImportArgs | string {
-  const usage = `Usage: npm run ${command} -- <file.csv> [--skip-invalid] [--user <name>]`;
-  let file: string | null = null;
-  let skipInvalid = false;
-  let user: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--skip-invalid') skipInvalid = true;
-    else if (a === '--user') {
-      user = argv[++i] ?? null;
-      if (!user) return `--user needs a name.\n${usage}`;
-    } else if (a.startsWith('--user=')) user = a.slice('--user='.length);
-    else if (a === '--help' || a === '-h') return usage;
-    else if (a.startsWith('-')) return `Unknown option ${a}.\n${usage}`;
-    else if (file === null) file = a;
-    else return `Only one file at a time.\n${usage}`;
-  }
-  if (!file) return usage;
-  return { file, skipInvalid, user: user || safeUser() };
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER || 'unknown';
-  }
+/** An import command's arguments: `npm run <command> -- <file.csv> [--skip-invalid] [--user <name>]`. */
+export function importCommand(command: string, noun: string) {
+  return defineCommand({
+    command: `npm run ${command} --`,
+    summary: `Imports ${noun} from a CSV file into the health database: all or nothing, idempotent, audited.`,
+    file: { name: '<file.csv>', description: `the CSV of ${noun}, with its header row`, missing: `Which file? Give the path of the ${noun} CSV.` },
+    options: IMPORT_OPTIONS,
+    notes: ['Exit codes: 0 imported; 1 refused (nothing was written); 2 usage (bad arguments, a file that cannot be read).'],
+  });
 }
 
 /** What the runner needs of a database: the subgraph's ORM and the partnership secret. */
@@ -114,11 +91,9 @@ async function readFile(file: string, columns: readonly string[], validator: Val
 
 /** Runs an import; resolves with the exit code. */
 export async function runImport<V extends Validator>(spec: ImportSpec<V>, argv: readonly string[], io: ImportIo): Promise<number> {
-  const args = parseArgs(argv, spec.command);
-  if (typeof args === 'string') {
-    io.err(args);
-    return EXIT.USAGE;
-  }
+  const line = readCommandLine(importCommand(spec.command, spec.noun), argv, io);
+  if (typeof line === 'number') return line;
+  const args = { file: line.file, skipInvalid: line.options['skip-invalid'], user: line.options.user ?? loginName() };
   if (!existsSync(args.file) || !statSync(args.file).isFile()) {
     io.err(`No such file: ${args.file}`);
     return EXIT.USAGE;
