@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, Directive, Field, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { Access } from './access';
 import type { SubgraphContext } from './context';
+import { cursorCodec } from './cursor';
 import { DateScalar } from './date-scalar';
 
 /**
@@ -104,15 +105,8 @@ export class AuditEventFilter {
 
 const MAX_PAGE = 500;
 
-function encodeCursor(id: string): string {
-  return Buffer.from(`audit:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const m = /^audit:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new GraphQLError('after: not a cursor from this list.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } });
-  return m[1];
-}
+/** Newest first by id: the key is the id alone. */
+const cursor = cursorCodec('auditEvents', ['integer']);
 
 interface AuditRow {
   id: string;
@@ -146,12 +140,12 @@ export async function auditEventPage(em: EntityManager, source: string, filter: 
   if (f.requestId) q.where('request_id', f.requestId);
   if (f.from) q.where('occurred_at', '>=', `${f.from}T00:00:00Z`);
   if (f.to) q.whereRaw(`occurred_at < CAST(? AS timestamptz) + interval '1 day'`, [`${f.to}T00:00:00Z`]);
-  if (after) q.where('id', '<', decodeCursor(after));
+  if (after) q.where('id', '<', cursor.decode(after)[0]);
   q.orderBy('id', 'desc').limit(first + 1);
   const rows = await em.getConnection().execute<AuditRow[]>(q);
   const page = rows.slice(0, first);
   const edges = page.map((r) => ({
-    cursor: encodeCursor(String(r.id)),
+    cursor: cursor.encode([String(r.id)]),
     node: {
       id: String(r.id),
       source,
@@ -192,7 +186,7 @@ export function auditEventsResolver(subgraph: string): Function {
       @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
       @Ctx() context: SubgraphContext,
     ): Promise<AuditEventConnection> {
-      return auditEventPage(context.em as EntityManager, subgraph, filter, first, after);
+      return auditEventPage(context.em, subgraph, filter, first, after);
     }
   }
   made.set(subgraph, AuditEventsResolver);

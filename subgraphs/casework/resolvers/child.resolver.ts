@@ -1,8 +1,8 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
+import { cursorCodec } from '../../toolkit/cursor';
 import { DateScalar, isIsoDate } from '../../toolkit/date-scalar';
 import { addMonths, today } from '../../toolkit/dates';
 import { Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, Team, WorkerAllocation } from '../entities';
@@ -74,19 +74,8 @@ export class ChildConnection {
 
 const activePlanSql = `SELECT 1 FROM ehc_plan e WHERE e.child_id = c.id AND e.issue_date <= ? AND (e.cease_date IS NULL OR e.cease_date > ?)`;
 
-function encodeCursor(child: Child): string {
-  return Buffer.from(JSON.stringify([child.surname, child.forename, child.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string')) return value as [string, string, string];
-  } catch {
-    // fall through to the error below
-  }
-  throw badInput('after', 'after: not a cursor this list gave out; pass pageInfo.endCursor from the previous page.');
-}
+/** In surname, forename order; the id settles ties. */
+const cursor = cursorCodec('children', ['text', 'text', 'uuid']);
 
 /** The SQL conditions (with their parameters) for a filter; `c` is the child table. */
 export function childFilterSql(filter: ChildFilter | null | undefined): { where: string[]; params: unknown[] } {
@@ -141,24 +130,25 @@ export class ChildResolver {
   ): Promise<ChildConnection> {
     if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', `first: must be between 1 and 100; got ${first}.`);
     if (filter?.asOf && !isIsoDate(filter.asOf)) throw badInput('filter.asOf', 'filter.asOf: must be a date written YYYY-MM-DD.');
-    const em = context.em as EntityManager;
+    const em = context.em;
     const { where, params } = childFilterSql(filter);
     const countRows = await em.getConnection().execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM child c${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params);
     const pageWhere = [...where];
     const pageParams = [...params];
     if (after) {
       pageWhere.push('(c.surname, c.forename, c.id) > (?, ?, CAST(? AS uuid))');
-      pageParams.push(...decodeCursor(after));
+      pageParams.push(...cursor.decode(after));
     }
     const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(
       `SELECT c.* FROM child c${pageWhere.length ? ` WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY c.surname, c.forename, c.id LIMIT ${first + 1}`,
       pageParams,
     );
     const nodes = rows.slice(0, first).map((row) => em.map(Child, row));
+    const last = nodes.at(-1);
     return {
       nodes,
       totalCount: countRows[0].n,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]) : null },
+      pageInfo: { hasNextPage: rows.length > first, endCursor: last ? cursor.encode([last.surname, last.forename, last.id]) : null },
     };
   }
 
@@ -228,7 +218,7 @@ export class TeamResolver {
   @Authorized(Access.CASEWORK_PERSON_READ)
   @Query(() => [Team], { description: 'The statutory SEND service\'s teams, by name.' })
   async teams(@Ctx() context: SubgraphContext): Promise<Team[]> {
-    return (context.em as EntityManager).find(Team, {}, { orderBy: { name: 'asc' } });
+    return context.em.find(Team, {}, { orderBy: { name: 'asc' } });
   }
 
   @Authorized(Access.CASEWORK_PERSON_READ)

@@ -1,17 +1,16 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
-import { DateScalar, isIsoDate } from '../../toolkit/date-scalar';
-import { addDays } from '../../toolkit/dates';
+import { cursorCodec } from '../../toolkit/cursor';
+import { DateScalar } from '../../toolkit/date-scalar';
+import { addDays, today } from '../../toolkit/dates';
 import { countPolicy } from '../../toolkit/disclosure';
+import { refId } from '../../toolkit/records';
 import { HealthService, Pathway, Referral, ReferralStatus } from '../entities';
 import { referralStatusAt, weeksWaited } from '../rules/waiting';
-import { today } from '../../toolkit/dates';
-import { isUuid } from '../../toolkit/records';
 import { badInput, checkServiceId } from './input';
-import { refId, servicesById } from './loaders';
+import { servicesById } from './loaders';
 
 @InputType({ description: 'Which referrals to list; every condition given must hold.' })
 export class ReferralFilter {
@@ -57,15 +56,8 @@ export class ReferralConnection {
 
 const MAX_PAGE = 500;
 
-function encodeCursor(r: Referral): string {
-  return Buffer.from(`${r.receivedDate}|${r.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { receivedDate: string; id: string } {
-  const [receivedDate, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!isIsoDate(receivedDate) || !id || !isUuid(id)) throw badInput('after is not a cursor this list gave out.', 'after');
-  return { receivedDate, id };
-}
+/** Oldest received first; the id settles ties. */
+const cursor = cursorCodec('referrals', ['date', 'uuid']);
 
 /** The filter as a MikroORM query; status rules are those of rules/waiting.ts. */
 export function referralWhere(filter: ReferralFilter, asOf: string): FilterQuery<Referral> {
@@ -103,23 +95,24 @@ export class ReferralResolver {
     const f = filter ?? new ReferralFilter();
     const asOf = f.asOf ?? today();
     const where = referralWhere(f, asOf);
-    const em = context.em as EntityManager;
+    const em = context.em;
     let pageWhere = where;
     if (after) {
-      const c = decodeCursor(after);
-      pageWhere = { $and: [where, { $or: [{ receivedDate: { $gt: c.receivedDate } }, { receivedDate: c.receivedDate, id: { $gt: c.id } }] }] };
+      const [receivedDate, id] = cursor.decode(after);
+      pageWhere = { $and: [where, { $or: [{ receivedDate: { $gt: receivedDate } }, { receivedDate, id: { $gt: id } }] }] };
     }
     const [rows, total] = await Promise.all([
       em.find(Referral, pageWhere, { orderBy: { receivedDate: 'asc', id: 'asc' }, limit: first + 1 }),
       em.count(Referral, where),
     ]);
     const nodes = rows.slice(0, first);
+    const last = nodes.at(-1);
     const disclosed = countPolicy(context, 'health')(total);
     return {
       totalCount: disclosed.value,
       totalCountSuppressed: disclosed.suppressed,
       nodes,
-      endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]) : null,
+      endCursor: last ? cursor.encode([last.receivedDate, last.id]) : null,
       hasNextPage: rows.length > first,
     };
   }

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Authorized, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
@@ -7,11 +6,12 @@ import { DateScalar } from '../../toolkit/date-scalar';
 import { measurePolicy } from '../../toolkit/disclosure';
 import { measureValue } from '../../toolkit/measures/engine';
 import { MeasurePoint } from '../../toolkit/measures/types';
+import { refId } from '../../toolkit/records';
 import { HealthService, SpaceAttendance, SpaceCohort, SpaceDelivery, SpaceEnrolment } from '../entities';
 import { healthCatalogue } from '../measures/catalogue';
 import { cohortEndDate, completedSpace, fasaChange } from '../rules/space';
 import { badInput } from './input';
-import { attendanceByEnrolment, cohortsById, enrolmentsByCohort, refId, servicesById } from './loaders';
+import { attendanceByEnrolment, cohortsById, enrolmentsByCohort, servicesById } from './loaders';
 
 @ObjectType({ description: 'What a SPACE cohort achieved, under the same small-number rules as the measures. Each point spans the cohort\'s first to last planned session.' })
 export class SpaceCohortOutcomes {
@@ -35,7 +35,7 @@ interface OutcomeRow {
 
 function outcomesByCohort(context: SubgraphContext) {
   return context.loaders.get<string, OutcomeRow | null>('SpaceCohort.outcomes', async (ids) => {
-    const em = context.em as EntityManager;
+    const em = context.em;
     const rows = await em.getConnection().execute<OutcomeRow[]>(
       `SELECT c.id,
           count(e.id)::int AS enrolled,
@@ -64,7 +64,7 @@ export class SpaceCohortResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<SpaceCohort[]> {
     if (to < from) throw badInput(`to (${to}) is before from (${from}).`, 'to');
-    return (context.em as EntityManager).find(SpaceCohort, { startDate: { $gte: from, $lte: to }, ...(delivery ? { delivery } : {}) }, { orderBy: { startDate: 'asc', name: 'asc', id: 'asc' } });
+    return context.em.find(SpaceCohort, { startDate: { $gte: from, $lte: to }, ...(delivery ? { delivery } : {}) }, { orderBy: { startDate: 'asc', name: 'asc', id: 'asc' } });
   }
 
   @Authorized(Access.HEALTH_AGGREGATES)
