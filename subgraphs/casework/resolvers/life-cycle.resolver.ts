@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Authorized, Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { indexByKeys, type SubgraphContext } from '../../toolkit/context';
@@ -53,7 +52,7 @@ export class EhcnaRequestResolver {
 /** Received dates of the requests behind assessments, for the 20-week rule: one query per request. */
 function receivedDateOfAssessment(context: SubgraphContext) {
   return context.loaders.get<string, string | null>('EhcNeedsAssessment.receivedDate', async (ids) => {
-    const rows = await (context.em as EntityManager)
+    const rows = await context.em
       .getConnection()
       .execute<Array<{ id: string; received_date: string }>>(
         `SELECT a.id, r.received_date::text AS received_date FROM ehc_needs_assessment a JOIN ehcna_request r ON r.id = a.request_id WHERE a.id = ANY(CAST(? AS uuid[]))`,

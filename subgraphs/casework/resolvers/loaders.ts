@@ -1,5 +1,4 @@
 import type { EntityName } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
 import { refId } from '../../toolkit/records';
@@ -11,7 +10,7 @@ import { refId } from '../../toolkit/records';
  */
 export function manyBy<T extends object>(context: SubgraphContext, entity: EntityName<T>, foreignKey: string, orderBy: Record<string, 'asc' | 'desc'>): DataLoader<string, T[]> {
   return context.loaders.get<string, T[]>(`${String((entity as { name?: string }).name ?? entity)}.by.${foreignKey}`, async (keys) => {
-    const rows = await (context.em as EntityManager).find(entity, { [foreignKey]: { $in: [...keys] } } as never, { orderBy: { ...orderBy, id: 'asc' } as never });
+    const rows = await context.em.find(entity, { [foreignKey]: { $in: [...keys] } } as never, { orderBy: { ...orderBy, id: 'asc' } as never });
     return groupByKeys(keys, rows, (r) => refId((r as Record<string, unknown>)[foreignKey]));
   });
 }
@@ -19,7 +18,7 @@ export function manyBy<T extends object>(context: SubgraphContext, entity: Entit
 /** One query per request for every lookup of one row by a unique column (id or a unique foreign key). */
 export function oneBy<T extends object>(context: SubgraphContext, entity: EntityName<T>, column: string): DataLoader<string, T | null> {
   return context.loaders.get<string, T | null>(`${String((entity as { name?: string }).name ?? entity)}.one.${column}`, async (keys) => {
-    const rows = await (context.em as EntityManager).find(entity, { [column]: { $in: [...keys] } } as never);
+    const rows = await context.em.find(entity, { [column]: { $in: [...keys] } } as never);
     return indexByKeys(keys, rows, (r) => refId((r as Record<string, unknown>)[column]));
   });
 }

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
@@ -38,7 +37,7 @@ export class CaseworkMeasuresResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<MeasureSeries[]> {
     return measureSeries(
-      context.em as EntityManager,
+      context.em,
       caseworkCatalogue,
       { codes, from, to, interval, bindings: { district: district ?? null, primary_need: primaryNeed ?? null } },
       measurePolicy(context, 'casework'),

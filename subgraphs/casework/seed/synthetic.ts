@@ -16,8 +16,7 @@ export async function seedCasework(em: EntityManager, options: SeedOptions): Pro
   const draftOf = new Map(h.plans.map((p) => [p.assessmentId, p.draftIssueDate]));
   const currentTeam = new Map<string, string>();
   for (const a of h.allocations) if (!a.endDate && a.teamId) currentTeam.set(a.childId, a.teamId);
-  await em.transactional(async (tx) => {
-    const t = tx as EntityManager;
+  await em.transactional(async (t) => {
     // One rebuild of the measure facts at the end instead of a refresh per inserted chunk (measures/facts.ts).
     await t.getConnection().execute(`SET LOCAL casework.defer_measure_facts = 'on'`, [], 'run', t.getTransactionContext());
     await insertInChunks(t, Team, h.teams.map((x) => ({ ...x })));

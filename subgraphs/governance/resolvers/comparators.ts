@@ -2,7 +2,7 @@ import type { SubgraphContext } from '../../toolkit/context';
 import { groupByKeys } from '../../toolkit/context';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
 import { Kpi, PublishedComparator } from '../entities';
-import { emOf, whereVisible } from './support';
+import { whereVisible } from './support';
 
 /**
  * The published rows a KPI compares with, for every KPI code in the request in one
@@ -12,9 +12,9 @@ import { emOf, whereVisible } from './support';
 export function comparatorsFor(context: SubgraphContext) {
   return context.loaders.get<string, PublishedComparator[]>('Comparator.byCode', async (codes) => {
     // Neighbours come from the KPIs this caller may see, under the same published filter as every read.
-    const kpis = await emOf(context).find(Kpi, whereVisible(context, 'Kpi', { measureCode: { $in: [...codes] } }));
+    const kpis = await context.em.find(Kpi, whereVisible(context, 'Kpi', { measureCode: { $in: [...codes] } }));
     const neighbours = [...new Set(kpis.flatMap((k) => k.statisticalNeighbours))];
-    const rows = await emOf(context).find(
+    const rows = await context.em.find(
       PublishedComparator,
       { measureCode: { $in: [...codes] }, $or: [{ areaCode: { $in: [ENGLAND_CODE, HOME_AREA.regionCode, HOME_AREA.areaCode] } }, { oldLaCode: { $in: neighbours } }] },
       { orderBy: { year: 'desc', geographicLevel: 'asc', areaName: 'asc' } },

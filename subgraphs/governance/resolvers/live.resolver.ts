@@ -11,7 +11,7 @@ import { ActionStatusValue, EscalationStatus, RagValue, TrendValue } from '../en
 import { ActionAssessment, ActionSummary, AreaProgress, AssuranceDashboard, KpiCard, KpiReading, PartnerBriefing, REQUIRES_FIGURES, ThemeCount } from '../entities/live';
 import { renderBriefing } from '../rules/briefing';
 import { publishedWhere, visibleTo } from '../rules/published';
-import { actionsById, areasById, assessActions, bodiesById, emOf, evaluateKpi, kpisById, meetingsById, notFound, whereVisible, type FigureRoot, type KpiEvaluation } from './support';
+import { actionsById, areasById, assessActions, bodiesById, evaluateKpi, kpisById, meetingsById, notFound, whereVisible, type FigureRoot, type KpiEvaluation } from './support';
 import { comparatorsFor, latestComparator } from './comparators';
 
 /** How far back the dashboard looks for family voice themes. */
@@ -220,7 +220,7 @@ export class AssuranceDashboardResolver {
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => [KpiCard], { description: 'Every KPI: latest value and period from its owner, target, trajectory value, RAG, England comparator and trend.' })
   async kpiCards(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<KpiCard[]> {
-    const kpis = await emOf(context).find(Kpi, whereVisible(context, 'Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
+    const kpis = await context.em.find(Kpi, whereVisible(context, 'Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
     return Promise.all(kpis.map((k) => cardFor(context, evaluateKpi(k, root.asOf, root), root.asOf)));
   }
 
@@ -229,7 +229,7 @@ export class AssuranceDashboardResolver {
   @FieldResolver(() => [AreaProgress], { description: 'The Priority Action Plan by area, with each area\'s actions by status.' })
   async priorityActionPlan(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<AreaProgress[]> {
     // Only visible actions (published, in a published area) are listed or counted.
-    const actions = await emOf(context).find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
+    const actions = await context.em.find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
     const assessed = await assessActions(context, actions, root.asOf, root);
     const areaIds = [...new Set(actions.map((a) => refId(a.area)))];
     const areas = (await areasById(context).loadMany(areaIds)).filter((a): a is PapArea => !!a && !(a instanceof Error));
@@ -249,7 +249,7 @@ export class AssuranceDashboardResolver {
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => [ActionSummary], { description: 'Actions at risk or off track (off track first), with their reasons and latest next steps.' })
   async actionsNeedingAttention(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ActionSummary[]> {
-    const actions = await emOf(context).find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
+    const actions = await context.em.find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
     const assessed = await assessActions(context, actions, root.asOf, root);
     return [...assessed.filter((r) => r.status === 'OFF_TRACK'), ...assessed.filter((r) => r.status === 'AT_RISK')].map(summary);
   }
@@ -257,26 +257,26 @@ export class AssuranceDashboardResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Escalation], { description: 'Escalations still open after their response was due, oldest first.' })
   overdueEscalations(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Escalation[]> {
-    return emOf(context).find(Escalation, whereVisible(context, 'Escalation', { status: EscalationStatus.OPEN, responseDueOn: { $lt: root.asOf }, raisedOn: { $lte: root.asOf } }), { orderBy: { responseDueOn: 'asc' } });
+    return context.em.find(Escalation, whereVisible(context, 'Escalation', { status: EscalationStatus.OPEN, responseDueOn: { $lt: root.asOf }, raisedOn: { $lte: root.asOf } }), { orderBy: { responseDueOn: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Meeting], { description: 'The next meetings on or after asOf, soonest first (up to five).' })
   nextMeetings(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Meeting[]> {
-    return emOf(context).find(Meeting, whereVisible(context, 'Meeting', { heldOn: { $gte: root.asOf } }), { orderBy: { heldOn: 'asc' }, limit: 5 });
+    return context.em.find(Meeting, whereVisible(context, 'Meeting', { heldOn: { $gte: root.asOf } }), { orderBy: { heldOn: 'asc' }, limit: 5 });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Review], { description: 'The next stocktakes and deep dives on or after asOf.' })
   nextReviews(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Review[]> {
-    return emOf(context).find(Review, whereVisible(context, 'Review', { heldOn: { $gte: root.asOf } }), { orderBy: { heldOn: 'asc' }, limit: 5 });
+    return context.em.find(Review, whereVisible(context, 'Review', { heldOn: { $gte: root.asOf } }), { orderBy: { heldOn: 'asc' }, limit: 5 });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [ThemeCount], { description: `Family voice themes in the ${FEEDBACK_WINDOW_DAYS} days up to asOf, most frequent first.` })
   async familyVoiceThemes(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ThemeCount[]> {
     // One aggregate in SQL, under the same published filter as every list (partner apps count published feedback only).
-    const rows = await emOf(context)
+    const rows = await context.em
       .createQueryBuilder(FamilyFeedback, 'f')
       .select(['f.theme', raw('count(*)::int as count'), raw('max(f.received_on)::text as latest_on'), raw('count(f.we_did)::int as responded')])
       .where(whereVisible(context, 'FamilyFeedback', { receivedOn: { $gt: addDays(root.asOf, -FEEDBACK_WINDOW_DAYS), $lte: root.asOf } }))
@@ -299,7 +299,7 @@ export class PartnerBriefingResolver {
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => String, { description: 'The briefing as Markdown: what was discussed, decisions, performance against the published KPIs with their live values at the meeting date, and the next meeting.' })
   async markdown(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<string> {
-    const em = emOf(context);
+    const em = context.em;
     const meeting = await visibleMeeting(context, root.id);
     const body = await bodiesById(context).load(refId(meeting.body));
     if (!body) throw notFound('meeting', root.id);

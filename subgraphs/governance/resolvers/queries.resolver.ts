@@ -12,7 +12,7 @@ import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } fro
 import { publishedOnly, publishedWhere, referencesFor } from '../rules/published';
 import { CASEWORK_CODES, HEALTH_CODES, ownerOfCode } from '../rules/codes';
 import { comparatorSet, comparatorsFor } from './comparators';
-import { actionsById, areasById, badInput, bodiesById, emOf, figureKeyFor, kpisOfAction, milestonesOf, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
+import { actionsById, areasById, badInput, bodiesById, figureKeyFor, kpisOfAction, milestonesOf, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
 import { isIsoDate } from '../../toolkit/date-scalar';
 import { today } from '../../toolkit/dates';
@@ -38,7 +38,7 @@ export class GovernanceQueries {
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [GovernanceBody], { description: 'The partnership\'s governance bodies, oldest first.' })
   governanceBodies(@Ctx() context: SubgraphContext): Promise<GovernanceBody[]> {
-    return emOf(context).find(GovernanceBody, whereVisible(context, 'GovernanceBody'), { orderBy: { startsOn: 'asc', code: 'asc' } });
+    return context.em.find(GovernanceBody, whereVisible(context, 'GovernanceBody'), { orderBy: { startsOn: 'asc', code: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -52,56 +52,56 @@ export class GovernanceQueries {
     const where: Record<string, unknown> = {};
     if (bodyCode) where.body = { code: bodyCode };
     if (from || to) where.heldOn = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
-    return emOf(context).find(Meeting, whereVisible(context, 'Meeting', where), { orderBy: { heldOn: 'asc' } });
+    return context.em.find(Meeting, whereVisible(context, 'Meeting', where), { orderBy: { heldOn: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => Meeting, { nullable: true, description: 'One meeting by id.' })
   async meeting(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Meeting | null> {
-    return isUuid(id) ? emOf(context).findOne(Meeting, whereVisible(context, 'Meeting', { id })) : null;
+    return isUuid(id) ? context.em.findOne(Meeting, whereVisible(context, 'Meeting', { id })) : null;
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [PapArea], { description: 'The areas for priority action, by reference.' })
   papAreas(@Ctx() context: SubgraphContext): Promise<PapArea[]> {
-    return emOf(context).find(PapArea, whereVisible(context, 'PapArea'), { orderBy: { reference: 'asc' } });
+    return context.em.find(PapArea, whereVisible(context, 'PapArea'), { orderBy: { reference: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [PriorityAction], { description: 'The Priority Action Plan\'s actions, by reference.' })
   priorityActions(@Ctx() context: SubgraphContext): Promise<PriorityAction[]> {
-    return emOf(context).find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
+    return context.em.find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => PriorityAction, { nullable: true, description: 'One action by reference, e.g. PAP-1.1.' })
   priorityAction(@Arg('reference') reference: string, @Ctx() context: SubgraphContext): Promise<PriorityAction | null> {
-    return emOf(context).findOne(PriorityAction, whereVisible(context, 'PriorityAction', { reference }));
+    return context.em.findOne(PriorityAction, whereVisible(context, 'PriorityAction', { reference }));
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [Kpi], { description: 'The KPIs the partnership tracks.' })
   kpis(@Ctx() context: SubgraphContext): Promise<Kpi[]> {
-    return emOf(context).find(Kpi, whereVisible(context, 'Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
+    return context.em.find(Kpi, whereVisible(context, 'Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [Escalation], { description: 'Escalations, newest first; overdueAsOf keeps those still open after their response was due at that date.' })
   escalations(@Arg('overdueAsOf', () => DateScalar, { nullable: true }) overdueAsOf: string | null, @Ctx() context: SubgraphContext): Promise<Escalation[]> {
     const where: Record<string, unknown> = overdueAsOf ? { status: 'OPEN', responseDueOn: { $lt: overdueAsOf } } : {};
-    return emOf(context).find(Escalation, whereVisible(context, 'Escalation', where), { orderBy: { raisedOn: 'desc' } });
+    return context.em.find(Escalation, whereVisible(context, 'Escalation', where), { orderBy: { raisedOn: 'desc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [Review], { description: 'Stocktakes and deep dives, by date.' })
   reviews(@Ctx() context: SubgraphContext): Promise<Review[]> {
-    return emOf(context).find(Review, whereVisible(context, 'Review'), { orderBy: { heldOn: 'asc' } });
+    return context.em.find(Review, whereVisible(context, 'Review'), { orderBy: { heldOn: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [FamilyFeedback], { description: 'Family voice, newest first, optionally of one theme.' })
   familyFeedback(@Arg('theme', () => String, { nullable: true }) theme: string | null, @Ctx() context: SubgraphContext): Promise<FamilyFeedback[]> {
-    return emOf(context).find(FamilyFeedback, whereVisible(context, 'FamilyFeedback', theme ? { theme } : {}), { orderBy: { receivedOn: 'desc' } });
+    return context.em.find(FamilyFeedback, whereVisible(context, 'FamilyFeedback', theme ? { theme } : {}), { orderBy: { receivedOn: 'desc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -116,13 +116,13 @@ export class GovernanceQueries {
     const where: Record<string, unknown> = { measureCode: code };
     if (areas?.length) where.$or = [{ areaCode: { $in: areas } }, { oldLaCode: { $in: areas } }, { areaName: { $in: areas } }];
     if (years?.length) where.year = { $in: years };
-    return emOf(context).find(PublishedComparator, where, { orderBy: { year: 'asc', geographicLevel: 'asc', areaName: 'asc' } });
+    return context.em.find(PublishedComparator, where, { orderBy: { year: 'asc', geographicLevel: 'asc', areaName: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => AssuranceDashboard, { description: 'The chief executives\' assurance dashboard at a date (today if none): KPI cards with live values and RAG, the Priority Action Plan by area and status, actions at risk or off track, overdue escalations, next meetings and stocktakes, and recent family voice themes.' })
   async assuranceDashboard(@Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
-    const kpis = await emOf(context).find(Kpi, whereVisible(context, 'Kpi'));
+    const kpis = await context.em.find(Kpi, whereVisible(context, 'Kpi'));
     return figureKeyFor('partnership', checkedAsOf(asOf), kpis);
   }
 }
@@ -132,7 +132,7 @@ export class GovernanceBodyResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Meeting], { description: 'Its meetings, by date.' })
   meetings(@Root() body: GovernanceBody, @Ctx() context: SubgraphContext): Promise<Meeting[]> {
-    return emOf(context).find(Meeting, whereVisible(context, 'Meeting', { body: body.id }), { orderBy: { heldOn: 'asc' } });
+    return context.em.find(Meeting, whereVisible(context, 'Meeting', { body: body.id }), { orderBy: { heldOn: 'asc' } });
   }
 }
 
@@ -148,7 +148,7 @@ export class MeetingResolver {
   @FieldResolver(() => PartnerBriefing, { description: FIGURE_DESCRIPTIONS.PartnerBriefing })
   async partnerBriefing(@Root() meeting: Meeting, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
     // A partner briefing names published KPIs only, whoever asks.
-    const kpis = await emOf(context).find(Kpi, publishedWhere('Kpi'));
+    const kpis = await context.em.find(Kpi, publishedWhere('Kpi'));
     return figureKeyFor(meeting.id, meeting.heldOn, kpis);
   }
 }
@@ -281,7 +281,7 @@ export class ReviewResolver {
   findings(@Root() review: Review, @Ctx() context: SubgraphContext): Promise<ReviewFinding[]> {
     return context.loaders
       .get<string, ReviewFinding[]>('Finding.byReview', async (ids) => {
-        const em = emOf(context);
+        const em = context.em;
         const findings = await em.find(ReviewFinding, whereVisible(context, 'ReviewFinding', { review: { $in: [...ids] } }), { orderBy: { position: 'asc' } });
         if (!publishedOnly(context.caller)) return groupByKeys(ids, findings, (f) => refId(f.review));
         // A finding names only the actions this caller may see: one query for every finding's references.

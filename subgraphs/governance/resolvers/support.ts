@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
 import { isIsoDate } from '../../toolkit/date-scalar';
@@ -11,7 +10,8 @@ import { visibilityFilter, visibleWhere, type GovernanceItem } from '../rules/pu
 import { ragFor, trendOf, expectedValue, type Rag, type Trend } from '../rules/rag';
 import { actionStatus, type StatusResult } from '../rules/status';
 
-export const emOf = (context: SubgraphContext) => context.em as EntityManager;
+/** The request's entity manager, as mutations.resolver.ts reads it; everything else reads context.em. */
+export const emOf = (context: SubgraphContext) => context.em;
 /** The caller's published filter for one kind of item (see rules/published.ts). */
 export const visible = (context: SubgraphContext, kind: GovernanceItem) => visibilityFilter(context.caller, kind);
 /** A query's conditions with the caller's published filter for `kind` added. */
@@ -51,41 +51,41 @@ export function requireDate(field: string, value: string | null | undefined): st
 // ---- batched loads (N parents, one query) ----
 
 export function kpisById(context: SubgraphContext) {
-  return context.loaders.get<string, Kpi | null>('Kpi.byId', async (ids) => indexByKeys(ids, await emOf(context).find(Kpi, whereVisible(context, 'Kpi', { id: { $in: ids.filter(isUuid) } })), (k) => k.id));
+  return context.loaders.get<string, Kpi | null>('Kpi.byId', async (ids) => indexByKeys(ids, await context.em.find(Kpi, whereVisible(context, 'Kpi', { id: { $in: ids.filter(isUuid) } })), (k) => k.id));
 }
 
 export function areasById(context: SubgraphContext) {
-  return context.loaders.get<string, PapArea | null>('PapArea.byId', async (ids) => indexByKeys(ids, await emOf(context).find(PapArea, whereVisible(context, 'PapArea', { id: { $in: ids.filter(isUuid) } })), (a) => a.id));
+  return context.loaders.get<string, PapArea | null>('PapArea.byId', async (ids) => indexByKeys(ids, await context.em.find(PapArea, whereVisible(context, 'PapArea', { id: { $in: ids.filter(isUuid) } })), (a) => a.id));
 }
 
 export function bodiesById(context: SubgraphContext) {
-  return context.loaders.get<string, GovernanceBody | null>('Body.byId', async (ids) => indexByKeys(ids, await emOf(context).find(GovernanceBody, whereVisible(context, 'GovernanceBody', { id: { $in: ids.filter(isUuid) } })), (b) => b.id));
+  return context.loaders.get<string, GovernanceBody | null>('Body.byId', async (ids) => indexByKeys(ids, await context.em.find(GovernanceBody, whereVisible(context, 'GovernanceBody', { id: { $in: ids.filter(isUuid) } })), (b) => b.id));
 }
 
 export function meetingsById(context: SubgraphContext) {
-  return context.loaders.get<string, Meeting | null>('Meeting.byId', async (ids) => indexByKeys(ids, await emOf(context).find(Meeting, whereVisible(context, 'Meeting', { id: { $in: ids.filter(isUuid) } })), (m) => m.id));
+  return context.loaders.get<string, Meeting | null>('Meeting.byId', async (ids) => indexByKeys(ids, await context.em.find(Meeting, whereVisible(context, 'Meeting', { id: { $in: ids.filter(isUuid) } })), (m) => m.id));
 }
 
 export function actionsById(context: SubgraphContext) {
-  return context.loaders.get<string, PriorityAction | null>('Action.byId', async (ids) => indexByKeys(ids, await emOf(context).find(PriorityAction, whereVisible(context, 'PriorityAction', { id: { $in: ids.filter(isUuid) } })), (a) => a.id));
+  return context.loaders.get<string, PriorityAction | null>('Action.byId', async (ids) => indexByKeys(ids, await context.em.find(PriorityAction, whereVisible(context, 'PriorityAction', { id: { $in: ids.filter(isUuid) } })), (a) => a.id));
 }
 
 export function milestonesOf(context: SubgraphContext) {
   return context.loaders.get<string, Milestone[]>('Milestone.byAction', async (ids) =>
-    groupByKeys(ids, await emOf(context).find(Milestone, whereVisible(context, 'Milestone', { action: { $in: [...ids] } }), { orderBy: { dueOn: 'asc', title: 'asc' } }), (m) => (m.action as unknown as { id: string }).id),
+    groupByKeys(ids, await context.em.find(Milestone, whereVisible(context, 'Milestone', { action: { $in: [...ids] } }), { orderBy: { dueOn: 'asc', title: 'asc' } }), (m) => (m.action as unknown as { id: string }).id),
   );
 }
 
 export function updatesOf(context: SubgraphContext) {
   return context.loaders.get<string, ProgressUpdate[]>('ProgressUpdate.byAction', async (ids) =>
-    groupByKeys(ids, await emOf(context).find(ProgressUpdate, whereVisible(context, 'ProgressUpdate', { action: { $in: [...ids] } }), { orderBy: { recordedOn: 'desc', id: 'asc' } }), (u) => (u.action as unknown as { id: string }).id),
+    groupByKeys(ids, await context.em.find(ProgressUpdate, whereVisible(context, 'ProgressUpdate', { action: { $in: [...ids] } }), { orderBy: { recordedOn: 'desc', id: 'asc' } }), (u) => (u.action as unknown as { id: string }).id),
   );
 }
 
 /** The KPIs linked to each action (visible ones only), by action id. */
 export function kpisOfAction(context: SubgraphContext) {
   return context.loaders.get<string, Kpi[]>('Kpi.byAction', async (ids) => {
-    const links = await emOf(context).find(PriorityActionKpi, { action: { $in: [...ids] }, kpi: visible(context, 'Kpi') }, { populate: ['kpi'], orderBy: { kpi: { name: 'asc' } } });
+    const links = await context.em.find(PriorityActionKpi, { action: { $in: [...ids] }, kpi: visible(context, 'Kpi') }, { populate: ['kpi'], orderBy: { kpi: { name: 'asc' } } });
     return groupByKeys(ids, links, (l) => (l.action as unknown as { id: string }).id).map((ls) => ls.map((l) => l.kpi));
   });
 }

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
@@ -38,6 +37,6 @@ export class HealthMeasuresResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<MeasureSeries[]> {
     const bindings = { pathway: pathway ?? null, serviceId: checkServiceId(serviceId) };
-    return measureSeries(context.em as EntityManager, healthCatalogue, { codes, from, to, interval, bindings }, measurePolicy(context, 'health'));
+    return measureSeries(context.em, healthCatalogue, { codes, from, to, interval, bindings }, measurePolicy(context, 'health'));
   }
 }

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
@@ -9,6 +8,6 @@ export class HealthServiceResolver {
   @Authorized(Access.HEALTH_AGGREGATES)
   @Query(() => [HealthService], { description: 'The children\'s health services the ICB commissions, by pathway then name.' })
   async healthServices(@Arg('pathway', () => Pathway, { nullable: true }) pathway: Pathway | null, @Ctx() context: SubgraphContext): Promise<HealthService[]> {
-    return (context.em as EntityManager).find(HealthService, pathway ? { pathway } : {}, { orderBy: { pathway: 'asc', name: 'asc' } });
+    return context.em.find(HealthService, pathway ? { pathway } : {}, { orderBy: { pathway: 'asc', name: 'asc' } });
   }
 }

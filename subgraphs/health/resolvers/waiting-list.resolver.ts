@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
@@ -68,7 +67,7 @@ export class WaitingListResolver {
           AND (CAST(:pathway AS text) IS NULL OR r.pathway = CAST(:pathway AS text))
           AND (CAST(:serviceId AS uuid) IS NULL OR r.service_id = CAST(:serviceId AS uuid))
       ) w`;
-    const em = context.em as EntityManager;
+    const em = context.em;
     const raw = em.getKnex().raw(sql, { asOf, pathway: pathway ?? null, serviceId: checkServiceId(serviceId) });
     const [row] = await em.getConnection().execute<Array<Record<string, number>>>(raw);
     const disclosed = breakdownPolicy(context, 'health')(WAITING_BANDS.map((_, i) => row[`b${i}`]), row.total);

@@ -244,8 +244,7 @@ export async function seedHealth(em: EntityManager, options: SeedOptions): Promi
   const referrals = generateReferrals(people, keys, serviceIds, options.today);
   const space = generateSpace(referrals, serviceIds.get('SPACE')!, options.scale, options.today);
   const advice = generateHealthAdvice(history.assessments, linkKeyOf);
-  await em.transactional(async (tx) => {
-    const t = tx as EntityManager;
+  await em.transactional(async (t) => {
     await insertInChunks(t, Referral, referrals as unknown as Array<Record<string, unknown>>);
     await insertInChunks(t, HealthAdvice, advice);
     await insertInChunks(t, SpaceCohort, space.cohorts);

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Authorized, Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
 import type { RoleName } from '../access';
 import type { SubgraphContext } from '../context';
@@ -64,7 +63,7 @@ export function createMeasureEntity(options: MeasureEntityOptions) {
       @Arg('interval', () => Interval, { defaultValue: Interval.MONTH }) interval: Interval,
       @Ctx() context: SubgraphContext,
     ): Promise<MeasurePoint[]> {
-      const [series] = await measureSeries(context.em as EntityManager, options.catalogue, { codes: [measure.code], from, to, interval }, (options.policy ?? (() => showAsComputed))(context));
+      const [series] = await measureSeries(context.em, options.catalogue, { codes: [measure.code], from, to, interval }, (options.policy ?? (() => showAsComputed))(context));
       return series.points;
     }
 
@@ -77,7 +76,7 @@ export function createMeasureEntity(options: MeasureEntityOptions) {
       @Ctx() context: SubgraphContext,
     ): Promise<MeasurePoint> {
       const period = lastCompletePeriod(asOf, interval);
-      const [series] = await measureSeries(context.em as EntityManager, options.catalogue, { codes: [measure.code], from: period.start, to: period.end, interval }, (options.policy ?? (() => showAsComputed))(context));
+      const [series] = await measureSeries(context.em, options.catalogue, { codes: [measure.code], from: period.start, to: period.end, interval }, (options.policy ?? (() => showAsComputed))(context));
       return series.points[0];
     }
   }

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Authorized, Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
 import { Access, type RoleName } from '../access';
 import { measurePolicy } from '../disclosure';
@@ -121,7 +120,7 @@ export function createFigureContributions(options: FigureContributionOptions) {
       for (const g of groups.values()) {
         if (g.codes.size === 0) continue;
         const periods = figurePeriods(g.asOf, g.interval);
-        const series = await measureSeries(context.em as EntityManager, options.catalogue, { codes: [...g.codes], from: periods[0].start, to: periods[periods.length - 1].end, interval: g.interval }, policy);
+        const series = await measureSeries(context.em, options.catalogue, { codes: [...g.codes], from: periods[0].start, to: periods[periods.length - 1].end, interval: g.interval }, policy);
         for (const s of series) byKey.set(`${g.asOf}|${g.interval}|${s.code}`, { code: s.code, interval: g.interval, available: true, points: s.points });
       }
       return keys.map((key) => {
