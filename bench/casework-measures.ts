@@ -16,12 +16,13 @@ import { Interval } from '../subgraphs/toolkit/measures/periods';
 import { measureSeries } from '../subgraphs/toolkit/measures/series';
 import { casework } from '../subgraphs/casework/index';
 import { caseworkCatalogue } from '../subgraphs/casework/measures/catalogue';
+import { today } from '../subgraphs/toolkit/dates';
 
 async function main(): Promise<void> {
   const scale = Number(process.argv[2] ?? 10);
-  const today = new Date().toISOString().slice(0, 10);
+  const asOf = today();
   let t = performance.now();
-  const scratch = await scratchDatabases('casework-bench', [casework], { linkKeySecret: 'bench-secret', scale, today, log: (l) => console.log(`  ${l}`) }, (l) => console.log(`  ${l}`));
+  const scratch = await scratchDatabases('casework-bench', [casework], { linkKeySecret: 'bench-secret', scale, today: asOf, log: (l) => console.log(`  ${l}`) }, (l) => console.log(`  ${l}`));
   try {
     const { logins } = scratch;
     console.log(`seeded casework at scale ${scale} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -46,13 +47,13 @@ async function main(): Promise<void> {
         ['all codes, primary need = ASD', { primary_need: 'ASD' }, codes],
         ...codes.map((c) => [`${c} alone`, {}, [c]] as [string, Record<string, unknown>, string[]]),
       ];
-      console.log(`\ncaseworkMeasures monthly 2019-01-01..${today} (${codes.length} codes), 5 timed runs after 1 warm-up:`);
+      console.log(`\ncaseworkMeasures monthly 2019-01-01..${asOf} (${codes.length} codes), 5 timed runs after 1 warm-up:`);
       for (const [name, bindings, list] of cases) {
         const times: number[] = [];
         let points = 0;
         for (let i = 0; i < 6; i++) {
           t = performance.now();
-          const series = await measureSeries(em(), caseworkCatalogue, { codes: list, from: '2019-01-01', to: today, interval: Interval.MONTH, bindings });
+          const series = await measureSeries(em(), caseworkCatalogue, { codes: list, from: '2019-01-01', to: asOf, interval: Interval.MONTH, bindings });
           if (i > 0) times.push(performance.now() - t);
           points = series.reduce((n, s) => n + s.points.length, 0);
         }

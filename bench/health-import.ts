@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { scratchDatabases } from '../subgraphs/toolkit/database/scratch';
 import { openDatabase } from '../subgraphs/toolkit/database';
-import { addDays } from '../subgraphs/toolkit/dates';
+import { addDays, today } from '../subgraphs/toolkit/dates';
 import { syntheticPopulation } from '../subgraphs/toolkit/synthetic/population';
 import { health } from '../subgraphs/health/index';
 import { main as importReferrals } from '../subgraphs/health/import/referrals-cli';
@@ -36,12 +36,12 @@ function referralsCsv(n: number, today: string, changed: boolean): string {
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 50_000);
-  const today = new Date().toISOString().slice(0, 10);
+  const asOf = today();
   const scratch = await scratchDatabases('health-import-bench', [health], null);
   try {
     const { logins, dir } = scratch;
     const io = {
-      today,
+      today: asOf,
       out: (l: string) => console.log(`  ${l.split('\n')[0].slice(0, 160)}`),
       err: () => undefined,
       open: async () => {
@@ -51,8 +51,8 @@ async function main(): Promise<void> {
     };
     const fresh = join(dir, 'referrals.csv');
     const changed = join(dir, 'referrals-changed.csv');
-    writeFileSync(fresh, referralsCsv(n, today, false));
-    writeFileSync(changed, referralsCsv(n, today, true));
+    writeFileSync(fresh, referralsCsv(n, asOf, false));
+    writeFileSync(changed, referralsCsv(n, asOf, true));
     console.log(`referrals import, ${n} rows (embedded PostgreSQL, empty health database):`);
     for (const [name, file] of [['all new', fresh], ['same file again (unchanged)', fresh], ['every other row changed', changed]] as const) {
       const t = performance.now();

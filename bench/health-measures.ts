@@ -16,14 +16,15 @@ import { Loaders } from '../subgraphs/toolkit/context';
 import { WaitingListResolver } from '../subgraphs/health/resolvers/waiting-list.resolver';
 import { healthCatalogue, HEALTH_MEASURE_CODES } from '../subgraphs/health/measures/catalogue';
 import { refreshMonthEnds } from '../subgraphs/health/measures/month-ends';
+import { today } from '../subgraphs/toolkit/dates';
 
 const SCALE = Number(process.env.BENCH_SCALE || '10');
 const RUNS = 5;
 
 async function main(): Promise<void> {
-  const today = new Date().toISOString().slice(0, 10);
+  const asOf = today();
   let t = performance.now();
-  const scratch = await scratchDatabases('health-bench', [health], { linkKeySecret: 'bench-secret', scale: SCALE, today, log: (l) => console.log(l) }, (l) => console.log(l));
+  const scratch = await scratchDatabases('health-bench', [health], { linkKeySecret: 'bench-secret', scale: SCALE, today: asOf, log: (l) => console.log(l) }, (l) => console.log(l));
   try {
     const { logins } = scratch;
     console.log(`seeded at scale ${SCALE} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
       const counts = (await em().getConnection().execute(`SELECT (SELECT count(*) FROM referral)::int AS referrals, (SELECT count(*) FROM health_advice_request)::int AS advice,
         (SELECT count(*) FROM space_enrolment)::int AS families, (SELECT count(*) FROM space_attendance)::int AS attendance`))[0];
       console.log(`rows: ${counts.referrals} referrals, ${counts.advice} health advice requests, ${counts.families} SPACE families, ${counts.attendance} attendance records`);
-      const request = { codes: HEALTH_MEASURE_CODES, from: '2019-01-01', to: today, interval: Interval.MONTH };
+      const request = { codes: HEALTH_MEASURE_CODES, from: '2019-01-01', to: asOf, interval: Interval.MONTH };
       const time = async (label: string, bindings: Record<string, unknown> = {}) => {
         const ms: number[] = [];
         let points = 0;
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
       await time('healthMeasures, pathway NEURODEVELOPMENTAL', { pathway: 'NEURODEVELOPMENTAL' });
       const context = { em: em(), caller: { userId: 'bench', roles: ['icb_analyst'], org: 'ICB' }, loaders: new Loaders(), requestId: 'bench' };
       t = performance.now();
-      const list = await new WaitingListResolver().waitingList(today, null, null, context);
+      const list = await new WaitingListResolver().waitingList(asOf, null, null, context);
       console.log(`waitingList(asOf: today): ${list.total} waiting, bands ${list.bands.map((b) => `${b.label}: ${b.count}`).join(', ')}; ${(performance.now() - t).toFixed(0)} ms`);
       t = performance.now();
       await em().transactional((tx) => refreshMonthEnds(tx as EntityManager));

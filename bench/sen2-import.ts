@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { scratchDatabases } from '../subgraphs/toolkit/database/scratch';
 import { openDatabase } from '../subgraphs/toolkit/database';
-import { addDays, addMonths } from '../subgraphs/toolkit/dates';
+import { addDays, addMonths, today } from '../subgraphs/toolkit/dates';
 import { syntheticPopulation } from '../subgraphs/toolkit/synthetic/population';
 import { casework } from '../subgraphs/casework/index';
 import { importSen2 } from '../subgraphs/casework/import/sen2-import';
@@ -55,19 +55,19 @@ ${persons.join('\n')}
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 5000);
-  const today = new Date().toISOString().slice(0, 10);
+  const asOf = today();
   const scratch = await scratchDatabases('sen2-import-bench', [casework], null);
   try {
     const { logins } = scratch;
     const orm = await openDatabase({ url: logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations, poolMax: 2 });
     try {
-      const first = sen2Return(n, today, false);
-      const second = sen2Return(n, today, true);
+      const first = sen2Return(n, asOf, false);
+      const second = sen2Return(n, asOf, true);
       console.log(`SEN2 import, ${n} people (${(first.xml.length / 1024 / 1024).toFixed(1)} MB), case extract of ${first.extract.split('\n').length - 2} rows, empty casework database:`);
       for (const [name, ret] of [['all new', first], ['same return again', first], ['later return (a new review each)', second]] as const) {
         const t = performance.now();
         const result = await importSen2({
-          open: () => chunksOf(ret.xml, 256 * 1024), size: ret.xml.length, caseExtract: ret.extract, user: 'bench', today,
+          open: () => chunksOf(ret.xml, 256 * 1024), size: ret.xml.length, caseExtract: ret.extract, user: 'bench', today: asOf,
           database: async () => ({ em: orm.em.fork() as EntityManager, linkKeySecret: 'bench-secret' }),
         });
         const s = (performance.now() - t) / 1000;
