@@ -3,11 +3,12 @@ import { MeasureCatalogue } from '../../subgraphs/toolkit/measures/series';
 import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, REVIEW_MONTHS } from '../../subgraphs/casework/rules/timescales';
 
 /**
- * The casework measures as they were derived before the maintained monthly figures
- * (subgraphs/casework/measures/facts.ts): straight from the records on every call,
- * each measure reading its rows once and bucketing them by month. Slow at 10x, but
- * independent of the facts tables and their triggers, so tests compare the shipped
- * catalogue with it code by code, period by period, filter by filter.
+ * The casework measures derived straight from the records on every call, each
+ * measure reading its rows once and bucketing them by month: the reference the
+ * maintained monthly figures (subgraphs/casework/measures/facts.ts) must equal.
+ * Slow at 10x, but independent of the facts tables and their triggers, so tests
+ * compare the shipped catalogue with it code by code, period by period, filter by
+ * filter.
  */
 const childMatches = (childId: string) => `(
     (CAST(:district AS text) IS NULL AND CAST(:primary_need AS text) IS NULL)
