@@ -2,19 +2,12 @@
  * The rows of the synthetic casework history: one interface per record the
  * council's case system holds, in the shape both seeds read (ids, not objects).
  */
+import type { SyntheticPerson } from '../population';
 
-export interface HistoryChild {
+/** A person of the area (the shared population, or a former child) as the case system holds them. */
+export interface HistoryChild extends Omit<SyntheticPerson, 'index'> {
   id: string;
-  nhsNumber: string;
-  upn: string;
   uln: string | null;
-  forename: string;
-  surname: string;
-  birthDate: string;
-  sex: 'M' | 'F';
-  ethnicity: string;
-  postcode: string;
-  district: string;
   /** Primary need (SEN2 code) of the child's latest plan, if any. */
   primaryNeed: string | null;
   /** True for people of the shared population; false for former children the history needed (ceased plans, refused requests). */
