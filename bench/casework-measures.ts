@@ -17,6 +17,7 @@ import { measureSeries } from '../subgraphs/toolkit/measures/series';
 import { casework } from '../subgraphs/casework/index';
 import { caseworkCatalogue } from '../subgraphs/casework/measures/catalogue';
 import { today } from '../subgraphs/toolkit/dates';
+import { runScript } from './script';
 
 async function main(): Promise<void> {
   const scale = Number(process.argv[2] ?? 10);
@@ -105,10 +106,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Only when run as a script: loading this module (a test, a type check) starts nothing.
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runScript(main);

@@ -17,6 +17,7 @@ import { addDays, today } from '../subgraphs/toolkit/dates';
 import { syntheticPopulation } from '../subgraphs/toolkit/synthetic/population';
 import { health } from '../subgraphs/health/index';
 import { main as importReferrals } from '../subgraphs/health/import/referrals-cli';
+import { runScript } from './script';
 
 const SERVICES: Array<[string, string]> = [['NN-CAMHS', 'CAMHS'], ['ND-NORTH', 'NEURODEVELOPMENTAL'], ['SALT', 'SALT'], ['OT', 'OT'], ['PHYSIO', 'PHYSIOTHERAPY']];
 
@@ -69,10 +70,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Only when run as a script: loading this module (a test, a type check) starts nothing.
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runScript(main);

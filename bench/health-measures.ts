@@ -17,6 +17,7 @@ import { WaitingListResolver } from '../subgraphs/health/resolvers/waiting-list.
 import { healthCatalogue, HEALTH_MEASURE_CODES } from '../subgraphs/health/measures/catalogue';
 import { refreshMonthEnds } from '../subgraphs/health/measures/month-ends';
 import { today } from '../subgraphs/toolkit/dates';
+import { runScript } from './script';
 
 const SCALE = Number(process.env.BENCH_SCALE || '10');
 const RUNS = 5;
@@ -69,10 +70,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Only when run as a script: a tool that loads every module must not start a benchmark.
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runScript(main);

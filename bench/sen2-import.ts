@@ -20,6 +20,7 @@ import { syntheticPopulation } from '../subgraphs/toolkit/synthetic/population';
 import { casework } from '../subgraphs/casework/index';
 import { importSen2 } from '../subgraphs/casework/import/sen2-import';
 import { chunksOf } from '../subgraphs/casework/import/sen2-xml';
+import { runScript } from './script';
 
 const NEEDS = ['ASD', 'SEMH', 'SLCN', 'MLD', 'SPLD'];
 
@@ -99,10 +100,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Only when run as a script: loading this module (a test, a type check) starts nothing.
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runScript(main);

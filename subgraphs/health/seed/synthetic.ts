@@ -20,19 +20,8 @@ const PATHWAY_MIX: ReadonlyArray<readonly [Pathway, number]> = [
   [Pathway.PHYSIOTHERAPY, 5], [Pathway.COMMUNITY_PAEDIATRICS, 12], [Pathway.EATING_DISORDERS, 2],
 ];
 
-export interface SyntheticReferral {
-  id: string;
-  sourceId: string;
-  linkKey: string;
-  service: string;
-  pathway: Pathway;
-  urgency: Urgency;
-  receivedDate: string;
-  firstContactDate: string | null;
-  secondContactDate: string | null;
-  dischargeDate: string | null;
-  dischargeReason: string | null;
-}
+/** A referral as the seed inserts it: the entity's own fields, with its service by id. */
+export type SyntheticReferral = Required<Pick<Referral, 'id' | 'sourceId' | 'linkKey' | 'pathway' | 'urgency' | 'receivedDate' | 'firstContactDate' | 'secondContactDate' | 'dischargeDate' | 'dischargeReason'>> & { service: string };
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
