@@ -14,7 +14,7 @@ import type { PlanAndReviewTeam, Staff } from './staff';
 /** The rows a case adds to; the children, teams and caseworkers are drawn beforehand. */
 export type LifeCycleRows = Omit<CaseworkHistory, 'children' | 'teams' | 'caseworkers'>;
 
-/** Where one case is going, and the day the history stops. */
+/** One case being written: the random source, the case and its child, the day the history stops, the rows it adds to. */
 interface CaseAt {
   rng: Random;
   c: Case;
@@ -178,7 +178,11 @@ function planAndReviewAllocations({ rng, child, today, rows }: CaseAt, p: Histor
   }
 }
 
-/** Adds the records of one case to `rows`, in the order the random draws were calibrated in. */
+/**
+ * Adds the records of one case to `rows`. The random draws happen in the order
+ * of the life cycle itself; reordering them changes every record drawn after,
+ * and so the seeded figures.
+ */
 export function lifeCycle(rng: Random, c: Case, child: HistoryChild, staff: Staff, today: string, rows: LifeCycleRows): void {
   const at: CaseAt = { rng, c, child, today, rows };
   const t = targetFor(Math.max(Number(c.receivedDate.slice(0, 4)), FIRST_YEAR));
