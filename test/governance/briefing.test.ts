@@ -1,4 +1,5 @@
 import { longDate, renderBriefing, type BriefingInput } from '../../subgraphs/governance/rules/briefing';
+import { RagValue } from '../../subgraphs/governance/entities/enums';
 
 const input: BriefingInput = {
   body: { name: 'SEND Partnership Improvement Board', cadence: 'Every six weeks', chair: 'Dame Christine Lenehan (independent chair)' },
@@ -9,8 +10,8 @@ const input: BriefingInput = {
     actionsArising: [{ description: 'Give parents more notice of sessions.', owner: 'LA', dueOn: '2026-03-18' }],
   },
   kpis: [
-    { name: 'Plans within 20 weeks | excl.', owner: 'LA', value: 41.25, suppressed: false, unit: '', periodStart: '2025-10-01', periodEnd: '2025-12-31', target: 50, trajectoryValue: 46, rag: 'AMBER', england: { year: 2024, value: 46.4 } },
-    { name: 'SPACE completion', owner: 'ICB', value: null, suppressed: true, unit: '', periodStart: '2025-10-01', periodEnd: '2025-12-31', target: 75, trajectoryValue: null, rag: 'GREY', england: null },
+    { name: 'Plans within 20 weeks | excl.', owner: 'LA', value: 41.25, suppressed: false, unit: '', periodStart: '2025-10-01', periodEnd: '2025-12-31', target: 50, trajectoryValue: 46, rag: RagValue.AMBER, england: { year: 2024, value: 46.4 } },
+    { name: 'SPACE completion', owner: 'ICB', value: null, suppressed: true, unit: '', periodStart: '2025-10-01', periodEnd: '2025-12-31', target: 75, trajectoryValue: null, rag: RagValue.GREY, england: null },
   ],
   next: { heldOn: '2026-03-18', bodyName: 'SEND Partnership Improvement Board', title: 'Improvement Board, March 2026 (final meeting)' },
 };

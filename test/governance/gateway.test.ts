@@ -4,6 +4,7 @@ import { governance } from '../../subgraphs/governance';
 import { main as importDfe } from '../../subgraphs/governance/import/cli';
 import { openDatabase } from '../../subgraphs/toolkit/database';
 import { ragRating } from '../../subgraphs/governance/rules/rag';
+import { DirectionValue } from '../../subgraphs/governance/entities/enums';
 import { TEST_LINK_KEY_SECRET } from '../support/databases';
 import type { TestStack } from '../support/stack';
 import { startTestStack } from '../support/stack';
@@ -31,7 +32,7 @@ describe('governance through the gateway, with live casework and health figures'
     expect(direct.errors).toBeUndefined();
     expect(plans.reading.value).toBe(direct.data!.caseworkMeasures[0].points[0].value);
     expect(plans.reading.value).toBeGreaterThan(0);
-    expect(plans.reading.rag).toBe(ragRating(plans.reading.value, plans.reading.suppressed, plans.reading.trajectoryValue, 'LOWER_IS_BETTER', plans.amberTolerance));
+    expect(plans.reading.rag).toBe(ragRating(plans.reading.value, plans.reading.suppressed, plans.reading.trajectoryValue, DirectionValue.LOWER_IS_BETTER, plans.amberTolerance));
   });
 
   it('the dashboard answers in one query, each subgraph computing all its figures in one statement per interval', async () => {

@@ -1,32 +1,33 @@
 import { expectedValue, ragFor, ragRating, trendOf, type KpiTargets } from '../../subgraphs/governance/rules/rag';
 import { actionStatus, type StatusInput } from '../../subgraphs/governance/rules/status';
 import { GOVERNANCE_ITEMS, isPublished, publishedOnly, publishedWhere, referencesFor, visibilityFilter, visibleTo, visibleWhere, type GovernanceItem } from '../../subgraphs/governance/rules/published';
-import { ownerOfCode } from '../../subgraphs/governance/rules/codes';
+import { ownerOrganisationOf } from '../../subgraphs/governance/rules/codes';
+import { ActionStatusValue, DirectionValue, RagValue } from '../../subgraphs/governance/entities/enums';
 
 describe('RAG rule', () => {
   it('GREY when there is no value, it is suppressed, or nothing to compare with', () => {
-    expect(ragRating(null, false, 50, 'HIGHER_IS_BETTER', 5)).toBe('GREY');
-    expect(ragRating(12, true, 50, 'HIGHER_IS_BETTER', 5)).toBe('GREY');
-    expect(ragRating(12, false, null, 'HIGHER_IS_BETTER', 5)).toBe('GREY');
+    expect(ragRating(null, false, 50, DirectionValue.HIGHER_IS_BETTER, 5)).toBe('GREY');
+    expect(ragRating(12, true, 50, DirectionValue.HIGHER_IS_BETTER, 5)).toBe('GREY');
+    expect(ragRating(12, false, null, DirectionValue.HIGHER_IS_BETTER, 5)).toBe('GREY');
   });
   it('higher is better: meeting the trajectory exactly is GREEN, the tolerance boundary is AMBER, beyond is RED', () => {
-    expect(ragRating(50, false, 50, 'HIGHER_IS_BETTER', 5)).toBe('GREEN');
-    expect(ragRating(60, false, 50, 'HIGHER_IS_BETTER', 5)).toBe('GREEN');
-    expect(ragRating(45, false, 50, 'HIGHER_IS_BETTER', 5)).toBe('AMBER');
-    expect(ragRating(44.9, false, 50, 'HIGHER_IS_BETTER', 5)).toBe('RED');
+    expect(ragRating(50, false, 50, DirectionValue.HIGHER_IS_BETTER, 5)).toBe('GREEN');
+    expect(ragRating(60, false, 50, DirectionValue.HIGHER_IS_BETTER, 5)).toBe('GREEN');
+    expect(ragRating(45, false, 50, DirectionValue.HIGHER_IS_BETTER, 5)).toBe('AMBER');
+    expect(ragRating(44.9, false, 50, DirectionValue.HIGHER_IS_BETTER, 5)).toBe('RED');
   });
   it('lower is better mirrors it', () => {
-    expect(ragRating(20, false, 20, 'LOWER_IS_BETTER', 2)).toBe('GREEN');
-    expect(ragRating(18, false, 20, 'LOWER_IS_BETTER', 2)).toBe('GREEN');
-    expect(ragRating(22, false, 20, 'LOWER_IS_BETTER', 2)).toBe('AMBER');
-    expect(ragRating(22.1, false, 20, 'LOWER_IS_BETTER', 2)).toBe('RED');
+    expect(ragRating(20, false, 20, DirectionValue.LOWER_IS_BETTER, 2)).toBe('GREEN');
+    expect(ragRating(18, false, 20, DirectionValue.LOWER_IS_BETTER, 2)).toBe('GREEN');
+    expect(ragRating(22, false, 20, DirectionValue.LOWER_IS_BETTER, 2)).toBe('AMBER');
+    expect(ragRating(22.1, false, 20, DirectionValue.LOWER_IS_BETTER, 2)).toBe('RED');
   });
   it('a zero tolerance has no amber band; a negative one counts as zero', () => {
-    expect(ragRating(49.9, false, 50, 'HIGHER_IS_BETTER', 0)).toBe('RED');
-    expect(ragRating(49.9, false, 50, 'HIGHER_IS_BETTER', -3)).toBe('RED');
+    expect(ragRating(49.9, false, 50, DirectionValue.HIGHER_IS_BETTER, 0)).toBe('RED');
+    expect(ragRating(49.9, false, 50, DirectionValue.HIGHER_IS_BETTER, -3)).toBe('RED');
   });
   const kpi: KpiTargets = {
-    baseline: 4.5, target: 50, direction: 'HIGHER_IS_BETTER', amberTolerance: 5,
+    baseline: 4.5, target: 50, direction: DirectionValue.HIGHER_IS_BETTER, amberTolerance: 5,
     trajectory: [{ periodEnd: '2025-03-31', value: 30 }, { periodEnd: '2025-06-30', value: 35 }, { periodEnd: '2025-12-31', value: 46 }],
   };
   it('the expected value is the trajectory point for the period, else the latest before it, else the baseline', () => {
@@ -43,10 +44,10 @@ describe('RAG rule', () => {
     expect(ragFor(kpi, { periodEnd: '2025-12-31', value: 42, suppressed: false })).toBe('AMBER');
   });
   it('trend follows the direction', () => {
-    expect(trendOf('HIGHER_IS_BETTER', 10, 12)).toBe('IMPROVING');
-    expect(trendOf('LOWER_IS_BETTER', 10, 12)).toBe('WORSENING');
-    expect(trendOf('LOWER_IS_BETTER', 10, 10)).toBe('STEADY');
-    expect(trendOf('LOWER_IS_BETTER', null, 10)).toBe('UNKNOWN');
+    expect(trendOf(DirectionValue.HIGHER_IS_BETTER, 10, 12)).toBe('IMPROVING');
+    expect(trendOf(DirectionValue.LOWER_IS_BETTER, 10, 12)).toBe('WORSENING');
+    expect(trendOf(DirectionValue.LOWER_IS_BETTER, 10, 10)).toBe('STEADY');
+    expect(trendOf(DirectionValue.LOWER_IS_BETTER, null, 10)).toBe('UNKNOWN');
   });
 });
 
@@ -71,11 +72,11 @@ describe('Priority Action Plan status rule', () => {
     expect(actionStatus({ ...base, milestones: [{ title: 'Old', dueOn: '2026-02-08', completedOn: '2026-02-07' }, { title: 'x', dueOn: '2027-01-01', completedOn: null }] }).status).toBe('ON_TRACK');
   });
   it('KPIs: amber is AT_RISK, red once is AT_RISK, red twice running is OFF_TRACK, grey changes nothing', () => {
-    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: 'AMBER', previous: 'GREEN' }] }).status).toBe('AT_RISK');
-    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: 'RED', previous: 'AMBER' }] }).status).toBe('AT_RISK');
-    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: 'RED', previous: 'RED' }] }).status).toBe('OFF_TRACK');
-    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: 'AMBER', previous: 'RED' }] }).status).toBe('AT_RISK');
-    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: 'GREY', previous: 'RED' }] }).status).toBe('ON_TRACK');
+    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: RagValue.AMBER, previous: RagValue.GREEN }] }).status).toBe('AT_RISK');
+    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: RagValue.RED, previous: RagValue.AMBER }] }).status).toBe('AT_RISK');
+    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: RagValue.RED, previous: RagValue.RED }] }).status).toBe('OFF_TRACK');
+    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: RagValue.AMBER, previous: RagValue.RED }] }).status).toBe('AT_RISK');
+    expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: RagValue.GREY, previous: RagValue.RED }] }).status).toBe('ON_TRACK');
   });
   it('AT_RISK when no update for more than six weeks (42 days is still fine), counting from the start when there is none', () => {
     expect(actionStatus({ ...base, lastUpdateOn: '2025-12-29' }).status).toBe('ON_TRACK');
@@ -89,7 +90,7 @@ describe('Priority Action Plan status rule', () => {
     expect(actionStatus({ ...base, milestones: [] }).status).toBe('ON_TRACK');
   });
   it('an override holds until its expiry date inclusive, with its reason, then the rule applies again', () => {
-    const override = { status: 'ON_TRACK' as const, reason: 'Recovery plan agreed', expiresOn: '2026-02-09' };
+    const override = { status: ActionStatusValue.ON_TRACK, reason: 'Recovery plan agreed', expiresOn: '2026-02-09' };
     const overdue = { ...base, override, milestones: [{ title: 'Old', dueOn: '2026-01-01', completedOn: null }] };
     expect(actionStatus(overdue)).toMatchObject({ status: 'ON_TRACK', overridden: true });
     expect(actionStatus(overdue).reasons[0]).toContain('Recovery plan agreed');
@@ -166,8 +167,8 @@ describe('published rule', () => {
 
 describe('KPI measure codes', () => {
   it('names the owning organisation, or null for an unknown code', () => {
-    expect(ownerOfCode('PLANS_ACTIVE')).toBe('LA');
-    expect(ownerOfCode('CYP_MH_ACCESS')).toBe('ICB');
-    expect(ownerOfCode('plans_active')).toBeNull();
+    expect(ownerOrganisationOf('PLANS_ACTIVE')).toBe('LA');
+    expect(ownerOrganisationOf('CYP_MH_ACCESS')).toBe('ICB');
+    expect(ownerOrganisationOf('plans_active')).toBeNull();
   });
 });

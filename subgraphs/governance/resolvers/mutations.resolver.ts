@@ -9,7 +9,7 @@ import {
   Escalation, FamilyFeedback, GovernanceBody, Kpi, Meeting, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate, Review,
 } from '../entities';
 import { ActionStatusValue, DirectionValue, EscalationStatus, FeedbackSource, Organisation } from '../entities/enums';
-import { CASEWORK_CODES, HEALTH_CODES, ownerOfCode } from '../rules/codes';
+import { CASEWORK_CODES, HEALTH_CODES, ownerOrganisationOf } from '../rules/codes';
 import { isUuid } from '../../toolkit/records';
 import { badInput, emOf, requireDate, requireText } from './support';
 
@@ -329,13 +329,13 @@ export class GovernanceMutations {
   @Mutation(() => Kpi, { description: 'Adds a KPI over a casework or health measure code.' })
   async createKpi(@Arg('input', () => KpiInput) input: KpiInput, @Ctx() context: SubgraphContext): Promise<Kpi> {
     const name = requireText('input.name', input.name);
-    const owner = ownerOfCode(input.measureCode);
+    const owner = ownerOrganisationOf(input.measureCode);
     if (!owner) throw badInput('input.measureCode', `"${input.measureCode}" is not a measure code a KPI may name. Casework: ${CASEWORK_CODES.join(', ')}. Health: ${HEALTH_CODES.join(', ')}.`);
     checkKpiFields(input);
     return emOf(context).transactional(async (tx) => {
       if (await tx.findOne(Kpi, { measureCode: input.measureCode })) throw badInput('input.measureCode', `a KPI over ${input.measureCode} already exists.`);
       const kpi = tx.create(Kpi, {
-        name, measureCode: input.measureCode, ownerOrganisation: owner as Organisation, interval: input.interval,
+        name, measureCode: input.measureCode, ownerOrganisation: owner, interval: input.interval,
         baseline: input.baseline ?? null, baselinePeriod: input.baselinePeriod ?? null, target: input.target ?? null, targetDate: input.targetDate ?? null,
         direction: input.direction, amberTolerance: input.amberTolerance,
         trajectory: (input.trajectory ?? []).map((p) => ({ periodEnd: p.periodEnd, value: p.value })),

@@ -7,10 +7,10 @@ import { FIGURE_DESCRIPTIONS } from '../../toolkit/measures/figures';
 import {
   CaseworkMeasureRef, Escalation, FamilyFeedback, GovernanceBody, HealthMeasureRef, Kpi, Meeting, Milestone, PapArea, PriorityAction, ProgressUpdate, PublishedComparator, Review, ReviewFinding,
 } from '../entities';
-import { ActionStatusValue } from '../entities/enums';
+import { ActionStatusValue, EscalationStatus, Organisation } from '../entities/enums';
 import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } from '../entities/live';
 import { publishedOnly, publishedWhere, referencesFor } from '../rules/published';
-import { CASEWORK_CODES, HEALTH_CODES, ownerOfCode } from '../rules/codes';
+import { KNOWN_CODES, ownerOrganisationOf } from '../rules/codes';
 import { comparatorSet, comparatorsFor } from './comparators';
 import { actionsById, areasById, badInput, bodiesById, figureKeyFor, kpisOfAction, milestonesOf, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
@@ -88,7 +88,7 @@ export class GovernanceQueries {
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [Escalation], { description: 'Escalations, newest first; overdueAsOf keeps those still open after their response was due at that date.' })
   escalations(@Arg('overdueAsOf', () => DateScalar, { nullable: true }) overdueAsOf: string | null, @Ctx() context: SubgraphContext): Promise<Escalation[]> {
-    const where: Record<string, unknown> = overdueAsOf ? { status: 'OPEN', responseDueOn: { $lt: overdueAsOf } } : {};
+    const where: Record<string, unknown> = overdueAsOf ? { status: EscalationStatus.OPEN, responseDueOn: { $lt: overdueAsOf } } : {};
     return context.em.find(Escalation, whereVisible(context, 'Escalation', where), { orderBy: { raisedOn: 'desc' } });
   }
 
@@ -112,7 +112,7 @@ export class GovernanceQueries {
     @Arg('years', () => [Int], { nullable: true }) years: number[] | null,
     @Ctx() context: SubgraphContext,
   ): Promise<PublishedComparator[]> {
-    if (!ownerOfCode(code)) throw badInput('code', `"${code}" is not a measure code. Casework: ${CASEWORK_CODES.join(', ')}. Health: ${HEALTH_CODES.join(', ')}.`);
+    if (!ownerOrganisationOf(code)) throw badInput('code', `"${code}" is not a measure code. ${KNOWN_CODES}`);
     const where: Record<string, unknown> = { measureCode: code };
     if (areas?.length) where.$or = [{ areaCode: { $in: areas } }, { oldLaCode: { $in: areas } }, { areaName: { $in: areas } }];
     if (years?.length) where.year = { $in: years };
@@ -227,13 +227,13 @@ export class KpiResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => CaseworkMeasureRef, { nullable: true, description: 'The live council measure behind this KPI, when the council owns it: its series come from the casework subgraph.' })
   caseworkMeasure(@Root() kpi: Kpi): CaseworkMeasureRef | null {
-    return kpi.ownerOrganisation === 'LA' ? Object.assign(new CaseworkMeasureRef(), { code: kpi.measureCode }) : null;
+    return kpi.ownerOrganisation === Organisation.LA ? Object.assign(new CaseworkMeasureRef(), { code: kpi.measureCode }) : null;
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => HealthMeasureRef, { nullable: true, description: 'The live ICB measure behind this KPI, when the ICB owns it: its series come from the health subgraph.' })
   healthMeasure(@Root() kpi: Kpi): HealthMeasureRef | null {
-    return kpi.ownerOrganisation === 'ICB' ? Object.assign(new HealthMeasureRef(), { code: kpi.measureCode }) : null;
+    return kpi.ownerOrganisation === Organisation.ICB ? Object.assign(new HealthMeasureRef(), { code: kpi.measureCode }) : null;
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -270,7 +270,7 @@ export class EscalationResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => Boolean, { description: 'True when still open after its response was due, at asOf (today if none).' })
   overdue(@Root() e: Escalation, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null): boolean {
-    return e.status === 'OPEN' && e.responseDueOn < checkedAsOf(asOf);
+    return e.status === EscalationStatus.OPEN && e.responseDueOn < checkedAsOf(asOf);
   }
 }
 

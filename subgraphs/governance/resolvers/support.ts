@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { badUserInput } from '../../../platform/problems';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
 import { isIsoDate } from '../../toolkit/date-scalar';
 import { isUuid, refId } from '../../toolkit/records';
@@ -6,8 +7,9 @@ import { formatMeasureSpec, type MeasureFigure } from '../../toolkit/measures/fi
 import { figurePeriods } from '../../toolkit/measures/figures';
 import type { Interval } from '../../toolkit/measures/periods';
 import { GovernanceBody, Kpi, Meeting, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate } from '../entities';
+import { Organisation, RagValue, type TrendValue } from '../entities/enums';
 import { visibilityFilter, visibleWhere, type GovernanceItem } from '../rules/published';
-import { ragFor, trendOf, expectedValue, type Rag, type Trend } from '../rules/rag';
+import { ragFor, trendOf, expectedValue } from '../rules/rag';
 import { actionStatus, type StatusResult } from '../rules/status';
 
 /** The request's entity manager, as mutations.resolver.ts reads it; everything else reads context.em. */
@@ -17,13 +19,14 @@ export const visible = (context: SubgraphContext, kind: GovernanceItem) => visib
 /** A query's conditions with the caller's published filter for `kind` added. */
 export const whereVisible = (context: SubgraphContext, kind: GovernanceItem, where: Record<string, unknown> = {}) => visibleWhere(context.caller, kind, where);
 
-/** A validation error that names the field, as every governance mutation reports one. */
+/** BAD_USER_INPUT for one argument: "field: message", in the shape every subgraph answers. */
 export function badInput(field: string, message: string): GraphQLError {
-  return new GraphQLError(`${field}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field } });
+  return badUserInput([{ field, message: `${field}: ${message}` }]);
 }
 
+/** An item asked for by id that does not exist or that the caller may not see: the same answer for both. */
 export function notFound(what: string, id: string, field = 'id'): GraphQLError {
-  return new GraphQLError(`${field}: no ${what} with id "${id}" (or you may not see it).`, { extensions: { code: 'BAD_USER_INPUT', field } });
+  return badUserInput([{ field, message: `${field}: no ${what} with id "${id}" (or you may not see it).` }]);
 }
 
 /**
@@ -107,8 +110,8 @@ export function figureKeyFor(id: string, asOf: string, kpis: readonly Kpi[]): Fi
   return {
     id,
     asOf,
-    caseworkMeasures: formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === 'LA').map((k) => ({ code: k.measureCode, interval: k.interval }))),
-    healthMeasures: formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === 'ICB').map((k) => ({ code: k.measureCode, interval: k.interval }))),
+    caseworkMeasures: formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === Organisation.LA).map((k) => ({ code: k.measureCode, interval: k.interval }))),
+    healthMeasures: formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === Organisation.ICB).map((k) => ({ code: k.measureCode, interval: k.interval }))),
   };
 }
 
@@ -120,15 +123,15 @@ export interface KpiEvaluation {
   periodEnd: string;
   suppressed: boolean;
   expectedValue: number | null;
-  rag: Rag;
+  rag: RagValue;
   previousValue: number | null;
-  previousRag: Rag;
-  trend: Trend;
+  previousRag: RagValue;
+  trend: TrendValue;
 }
 
 /** A KPI rated from the figures the gateway brought: pure, given the figures. */
 export function evaluateKpi(kpi: Kpi, asOf: string, root: FigureRoot): KpiEvaluation {
-  const figures = kpi.ownerOrganisation === 'ICB' ? root.healthFigures : root.caseworkFigures;
+  const figures = kpi.ownerOrganisation === Organisation.ICB ? root.healthFigures : root.caseworkFigures;
   const figure = (figures ?? []).find((f) => f.code === kpi.measureCode && f.interval === kpi.interval);
   const points = figure?.points ?? [];
   const period = figurePeriods(asOf, kpi.interval as Interval, 1)[0];
@@ -145,7 +148,7 @@ export function evaluateKpi(kpi: Kpi, asOf: string, root: FigureRoot): KpiEvalua
     expectedValue: expectedValue(targets, latest.periodEnd),
     rag: ragFor(targets, latest),
     previousValue: previous && !previous.suppressed ? previous.value : null,
-    previousRag: previous ? ragFor(targets, previous) : 'GREY',
+    previousRag: previous ? ragFor(targets, previous) : RagValue.GREY,
     trend: trendOf(kpi.direction, previous && !previous.suppressed ? previous.value : null, latest.suppressed ? null : latest.value),
   };
 }

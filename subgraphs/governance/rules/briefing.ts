@@ -1,3 +1,5 @@
+import type { RagValue } from '../entities/enums';
+
 /**
  * The partner briefing as Markdown, from a meeting and the KPI cards at its date.
  * Pure: the resolver gathers the facts (the live values arrive through the gateway).
@@ -5,7 +7,7 @@
 export interface BriefingInput {
   body: { name: string; cadence: string; chair: string | null };
   meeting: { heldOn: string; title: string; focusTopics: string[]; discussion: string[]; decisions: string[]; actionsArising: Array<{ description: string; owner: string; dueOn: string | null }> };
-  kpis: Array<{ name: string; owner: string; value: number | null; suppressed: boolean; unit: string; periodStart: string; periodEnd: string; target: number | null; trajectoryValue: number | null; rag: string; england: { year: number; value: number | null } | null }>;
+  kpis: Array<{ name: string; owner: string; value: number | null; suppressed: boolean; unit: string; periodStart: string; periodEnd: string; target: number | null; trajectoryValue: number | null; rag: RagValue; england: { year: number; value: number | null } | null }>;
   next: { heldOn: string; bodyName: string; title: string } | null;
 }
 

@@ -1,9 +1,10 @@
+import { DirectionValue, RagValue, TrendValue } from '../entities/enums';
+
 /**
  * The RAG rule: how a KPI's latest value is rated against what the partnership
- * expected for that period. Pure: no I/O, no clock.
+ * expected for that period. Pure: no I/O, no clock. It speaks in the enums the
+ * API serves (entities/enums.ts), so a rating needs no conversion on the way out.
  */
-export type Rag = 'GREEN' | 'AMBER' | 'RED' | 'GREY';
-export type Direction = 'HIGHER_IS_BETTER' | 'LOWER_IS_BETTER';
 
 export interface TrajectoryPoint {
   /** Last day of the period the value is expected for. */
@@ -14,7 +15,7 @@ export interface TrajectoryPoint {
 export interface KpiTargets {
   baseline: number | null;
   target: number | null;
-  direction: Direction;
+  direction: DirectionValue;
   /** How far short of the expected value (in the measure's own unit) still counts as AMBER. */
   amberTolerance: number;
   trajectory: readonly TrajectoryPoint[];
@@ -40,24 +41,22 @@ export function expectedValue(kpi: KpiTargets, periodEnd: string): number | null
  * the expected value in the KPI's direction; AMBER when it falls short by no more
  * than the amber tolerance; RED when it falls short by more.
  */
-export function ragRating(value: number | null, suppressed: boolean, expected: number | null, direction: Direction, amberTolerance: number): Rag {
-  if (value === null || suppressed || expected === null || !Number.isFinite(value)) return 'GREY';
-  const shortfall = direction === 'HIGHER_IS_BETTER' ? expected - value : value - expected;
-  if (shortfall <= 0) return 'GREEN';
-  if (shortfall <= Math.max(0, amberTolerance)) return 'AMBER';
-  return 'RED';
+export function ragRating(value: number | null, suppressed: boolean, expected: number | null, direction: DirectionValue, amberTolerance: number): RagValue {
+  if (value === null || suppressed || expected === null || !Number.isFinite(value)) return RagValue.GREY;
+  const shortfall = direction === DirectionValue.HIGHER_IS_BETTER ? expected - value : value - expected;
+  if (shortfall <= 0) return RagValue.GREEN;
+  if (shortfall <= Math.max(0, amberTolerance)) return RagValue.AMBER;
+  return RagValue.RED;
 }
 
 /** The RAG of a KPI's reading for one period. */
-export function ragFor(kpi: KpiTargets, point: { periodEnd: string; value: number | null; suppressed: boolean }): Rag {
+export function ragFor(kpi: KpiTargets, point: { periodEnd: string; value: number | null; suppressed: boolean }): RagValue {
   return ragRating(point.value, point.suppressed, expectedValue(kpi, point.periodEnd), kpi.direction, kpi.amberTolerance);
 }
 
-export type Trend = 'IMPROVING' | 'WORSENING' | 'STEADY' | 'UNKNOWN';
-
 /** Whether the latest value moved the right way since the period before. */
-export function trendOf(direction: Direction, previous: number | null, latest: number | null): Trend {
-  if (previous === null || latest === null) return 'UNKNOWN';
-  if (latest === previous) return 'STEADY';
-  return (latest > previous) === (direction === 'HIGHER_IS_BETTER') ? 'IMPROVING' : 'WORSENING';
+export function trendOf(direction: DirectionValue, previous: number | null, latest: number | null): TrendValue {
+  if (previous === null || latest === null) return TrendValue.UNKNOWN;
+  if (latest === previous) return TrendValue.STEADY;
+  return (latest > previous) === (direction === DirectionValue.HIGHER_IS_BETTER) ? TrendValue.IMPROVING : TrendValue.WORSENING;
 }

@@ -1,11 +1,10 @@
 import { addDays, daysBetween } from '../../toolkit/dates';
-import type { Rag } from './rag';
+import { ActionStatusValue, RagValue } from '../entities/enums';
 
 /**
  * The status rule for a Priority Action Plan action: what 'at risk' means, written
  * once. Pure: everything it needs is passed in, including the date it is judged on.
  */
-export type ActionStatus = 'ON_TRACK' | 'AT_RISK' | 'OFF_TRACK' | 'COMPLETE';
 
 /** A milestone due within this many days and not finished puts the action at risk. */
 export const DUE_SOON_DAYS = 28;
@@ -20,12 +19,12 @@ export interface StatusInput {
   /** Date of the latest progress update recorded on or before asOf, if any. */
   lastUpdateOn: string | null;
   /** Each linked KPI's RAG for its latest period and the one before. */
-  kpis: ReadonlyArray<{ name: string; latest: Rag; previous: Rag }>;
-  override: { status: ActionStatus; reason: string; expiresOn: string } | null;
+  kpis: ReadonlyArray<{ name: string; latest: RagValue; previous: RagValue }>;
+  override: { status: ActionStatusValue; reason: string; expiresOn: string } | null;
 }
 
 export interface StatusResult {
-  status: ActionStatus;
+  status: ActionStatusValue;
   /** Why, in words, one line per cause; the board reads these. */
   reasons: string[];
   /** True when a manual override decided the status. */
@@ -40,7 +39,7 @@ export function actionStatus(input: StatusInput): StatusResult {
     return { status: input.override.status, reasons: [`Set by the board until ${input.override.expiresOn}: ${input.override.reason}`], overridden: true };
   }
   if (input.milestones.length > 0 && input.milestones.every((m) => done(m, asOf))) {
-    return { status: 'COMPLETE', reasons: ['Every milestone is complete.'], overridden: false };
+    return { status: ActionStatusValue.COMPLETE, reasons: ['Every milestone is complete.'], overridden: false };
   }
   const off: string[] = [];
   const risk: string[] = [];
@@ -50,15 +49,15 @@ export function actionStatus(input: StatusInput): StatusResult {
     else if (m.dueOn <= addDays(asOf, DUE_SOON_DAYS)) risk.push(`Milestone "${m.title}" is due on ${m.dueOn} (within ${DUE_SOON_DAYS} days) and is not complete.`);
   }
   for (const k of input.kpis) {
-    if (k.latest === 'RED' && k.previous === 'RED') off.push(`KPI "${k.name}" has been red for two consecutive periods.`);
-    else if (k.latest === 'RED') risk.push(`KPI "${k.name}" is red in its latest period.`);
-    else if (k.latest === 'AMBER') risk.push(`KPI "${k.name}" is amber.`);
+    if (k.latest === RagValue.RED && k.previous === RagValue.RED) off.push(`KPI "${k.name}" has been red for two consecutive periods.`);
+    else if (k.latest === RagValue.RED) risk.push(`KPI "${k.name}" is red in its latest period.`);
+    else if (k.latest === RagValue.AMBER) risk.push(`KPI "${k.name}" is amber.`);
   }
   const since = input.lastUpdateOn ?? input.startedOn;
   if (since <= asOf && daysBetween(since, asOf) > STALE_UPDATE_DAYS) {
     risk.push(input.lastUpdateOn ? `No progress update since ${input.lastUpdateOn} (more than six weeks).` : `No progress update since the action started on ${input.startedOn} (more than six weeks).`);
   }
-  if (off.length) return { status: 'OFF_TRACK', reasons: [...off, ...risk], overridden: false };
-  if (risk.length) return { status: 'AT_RISK', reasons: risk, overridden: false };
-  return { status: 'ON_TRACK', reasons: [], overridden: false };
+  if (off.length) return { status: ActionStatusValue.OFF_TRACK, reasons: [...off, ...risk], overridden: false };
+  if (risk.length) return { status: ActionStatusValue.AT_RISK, reasons: risk, overridden: false };
+  return { status: ActionStatusValue.ON_TRACK, reasons: [], overridden: false };
 }

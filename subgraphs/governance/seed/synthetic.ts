@@ -137,50 +137,50 @@ export async function seedGovernance(em: EntityManager, options: SeedOptions): P
     const wai2 = tx.create(PapArea, { reference: 'WAI-2', title: 'Governance, oversight and escalation', description: 'Governance and reporting that give robust oversight, monitoring and responsiveness to escalation, with a clear meaning of "at risk".', published: true });
 
     type ActionSeed = {
-      area: PapArea; reference: string; title: string; owner: Organisation; leadRole: string; startedOn: string; kpis: Kpi[];
+      area: PapArea; reference: string; title: string; ownerOrganisation: Organisation; leadRole: string; startedOn: string; kpis: Kpi[];
       milestones: Array<[string, string, string | null]>; updates: Array<[string, string, string]>; published?: boolean;
       override?: { status: ActionStatusValue; reason: string; expiresOn: string };
     };
     const actions: ActionSeed[] = [
-      { area: apa1, reference: 'PAP-1.1', title: 'Issue EHC plans within 20 weeks: more than the national average (46-50%) by the end of 2026.', owner: Organisation.LA, leadRole: 'Service Director, SEND', startedOn: '2023-09-01', kpis: [k20, k20i, kMean],
+      { area: apa1, reference: 'PAP-1.1', title: 'Issue EHC plans within 20 weeks: more than the national average (46-50%) by the end of 2026.', ownerOrganisation: Organisation.LA, leadRole: 'Service Director, SEND', startedOn: '2023-09-01', kpis: [k20, k20i, kMean],
         milestones: [['Increase assessment resource (additional assessment coordinators)', '2023-12-31', '2023-12-15'], ['Focused assessment team in post', '2026-01-31', '2026-01-26'], ['28% within 20 weeks (calendar year 2024)', '2024-12-31', '2025-01-20'], ['46% within 20 weeks in a quarter', '2026-06-30', null]],
         updates: [['2025-12-15', 'Timeliness fell in the autumn as requests grew; the focused assessment team is recruiting.', 'Team in post by end of January; weekly tracking of every assessment past week 14.'], ['2026-02-02', 'Focused assessment team in post since 26 January. Assessment times have dropped recently; further funding for educational psychology capacity agreed.', 'Clear the backlog of assessments past 20 weeks by the end of March; report weekly to the Service Director.']] },
-      { area: apa1, reference: 'PAP-1.2', title: 'Educational psychology advice within 6 weeks of the request.', owner: Organisation.LA, leadRole: 'Principal Educational Psychologist', startedOn: '2024-01-08', kpis: [kEp],
+      { area: apa1, reference: 'PAP-1.2', title: 'Educational psychology advice within 6 weeks of the request.', ownerOrganisation: Organisation.LA, leadRole: 'Principal Educational Psychologist', startedOn: '2024-01-08', kpis: [kEp],
         milestones: [['Commission additional EP capacity', '2025-10-31', '2025-11-14'], ['80% of advice within 6 weeks', '2026-02-28', null]],
         updates: [['2025-11-20', 'Additional capacity commissioned from two locum providers.', 'Locums start in January; monitor returns monthly.']] },
-      { area: apa1, reference: 'PAP-1.3', title: 'Annual reviews: every plan reviewed within 12 months and the decision notified within 4 weeks.', owner: Organisation.LA, leadRole: 'Group Manager, Plan and Review', startedOn: '2024-04-01', kpis: [kAr, kArOver],
+      { area: apa1, reference: 'PAP-1.3', title: 'Annual reviews: every plan reviewed within 12 months and the decision notified within 4 weeks.', ownerOrganisation: Organisation.LA, leadRole: 'Group Manager, Plan and Review', startedOn: '2024-04-01', kpis: [kAr, kArOver],
         milestones: [['Invision 360 live for annual reviews', '2025-09-30', '2025-09-22'], ['Rise programme training for plan and review officers', '2026-03-31', null], ['Overdue annual reviews below 800', '2026-06-30', null]],
         updates: [['2026-01-26', 'Annual review levels have dropped. The new plan and review team is focusing on the overdue reviews; Invision 360 is live.', 'Rise programme training by the end of March; weekly overdue list to team managers.']] },
-      { area: apa1, reference: 'PAP-1.4', title: 'Decide whether to assess within 6 weeks of every request.', owner: Organisation.LA, leadRole: 'Group Manager, SEND Assessment', startedOn: '2024-04-01', kpis: [kDecide, kRequests],
+      { area: apa1, reference: 'PAP-1.4', title: 'Decide whether to assess within 6 weeks of every request.', ownerOrganisation: Organisation.LA, leadRole: 'Group Manager, SEND Assessment', startedOn: '2024-04-01', kpis: [kDecide, kRequests],
         milestones: [['Daily triage of new requests', '2025-06-30', '2025-06-02'], ['Multi-agency decision panel twice weekly', '2025-12-31', '2026-01-09']],
         updates: [['2025-11-03', 'Panel moving to twice weekly from January.', 'Measure decisions within 6 weeks monthly; report to the Board in February.']] },
-      { area: apa1, reference: 'PAP-1.5', title: 'Trial plans without an allocated worker where the plan is working well, with a worker assigned to anyone who needs one.', owner: Organisation.LA, leadRole: 'Service Director, SEND', startedOn: '2026-01-05', kpis: [kNoWorker, kPlans], published: false,
+      { area: apa1, reference: 'PAP-1.5', title: 'Trial plans without an allocated worker where the plan is working well, with a worker assigned to anyone who needs one.', ownerOrganisation: Organisation.LA, leadRole: 'Service Director, SEND', startedOn: '2026-01-05', kpis: [kNoWorker, kPlans], published: false,
         milestones: [['Meet-the-team sessions for parents', '2026-01-31', '2026-01-29'], ['Review of the trial with the parent carer forum', '2026-05-31', null]],
         updates: [['2026-02-09', 'Trial under way. Parents are anxious and said sessions came at too short notice but are willing to try it.', 'Longer notice for sessions; FAQ co-produced with the parent carer forum; review in May.']] },
-      { area: apa2, reference: 'PAP-2.1', title: 'Health advice for EHC needs assessments within 6 weeks.', owner: Organisation.ICB, leadRole: 'Designated Clinical Officer', startedOn: '2023-09-01', kpis: [kAdvice],
+      { area: apa2, reference: 'PAP-2.1', title: 'Health advice for EHC needs assessments within 6 weeks.', ownerOrganisation: Organisation.ICB, leadRole: 'Designated Clinical Officer', startedOn: '2023-09-01', kpis: [kAdvice],
         milestones: [['Single point of contact for health advice requests', '2024-06-30', '2024-06-10'], ['90% within 6 weeks', '2026-06-30', null]],
         updates: [['2026-01-30', 'Most advice returned within 6 weeks; paediatrics is the slowest.', 'Paediatric advice clinic slots protected from March.']] },
-      { area: apa2, reference: 'PAP-2.2', title: 'Reduce waits for neurodevelopmental (autism and ADHD) assessment and support families while they wait.', owner: Organisation.ICB, leadRole: 'Head of Children\'s Commissioning, ICB', startedOn: '2023-09-01', kpis: [kNd, kFirst],
+      { area: apa2, reference: 'PAP-2.2', title: 'Reduce waits for neurodevelopmental (autism and ADHD) assessment and support families while they wait.', ownerOrganisation: Organisation.ICB, leadRole: 'Head of Children\'s Commissioning, ICB', startedOn: '2023-09-01', kpis: [kNd, kFirst],
         milestones: [['Waiting well offer published', '2024-09-30', '2024-10-15'], ['Additional assessment capacity commissioned', '2025-12-31', null]],
         updates: [['2025-11-28', 'Procurement for additional assessment capacity delayed.', 'Contract award expected in February.']],
         override: { status: ActionStatusValue.AT_RISK, reason: 'Board accepted the revised procurement timetable; contract award confirmed for February 2026.', expiresOn: '2026-03-18' } },
-      { area: apa2, reference: 'PAP-2.3', title: 'Reduce the share of children waiting over 18 weeks for speech and language therapy, occupational therapy and community paediatrics.', owner: Organisation.ICB, leadRole: 'Director of Community Services, Nottinghamshire Healthcare', startedOn: '2024-01-08', kpis: [kWait, kMh],
+      { area: apa2, reference: 'PAP-2.3', title: 'Reduce the share of children waiting over 18 weeks for speech and language therapy, occupational therapy and community paediatrics.', ownerOrganisation: Organisation.ICB, leadRole: 'Director of Community Services, Nottinghamshire Healthcare', startedOn: '2024-01-08', kpis: [kWait, kMh],
         milestones: [['Validation of community waiting lists', '2025-03-31', '2025-03-28'], ['Below 25% waiting over 18 weeks', '2026-09-30', null]],
         updates: [['2026-01-19', 'Waiting lists validated; SALT waits improving, OT waits rising.', 'OT recruitment; group therapy offer for families on the waiting list.']] },
-      { area: apa2, reference: 'PAP-2.4', title: 'SPACE parent programme for children with anxiety: extend from North Nottinghamshire across the county.', owner: Organisation.ICB, leadRole: 'CAMHS Service Manager, North Nottinghamshire', startedOn: '2024-04-01', kpis: [kSpace],
+      { area: apa2, reference: 'PAP-2.4', title: 'SPACE parent programme for children with anxiety: extend from North Nottinghamshire across the county.', ownerOrganisation: Organisation.ICB, leadRole: 'CAMHS Service Manager, North Nottinghamshire', startedOn: '2024-04-01', kpis: [kSpace],
         milestones: [['Group programme running in North Nottinghamshire', '2024-09-30', '2024-09-16'], ['Business case for county-wide roll-out', '2026-04-30', null]],
         updates: [['2026-02-02', 'Families praise the groups; some one-to-one sessions so all needs are met.', 'Business case to the SEND Executive Leadership Group in April.']] },
-      { area: wai1, reference: 'PAP-3.1', title: 'Consistent communication with families and the workforce about progress and plans ("you said, we did").', owner: Organisation.JOINT, leadRole: 'Head of Communications (council and ICB)', startedOn: '2024-03-01', kpis: [],
+      { area: wai1, reference: 'PAP-3.1', title: 'Consistent communication with families and the workforce about progress and plans ("you said, we did").', ownerOrganisation: Organisation.JOINT, leadRole: 'Head of Communications (council and ICB)', startedOn: '2024-03-01', kpis: [],
         milestones: [['Partner briefing after every Board meeting', '2024-06-30', '2024-06-28'], ['"You said, we did" page refreshed quarterly', '2026-03-31', null]],
         updates: [['2025-12-01', 'Partner briefings published after every Board meeting.', 'Refresh "you said, we did" after the February Board.']] },
-      { area: wai2, reference: 'PAP-4.1', title: 'Governance with robust oversight and escalation, and progress reports that give the current position and next steps.', owner: Organisation.JOINT, leadRole: 'SEND Programme Lead', startedOn: '2024-02-27', kpis: [],
+      { area: wai2, reference: 'PAP-4.1', title: 'Governance with robust oversight and escalation, and progress reports that give the current position and next steps.', ownerOrganisation: Organisation.JOINT, leadRole: 'SEND Programme Lead', startedOn: '2024-02-27', kpis: [],
         milestones: [['Written meaning of "at risk" for PAP actions agreed', '2024-04-30', '2024-04-24'], ['Governance from April 2026 agreed', '2026-03-31', null]],
         updates: [['2026-02-09', 'The Board agreed the SEND Executive Leadership Group and the Partnership Assurance and Improvement Group from April 2026.', 'Terms of reference and independent review arrangements to the final Board on 18 March.']] },
     ];
     const byRef = new Map<string, PriorityAction>();
     for (const a of actions) {
       const action = tx.create(PriorityAction, {
-        area: a.area, reference: a.reference, title: a.title, ownerOrganisation: a.owner, leadRole: a.leadRole, startedOn: a.startedOn, published: a.published ?? true,
+        area: a.area, reference: a.reference, title: a.title, ownerOrganisation: a.ownerOrganisation, leadRole: a.leadRole, startedOn: a.startedOn, published: a.published ?? true,
         overrideStatus: a.override?.status ?? null, overrideReason: a.override?.reason ?? null, overrideExpiresOn: a.override?.expiresOn ?? null,
       });
       byRef.set(a.reference, action);
