@@ -4,7 +4,7 @@ import { CaseworkMeasureRef, entities, HealthMeasureRef } from './entities';
 import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } from './entities/live';
 import { migrations } from './migrations';
 import { ActionAssessmentResolver, AssuranceDashboardResolver, KpiReadingResolver, PartnerBriefingResolver } from './resolvers/live.resolver';
-import { GovernanceMutations } from './resolvers/mutations.resolver';
+import { governanceMutations } from './resolvers/mutations';
 import { EscalationResolver, GovernanceBodyResolver, GovernanceQueries, KpiResolver, MeetingResolver, PriorityActionResolver, ReviewResolver } from './resolvers/queries.resolver';
 import { seedGovernance } from './seed/synthetic';
 
@@ -20,7 +20,7 @@ export const governance: SubgraphDefinition = {
   entities,
   migrations,
   resolvers: [
-    GovernanceQueries, GovernanceMutations, GovernanceBodyResolver, MeetingResolver, PriorityActionResolver, KpiResolver, EscalationResolver, ReviewResolver,
+    GovernanceQueries, ...governanceMutations, GovernanceBodyResolver, MeetingResolver, PriorityActionResolver, KpiResolver, EscalationResolver, ReviewResolver,
     KpiReadingResolver, ActionAssessmentResolver, AssuranceDashboardResolver, PartnerBriefingResolver,
   ],
   orphanedTypes: [CaseworkMeasureRef, HealthMeasureRef, KpiReading, ActionAssessment, AssuranceDashboard, PartnerBriefing],

@@ -1,7 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { badUserInput } from '../../../platform/problems';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
-import { isIsoDate } from '../../toolkit/date-scalar';
 import { isUuid, refId } from '../../toolkit/records';
 import { formatMeasureSpec, type MeasureFigure } from '../../toolkit/measures/figures';
 import { figurePeriods } from '../../toolkit/measures/figures';
@@ -12,8 +11,6 @@ import { visibilityFilter, visibleWhere, type GovernanceItem } from '../rules/pu
 import { ragFor, trendOf, expectedValue } from '../rules/rag';
 import { actionStatus, type StatusResult } from '../rules/status';
 
-/** The request's entity manager, as mutations.resolver.ts reads it; everything else reads context.em. */
-export const emOf = (context: SubgraphContext) => context.em;
 /** The caller's published filter for one kind of item (see rules/published.ts). */
 export const visible = (context: SubgraphContext, kind: GovernanceItem) => visibilityFilter(context.caller, kind);
 /** A query's conditions with the caller's published filter for `kind` added. */
@@ -37,17 +34,6 @@ export function notFound(what: string, id: string, field = 'id'): GraphQLError {
 export function visibleParent<T>(parent: T | null | undefined, what: string, id: string): T {
   if (!parent) throw notFound(what, id);
   return parent;
-}
-
-export function requireText(field: string, value: string | null | undefined): string {
-  const v = (value ?? '').trim();
-  if (!v) throw badInput(field, 'must not be blank.');
-  return v;
-}
-
-export function requireDate(field: string, value: string | null | undefined): string {
-  if (!isIsoDate(value)) throw badInput(field, `must be a date written YYYY-MM-DD; got ${JSON.stringify(value)}.`);
-  return value;
 }
 
 

@@ -1,0 +1,31 @@
+import { mustFind } from '../../toolkit/records';
+import type { Command } from '../../toolkit/write';
+import { PriorityAction } from '../entities';
+import type { ActionStatusValue } from '../entities/enums';
+import { problem, requiredText } from './checks';
+
+/**
+ * The board's status for an action until an expiry date, which holds over the
+ * written rule (rules/status.ts) until then; a null status clears it.
+ */
+export interface StatusOverride {
+  actionId: string;
+  status: ActionStatusValue | null;
+  reason: string | null;
+  expiresOn: string | null;
+}
+
+/** An override needs a reason and an expiry date; clearing one needs neither. */
+export const overrideActionStatus: Command<StatusOverride, PriorityAction, PriorityAction> = {
+  load: (tx, input) => mustFind(tx, PriorityAction, input.actionId, 'actionId', 'action'),
+  check: (input) =>
+    input.status
+      ? [...requiredText('reason', input.reason), ...(input.expiresOn ? [] : [problem('expiresOn', 'an override needs an expiry date.')])]
+      : [],
+  apply: (_tx, input, action) => {
+    action.overrideStatus = input.status;
+    action.overrideReason = input.status ? input.reason!.trim() : null;
+    action.overrideExpiresOn = input.status ? input.expiresOn : null;
+    return action;
+  },
+};

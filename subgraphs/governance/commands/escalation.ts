@@ -1,0 +1,77 @@
+import { conflict } from '../../../platform/problems';
+import { mustFind } from '../../toolkit/records';
+import type { Command } from '../../toolkit/write';
+import { Escalation, GovernanceBody, PriorityAction } from '../entities';
+import { EscalationStatus, type Organisation } from '../entities/enums';
+import { canName, problem, requiredText, SHORT_TEXT } from './checks';
+
+/** An issue escalated to a body, optionally about an action. */
+export interface NewEscalation {
+  raisedBy: string;
+  raisedByOrganisation: Organisation;
+  bodyCode: string;
+  issue: string;
+  raisedOn: string;
+  responseDueOn: string;
+  actionId?: string | null;
+  published?: boolean | null;
+}
+
+/** The body's response to an escalation. */
+export interface EscalationResponse {
+  escalationId: string;
+  response: string;
+  respondedOn: string;
+}
+
+/**
+ * OPEN when raised. The same issue escalated to the same body on the same day is
+ * one escalation: the database decides, and a second one is answered CONFLICT
+ * naming the one that exists.
+ */
+export const raiseEscalation: Command<NewEscalation, { body: GovernanceBody | null; action: PriorityAction | null }, Escalation> = {
+  load: async (tx, input) => ({
+    body: canName(input.bodyCode) ? await tx.findOne(GovernanceBody, { code: input.bodyCode }) : null,
+    action: input.actionId ? await mustFind(tx, PriorityAction, input.actionId, 'input.actionId', 'action') : null,
+  }),
+  check: (input, { body }) => [
+    ...requiredText('input.raisedBy', input.raisedBy, SHORT_TEXT),
+    ...requiredText('input.issue', input.issue),
+    ...(input.responseDueOn < input.raisedOn ? [problem('input.responseDueOn', `is before it was raised (${input.raisedOn}).`)] : []),
+    ...(body ? [] : [problem('input.bodyCode', `no governance body has code "${input.bodyCode}".`)]),
+  ],
+  apply: (tx, input, { body, action }) =>
+    tx.create(Escalation, {
+      raisedBy: input.raisedBy.trim(),
+      raisedByOrganisation: input.raisedByOrganisation,
+      body: body!,
+      action,
+      issue: input.issue.trim(),
+      raisedOn: input.raisedOn,
+      responseDueOn: input.responseDueOn,
+      status: EscalationStatus.OPEN,
+      published: input.published ?? false,
+    }),
+  onConflict: async (em, input) => {
+    const existing = await em.findOne(Escalation, { body: { code: input.bodyCode }, raisedOn: input.raisedOn, issue: input.issue.trim() });
+    return existing && conflict(`input.issue: this issue was escalated to ${input.bodyCode} on ${input.raisedOn} already.`, { type: 'Escalation', id: existing.id });
+  },
+};
+
+/** A response to an escalation that is not closed, not dated before it was raised. */
+export const respondToEscalation: Command<EscalationResponse, Escalation, Escalation> = {
+  load: (tx, input) => mustFind(tx, Escalation, input.escalationId, 'escalationId', 'escalation'),
+  check: (input, escalation) => [
+    ...requiredText('response', input.response),
+    ...(escalation.status === EscalationStatus.CLOSED ? [problem('escalationId', 'the escalation is closed.')] : []),
+    ...(input.respondedOn < escalation.raisedOn ? [problem('respondedOn', `is before it was raised (${escalation.raisedOn}).`)] : []),
+  ],
+  apply: (_tx, input, escalation) => Object.assign(escalation, { response: input.response.trim(), respondedOn: input.respondedOn, status: EscalationStatus.RESPONDED }),
+};
+
+/** Closed once its response is accepted: only a RESPONDED escalation closes. */
+export const closeEscalation: Command<{ escalationId: string }, Escalation, Escalation> = {
+  load: (tx, input) => mustFind(tx, Escalation, input.escalationId, 'escalationId', 'escalation'),
+  check: (_input, escalation) => (escalation.status === EscalationStatus.RESPONDED ? [] : [problem('escalationId', 'only an escalation with a response can be closed.')]),
+  apply: (_tx, _input, escalation) => Object.assign(escalation, { status: EscalationStatus.CLOSED }),
+};

@@ -1,0 +1,49 @@
+import { conflict } from '../../../platform/problems';
+import { mustFind } from '../../toolkit/records';
+import type { Command } from '../../toolkit/write';
+import { FamilyFeedback } from '../entities';
+import type { FeedbackSource } from '../entities/enums';
+import { problem, requiredText, SHORT_TEXT } from './checks';
+
+/** What families or young people said ("you said"), without naming anyone. */
+export interface NewFamilyFeedback {
+  source: FeedbackSource;
+  theme: string;
+  receivedOn: string;
+  youSaid: string;
+  published?: boolean | null;
+}
+
+/** The partnership's response ("we did"). */
+export interface FeedbackResponse {
+  feedbackId: string;
+  weDid: string;
+  respondedOn: string;
+}
+
+/**
+ * The same words from the same source on the same theme and day are one piece of
+ * feedback: the database decides, and a second one is answered CONFLICT naming
+ * the one that exists.
+ */
+export const recordFamilyFeedback: Command<NewFamilyFeedback, null, FamilyFeedback> = {
+  load: async () => null,
+  check: (input) => [...requiredText('input.theme', input.theme, SHORT_TEXT), ...requiredText('input.youSaid', input.youSaid)],
+  apply: (tx, input) =>
+    tx.create(FamilyFeedback, { source: input.source, theme: input.theme.trim(), receivedOn: input.receivedOn, youSaid: input.youSaid.trim(), published: input.published ?? true }),
+  onConflict: async (em, input) => {
+    const existing = await em.findOne(FamilyFeedback, { source: input.source, theme: input.theme.trim(), receivedOn: input.receivedOn, youSaid: input.youSaid.trim() });
+    // The words themselves stay out of the message: family voice is told without names, but not checked for them.
+    return existing && conflict(`input.youSaid: this feedback from ${input.source} received on ${input.receivedOn} is recorded already.`, { type: 'FamilyFeedback', id: existing.id });
+  },
+};
+
+/** A response not dated before the feedback was received. */
+export const respondToFamilyFeedback: Command<FeedbackResponse, FamilyFeedback, FamilyFeedback> = {
+  load: (tx, input) => mustFind(tx, FamilyFeedback, input.feedbackId, 'feedbackId', 'family feedback'),
+  check: (input, feedback) => [
+    ...requiredText('weDid', input.weDid),
+    ...(input.respondedOn < feedback.receivedOn ? [problem('respondedOn', `is before the feedback was received (${feedback.receivedOn}).`)] : []),
+  ],
+  apply: (_tx, input, feedback) => Object.assign(feedback, { weDid: input.weDid.trim(), respondedOn: input.respondedOn }),
+};

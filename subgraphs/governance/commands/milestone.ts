@@ -1,0 +1,40 @@
+import { conflict } from '../../../platform/problems';
+import { mustFind } from '../../toolkit/records';
+import type { Command } from '../../toolkit/write';
+import { Milestone, PriorityAction } from '../entities';
+import { problem, requiredText } from './checks';
+
+/** A milestone of an action: what will be done by when. */
+export interface NewMilestone {
+  actionId: string;
+  title: string;
+  dueOn: string;
+}
+
+/**
+ * Not due before the action started. The same milestone (title) due on the same
+ * date is held once per action: the database decides, and a second one is answered
+ * CONFLICT naming the one that exists.
+ */
+export const addMilestone: Command<NewMilestone, PriorityAction, Milestone> = {
+  load: (tx, input) => mustFind(tx, PriorityAction, input.actionId, 'actionId', 'action'),
+  check: (input, action) => [
+    ...requiredText('title', input.title),
+    ...(input.dueOn < action.startedOn ? [problem('dueOn', `is before the action started (${action.startedOn}).`)] : []),
+  ],
+  apply: (tx, input, action) => tx.create(Milestone, { action, title: input.title.trim(), dueOn: input.dueOn }),
+  onConflict: async (em, input) => {
+    const existing = await em.findOne(Milestone, { action: input.actionId, title: input.title.trim(), dueOn: input.dueOn });
+    return existing && conflict(`title: the action already has this milestone, due on ${input.dueOn}.`, { type: 'Milestone', id: existing.id });
+  },
+};
+
+/** Marks a milestone complete on a date, or reopens it (null). */
+export const completeMilestone: Command<{ milestoneId: string; completedOn: string | null }, Milestone, Milestone> = {
+  load: (tx, input) => mustFind(tx, Milestone, input.milestoneId, 'milestoneId', 'milestone'),
+  check: () => [],
+  apply: (_tx, input, milestone) => {
+    milestone.completedOn = input.completedOn;
+    return milestone;
+  },
+};

@@ -1,0 +1,104 @@
+import { Arg, Authorized, Ctx, Field, Float, ID, InputType, Mutation, Resolver } from 'type-graphql';
+import { Access } from '../../../toolkit/access';
+import type { SubgraphContext } from '../../../toolkit/context';
+import { DateScalar } from '../../../toolkit/date-scalar';
+import { Interval } from '../../../toolkit/measures/periods';
+import { runCommand } from '../../../toolkit/write';
+import { createKpi, updateKpi } from '../../commands/kpi';
+import { Kpi } from '../../entities';
+import { DirectionValue } from '../../entities/enums';
+import { CASEWORK_CODES, HEALTH_CODES } from '../../rules/codes';
+
+@InputType({ description: 'The value expected for one period.' })
+class TrajectoryPointInput {
+  @Field(() => DateScalar, { description: 'Last day of the period.' })
+  periodEnd!: string;
+
+  @Field(() => Float)
+  value!: number;
+}
+
+@InputType({ description: 'A KPI: a casework or health measure code with a baseline, target and trajectory.' })
+class KpiInput {
+  @Field()
+  name!: string;
+
+  @Field({ description: `A casework code (${CASEWORK_CODES.join(', ')}) or a health code (${HEALTH_CODES.join(', ')}).` })
+  measureCode!: string;
+
+  @Field(() => Interval)
+  interval!: Interval;
+
+  @Field(() => Float, { nullable: true })
+  baseline?: number | null;
+
+  @Field(() => String, { nullable: true })
+  baselinePeriod?: string | null;
+
+  @Field(() => Float, { nullable: true })
+  target?: number | null;
+
+  @Field(() => DateScalar, { nullable: true })
+  targetDate?: string | null;
+
+  @Field(() => DirectionValue)
+  direction!: DirectionValue;
+
+  @Field(() => Float)
+  amberTolerance!: number;
+
+  @Field(() => [TrajectoryPointInput], { nullable: true })
+  trajectory?: TrajectoryPointInput[];
+
+  @Field(() => [String], { nullable: true, description: 'Old LA codes of statistical neighbours, e.g. ["886", "855"].' })
+  statisticalNeighbours?: string[];
+
+  @Field({ nullable: true })
+  published?: boolean;
+}
+
+@InputType({ description: 'Changes to a KPI\'s targets; fields left out keep their value. The measure code and interval do not change (make a new KPI).' })
+class KpiUpdateInput {
+  @Field({ nullable: true })
+  name?: string;
+
+  @Field(() => Float, { nullable: true })
+  baseline?: number | null;
+
+  @Field(() => String, { nullable: true })
+  baselinePeriod?: string | null;
+
+  @Field(() => Float, { nullable: true })
+  target?: number | null;
+
+  @Field(() => DateScalar, { nullable: true })
+  targetDate?: string | null;
+
+  @Field(() => DirectionValue, { nullable: true })
+  direction?: DirectionValue;
+
+  @Field(() => Float, { nullable: true })
+  amberTolerance?: number;
+
+  @Field(() => [TrajectoryPointInput], { nullable: true, description: 'Replaces the whole trajectory.' })
+  trajectory?: TrajectoryPointInput[];
+
+  @Field(() => [String], { nullable: true, description: 'Replaces the statistical neighbours (old LA codes).' })
+  statisticalNeighbours?: string[];
+}
+
+/** KPIs and their targets (commands/kpi.ts). */
+@Resolver()
+export class KpiMutations {
+  @Authorized(Access.GOVERNANCE_WRITE)
+  @Mutation(() => Kpi, { description: 'Adds a KPI over a casework or health measure code.' })
+  createKpi(@Arg('input', () => KpiInput) input: KpiInput, @Ctx() context: SubgraphContext): Promise<Kpi> {
+    return runCommand(context.em, context, createKpi, input);
+  }
+
+  @Authorized(Access.GOVERNANCE_WRITE)
+  @Mutation(() => Kpi, { description: 'Changes a KPI\'s name, baseline, target, trajectory, direction, tolerance or statistical neighbours.' })
+  updateKpi(@Arg('kpiId', () => ID) kpiId: string, @Arg('input', () => KpiUpdateInput) input: KpiUpdateInput, @Ctx() context: SubgraphContext): Promise<Kpi> {
+    return runCommand(context.em, context, updateKpi, { ...input, kpiId });
+  }
+}

@@ -1,0 +1,23 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Access } from '../../../toolkit/access';
+import type { SubgraphContext } from '../../../toolkit/context';
+import { DateScalar } from '../../../toolkit/date-scalar';
+import { runCommand } from '../../../toolkit/write';
+import { addMilestone, completeMilestone } from '../../commands/milestone';
+import { Milestone } from '../../entities';
+
+/** An action's milestones (commands/milestone.ts). */
+@Resolver()
+export class MilestoneMutations {
+  @Authorized(Access.GOVERNANCE_WRITE)
+  @Mutation(() => Milestone, { description: 'Adds a milestone to an action.' })
+  addMilestone(@Arg('actionId', () => ID) actionId: string, @Arg('title') title: string, @Arg('dueOn', () => DateScalar) dueOn: string, @Ctx() context: SubgraphContext): Promise<Milestone> {
+    return runCommand(context.em, context, addMilestone, { actionId, title, dueOn });
+  }
+
+  @Authorized(Access.GOVERNANCE_WRITE)
+  @Mutation(() => Milestone, { description: 'Marks a milestone complete on a date (null to reopen it).' })
+  completeMilestone(@Arg('milestoneId', () => ID) milestoneId: string, @Arg('completedOn', () => DateScalar, { nullable: true }) completedOn: string | null, @Ctx() context: SubgraphContext): Promise<Milestone> {
+    return runCommand(context.em, context, completeMilestone, { milestoneId, completedOn: completedOn ?? null });
+  }
+}

@@ -1,0 +1,51 @@
+import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
+import { Access } from '../../../toolkit/access';
+import type { SubgraphContext } from '../../../toolkit/context';
+import { DateScalar } from '../../../toolkit/date-scalar';
+import { runCommand } from '../../../toolkit/write';
+import { createPriorityAction, linkKpiToAction } from '../../commands/priority-action';
+import { PriorityAction } from '../../entities';
+import { Organisation } from '../../entities/enums';
+
+@InputType({ description: 'A new Priority Action Plan action.' })
+class PriorityActionInput {
+  @Field({ description: 'The area\'s reference, e.g. APA-1.' })
+  areaReference!: string;
+
+  @Field({ description: 'Short unique reference, e.g. PAP-1.4.' })
+  reference!: string;
+
+  @Field()
+  title!: string;
+
+  @Field(() => Organisation)
+  ownerOrganisation!: Organisation;
+
+  @Field()
+  leadRole!: string;
+
+  @Field(() => DateScalar)
+  startedOn!: string;
+
+  @Field(() => [ID], { nullable: true, description: 'KPIs to link.' })
+  kpiIds?: string[];
+
+  @Field({ nullable: true, description: 'Whether partner apps may see it (default true).' })
+  published?: boolean;
+}
+
+/** The Priority Action Plan's actions and their KPIs (commands/priority-action.ts). */
+@Resolver()
+export class PriorityActionMutations {
+  @Authorized(Access.GOVERNANCE_WRITE)
+  @Mutation(() => PriorityAction, { description: 'Adds an action to the Priority Action Plan.' })
+  createPriorityAction(@Arg('input', () => PriorityActionInput) input: PriorityActionInput, @Ctx() context: SubgraphContext): Promise<PriorityAction> {
+    return runCommand(context.em, context, createPriorityAction, input);
+  }
+
+  @Authorized(Access.GOVERNANCE_WRITE)
+  @Mutation(() => PriorityAction, { description: 'Links a KPI to an action (no change if already linked).' })
+  linkKpiToAction(@Arg('actionId', () => ID) actionId: string, @Arg('kpiId', () => ID) kpiId: string, @Ctx() context: SubgraphContext): Promise<PriorityAction> {
+    return runCommand(context.em, context, linkKpiToAction, { actionId, kpiId });
+  }
+}
