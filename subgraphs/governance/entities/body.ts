@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -77,6 +77,8 @@ export class Attendance {
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'A meeting of a governance body.' })
 @Entity({ tableName: 'meeting' })
+// A body meets at most once a day: a second meeting of it on the same date is the first one submitted twice.
+@Unique({ properties: ['body', 'heldOn'] })
 export class Meeting {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

@@ -6,9 +6,16 @@ import { GovernanceBody } from './body';
 import { EscalationStatus, FeedbackSource, FindingKind, GeographicLevel, Organisation, ReviewKind } from './enums';
 import { PriorityAction } from './pap';
 
+/** The names of the duplicate guards on free text, which the migration creates as written here. */
+export const ESCALATION_UNIQUE = 'escalation_body_id_raised_on_issue_unique';
+export const FAMILY_FEEDBACK_UNIQUE = 'family_feedback_source_theme_received_on_you_said_unique';
+
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'An issue escalated to a governance body, with the response it owes.' })
 @Entity({ tableName: 'escalation' })
+// The same issue escalated to the same body on the same day is one escalation, whoever pressed the button.
+// The issue is free text, so the index holds its digest: a btree entry cannot hold a long text.
+@Unique({ name: ESCALATION_UNIQUE, expression: `create unique index "${ESCALATION_UNIQUE}" on "escalation" ("body_id", "raised_on", md5("issue"))` })
 export class Escalation {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -116,6 +123,9 @@ export class ReviewFinding {
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'Family voice: what families or young people said, and what the partnership did ("you said, we did").' })
 @Entity({ tableName: 'family_feedback' })
+// The same words from the same source on the same theme and day are one piece of feedback recorded twice.
+// "You said" is free text, so the index holds its digest: a btree entry cannot hold a long text.
+@Unique({ name: FAMILY_FEEDBACK_UNIQUE, expression: `create unique index "${FAMILY_FEEDBACK_UNIQUE}" on "family_feedback" ("source", "theme", "received_on", md5("you_said"))` })
 export class FamilyFeedback {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

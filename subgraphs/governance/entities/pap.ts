@@ -5,6 +5,9 @@ import { DateScalar } from '../../toolkit/date-scalar';
 import { Interval } from '../../toolkit/measures/periods';
 import { ActionStatusValue, DirectionValue, Organisation } from './enums';
 
+/** The name of milestone's duplicate guard, which a conflict is recognised by. */
+export const MILESTONE_UNIQUE = 'milestone_action_id_due_on_title_unique';
+
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'An area for priority action named by the inspection, under which the Priority Action Plan groups its actions.' })
 @Entity({ tableName: 'pap_area' })
@@ -122,7 +125,7 @@ export class PriorityAction {
   @Property({ type: 'date' })
   startedOn!: string;
 
-  @Property({ type: 'string', length: 16, nullable: true })
+  @Enum({ items: () => ActionStatusValue, type: 'string', length: 16, nullable: true })
   overrideStatus?: ActionStatusValue | null;
 
   @Property({ type: 'text', nullable: true })
@@ -142,6 +145,9 @@ export class PriorityAction {
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'A milestone of a Priority Action Plan action, with its due date.' })
 @Entity({ tableName: 'milestone' })
+// The same milestone (title) due on the same date twice on one action is one milestone submitted twice.
+// The title is free text, so the index holds its digest: a btree entry cannot hold a long text.
+@Unique({ name: MILESTONE_UNIQUE, expression: `create unique index "${MILESTONE_UNIQUE}" on "milestone" ("action_id", "due_on", md5("title"))` })
 export class Milestone {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -166,6 +172,8 @@ export class Milestone {
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'A progress report on an action: the current position and the next steps, both required.' })
 @Entity({ tableName: 'progress_update' })
+// One position per action per date: a second report at the same date is the first one submitted twice.
+@Unique({ properties: ['action', 'recordedOn'] })
 export class ProgressUpdate {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

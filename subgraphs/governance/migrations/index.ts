@@ -1,8 +1,10 @@
 import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000000_toolkit';
 import { Migration20261122000300_governance } from './Migration20261122000300_governance';
+import { Migration20261123000300_governance_no_doubles } from './Migration20261123000300_governance_no_doubles';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
   ...toolkitMigrations,
   { name: 'Migration20261122000300_governance', class: Migration20261122000300_governance },
+  { name: 'Migration20261123000300_governance_no_doubles', class: Migration20261123000300_governance_no_doubles },
 ];
