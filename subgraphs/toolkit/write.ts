@@ -37,6 +37,9 @@ interface Recorded {
   fields: Set<string>;
 }
 
+/** Audit entries per insert at the end of a write. */
+const AUDIT_CHUNK = 1000;
+
 /** Change sets of the flushes inside each running write, by the write's entity manager. */
 const running = new WeakMap<EntityManager, Map<string, Recorded>>();
 
@@ -96,8 +99,13 @@ export async function write<T>(
       const result = await work(tx, (entries) => entries.forEach((e) => remember(recorded, e.entityType, e.entityId, e.fields)));
       await tx.flush();
       running.delete(tx);
-      const entries = [...recorded.values()].map((r) => ({ entityType: r.entityType, entityId: r.entityId, fields: [...r.fields].sort() }));
-      await insertAuditEvents(tx, actor, 'WRITE', entries, tx.getTransactionContext());
+      // An import records tens of thousands of entries: written a chunk per insert, since
+      // the driver inlines the parameter into the statement and one huge one costs memory.
+      const entries = [...recorded.values()];
+      for (let i = 0; i < entries.length; i += AUDIT_CHUNK) {
+        const chunk = entries.slice(i, i + AUDIT_CHUNK).map((r) => ({ entityType: r.entityType, entityId: r.entityId, fields: [...r.fields].sort() }));
+        await insertAuditEvents(tx, actor, 'WRITE', chunk, tx.getTransactionContext());
+      }
       return result;
     });
   } catch (err) {
