@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { defineCommand, loginName, readCommandLine } from '../../../platform/command-line';
 import { IMPORT_OPTIONS, openCliDatabase, type CliDatabase } from '../../toolkit/cli';
-import { Loaders, type SubgraphContext } from '../../toolkit/context';
+import { importActor } from '../../toolkit/write';
 import { governance } from '../index';
 import { formatProblem, parseDfeFile } from './dfe';
 import { writeComparators } from './write';
@@ -58,9 +57,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     return EXIT.USAGE;
   }
   try {
-    const em = db.orm.em.fork() as EntityManager;
-    const context: SubgraphContext = { em, caller: { userId: user, roles: ['admin'], org: 'LA' }, loaders: new Loaders(), operationName: 'import:dfe', requestId: randomUUID() };
-    const summary = await writeComparators(em, context, parsed.rows, sourceFile);
+    const summary = await writeComparators(db.orm.em.fork() as EntityManager, importActor(user, 'LA', 'import:dfe'), parsed.rows, sourceFile);
     out(`Imported: ${summary.inserted} new, ${summary.updated} updated (re-importing the same file changes nothing).`);
     return EXIT.IMPORTED;
   } catch (e) {

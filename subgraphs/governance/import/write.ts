@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { auditWrite } from '../../toolkit/audit';
-import type { SubgraphContext } from '../../toolkit/context';
+import { write, type Actor } from '../../toolkit/write';
 import type { ComparatorRow } from './dfe';
 
 const CHUNK = 500;
@@ -11,12 +10,15 @@ export interface WriteSummary {
 }
 
 /**
- * Writes comparators in one transaction: new (code, year, area) rows are inserted,
+ * Writes comparators in one transaction through the one write path, under the
+ * importing user (`importActor`): new (code, year, area) rows are inserted,
  * existing ones updated, so importing the same file twice changes nothing and a
- * revised file replaces the figures it revises. Audited in the same transaction.
+ * revised file replaces the figures it revises. The rows are written in plain SQL,
+ * which no change set sees, so the import names its audit entry itself: one for
+ * the file, with the measure codes it carried.
  */
-export async function writeComparators(em: EntityManager, context: SubgraphContext, rows: readonly ComparatorRow[], sourceFile: string): Promise<WriteSummary> {
-  return em.transactional(async (tx) => {
+export async function writeComparators(em: EntityManager, actor: Actor, rows: readonly ComparatorRow[], sourceFile: string): Promise<WriteSummary> {
+  return write(em, actor, async (tx, record) => {
     let inserted = 0;
     let updated = 0;
     for (let i = 0; i < rows.length; i += CHUNK) {
@@ -41,7 +43,7 @@ export async function writeComparators(em: EntityManager, context: SubgraphConte
       for (const r of result) (r.inserted ? inserted++ : updated++);
     }
     const codes = [...new Set(rows.map((r) => r.measureCode))].sort();
-    await auditWrite(tx, context, { entityType: 'PublishedComparatorImport', entityId: sourceFile, fields: codes });
+    record([{ entityType: 'PublishedComparatorImport', entityId: sourceFile, fields: codes }]);
     return { inserted, updated };
   });
 }
