@@ -9,7 +9,7 @@ export const healthAdviceImport: ImportSpec<HealthAdviceValidator> = {
   noun: 'health advice requests',
   columns: HEALTH_ADVICE_COLUMNS,
   validator: async (_em, today) => new HealthAdviceValidator(today),
-  write: (tx, context, v, secret, progress) => writeHealthAdvice(tx, context, v.records, secret, progress),
+  write: (tx, record, v, secret, progress) => writeHealthAdvice(tx, record, v.records, secret, progress),
 };
 
 /** `npm run import:health-advice -- <file.csv> [--skip-invalid] [--user <name>]` */

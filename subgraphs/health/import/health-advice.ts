@@ -3,8 +3,8 @@
  * health to advise on. Pure validation, then an idempotent all-or-nothing write.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { auditWrites, type AuditEntry } from '../../toolkit/audit';
-import type { SubgraphContext } from '../../toolkit/context';
+import type { WriteEntry } from '../../toolkit/write';
+import type { RecordWrites } from './run';
 import { linkKeyFor } from '../../toolkit/link-key';
 import { checkDate, checkId, checkNhsNumber, type Check, type Problem } from './fields';
 import type { WriteSummary } from './referrals';
@@ -53,8 +53,8 @@ export class HealthAdviceValidator {
   }
 }
 
-/** Creates or updates each request by the council's assessment id, auditing every write (per chunk: one lookup, one upsert, one audit insert). */
-export async function writeHealthAdvice(tx: EntityManager, context: SubgraphContext, records: readonly HealthAdviceRecord[], linkKeySecret: string, progress: (done: number) => void = () => undefined): Promise<WriteSummary> {
+/** Creates or updates each request by the council's assessment id, auditing every write (per chunk: one lookup and one upsert; the audit entries in one insert when the transaction ends). */
+export async function writeHealthAdvice(tx: EntityManager, record: RecordWrites, records: readonly HealthAdviceRecord[], linkKeySecret: string, progress: (done: number) => void = () => undefined): Promise<WriteSummary> {
   const trx = tx.getTransactionContext();
   const connection = tx.getConnection();
   const summary: WriteSummary = { created: 0, updated: 0, unchanged: 0 };
@@ -82,13 +82,13 @@ export async function writeHealthAdvice(tx: EntityManager, context: SubgraphCont
         .returning(['id', 'assessment_id'])
         .transacting(trx)) as Array<{ id: string; assessment_id: string }>;
       const idOf = new Map(returned.map((r) => [r.assessment_id, r.id]));
-      const events: AuditEntry[] = [];
+      const events: WriteEntry[] = [];
       for (const w of writes) {
         events.push({ entityType: 'HealthAdvice', entityId: idOf.get(w.row.assessmentId)!, fields: w.fields });
         if (w.created) summary.created++;
         else summary.updated++;
       }
-      await auditWrites(tx, context, events);
+      record(events);
     }
     progress(Math.min(i + CHUNK, records.length));
   }

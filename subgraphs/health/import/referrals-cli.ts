@@ -14,8 +14,8 @@ export const referralsImport: ImportSpec<ReferralValidator> = {
     const services = await em.getConnection().execute<Array<{ code: string; pathway: Pathway }>>('SELECT code, pathway FROM health_service');
     return new ReferralValidator(new Map(services.map((s) => [s.code, s.pathway])), today);
   },
-  write: async (tx, context, v, secret, progress) => {
-    const summary = await writeReferrals(tx, context, v.records, v.newServices, secret, progress);
+  write: async (tx, record, v, secret, progress) => {
+    const summary = await writeReferrals(tx, record, v.records, v.newServices, secret, progress);
     const notes = summary.servicesRegistered.length
       ? [`Registered ${summary.servicesRegistered.length} service code(s) not held before: ${summary.servicesRegistered.map((c) => `${c} (${v.newServices.get(c)})`).join(', ')}. Give them a name and provider in health_service.`]
       : [];

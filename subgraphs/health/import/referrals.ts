@@ -3,8 +3,8 @@
  * Set's referral table): pure validation, then an idempotent all-or-nothing write.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { auditWrites, type AuditEntry } from '../../toolkit/audit';
-import type { SubgraphContext } from '../../toolkit/context';
+import type { WriteEntry } from '../../toolkit/write';
+import type { RecordWrites } from './run';
 import { linkKeyFor } from '../../toolkit/link-key';
 import { refreshMonthEnds } from '../measures/month-ends';
 import { PATHWAYS, URGENCIES, type Pathway, type Urgency } from '../entities/enums';
@@ -114,9 +114,10 @@ const COLUMN: Record<(typeof REFERRAL_FIELDS)[number], string> = {
  * Writes checked referrals in the caller's transaction: new service codes first,
  * then each referral created or updated by its provider id (a re-import changes
  * what changed and duplicates nothing), each write audited with the fields it set.
- * Per chunk of 500: one SELECT of the rows held, one upsert, one audit insert.
+ * Per chunk of 500: one SELECT of the rows held and one upsert; the audit entries are
+ * written in one insert when the import's transaction ends (toolkit/write.ts).
  */
-export async function writeReferrals(tx: EntityManager, context: SubgraphContext, records: readonly ReferralRecord[], newServices: ReadonlyMap<string, Pathway>, linkKeySecret: string, progress: (done: number) => void = () => undefined): Promise<WriteSummary & { servicesRegistered: string[] }> {
+export async function writeReferrals(tx: EntityManager, record: RecordWrites, records: readonly ReferralRecord[], newServices: ReadonlyMap<string, Pathway>, linkKeySecret: string, progress: (done: number) => void = () => undefined): Promise<WriteSummary & { servicesRegistered: string[] }> {
   const knex = tx.getKnex();
   const trx = tx.getTransactionContext();
   const connection = tx.getConnection();
@@ -126,7 +127,7 @@ export async function writeReferrals(tx: EntityManager, context: SubgraphContext
       .insert([...newServices].map(([code, pathway]) => ({ code, name: code, provider: 'Not recorded (registered by a referrals import)', pathway })))
       .returning(['id'])
       .transacting(trx)) as Array<{ id: string }>;
-    await auditWrites(tx, context, registered.map(({ id }) => ({ entityType: 'HealthService', entityId: id, fields: ['code', 'name', 'provider', 'pathway'] })));
+    record(registered.map(({ id }) => ({ entityType: 'HealthService', entityId: id, fields: ['code', 'name', 'provider', 'pathway'] })));
   }
   const services = new Map((await connection.execute<Array<{ id: string; code: string }>>('SELECT id, code FROM health_service', [], 'all', trx)).map((s) => [s.code, s.id]));
   const summary = { created: 0, updated: 0, unchanged: 0, servicesRegistered: [...newServices.keys()] };
@@ -159,14 +160,13 @@ export async function writeReferrals(tx: EntityManager, context: SubgraphContext
         .returning(['id', 'source_id'])
         .transacting(trx)) as Array<{ id: string; source_id: string }>;
       const idOf = new Map(returned.map((r) => [r.source_id, r.id]));
-      // One insert for the chunk's audit events: a round trip per record was most of the import's time.
-      const events: AuditEntry[] = [];
+      const events: WriteEntry[] = [];
       for (const w of writes) {
         events.push({ entityType: 'Referral', entityId: idOf.get(w.row.sourceId)!, fields: w.fields });
         if (w.created) summary.created++;
         else summary.updated++;
       }
-      await auditWrites(tx, context, events);
+      record(events);
     }
     progress(Math.min(i + CHUNK, records.length));
   }

@@ -5,12 +5,11 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parse } from 'csv-parse';
-import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { defineCommand, loginName, readCommandLine } from '../../../platform/command-line';
 import { IMPORT_OPTIONS } from '../../toolkit/cli';
-import { Loaders, type SubgraphContext } from '../../toolkit/context';
 import type { Orm } from '../../toolkit/database';
+import { importActor, write, type WriteEntry } from '../../toolkit/write';
 import { checkHeader, formatProblems, type Problem } from './fields';
 
 export const EXIT = { IMPORTED: 0, REFUSED: 1, USAGE: 2 } as const;
@@ -39,13 +38,19 @@ export interface Validator {
   add(row: Record<string, string | undefined>, line: number): boolean;
 }
 
+/**
+ * Names audit entries for rows an import writes in plain SQL (no change set sees
+ * them); they are recorded under the importing user in the import's transaction.
+ */
+export type RecordWrites = (entries: readonly WriteEntry[]) => void;
+
 export interface ImportSpec<V extends Validator> {
   command: string;
   /** What the file holds, for messages ("referrals"). */
   noun: string;
   columns: readonly string[];
   validator: (em: EntityManager, today: string) => Promise<V>;
-  write: (tx: EntityManager, context: SubgraphContext, validator: V, linkKeySecret: string, progress: (done: number) => void) => Promise<{ created: number; updated: number; unchanged: number; notes?: string[] }>;
+  write: (tx: EntityManager, record: RecordWrites, validator: V, linkKeySecret: string, progress: (done: number) => void) => Promise<{ created: number; updated: number; unchanged: number; notes?: string[] }>;
 }
 
 export interface ImportIo {
@@ -114,18 +119,12 @@ export async function runImport<V extends Validator>(spec: ImportSpec<V>, argv: 
     }
     if (problems.length) io.out(`Skipping ${new Set(problems.map((p) => p.line)).size} invalid row(s) of ${rows}:\n${formatProblems(problems)}`);
     const total = validator.records.length;
-    const summary = await (db.orm.em.fork() as EntityManager).transactional(async (tx) => {
-      const context: SubgraphContext = {
-        em: tx as EntityManager,
-        caller: { userId: args.user, roles: ['admin'], org: 'ICB' },
-        loaders: new Loaders(),
-        operationName: spec.command,
-        requestId: randomUUID(),
-      };
-      return spec.write(tx as EntityManager, context, validator, db.config.linkKeySecret, (done) => {
+    // All or nothing, through the one write path, audited under the importing user as an ICB administrator.
+    const summary = await write(db.orm.em.fork() as EntityManager, importActor(args.user, 'ICB', spec.command), (tx, record) =>
+      spec.write(tx, record, validator, db.config.linkKeySecret, (done) => {
         if (total > PROGRESS_EVERY && (done % PROGRESS_EVERY < 500 || done === total)) io.err(`written ${done} of ${total}...`);
-      });
-    });
+      }),
+    );
     io.out(`Imported ${args.file} as ${args.user}: ${summary.created} ${spec.noun} created, ${summary.updated} updated, ${summary.unchanged} unchanged${problems.length ? `, ${new Set(problems.map((p) => p.line)).size} row(s) skipped` : ''}.`);
     for (const note of summary.notes ?? []) io.out(note);
     return EXIT.IMPORTED;
