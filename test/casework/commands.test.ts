@@ -4,8 +4,7 @@ import { recordFinalPlan } from '../../subgraphs/casework/commands/plan';
 import { recordDecision, recordRequest, type DecisionState } from '../../subgraphs/casework/commands/request';
 import { recordReviewDecision, recordReviewMeeting, type ReviewMeetingState } from '../../subgraphs/casework/commands/review';
 import type { AnnualReview, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, WorkerAllocation } from '../../subgraphs/casework/entities';
-import { AssessmentOutcome, CeaseReason, RequestOutcome, ReviewOutcome, SenType } from '../../subgraphs/casework/entities/enums';
-import { AdviceType } from '../../subgraphs/casework/resolvers/mutations/assessment';
+import { AdviceType, AssessmentOutcome, CeaseReason, RequestOutcome, ReviewOutcome, SenType } from '../../subgraphs/casework/entities/enums';
 
 /** The commands' checks are pure: the input and what was loaded in, problems out. No database here. */
 const TODAY = '2026-06-30';

@@ -4,9 +4,24 @@ import { today } from '../../toolkit/dates';
 import { mustFind, refId } from '../../toolkit/records';
 import type { Command } from '../../toolkit/write';
 import { Caseworker, Child, WorkerAllocation } from '../entities';
-import type { AllocateWorkerInput, NoAllocatedWorkerInput } from '../resolvers/mutations/allocation';
 import { allocationEndsBefore, allocationFollows } from '../rules/life-cycle';
 import { dateProblems, problem } from './checks';
+
+/** A caseworker allocated to a child from a date (AllocateWorkerInput). */
+export interface WorkerAllocated {
+  childId: string;
+  caseworkerId: string;
+  startDate: string;
+}
+
+/** A decision that a child has no allocated worker (NoAllocatedWorkerInput). */
+export interface NoWorkerDecided {
+  childId: string;
+  decidedBy: string;
+  reason: string;
+  startDate: string;
+  nextReviewDate: string;
+}
 
 /** A child and the allocation that holds now (the latest without an end), if any. */
 export interface AllocationState {
@@ -53,7 +68,7 @@ async function allocationConflict(em: EntityManager, childId: string, startDate:
 }
 
 /** A caseworker allocated from a date. */
-export const allocateWorker: Command<AllocateWorkerInput, AllocationState & { worker: Caseworker }, WorkerAllocation> = {
+export const allocateWorker: Command<WorkerAllocated, AllocationState & { worker: Caseworker }, WorkerAllocation> = {
   async load(tx, input) {
     const state = await loadAllocation(tx, input.childId);
     return { ...state, worker: await mustFind(tx, Caseworker, input.caseworkerId, 'input.caseworkerId', 'caseworker') };
@@ -64,7 +79,7 @@ export const allocateWorker: Command<AllocateWorkerInput, AllocationState & { wo
 };
 
 /** A decision that the child has no allocated worker: who decided, why, and when it is next reviewed. */
-export const recordNoAllocatedWorker: Command<NoAllocatedWorkerInput, AllocationState, WorkerAllocation> = {
+export const recordNoAllocatedWorker: Command<NoWorkerDecided, AllocationState, WorkerAllocation> = {
   load: (tx, input) => loadAllocation(tx, input.childId),
   check: (input, { current, today }) => [
     ...(input.decidedBy.trim() ? [] : [problem('input.decidedBy', 'say who decided')]),

@@ -3,8 +3,7 @@ import { today } from '../../toolkit/dates';
 import { mustFind, refId } from '../../toolkit/records';
 import type { Command } from '../../toolkit/write';
 import { EhcNeedsAssessment, EhcnaRequest, EhcPlan } from '../entities';
-import { AssessmentOutcome } from '../entities/enums';
-import type { AdviceType, RecordAdviceInput, RecordAssessmentEndInput, RecordDraftPlanInput } from '../resolvers/mutations/assessment';
+import { AdviceType, AssessmentOutcome } from '../entities/enums';
 import { adviceReturnedFollows, assessmentStepFollows, decidedToAssess, endedWithoutPlan, ENDS_WITHOUT_PLAN } from '../rules/life-cycle';
 import { dateProblems, problem } from './checks';
 
@@ -15,6 +14,27 @@ export interface AssessmentState {
   today: string;
 }
 
+/** Advice asked for, or returned (RecordAdviceInput). */
+export interface Advice {
+  assessmentId: string;
+  adviceType: AdviceType;
+  date: string;
+}
+
+/** The draft plan sent to the family (RecordDraftPlanInput). */
+export interface DraftPlan {
+  assessmentId: string;
+  draftPlanDate: string;
+}
+
+/** An assessment ending without a plan (RecordAssessmentEndInput). */
+export interface AssessmentEnd {
+  assessmentId: string;
+  outcome: AssessmentOutcome;
+  date: string;
+}
+
+/** The assessment (refused by its field when unknown) and its request. */
 export async function loadAssessment(tx: EntityManager, assessmentId: string): Promise<AssessmentState> {
   const assessment = await mustFind(tx, EhcNeedsAssessment, assessmentId, 'input.assessmentId', 'assessment');
   return { assessment, request: await tx.findOneOrFail(EhcnaRequest, { id: refId(assessment.request) }), today: today() };
@@ -23,14 +43,14 @@ export async function loadAssessment(tx: EntityManager, assessmentId: string): P
 type AdviceDate = 'epAdviceAskedDate' | 'healthAdviceAskedDate' | 'socialCareAdviceAskedDate' | 'epAdviceReturnedDate' | 'healthAdviceReturnedDate' | 'socialCareAdviceReturnedDate';
 
 /** Where each kind of advice's dates are kept on the assessment. */
-const ADVICE_DATES: Record<`${AdviceType}`, { asked: AdviceDate; returned: AdviceDate }> = {
+const ADVICE_DATES: Record<AdviceType, { asked: AdviceDate; returned: AdviceDate }> = {
   EDUCATIONAL_PSYCHOLOGY: { asked: 'epAdviceAskedDate', returned: 'epAdviceReturnedDate' },
   HEALTH: { asked: 'healthAdviceAskedDate', returned: 'healthAdviceReturnedDate' },
   SOCIAL_CARE: { asked: 'socialCareAdviceAskedDate', returned: 'socialCareAdviceReturnedDate' },
 };
 
 /** Advice asked for: after the decision to assess. */
-export const recordAdviceAsked: Command<RecordAdviceInput, AssessmentState, EhcNeedsAssessment> = {
+export const recordAdviceAsked: Command<Advice, AssessmentState, EhcNeedsAssessment> = {
   load: (tx, input) => loadAssessment(tx, input.assessmentId),
   check: (input, { request, today }) => dateProblems('input.date', input.date, today, assessmentStepFollows(request)),
   apply(_tx, input, { assessment }) {
@@ -40,7 +60,7 @@ export const recordAdviceAsked: Command<RecordAdviceInput, AssessmentState, EhcN
 };
 
 /** Advice returned: only once asked for, and not before. */
-export const recordAdviceReturned: Command<RecordAdviceInput, AssessmentState, EhcNeedsAssessment> = {
+export const recordAdviceReturned: Command<Advice, AssessmentState, EhcNeedsAssessment> = {
   load: (tx, input) => loadAssessment(tx, input.assessmentId),
   check(input, { assessment, today }) {
     const asked = assessment[ADVICE_DATES[input.adviceType].asked];
@@ -56,7 +76,7 @@ export const recordAdviceReturned: Command<RecordAdviceInput, AssessmentState, E
 };
 
 /** The draft plan sent to the family: the decision to issue a plan. */
-export const recordDraftPlan: Command<RecordDraftPlanInput, AssessmentState, EhcNeedsAssessment> = {
+export const recordDraftPlan: Command<DraftPlan, AssessmentState, EhcNeedsAssessment> = {
   load: (tx, input) => loadAssessment(tx, input.assessmentId),
   check(input, { assessment, request, today }) {
     const ended = endedWithoutPlan(assessment.outcome);
@@ -73,7 +93,7 @@ export const recordDraftPlan: Command<RecordDraftPlanInput, AssessmentState, Ehc
 };
 
 /** An assessment that ends without a plan; not once a final plan has been issued after it. */
-export const recordAssessmentEnd: Command<RecordAssessmentEndInput, AssessmentState & { plan: EhcPlan | null }, EhcNeedsAssessment> = {
+export const recordAssessmentEnd: Command<AssessmentEnd, AssessmentState & { plan: EhcPlan | null }, EhcNeedsAssessment> = {
   async load(tx, input) {
     const state = await loadAssessment(tx, input.assessmentId);
     return { ...state, plan: await tx.findOne(EhcPlan, { assessment: state.assessment.id }) };

@@ -3,14 +3,39 @@ import { conflict } from '../../../platform/problems';
 import { refId } from '../../toolkit/records';
 import type { Command } from '../../toolkit/write';
 import { Child, EhcPlan, PlanPlacement, SenNeed } from '../entities';
-import { AssessmentOutcome } from '../entities/enums';
-import type { PlacementInput, RecordFinalPlanInput, SenNeedInput } from '../resolvers/mutations/plan';
+import { AssessmentOutcome, SenSetting, SenType, TwentyWeekException } from '../entities/enums';
 import { decidedToAssess, endedWithoutPlan, finalPlanFollows } from '../rules/life-cycle';
 import { loadAssessment, type AssessmentState } from './assessment';
 import { dateProblems, problem } from './checks';
 
+/** A placement named in a plan (PlacementInput). */
+export interface Placement {
+  rank: number;
+  urn?: string | null;
+  ukprn?: string | null;
+  senSetting?: SenSetting | null;
+  senUnit?: boolean | null;
+  resourcedProvision?: boolean | null;
+}
+
+/** A need named in a plan (SenNeedInput). */
+export interface Need {
+  senType: SenType;
+  rank: number;
+}
+
+/** The final plan as issued (RecordFinalPlanInput). */
+export interface FinalPlan {
+  assessmentId: string;
+  issueDate: string;
+  placements: Placement[];
+  senNeeds: Need[];
+  personalBudget?: boolean | null;
+  exception?: TwentyWeekException | null;
+}
+
 /** One or two placements, each exactly one of a 6-digit URN, an 8-digit UKPRN or another setting, ranked 1 and 2. */
-export function placementProblems(placements: readonly PlacementInput[]): Problem[] {
+export function placementProblems(placements: readonly Placement[]): Problem[] {
   const problems: Problem[] = [];
   if (placements.length < 1 || placements.length > 2) problems.push(problem('input.placements', 'give 1 or 2 placements'));
   placements.forEach((pl, i) => {
@@ -26,7 +51,7 @@ export function placementProblems(placements: readonly PlacementInput[]): Proble
 }
 
 /** One or two needs: one primary (rank 1) and at most one rank 2. */
-export function senNeedProblems(needs: readonly SenNeedInput[]): Problem[] {
+export function senNeedProblems(needs: readonly Need[]): Problem[] {
   const problems: Problem[] = [];
   if (needs.length < 1 || needs.length > 2) problems.push(problem('input.senNeeds', 'give 1 or 2 needs'));
   needs.forEach((n, i) => {
@@ -41,7 +66,7 @@ export function senNeedProblems(needs: readonly SenNeedInput[]): Problem[] {
  * to issue on the assessment and the child's primary need. One plan per assessment,
  * kept by the database.
  */
-export const recordFinalPlan: Command<RecordFinalPlanInput, AssessmentState, EhcPlan> = {
+export const recordFinalPlan: Command<FinalPlan, AssessmentState, EhcPlan> = {
   load: (tx, input) => loadAssessment(tx, input.assessmentId),
   check: (input, { assessment, request, today }) => [
     ...(decidedToAssess(request) ? [] : [problem('input.assessmentId', 'no final plan without a decision to assess')]),

@@ -3,13 +3,28 @@ import { today } from '../../toolkit/dates';
 import { mustFind, refId } from '../../toolkit/records';
 import type { Command } from '../../toolkit/write';
 import { Child, EhcNeedsAssessment, EhcnaRequest } from '../entities';
-import { AssessmentOutcome, RequestOutcome } from '../entities/enums';
-import type { RecordDecisionInput, RecordRequestInput } from '../resolvers/mutations/request';
+import { AssessmentOutcome, RequestOutcome, RequestSource } from '../entities/enums';
 import { decisionFollows, decisionOpensAssessment, decisionTakesBackAssessment, isDecision, requestFollows } from '../rules/life-cycle';
 import { dateProblems, problem } from './checks';
 
+/** A request for an EHC needs assessment, as received (RecordRequestInput). */
+export interface NewRequest {
+  childId: string;
+  receivedDate: string;
+  source?: RequestSource | null;
+}
+
+/** The decision whether to assess (RecordDecisionInput). */
+export interface Decision {
+  requestId: string;
+  outcome: RequestOutcome;
+  decisionDate: string;
+  mediation?: boolean | null;
+  tribunal?: boolean | null;
+}
+
 /** A request for an EHC needs assessment, not yet decided. */
-export const recordRequest: Command<RecordRequestInput, { child: Child; today: string }, EhcnaRequest> = {
+export const recordRequest: Command<NewRequest, { child: Child; today: string }, EhcnaRequest> = {
   load: async (tx, input) => ({ child: await mustFind(tx, Child, input.childId, 'input.childId', 'child'), today: today() }),
   check: (input, { child, today }) => dateProblems('input.receivedDate', input.receivedDate, today, requestFollows(child)),
   apply: (tx, input, { child }) =>
@@ -28,7 +43,7 @@ export interface DecisionState {
 }
 
 /** The decision whether to assess; a decision to assess opens the assessment. */
-export const recordDecision: Command<RecordDecisionInput, DecisionState, EhcnaRequest> = {
+export const recordDecision: Command<Decision, DecisionState, EhcnaRequest> = {
   async load(tx, input) {
     const request = await mustFind(tx, EhcnaRequest, input.requestId, 'input.requestId', 'request');
     return { request, assessment: await tx.findOne(EhcNeedsAssessment, { request: request.id }), today: today() };

@@ -3,10 +3,23 @@ import { today } from '../../toolkit/dates';
 import { mustFind, refId } from '../../toolkit/records';
 import type { Command } from '../../toolkit/write';
 import { AnnualReview, EhcPlan } from '../entities';
-import { ReviewOutcome } from '../entities/enums';
-import type { RecordReviewDecisionInput, RecordReviewMeetingInput } from '../resolvers/mutations/review';
+import { CeaseReason, ReviewOutcome } from '../entities/enums';
 import { ceasedBy, ceaseReasonProblem, meetingBefore, reviewAwaitingMeeting, reviewDecisionFollows, reviewDueDate, reviewMeetingFollows } from '../rules/life-cycle';
 import { dateProblems, problem } from './checks';
+
+/** A review meeting held (RecordReviewMeetingInput). */
+export interface ReviewMeeting {
+  planId: string;
+  meetingDate: string;
+}
+
+/** The decision after a review meeting (RecordReviewDecisionInput). */
+export interface ReviewDecision {
+  reviewId: string;
+  outcome: ReviewOutcome;
+  decisionDate: string;
+  ceaseReason?: CeaseReason | null;
+}
 
 export interface ReviewMeetingState {
   plan: EhcPlan;
@@ -20,7 +33,7 @@ export interface ReviewMeetingState {
  * (a missed one), or opens the next. One review per plan and meeting date, kept by
  * the database.
  */
-export const recordReviewMeeting: Command<RecordReviewMeetingInput, ReviewMeetingState, AnnualReview> = {
+export const recordReviewMeeting: Command<ReviewMeeting, ReviewMeetingState, AnnualReview> = {
   async load(tx, input) {
     const plan = await mustFind(tx, EhcPlan, input.planId, 'input.planId', 'EHC plan');
     return { plan, reviews: await tx.find(AnnualReview, { plan: plan.id }, { orderBy: { dueDate: 'asc' } }), today: today() };
@@ -49,7 +62,7 @@ export interface ReviewDecisionState {
 }
 
 /** The decision after a review meeting; CEASE also ceases the plan on the decision date. */
-export const recordReviewDecision: Command<RecordReviewDecisionInput, ReviewDecisionState, AnnualReview> = {
+export const recordReviewDecision: Command<ReviewDecision, ReviewDecisionState, AnnualReview> = {
   async load(tx, input) {
     const review = await mustFind(tx, AnnualReview, input.reviewId, 'input.reviewId', 'annual review');
     const plan = input.outcome === ReviewOutcome.CEASE ? await tx.findOneOrFail(EhcPlan, { id: refId(review.plan) }) : null;

@@ -3,11 +3,11 @@ import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
-import { allocateWorker, recordNoAllocatedWorker } from '../../commands/allocation';
+import { allocateWorker, recordNoAllocatedWorker, type NoWorkerDecided, type WorkerAllocated } from '../../commands/allocation';
 import { WorkerAllocation } from '../../entities';
 
 @InputType({ description: 'Allocate a caseworker to a child from a date.' })
-export class AllocateWorkerInput {
+export class AllocateWorkerInput implements WorkerAllocated {
   @Field(() => ID, { description: 'The child.' })
   childId!: string;
 
@@ -19,7 +19,7 @@ export class AllocateWorkerInput {
 }
 
 @InputType({ description: 'Decide that a child will have no allocated worker (e.g. a plan working well), and when that is next reviewed.' })
-export class NoAllocatedWorkerInput {
+export class NoAllocatedWorkerInput implements NoWorkerDecided {
   @Field(() => ID, { description: 'The child.' })
   childId!: string;
 

@@ -1,21 +1,14 @@
-import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
-import { recordAdviceAsked, recordAdviceReturned, recordAssessmentEnd, recordDraftPlan } from '../../commands/assessment';
+import { recordAdviceAsked, recordAdviceReturned, recordAssessmentEnd, recordDraftPlan, type Advice, type AssessmentEnd, type DraftPlan } from '../../commands/assessment';
 import { EhcNeedsAssessment } from '../../entities';
-import { AssessmentOutcome } from '../../entities/enums';
-
-export enum AdviceType {
-  EDUCATIONAL_PSYCHOLOGY = 'EDUCATIONAL_PSYCHOLOGY',
-  HEALTH = 'HEALTH',
-  SOCIAL_CARE = 'SOCIAL_CARE',
-}
-registerEnumType(AdviceType, { name: 'AdviceType', description: 'Whose advice an EHC needs assessment asks for (reg 6).' });
+import { AdviceType, AssessmentOutcome } from '../../entities/enums';
 
 @InputType({ description: 'Advice asked for, or returned, during an EHC needs assessment.' })
-export class RecordAdviceInput {
+export class RecordAdviceInput implements Advice {
   @Field(() => ID, { description: 'The assessment.' })
   assessmentId!: string;
 
@@ -27,7 +20,7 @@ export class RecordAdviceInput {
 }
 
 @InputType({ description: 'The draft EHC plan sent to the family.' })
-export class RecordDraftPlanInput {
+export class RecordDraftPlanInput implements DraftPlan {
   @Field(() => ID, { description: 'The assessment.' })
   assessmentId!: string;
 
@@ -36,7 +29,7 @@ export class RecordDraftPlanInput {
 }
 
 @InputType({ description: 'An assessment that ends without a plan: a decision not to issue one, or withdrawal.' })
-export class RecordAssessmentEndInput {
+export class RecordAssessmentEndInput implements AssessmentEnd {
   @Field(() => ID, { description: 'The assessment.' })
   assessmentId!: string;
 

@@ -3,12 +3,12 @@ import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
-import { recordFinalPlan } from '../../commands/plan';
+import { recordFinalPlan, type FinalPlan, type Need, type Placement } from '../../commands/plan';
 import { EhcPlan } from '../../entities';
 import { SenSetting, SenType, TwentyWeekException } from '../../entities/enums';
 
 @InputType({ description: 'A placement named in a plan: exactly one of urn, ukprn or senSetting.' })
-export class PlacementInput {
+export class PlacementInput implements Placement {
   @Field(() => Int, { description: '1 main, 2 second.' })
   rank!: number;
 
@@ -29,7 +29,7 @@ export class PlacementInput {
 }
 
 @InputType({ description: 'A special educational need named in a plan.' })
-export class SenNeedInput {
+export class SenNeedInput implements Need {
   @Field(() => SenType, { description: 'The type of need.' })
   senType!: SenType;
 
@@ -38,7 +38,7 @@ export class SenNeedInput {
 }
 
 @InputType({ description: 'The final EHC plan, as issued.' })
-export class RecordFinalPlanInput {
+export class RecordFinalPlanInput implements FinalPlan {
   @Field(() => ID, { description: 'The assessment the plan follows.' })
   assessmentId!: string;
 

@@ -3,12 +3,12 @@ import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
-import { recordDecision, recordRequest } from '../../commands/request';
+import { recordDecision, recordRequest, type Decision, type NewRequest } from '../../commands/request';
 import { EhcnaRequest } from '../../entities';
 import { RequestOutcome, RequestSource } from '../../entities/enums';
 
 @InputType({ description: 'A request for an EHC needs assessment, as received.' })
-export class RecordRequestInput {
+export class RecordRequestInput implements NewRequest {
   @Field(() => ID, { description: 'The child the request is about.' })
   childId!: string;
 
@@ -20,7 +20,7 @@ export class RecordRequestInput {
 }
 
 @InputType({ description: 'The decision whether to assess.' })
-export class RecordDecisionInput {
+export class RecordDecisionInput implements Decision {
   @Field(() => ID, { description: 'The request decided.' })
   requestId!: string;
 

@@ -3,12 +3,12 @@ import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
-import { recordReviewDecision, recordReviewMeeting } from '../../commands/review';
+import { recordReviewDecision, recordReviewMeeting, type ReviewDecision, type ReviewMeeting } from '../../commands/review';
 import { AnnualReview } from '../../entities';
 import { CeaseReason, ReviewOutcome } from '../../entities/enums';
 
 @InputType({ description: 'An annual review meeting held.' })
-export class RecordReviewMeetingInput {
+export class RecordReviewMeetingInput implements ReviewMeeting {
   @Field(() => ID, { description: 'The plan reviewed.' })
   planId!: string;
 
@@ -17,7 +17,7 @@ export class RecordReviewMeetingInput {
 }
 
 @InputType({ description: 'The council\'s decision after a review meeting.' })
-export class RecordReviewDecisionInput {
+export class RecordReviewDecisionInput implements ReviewDecision {
   @Field(() => ID, { description: 'The review.' })
   reviewId!: string;
 
