@@ -7,7 +7,7 @@ import { migrations } from './migrations';
 import { CaseworkerResolver, ChildResolver, resolveChildReference, TeamResolver, WorkerAllocationResolver } from './resolvers/child.resolver';
 import { AnnualReviewResolver, EhcNeedsAssessmentResolver, EhcnaRequestResolver, EhcPlanResolver, resolveAssessmentReference } from './resolvers/life-cycle.resolver';
 import { caseworkMeasure, CaseworkMeasuresResolver } from './resolvers/measures.resolver';
-import { CaseworkMutationsResolver } from './resolvers/mutations.resolver';
+import { caseworkMutations } from './resolvers/mutations';
 import { seedCasework } from './seed/synthetic';
 
 /** Live figures for governance's KPI readings, action statuses and dashboard (governance never stores them). */
@@ -27,7 +27,7 @@ export const casework: SubgraphDefinition = {
     EhcNeedsAssessmentResolver,
     EhcPlanResolver,
     AnnualReviewResolver,
-    CaseworkMutationsResolver,
+    ...caseworkMutations,
     CaseworkMeasuresResolver,
     caseworkMeasure.MeasureEntityResolver,
     ...figures.resolvers,

@@ -54,7 +54,8 @@ describe('recording the life cycle through mutations', () => {
     expect(decision).toEqual({ outcome: 'AMEND', decisionWithinFourWeeks: false });
     expect((await owner.query(`SELECT primary_need FROM child WHERE id = $1`, [C4])).rows[0].primary_need).toBe('SLCN');
     const audit = (await owner.query(`SELECT DISTINCT entity_type FROM audit_event WHERE action = 'WRITE' AND user_id = 'jo.caseworker' ORDER BY 1`)).rows.map((r) => r.entity_type);
-    expect(audit).toEqual(['AnnualReview', 'EhcNeedsAssessment', 'EhcPlan', 'EhcnaRequest']);
+    // Every record the writes changed: the plan's placements and needs, and the child's primary need, too.
+    expect(audit).toEqual(['AnnualReview', 'Child', 'EhcNeedsAssessment', 'EhcPlan', 'EhcnaRequest', 'PlanPlacement', 'SenNeed']);
   });
 
   it('refuses dates out of order, naming the field, and changes nothing', async () => {

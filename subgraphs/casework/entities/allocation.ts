@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -13,6 +13,9 @@ import type { Caseworker, Team } from './team';
 @ObjectType({ description: 'A period in which a child had an allocated worker, or deliberately had none.' })
 @Authorized(Access.CASEWORK_PERSON_READ)
 @Entity({ tableName: 'worker_allocation' })
+// One allocation per child and start date, and one open (no end date) at a time per child (migration 20261124000100).
+@Unique({ properties: ['child', 'startDate'] })
+@Unique({ name: 'worker_allocation_one_open_per_child', expression: 'CREATE UNIQUE INDEX worker_allocation_one_open_per_child ON worker_allocation (child_id) WHERE end_date IS NULL' })
 export class WorkerAllocation {
   @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -8,6 +8,8 @@ import { ReviewOutcome } from './enums';
 @ObjectType({ description: 'An annual review of an EHC plan: when it was due, the meeting, and the council\'s decision.' })
 @Authorized(Access.CASEWORK_PERSON_READ)
 @Entity({ tableName: 'annual_review' })
+// One review per plan and meeting: a meeting recorded twice is one review (migration 20261124000100).
+@Unique({ properties: ['plan', 'meetingDate'] })
 export class AnnualReview {
   @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

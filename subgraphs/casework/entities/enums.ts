@@ -98,6 +98,13 @@ registerEnumType(AssessmentOutcome, {
   },
 });
 
+export enum AdviceType {
+  EDUCATIONAL_PSYCHOLOGY = 'EDUCATIONAL_PSYCHOLOGY',
+  HEALTH = 'HEALTH',
+  SOCIAL_CARE = 'SOCIAL_CARE',
+}
+registerEnumType(AdviceType, { name: 'AdviceType', description: 'Whose advice an EHC needs assessment asks for (reg 6).' });
+
 export enum TwentyWeekException {
   SCHOOL_CLOSURE = 'A',
   EARLY_YEARS_CLOSURE = 'B',

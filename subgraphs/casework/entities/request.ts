@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -8,6 +8,8 @@ import { RequestOutcome, RequestSource } from './enums';
 @ObjectType({ description: 'A request for an EHC needs assessment, and the council\'s decision whether to assess.' })
 @Authorized(Access.CASEWORK_PERSON_READ)
 @Entity({ tableName: 'ehcna_request' })
+// One request per child and received date: a request recorded twice is one request (migration 20261124000100).
+@Unique({ properties: ['child', 'receivedDate'] })
 export class EhcnaRequest {
   @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

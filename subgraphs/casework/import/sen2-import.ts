@@ -7,8 +7,7 @@
  * else surname + forename + birth date; requests on their received date).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
-import { Loaders, type SubgraphContext } from '../../toolkit/context';
+import { importActor } from '../../toolkit/write';
 import { parseCaseExtract, type CaseExtractRow } from './case-extract';
 import { formatProblem, matchKeyOf, validateHeader, validatePerson, type Problem } from './sen2-validate';
 import { SEN2_CHUNK, Sen2Writer, type Sen2Item } from './sen2-write';
@@ -103,13 +102,7 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
   const { em, linkKeySecret } = await options.database();
   const counts = { created: 0, updated: 0 };
   const writeProblems: Problem[] = [];
-  const context: SubgraphContext = {
-    em,
-    caller: { userId: options.user, roles: ['admin'], org: 'LA' },
-    loaders: new Loaders(),
-    operationName: 'import:sen2',
-    requestId: `sen2-import-${randomUUID()}`,
-  };
+  const actor = importActor(options.user, 'LA', 'import:sen2');
   const extractByKey = new Map<string, CaseExtractRow>();
   for (const row of extract?.rows ?? []) for (const key of keysOf(row)) if (!extractByKey.has(key)) extractByKey.set(key, row);
   const usedRows = new Set<CaseExtractRow>();
@@ -118,8 +111,8 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
   class Rollback extends Error {}
   try {
     await em.transactional(async (tx) => {
-      const writer = new Sen2Writer(tx as EntityManager, context, linkKeySecret, allocationDate, counts, writeProblems);
-      // People are written a chunk at a time, in file order (sen2-write.ts).
+      const writer = new Sen2Writer(tx as EntityManager, actor, linkKeySecret, allocationDate, counts, writeProblems);
+      // People are written a chunk at a time, in file order (sen2-write/).
       const pending: Sen2Item[] = [];
       const flush = () => writer.write(pending.splice(0));
       lastReport = 0;

@@ -1,4 +1,4 @@
-import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, REVIEW_MONTHS } from '../rules/timescales';
+import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, reviewDueAfterSql } from '../rules/timescales';
 
 /**
  * Measure facts: what each child contributes to each measure, by calendar month,
@@ -59,15 +59,15 @@ export function childFactsSql(matches: (childId: string) => string): string {
       FROM ehc_plan e WHERE ${matches('e.child_id')}`;
   // Overdue stretches: between consecutive meetings (the first after the issue), from the day after 12 months
   // from the earlier one until the later; after the latest (or the issue), from the day after 12 months on.
-  const overdue = `SELECT g.plan_id, daterange((g.since + interval '${REVIEW_MONTHS} months')::date + 1, g.until, '[)') AS days
+  const overdue = `SELECT g.plan_id, daterange(${reviewDueAfterSql('g.since')} + 1, g.until, '[)') AS days
       FROM (SELECT m.plan_id, GREATEST(lag(m.meeting) OVER w, m.issue_date) AS since, m.meeting AS until
             FROM (SELECT DISTINCT v.plan_id, e.issue_date, v.meeting_date AS meeting
                   FROM annual_review v JOIN ehc_plan e ON e.id = v.plan_id
                   WHERE v.meeting_date IS NOT NULL AND ${matches('e.child_id')}) m
             WINDOW w AS (PARTITION BY m.plan_id ORDER BY m.meeting)) g
-      WHERE g.until > (g.since + interval '${REVIEW_MONTHS} months')::date + 1
+      WHERE g.until > ${reviewDueAfterSql('g.since')} + 1
       UNION ALL
-      SELECT e.id, daterange((GREATEST(max(v.meeting_date), e.issue_date) + interval '${REVIEW_MONTHS} months')::date + 1, NULL, '[)')
+      SELECT e.id, daterange(${reviewDueAfterSql('GREATEST(max(v.meeting_date), e.issue_date)')} + 1, NULL, '[)')
       FROM ehc_plan e LEFT JOIN annual_review v ON v.plan_id = e.id
       WHERE ${matches('e.child_id')}
       GROUP BY e.id, e.issue_date`;

@@ -1,8 +1,10 @@
 import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000000_toolkit';
 import { Migration20261122000100_casework } from './Migration20261122000100_casework';
+import { Migration20261124000100_casework_unique_writes } from './Migration20261124000100_casework_unique_writes';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
   ...toolkitMigrations,
   { name: 'Migration20261122000100_casework', class: Migration20261122000100_casework },
+  { name: 'Migration20261124000100_casework_unique_writes', class: Migration20261124000100_casework_unique_writes },
 ];

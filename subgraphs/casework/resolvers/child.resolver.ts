@@ -7,7 +7,7 @@ import { DateScalar, isIsoDate } from '../../toolkit/date-scalar';
 import { addMonths, today } from '../../toolkit/dates';
 import { Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, Team, WorkerAllocation } from '../entities';
 import { AGE_BANDS, AgeBand, SenType } from '../entities/enums';
-import { REVIEW_MONTHS } from '../rules/timescales';
+import { reviewDueAfterSql } from '../rules/timescales';
 import { manyBy, oneBy } from './loaders';
 import { isUuid, refId } from '../../toolkit/records';
 
@@ -100,8 +100,8 @@ export function childFilterSql(filter: ChildFilter | null | undefined): { where:
   }
   if (filter?.reviewOverdue !== undefined && filter?.reviewOverdue !== null) {
     where.push(`${filter.reviewOverdue ? '' : 'NOT '}EXISTS (${activePlanSql}
-      AND (e.issue_date + interval '${REVIEW_MONTHS} months')::date < CAST(? AS date)
-      AND NOT EXISTS (SELECT 1 FROM annual_review v WHERE v.plan_id = e.id AND v.meeting_date <= ? AND (v.meeting_date + interval '${REVIEW_MONTHS} months')::date >= CAST(? AS date)))`);
+      AND ${reviewDueAfterSql('e.issue_date')} < CAST(? AS date)
+      AND NOT EXISTS (SELECT 1 FROM annual_review v WHERE v.plan_id = e.id AND v.meeting_date <= ? AND ${reviewDueAfterSql('v.meeting_date')} >= CAST(? AS date)))`);
     params.push(asOf, asOf, asOf, asOf, asOf);
   }
   if (filter?.ageBand) {

@@ -80,9 +80,26 @@ export function weeksToIssue(receivedDate: string, issueDate: string): number {
 }
 
 /**
+ * The annual-review rule itself: a review is due REVIEW_MONTHS after the plan was
+ * issued or, once a meeting has been held, after the latest meeting before it
+ * (29 Feb + 12 months is 28 Feb). Every due date, in code or SQL, comes from here.
+ */
+export function reviewDueAfter(issueOrMeeting: string): string {
+  return addMonths(issueOrMeeting, REVIEW_MONTHS);
+}
+
+/**
+ * The same rule over a SQL date expression. PostgreSQL's date + interval also falls
+ * back to the month's last day, so SQL and code agree on 29 February.
+ */
+export function reviewDueAfterSql(dateExpression: string): string {
+  return `(${dateExpression} + interval '${REVIEW_MONTHS} months')::date`;
+}
+
+/**
  * When the next annual review is due: 12 months after the plan was issued or, once
- * a review meeting has been held, after the latest meeting (29 Feb + 12 months is
- * 28 Feb). Meetings before the plan are an error.
+ * a review meeting has been held, after the latest meeting. Meetings before the
+ * plan are an error.
  */
 export function annualReviewDueDate(issueDate: string, meetingDates: ReadonlyArray<string | null | undefined> = []): string {
   let last = issueDate;
@@ -91,7 +108,7 @@ export function annualReviewDueDate(issueDate: string, meetingDates: ReadonlyArr
     ordered(issueDate, m, 'issueDate', 'meetingDate');
     if (m > last) last = m;
   }
-  return addMonths(last, REVIEW_MONTHS);
+  return reviewDueAfter(last);
 }
 
 /** True when the review due date has passed on `asOf` (a review held on the due date is on time). */

@@ -1,0 +1,71 @@
+/**
+ * The SEN2 import's writes, a chunk of people at a time, inside the import's one
+ * transaction. Each chunk is one `write` (the toolkit's write path, under the
+ * import's actor): it goes through the stages in turn, each in its own file:
+ *   match.ts         who is who (one query for every child the chunk may match)
+ *   plan.ts          each person's requests, assessments, plans and reviews, worked
+ *                    out in memory against what the children hold
+ *   extract.ts       what the case extract changes, and each child's audit entry
+ *   statements.ts    the writes: one statement per table and kind of write
+ * and records its audit entries (one per child, naming the fields written) as the
+ * write's own, so a chunk and its audit stand or fall together.
+ *
+ * A person who matches a child already written earlier in the same chunk (the
+ * same child twice, e.g. a case-extract row for a child of the return) ends the
+ * chunk there: the rest is worked out afresh after the write, so it sees it.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { write, type Actor, type WriteEntry } from '../../../toolkit/write';
+import type { Problem } from '../sen2-validate';
+import { applyCaseExtract } from './extract';
+import { loadCandidates, matchItems, type Sen2Counts, type Sen2Item } from './match';
+import { ChunkState, loadLifeCycle, planRequest } from './plan';
+import { Sql } from './sql';
+import { Staff } from './staff';
+import { writeCaseExtract, writeChildren, writeLifeCycle, writePrimaryNeeds } from './statements';
+
+export { findChild, type Sen2Counts, type Sen2Item } from './match';
+
+/** People per chunk: about 15 statements a chunk instead of about 20 a person. */
+export const SEN2_CHUNK = 500;
+
+/** The writes for one import, inside its transaction. */
+export class Sen2Writer {
+  private readonly staff = new Staff();
+
+  constructor(
+    private readonly tx: EntityManager,
+    private readonly actor: Actor,
+    private readonly secret: string,
+    private readonly today: string,
+    private readonly counts: Sen2Counts,
+    private readonly problems: Problem[],
+  ) {}
+
+  /** Writes the items in file order, a chunk at a time (a chunk may end early: see the file's comment). */
+  async write(items: readonly Sen2Item[]): Promise<void> {
+    let rest = items;
+    while (rest.length) rest = rest.slice(await write(this.tx, this.actor, (tx, record) => this.writeChunk(new Sql(tx), rest, record)));
+  }
+
+  /** Writes a prefix of the items; returns how many. */
+  private async writeChunk(sql: Sql, items: readonly Sen2Item[], record: (entries: readonly WriteEntry[]) => void): Promise<number> {
+    const held = await loadCandidates(sql, items);
+    const { matched, newChildren, childUpdates, taken } = matchItems(items, held, this.counts);
+
+    const state = new ChunkState();
+    const created = new Set(newChildren.map((c) => c.id));
+    const heldIds = matched.filter((d) => d.item.person && !created.has(d.childId!)).map((d) => d.childId!);
+    if (heldIds.length) await loadLifeCycle(sql, state, heldIds);
+    for (const { item, childId } of matched) for (const r of item.person?.requests ?? []) planRequest(state, childId!, r);
+
+    const extract = await applyCaseExtract(matched, { sql, staff: this.staff, secret: this.secret, today: this.today, problems: this.problems });
+
+    await writeChildren(sql, newChildren, childUpdates);
+    await writeLifeCycle(sql, state);
+    await writePrimaryNeeds(sql, matched.filter((d) => d.item.person).map((d) => d.childId!));
+    await writeCaseExtract(sql, extract);
+    record(extract.audit);
+    return Math.max(taken, 1);
+  }
+}

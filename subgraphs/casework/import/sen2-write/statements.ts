@@ -1,0 +1,158 @@
+import { reviewDueAfterSql } from '../../rules/timescales';
+import type { ExtractWrites } from './extract';
+import type { ChildRow } from './match';
+import type { ChunkState, Pending } from './plan';
+import type { Sql } from './sql';
+
+/**
+ * Stage 4 of a chunk: the writes, one statement per table and kind of write
+ * (insert, update, delete), parents before children. Statement triggers
+ * (measures/facts.ts) so refresh the measure figures once per statement for all
+ * the children it touched, not once per row.
+ */
+
+const CHILD_COLUMNS = 'id uuid, surname text, forename text, birth_date date, sex text, ethnicity text, postcode text, upn text, uln text';
+
+export async function writeChildren(sql: Sql, created: readonly ChildRow[], updated: readonly ChildRow[]): Promise<void> {
+  await sql.withRows(
+    `INSERT INTO child (id, surname, forename, birth_date, sex, ethnicity, postcode, upn, uln)
+     SELECT x.id, x.surname, x.forename, x.birth_date, x.sex, x.ethnicity, x.postcode, x.upn, x.uln
+     FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS})`,
+    created,
+  );
+  await sql.withRows(
+    `UPDATE child c SET surname = x.surname, forename = x.forename, birth_date = x.birth_date, sex = x.sex, ethnicity = COALESCE(x.ethnicity, c.ethnicity),
+       postcode = COALESCE(x.postcode, c.postcode), upn = COALESCE(x.upn, c.upn), uln = COALESCE(x.uln, c.uln)
+     FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS})
+     WHERE c.id = x.id`,
+    updated,
+  );
+}
+
+function split<T>(m: Map<string, Pending<T>>): [Array<Pending<T>>, Array<Pending<T>>] {
+  const all = [...m.values()];
+  return [all.filter((w) => w.insert), all.filter((w) => !w.insert)];
+}
+
+/** The chunk's life-cycle writes: each table's inserts in one statement, its updates in another. */
+export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void> {
+  const [newRequests, requestUpdates] = split(state.requests);
+  await sql.withRows(
+    `INSERT INTO ehcna_request (id, child_id, received_date, source, outcome, outcome_date, mediation, tribunal)
+     SELECT x.id, x.child_id, x.received_date, CASE WHEN x.young_person THEN 'YOUNG_PERSON' END, x.outcome, x.outcome_date, x.mediation, x.tribunal
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, child_id uuid, received_date date, young_person boolean, outcome text, outcome_date date, mediation boolean, tribunal boolean)`,
+    newRequests,
+  );
+  await sql.withRows(
+    `UPDATE ehcna_request r SET outcome = x.outcome, outcome_date = x.outcome_date, mediation = x.mediation, tribunal = x.tribunal,
+       source = CASE WHEN x.young_person THEN 'YOUNG_PERSON' ELSE r.source END
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, young_person boolean, outcome text, outcome_date date, mediation boolean, tribunal boolean)
+     WHERE r.id = x.id`,
+    requestUpdates,
+  );
+  const [newAssessments, assessmentUpdates] = split(state.assessments);
+  const assessmentColumns = 'outcome text, outcome_date date, mediation boolean, tribunal boolean, week20exception boolean';
+  await sql.withRows(
+    `INSERT INTO ehc_needs_assessment (id, request_id, child_id, outcome, outcome_date, mediation, tribunal, week20exception)
+     SELECT x.id, x.request_id, x.child_id, x.outcome, x.outcome_date, x.mediation, x.tribunal, x.week20exception
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, request_id uuid, child_id uuid, ${assessmentColumns})`,
+    newAssessments,
+  );
+  await sql.withRows(
+    `UPDATE ehc_needs_assessment a SET outcome = x.outcome, outcome_date = x.outcome_date, mediation = x.mediation, tribunal = x.tribunal, week20exception = x.week20exception
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, ${assessmentColumns}) WHERE a.id = x.id`,
+    assessmentUpdates,
+  );
+  const [newPlans, planUpdates] = split(state.plans);
+  const planColumns = 'issue_date date, personal_budget boolean, cease_date date, cease_reason text';
+  await sql.withRows(
+    `INSERT INTO ehc_plan (id, child_id, assessment_id, issue_date, personal_budget, cease_date, cease_reason)
+     SELECT x.id, x.child_id, x.assessment_id, x.issue_date, x.personal_budget, x.cease_date, x.cease_reason
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, child_id uuid, assessment_id uuid, ${planColumns})`,
+    newPlans,
+  );
+  await sql.withRows(
+    `UPDATE ehc_plan e SET issue_date = x.issue_date, personal_budget = x.personal_budget, cease_date = x.cease_date, cease_reason = x.cease_reason
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, ${planColumns}) WHERE e.id = x.id`,
+    planUpdates,
+  );
+  // Placements and needs are replaced: the last list given for a plan stands.
+  await sql.withRows('DELETE FROM plan_placement WHERE plan_id IN (SELECT x.id FROM json_to_recordset(CAST(? AS json)) AS x(id uuid))', [...state.placements.keys()].map((id) => ({ id })));
+  await sql.withRows(
+    `INSERT INTO plan_placement (plan_id, rank, urn, ukprn, sen_setting, sen_unit, resourced_provision)
+     SELECT x.plan_id, x.rank, x.urn, x.ukprn, x.sen_setting, x.sen_unit, x.resourced_provision
+     FROM json_to_recordset(CAST(? AS json)) AS x(plan_id uuid, rank smallint, urn text, ukprn text, sen_setting text, sen_unit boolean, resourced_provision boolean)`,
+    [...state.placements].flatMap(([planId, ps]) => ps.map((pl) => ({ plan_id: planId, rank: pl.rank, urn: pl.urn, ukprn: pl.ukprn, sen_setting: pl.senSetting, sen_unit: pl.senUnit, resourced_provision: pl.resourcedProvision }))),
+  );
+  await sql.withRows('DELETE FROM plan_sen_need WHERE plan_id IN (SELECT x.id FROM json_to_recordset(CAST(? AS json)) AS x(id uuid))', [...state.needs.keys()].map((id) => ({ id })));
+  await sql.withRows(
+    `INSERT INTO plan_sen_need (plan_id, sen_type, rank) SELECT x.plan_id, x.sen_type, x.rank FROM json_to_recordset(CAST(? AS json)) AS x(plan_id uuid, sen_type text, rank smallint)`,
+    [...state.needs].flatMap(([planId, ns]) => ns.map((nd) => ({ plan_id: planId, sen_type: nd.senType, rank: nd.rank }))),
+  );
+  const [newReviews, reviewUpdates] = split(state.reviews);
+  await sql.withRows(
+    `INSERT INTO annual_review (id, plan_id, due_date, meeting_date, outcome, decision_date)
+     SELECT x.id, x.plan_id, x.due_date, x.meeting_date, x.outcome, x.decision_date
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, plan_id uuid, due_date date, meeting_date date, outcome text, decision_date date)`,
+    newReviews,
+  );
+  await sql.withRows(
+    `UPDATE annual_review v SET outcome = x.outcome, decision_date = x.decision_date
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, outcome text, decision_date date) WHERE v.id = x.id`,
+    reviewUpdates,
+  );
+  // Every review is due by the review rule from the meeting before it (or the plan's issue, if later): a return
+  // imported out of order, or a changed issue date, must not leave a stale due date (AR_OVERDUE reads them).
+  const due = reviewDueAfterSql('GREATEST(x.previous, e.issue_date)');
+  await sql.withRows(
+    `UPDATE annual_review v SET due_date = ${due}
+     FROM (SELECT id, lag(meeting_date) OVER (PARTITION BY plan_id ORDER BY meeting_date NULLS LAST, due_date) AS previous FROM annual_review
+           WHERE plan_id IN (SELECT p.id FROM json_to_recordset(CAST(? AS json)) AS p(id uuid))) x, ehc_plan e
+     WHERE v.id = x.id AND e.id = v.plan_id AND v.due_date IS DISTINCT FROM ${due}`,
+    [...state.dueDatesToRecompute].map((id) => ({ id })),
+  );
+}
+
+/**
+ * Each child's primary need: the rank-1 need of its latest plan that has one (else
+ * none), set-based with DISTINCT ON and only where it changes (a per-child
+ * `ORDER BY issue_date DESC LIMIT 1` walks the issue-date index across every plan held).
+ */
+export async function writePrimaryNeeds(sql: Sql, childIds: readonly string[]): Promise<void> {
+  if (!childIds.length) return;
+  const ids = JSON.stringify(childIds.map((id) => ({ id })));
+  await sql.all(
+    `UPDATE child c SET primary_need = x.need
+     FROM (SELECT k.id, p.sen_type AS need
+           FROM json_to_recordset(CAST(? AS json)) AS k(id uuid)
+           LEFT JOIN (SELECT DISTINCT ON (e.child_id) e.child_id, n.sen_type
+                      FROM ehc_plan e JOIN plan_sen_need n ON n.plan_id = e.id AND n.rank = 1
+                      WHERE e.child_id IN (SELECT k2.id FROM json_to_recordset(CAST(? AS json)) AS k2(id uuid))
+                      ORDER BY e.child_id, e.issue_date DESC) p ON p.child_id = k.id) x
+     WHERE c.id = x.id AND c.primary_need IS DISTINCT FROM x.need`,
+    [ids, ids],
+  );
+}
+
+/** What the case extract changes: the children's NHS numbers, districts and teams, then their allocations (ends before starts). */
+export async function writeCaseExtract(sql: Sql, w: ExtractWrites): Promise<void> {
+  await sql.withRows(
+    `UPDATE child c SET nhs_number = COALESCE(x.nhs_number, c.nhs_number), link_key = COALESCE(x.link_key, c.link_key),
+       district = COALESCE(x.district, c.district), team_id = COALESCE(x.team_id, c.team_id)
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, nhs_number text, link_key text, district text, team_id uuid)
+     WHERE c.id = x.id`,
+    w.childUpdates,
+  );
+  await sql.withRows(
+    `UPDATE worker_allocation w SET next_review_date = x.next_review_date FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, next_review_date date) WHERE w.id = x.id`,
+    w.allocationReviews,
+  );
+  await sql.withRows('DELETE FROM worker_allocation WHERE id IN (SELECT x.id FROM json_to_recordset(CAST(? AS json)) AS x(id uuid))', w.allocationDeletes);
+  await sql.withRows('UPDATE worker_allocation w SET end_date = CAST(x.end_date AS date) FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, end_date text) WHERE w.id = x.id', w.allocationEnds);
+  await sql.withRows(
+    `INSERT INTO worker_allocation (child_id, team_id, caseworker_id, start_date, decided_by, reason, next_review_date)
+     SELECT x.child_id, x.team_id, x.caseworker_id, x.start_date, x.decided_by, x.reason, x.next_review_date
+     FROM json_to_recordset(CAST(? AS json)) AS x(child_id uuid, team_id uuid, caseworker_id uuid, start_date date, decided_by text, reason text, next_review_date date)`,
+    w.allocationInserts,
+  );
+}
