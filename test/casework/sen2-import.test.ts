@@ -85,7 +85,7 @@ describe('SEN2 import into the casework database', () => {
   const counts = async () => Object.fromEntries(await Promise.all(['child', 'ehcna_request', 'ehc_needs_assessment', 'ehc_plan', 'plan_placement', 'plan_sen_need', 'annual_review', 'worker_allocation'].map(async (t) => [t, await count(t)])));
   const wipe = () => owner.query('TRUNCATE child, ehcna_request, ehc_needs_assessment, ehc_plan, plan_placement, plan_sen_need, annual_review, worker_allocation, caseworker, team CASCADE');
 
-  it('refuses a file with any invalid person, imports nothing, and reports every problem', async () => {
+  it('refuses a file with any invalid person, imports nothing, and reports every problem (personal values withheld)', async () => {
     const bad = sen2([
       person(AMY, [planRequest({ received: '2023-01-02', decided: '2023-02-10', assessed: '2023-05-01', start: '2023-05-22' })]),
       person({ ...BEN, PersonBirthDate: '2008-02-30' }, [[['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'Z']]]),
@@ -94,7 +94,7 @@ describe('SEN2 import into the casework database', () => {
     const result = await run(bad);
     expect(result.status).toBe('refused');
     expect(result.report).toEqual([
-      'person 2\tPerson[2]/PersonBirthDate\t"2008-02-30"\tmust be a real calendar date written YYYY-MM-DD',
+      'person 2\tPerson[2]/PersonBirthDate\t(withheld: personal data, 10 characters)\tmust be a real calendar date written YYYY-MM-DD',
       'person 2\tPerson[2]/Requests[1]/RequestOutcome\t"Z"\tmust be one of Y, N, A, W, H',
       'person 3\tPerson[3]/Sex\t(missing)\trequired',
     ]);
@@ -174,7 +174,7 @@ describe('SEN2 import into the casework database', () => {
     const extract = `${EXTRACT},,Nobody,Known,2010-01-01,,Ashfield,,,,\n`;
     const result = await run(return2024(), { caseExtract: extract });
     expect(result.status).toBe('refused');
-    expect(result.report).toEqual(['case-extract row 3\tcase-extract/upn\t"Nobody, Known, 2010-01-01"\tno child in this return or already held matches this row (UPN, ULN, or surname + forename + birth date)']);
+    expect(result.report).toEqual(['case-extract row 3\tcase-extract/upn\t(withheld: personal data, 25 characters)\tno child in this return or already held matches this row (UPN, ULN, or surname + forename + birth date)']);
     expect(await count('child')).toBe(0);
   });
 
@@ -188,8 +188,8 @@ describe('SEN2 import into the casework database', () => {
     const result = await run(mixed, { skipInvalid: true });
     expect(result).toMatchObject({ status: 'imported', persons: 3, skipped: 2, created: 1 });
     expect(result.report).toEqual([
-      'person 2\tPerson[2]/UniqueLearnerNumber\t"x"\tmust be 10 digits',
-      'person 3\tPerson[3]/UPN\t"A123456789012"\tthe same child as person 1',
+      'person 2\tPerson[2]/UniqueLearnerNumber\t(withheld: personal data, 1 character)\tmust be 10 digits',
+      'person 3\tPerson[3]/UPN\t(withheld: personal data, 13 characters)\tthe same child as person 1',
     ]);
     expect(await count('child')).toBe(1);
   });

@@ -1,15 +1,29 @@
 /**
  * The case-system extract: one CSV row per child with what SEN2 lacks (the NHS
  * number behind the link key, district, team, allocated worker or the decision to
- * have none). Parsing and validation are pure; problems use the SEN2 report's shape
- * with the row number as the position and the column as the path.
+ * have none). Validation is pure and a row at a time, so the extract is read as a
+ * stream and never held: problems use the SEN2 report's shape with the row number
+ * as the position and the column as the path.
  */
 import { parse } from 'csv-parse/sync';
 import { isIsoDate } from '../../toolkit/date-scalar';
+import { csvFailure, csvRecords, ProblemList, textRule, type TextRules } from '../../toolkit/import-text';
 import { isValidNhsNumber, normaliseNhsNumber } from '../../toolkit/link-key';
+import { KeyIndex } from './key-index';
 import { matchKeyOf, type Problem } from './sen2-validate';
 
 export const CASE_EXTRACT_COLUMNS = ['upn', 'uln', 'surname', 'forename', 'birth_date', 'nhs_number', 'district', 'team', 'allocated_worker', 'no_worker_reason', 'no_worker_review_date'] as const;
+type Column = (typeof CASE_EXTRACT_COLUMNS)[number];
+
+/** Free-text columns and their limits (the casework columns they are stored in, or compared with). */
+const TEXT: Partial<Record<Column, TextRules>> = {
+  surname: { max: 255, freeText: true },
+  forename: { max: 255, freeText: true },
+  district: { max: 255, freeText: true },
+  team: { max: 255, freeText: true },
+  allocated_worker: { max: 255, freeText: true },
+  no_worker_reason: { max: 1000, freeText: true },
+};
 
 export interface CaseExtractRow {
   /** 1-based data row (the header is row 0). */
@@ -33,28 +47,50 @@ export interface CaseExtract {
 }
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+const fileProblem = (rule: string, value: string | null = null, path = 'case extract'): Problem => ({ person: 0, path, value, rule });
 
-/** Parses and validates the whole extract; valid rows are returned even when others have problems. */
-export function parseCaseExtract(text: string): CaseExtract {
-  const problems: Problem[] = [];
-  let records: string[][];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true }) as string[][];
-  } catch (err) {
-    return { rows: [], problems: [{ person: 0, path: 'case extract', value: null, rule: `not readable as CSV: ${(err as Error).message}` }] };
+/**
+ * Checks an extract a row at a time, remembering only what it needs across rows:
+ * the first row of each child's match key and of each NHS number, as hashes.
+ */
+export class CaseExtractValidator {
+  readonly problems = new ProblemList<Problem>();
+  /** Rows with any problem: left out when the valid rows are imported. */
+  readonly invalidRows = new Set<number>();
+  /** Data rows read. */
+  rows = 0;
+  private at: Record<Column, number> | null = null;
+  private readonly seen = new KeyIndex();
+  private readonly nhsSeen = new KeyIndex();
+
+  /** Reads the header; false (with a problem) when it is not a case extract's. */
+  header(cells: string[]): boolean {
+    const header = cells.map((h) => h.trim().toLowerCase());
+    const missing = CASE_EXTRACT_COLUMNS.filter((c) => !header.includes(c));
+    if (missing.length) {
+      this.problems.push(fileProblem(`missing column(s): ${missing.join(', ')}`, cells.join(',').slice(0, 300), 'case extract header'));
+      return false;
+    }
+    this.at = Object.fromEntries(CASE_EXTRACT_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<Column, number>;
+    return true;
   }
-  if (records.length === 0) return { rows: [], problems: [{ person: 0, path: 'case extract', value: null, rule: 'the file is empty; expected a header row' }] };
-  const header = records[0].map((h) => h.trim().toLowerCase());
-  const missing = CASE_EXTRACT_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) return { rows: [], problems: [{ person: 0, path: 'case extract header', value: records[0].join(','), rule: `missing column(s): ${missing.join(', ')}` }] };
-  const at = Object.fromEntries(CASE_EXTRACT_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<(typeof CASE_EXTRACT_COLUMNS)[number], number>;
-  const rows: CaseExtractRow[] = [];
-  const seen = new Map<string, number>();
-  records.slice(1).forEach((cells, i) => {
-    const row = i + 1;
-    const before = problems.length;
+
+  /** Checks one data row (1-based); the row when it is valid, else null with its problems recorded. */
+  add(cells: string[], row: number): CaseExtractRow | null {
+    this.rows = Math.max(this.rows, row);
+    const at = this.at!;
+    const problems: Problem[] = [];
     const problem = (column: string, value: string | null, rule: string) => problems.push({ person: row, path: column, value, rule });
-    const get = (c: (typeof CASE_EXTRACT_COLUMNS)[number]) => blank(cells[at[c]]);
+    const get = (c: Column) => {
+      const v = blank(cells[at[c]]);
+      const rules = TEXT[c] ?? { max: 255 };
+      const broken = v === null ? null : textRule(v, rules);
+      if (broken) {
+        problem(c, v!.length > rules.max ? null : v, broken);
+        return null;
+      }
+      return v;
+    };
     const upn = get('upn')?.toUpperCase() ?? null;
     if (upn && !/^[A-Z]\d{12}$|^[A-Z]\d{11}[A-Z]$/.test(upn)) problem('upn', upn, 'must be a letter and 12 digits, or a letter, 11 digits and a letter');
     const uln = get('uln');
@@ -62,13 +98,14 @@ export function parseCaseExtract(text: string): CaseExtract {
     const surname = get('surname');
     const forename = get('forename');
     const birthDate = get('birth_date');
-    if (!surname) problem('surname', null, 'required');
-    if (!forename) problem('forename', null, 'required');
-    if (!birthDate) problem('birth_date', null, 'required');
-    else if (!isIsoDate(birthDate)) problem('birth_date', birthDate, 'must be a real calendar date written YYYY-MM-DD');
+    if (!surname && !problems.some((p) => p.path === 'surname')) problem('surname', null, 'required');
+    if (!forename && !problems.some((p) => p.path === 'forename')) problem('forename', null, 'required');
+    if (!birthDate && !problems.some((p) => p.path === 'birth_date')) problem('birth_date', null, 'required');
+    else if (birthDate && !isIsoDate(birthDate)) problem('birth_date', birthDate, 'must be a real calendar date written YYYY-MM-DD');
     const nhsRaw = get('nhs_number');
     const nhsNumber = nhsRaw ? normaliseNhsNumber(nhsRaw) : null;
     if (nhsRaw && !isValidNhsNumber(nhsRaw)) problem('nhs_number', nhsRaw, 'not a valid NHS number: 10 digits whose last is the modulus 11 check digit');
+    const district = get('district');
     const allocatedWorker = get('allocated_worker');
     const noWorkerReason = get('no_worker_reason');
     const noWorkerReviewDate = get('no_worker_review_date');
@@ -78,34 +115,83 @@ export function parseCaseExtract(text: string): CaseExtract {
     if (noWorkerReviewDate && !isIsoDate(noWorkerReviewDate)) problem('no_worker_review_date', noWorkerReviewDate, 'must be a real calendar date written YYYY-MM-DD');
     if (noWorkerReviewDate && !noWorkerReason) problem('no_worker_reason', null, 'required when no_worker_review_date is given');
     if (noWorkerReason && !noWorkerReviewDate) problem('no_worker_review_date', null, 'required when there is no allocated worker by decision: when is it next reviewed?');
-    if (problems.length > before) return;
-    const parsed: CaseExtractRow = {
-      row,
-      upn,
-      uln,
-      surname: surname!,
-      forename: forename!,
-      birthDate: birthDate!,
-      nhsNumber,
-      district: get('district'),
-      team,
-      allocatedWorker,
-      noWorkerReason,
-      noWorkerReviewDate,
-    };
-    const key = matchKeyOf(parsed);
-    if (seen.has(key)) {
-      problem('upn', upn, `the same child as row ${seen.get(key)}`);
-      return;
+    if (!problems.length) {
+      const key = matchKeyOf({ upn, uln, surname: surname!, forename: forename!, birthDate: birthDate! });
+      const first = this.seen.get(key);
+      if (first !== undefined) problem('upn', upn, `the same child as row ${first}`);
+      else if (nhsNumber && this.nhsSeen.has(nhsNumber)) problem('nhs_number', nhsNumber, `the same NHS number as row ${this.nhsSeen.get(nhsNumber)}`);
+      else {
+        this.seen.set(key, row);
+        if (nhsNumber) this.nhsSeen.set(nhsNumber, row);
+      }
     }
-    seen.set(key, row);
-    rows.push(parsed);
-  });
-  const nhsSeen = new Map<string, number>();
-  for (const r of rows) {
-    if (!r.nhsNumber) continue;
-    if (nhsSeen.has(r.nhsNumber)) problems.push({ person: r.row, path: 'nhs_number', value: r.nhsNumber, rule: `the same NHS number as row ${nhsSeen.get(r.nhsNumber)}` });
-    else nhsSeen.set(r.nhsNumber, r.row);
+    if (problems.length) {
+      this.problems.push(...problems);
+      this.invalidRows.add(row);
+      return null;
+    }
+    return { row, upn, uln, surname: surname!, forename: forename!, birthDate: birthDate!, nhsNumber, district, team, allocatedWorker, noWorkerReason, noWorkerReviewDate };
   }
-  return { rows, problems };
+
+  /** After the last row: an extract with no rows is refused. */
+  end(sawHeader: boolean): void {
+    if (!sawHeader) this.problems.push(fileProblem('the file is empty; expected a header row'));
+    else if (this.rows === 0) this.problems.push(fileProblem('the file has a header but no rows'));
+  }
+}
+
+/**
+ * Reads an extract as a stream (UTF-8 bytes, or strings), handing each valid row
+ * to `onRow` (awaited). Rows whose number is in `skip` are passed over unchecked.
+ */
+export async function readCaseExtract(
+  input: AsyncIterable<string | Uint8Array>,
+  onRow: (row: CaseExtractRow) => void | Promise<void> = () => undefined,
+  skip: ReadonlySet<number> = new Set(),
+): Promise<CaseExtractValidator> {
+  const v = new CaseExtractValidator();
+  let sawHeader = false;
+  let row = 0;
+  try {
+    for await (const { record } of csvRecords<string[]>(input, { skip_empty_lines: true, relax_column_count: true })) {
+      if (!sawHeader) {
+        sawHeader = true;
+        if (!v.header(record)) return v;
+        continue;
+      }
+      row++;
+      v.rows = row;
+      if (skip.has(row)) continue;
+      const parsed = v.add(record, row);
+      if (parsed) await onRow(parsed);
+    }
+  } catch (err) {
+    const { line, rule } = csvFailure(err);
+    v.problems.push(fileProblem(line ? `${rule} (line ${line})` : rule));
+    return v;
+  }
+  v.end(sawHeader);
+  return v;
+}
+
+/** Parses and validates a whole extract held as text (small extracts, tests); valid rows are returned even when others have problems. */
+export function parseCaseExtract(text: string): CaseExtract {
+  let records: string[][];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true }) as string[][];
+  } catch (err) {
+    const { line, rule } = csvFailure(err);
+    return { rows: [], problems: [fileProblem(line ? `${rule} (line ${line})` : rule)] };
+  }
+  const v = new CaseExtractValidator();
+  const rows: CaseExtractRow[] = [];
+  if (records.length === 0) v.end(false);
+  else if (v.header(records[0])) {
+    records.slice(1).forEach((cells, i) => {
+      const parsed = v.add(cells, i + 1);
+      if (parsed) rows.push(parsed);
+    });
+    v.end(true);
+  }
+  return { rows, problems: [...v.problems] };
 }

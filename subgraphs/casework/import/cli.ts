@@ -1,9 +1,9 @@
 /** `npm run import:sen2`: its arguments and exit codes are SEN2_COMMAND's (`--help` prints them). */
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { defineCommand, loginName, readCommandLine, usageLine } from '../../../platform/command-line';
-import { IMPORT_OPTIONS, openCliDatabase, type CliDatabase } from '../../toolkit/cli';
+import { failureMessage, IMPORT_OPTIONS, openCliDatabase, type CliDatabase } from '../../toolkit/cli';
 import { casework } from '../index';
 import { importSen2 } from './sen2-import';
 
@@ -15,7 +15,7 @@ export const SEN2_COMMAND = defineCommand({
     'case-extract': { type: 'string', value: '<file.csv>', description: 'the case-system extract: NHS number, district, team and allocated worker, which SEN2 lacks' },
     ...IMPORT_OPTIONS,
   },
-  notes: ['Exit codes: 0 imported; 1 refused (the report says why; nothing was written); 2 usage (bad arguments, a file that cannot be read).'],
+  notes: ['Exit codes: 0 imported; 1 refused (the report says why; nothing was written) or failed (a database failure: nothing was written, and its message, which can quote the file\'s values, is not printed); 2 usage (bad arguments, a file that cannot be read).'],
 });
 
 /** The command, in-process: returns the exit code. */
@@ -31,12 +31,14 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     }
   }
   const user = args.options.user ?? loginName();
+  const extractFile = parsed.caseExtract;
   let database: CliDatabase | null = null;
   try {
     const result = await importSen2({
-      open: () => createReadStream(parsed.file, { encoding: 'utf8', highWaterMark: 256 * 1024 }),
+      // Bytes, not text: the reader decodes them in the encoding the file declares.
+      open: () => createReadStream(parsed.file, { highWaterMark: 256 * 1024 }),
       size: statSync(parsed.file).size,
-      caseExtract: parsed.caseExtract ? readFileSync(parsed.caseExtract, 'utf8') : null,
+      caseExtract: extractFile ? () => createReadStream(extractFile, { highWaterMark: 256 * 1024 }) : null,
       skipInvalid: parsed.skipInvalid,
       user,
       database: async () => {
@@ -47,7 +49,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     });
     const header = `SEN2 import of ${parsed.file}`;
     if (result.status === 'refused') {
-      console.log(`${header}: REFUSED. ${result.problems.length} problem(s); nothing was imported.`);
+      console.log(`${header}: REFUSED. ${result.problemTotal} problem(s); nothing was imported.`);
       console.log('where\tpath\tvalue\trule');
       for (const line of result.report) console.log(line);
       return 1;
@@ -61,6 +63,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       for (const line of result.report) console.log(line);
     }
     return 0;
+  } catch (err) {
+    console.error(`SEN2 import of ${parsed.file} failed; nothing was imported: ${failureMessage(err)}.`);
+    return 1;
   } finally {
     await (database as CliDatabase | null)?.close();
   }
@@ -70,7 +75,7 @@ if (require.main === module) {
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      console.error(`SEN2 import failed, nothing was imported: ${(err as Error).message}`);
+      console.error(`SEN2 import failed, nothing was imported: ${failureMessage(err)}.`);
       process.exit(1);
     },
   );

@@ -7,18 +7,21 @@
  * else surname + forename + birth date; requests on their received date).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { problemCount, ProblemList } from '../../toolkit/import-text';
 import { importActor } from '../../toolkit/write';
-import { parseCaseExtract, type CaseExtractRow } from './case-extract';
-import { formatProblem, matchKeyOf, validateHeader, validatePerson, type Problem } from './sen2-validate';
+import { readCaseExtract, type CaseExtractRow } from './case-extract';
+import { KeyIndex } from './key-index';
+import { formatProblem, matchKeyOf, validateHeader, validatePerson, type Problem, type Sen2Person } from './sen2-validate';
 import { SEN2_CHUNK, Sen2Writer, type Sen2Item } from './sen2-write';
-import { Sen2SyntaxError, streamSen2, type Sen2Header } from './sen2-xml';
+import { chunksOf, Sen2SyntaxError, streamSen2, type Sen2Header } from './sen2-xml';
 
 export interface Sen2ImportOptions {
-  /** Opens the return afresh for each pass (a file stream): the file is read twice, never held. */
-  open: () => AsyncIterable<string | Buffer>;
+  /** Opens the return afresh for each pass (a file stream of bytes): the file is read twice, never held. */
+  open: () => AsyncIterable<string | Uint8Array>;
   /** Size of the return in bytes, for progress. */
   size?: number;
-  caseExtract?: string | null;
+  /** The case-system extract: opened afresh for each pass like the return (a file stream), or its text. */
+  caseExtract?: (() => AsyncIterable<string | Uint8Array>) | string | null;
   skipInvalid?: boolean;
   /** Who is importing, for the audit trail. */
   user: string;
@@ -30,8 +33,11 @@ export interface Sen2ImportOptions {
 
 export interface Sen2ImportResult {
   status: 'imported' | 'refused';
+  /** The problems found, the first REPORT_MAX of them when there are more. */
   problems: Problem[];
-  /** The report, one line per problem, ready to print. */
+  /** How many problems there were in all. */
+  problemTotal: number;
+  /** The report, one line per problem (personal values withheld), ready to print. */
   report: string[];
   persons: number;
   skipped: number;
@@ -40,24 +46,31 @@ export interface Sen2ImportResult {
 }
 
 const MB = 1024 * 1024;
+/** Case-extract rows per statement when loading the extract into the transaction. */
+const EXTRACT_BATCH = 2000;
 
 /** Problems with the case extract have paths "case-extract/<column>" and the row as their position. */
-function describe(problems: Problem[]): string[] {
-  return problems.map((p) => formatProblem(p, p.path.startsWith('case-extract/') ? 'case-extract row' : 'person'));
+function describe(problems: readonly Problem[], total: number): string[] {
+  const lines = problems.map((p) => formatProblem(p, p.path.startsWith('case-extract/') ? 'case-extract row' : 'person'));
+  if (total > problems.length) lines.push(`(${(total - problems.length).toLocaleString('en-GB')} more problem(s) not listed)`);
+  return lines;
 }
 
 /** Runs an import end to end; never throws for bad input (it reports), only for a database failure. */
 export async function importSen2(options: Sen2ImportOptions): Promise<Sen2ImportResult> {
   const log = options.log ?? (() => undefined);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
-  const problems: Problem[] = [];
+  const problems = new ProblemList<Problem>();
   const invalid = new Set<number>();
-  const extract = options.caseExtract != null ? parseCaseExtract(options.caseExtract) : null;
-  const extractProblems = (extract?.problems ?? []).map((p) => ({ ...p, path: `case-extract/${p.path}` }));
+  const extractText = options.caseExtract;
+  const openExtract = typeof extractText === 'string' ? () => chunksOf(extractText) : (extractText ?? null);
+  const refused = (found: readonly Problem[], total: number, persons: number, skipped: number): Sen2ImportResult => ({
+    status: 'refused', problems: [...found], problemTotal: total, report: describe(found, total), persons, skipped, created: 0, updated: 0,
+  });
 
   // Pass 1: validate every person, keep nothing but problems and match keys.
   let header: Sen2Header = { collection: null, year: null, referenceDate: null, lea: null };
-  const keys = new Map<string, number>();
+  const keys = new KeyIndex();
   let lastReport = 0;
   let persons = 0;
   try {
@@ -72,8 +85,9 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
         problems.push(...found);
         if (person) {
           const key = matchKeyOf(person);
-          if (keys.has(key)) {
-            problems.push({ person: position, path: `Person[${position}]/${person.upn ? 'UPN' : person.uln ? 'UniqueLearnerNumber' : 'Surname'}`, value: person.upn ?? person.uln ?? person.surname, rule: `the same child as person ${keys.get(key)}` });
+          const first = keys.get(key);
+          if (first !== undefined) {
+            problems.push({ person: position, path: `Person[${position}]/${person.upn ? 'UPN' : person.uln ? 'UniqueLearnerNumber' : 'Surname'}`, value: person.upn ?? person.uln ?? person.surname, rule: `the same child as person ${first}` });
             invalid.add(position);
           } else keys.set(key, position);
         }
@@ -88,42 +102,43 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
     persons = result.persons;
   } catch (err) {
     if (!(err instanceof Sen2SyntaxError)) throw err;
-    const p: Problem = { person: 0, path: `line ${err.line}, column ${err.column}`, value: null, rule: err.message };
-    return { status: 'refused', problems: [p], report: describe([p]), persons: 0, skipped: 0, created: 0, updated: 0 };
+    const p: Problem = { person: 0, path: `line ${err.line}, column ${err.column}`, value: null, rule: err.path ? `${err.message} (in ${err.path})` : err.message };
+    return refused([p], 1, 0, 0);
   }
   if (persons === 0) problems.push({ person: 0, path: 'Message/Persons', value: null, rule: 'the return holds no <Person>' });
-  const fileProblems = [...problems, ...extractProblems].filter((p) => p.person === 0);
+  const extract = openExtract ? await readCaseExtract(openExtract()) : null;
+  const extractProblems = (extract?.problems ?? []).map((p) => ({ ...p, path: `case-extract/${p.path}` }));
   const all = [...problems, ...extractProblems];
-  if (fileProblems.length || (all.length && !options.skipInvalid)) {
-    return { status: 'refused', problems: all, report: describe(all), persons, skipped: invalid.size, created: 0, updated: 0 };
-  }
+  const total = problems.total + (extract ? problemCount(extract.problems) : 0);
+  const fileProblems = all.filter((p) => p.person === 0);
+  if (fileProblems.length || (total && !options.skipInvalid)) return refused(all, total, persons, invalid.size);
 
   // Pass 2: write the valid people, and the case-extract rows, in one transaction.
   const { em, linkKeySecret } = await options.database();
   const counts = { created: 0, updated: 0 };
-  const writeProblems: Problem[] = [];
+  const writeProblems = new ProblemList<Problem>();
   const actor = importActor(options.user, 'LA', 'import:sen2');
-  const extractByKey = new Map<string, CaseExtractRow>();
-  for (const row of extract?.rows ?? []) for (const key of keysOf(row)) if (!extractByKey.has(key)) extractByKey.set(key, row);
-  const usedRows = new Set<CaseExtractRow>();
-  const skippedRows = new Set((extract?.problems ?? []).map((p) => p.person));
   const allocationDate = today;
   class Rollback extends Error {}
   try {
     await em.transactional(async (tx) => {
       const writer = new Sen2Writer(tx as EntityManager, actor, linkKeySecret, allocationDate, counts, writeProblems);
+      // The extract is loaded into the transaction, so a person finds its row without the extract in memory.
+      const table = openExtract && extract ? await CaseExtractTable.load(tx as EntityManager, openExtract(), extract.invalidRows) : null;
       // People are written a chunk at a time, in file order (sen2-write/).
-      const pending: Sen2Item[] = [];
-      const flush = () => writer.write(pending.splice(0));
+      const pending: Array<{ person: Sen2Person; extract: CaseExtractRow | null }> = [];
+      const flush = async () => {
+        const items = pending.splice(0);
+        await table?.attach(items);
+        await writer.write(items);
+      };
       lastReport = 0;
       await streamSen2(options.open(), {
         person: async (node, position) => {
           if (invalid.has(position)) return;
           const { person } = validatePerson(node, position, today);
           if (!person) return;
-          const row = keysOf(person).map((k) => extractByKey.get(k)).find((r) => r && !usedRows.has(r)) ?? null;
-          if (row) usedRows.add(row);
-          pending.push({ person, extract: row });
+          pending.push({ person, extract: null });
           if (pending.length >= SEN2_CHUNK) await flush();
         },
         progress: (bytes) => {
@@ -135,21 +150,16 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
       });
       await flush();
       // Case-extract rows for children not in this return: they must match a child already held.
-      for (const row of extract?.rows ?? []) {
-        if (usedRows.has(row) || skippedRows.has(row.row)) continue;
-        pending.push({ person: null, extract: row });
-        if (pending.length >= SEN2_CHUNK) await flush();
-      }
-      await flush();
-      if (writeProblems.length && !options.skipInvalid) throw new Rollback();
+      if (table) for await (const rows of table.unused(SEN2_CHUNK)) await writer.write(rows.map((row): Sen2Item => ({ person: null, extract: row })));
+      if (writeProblems.total && !options.skipInvalid) throw new Rollback();
     });
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;
-    const refused = [...all, ...writeProblems];
-    return { status: 'refused', problems: refused, report: describe(refused), persons, skipped: invalid.size, created: 0, updated: 0 };
+    return refused([...all, ...writeProblems], total + writeProblems.total, persons, invalid.size);
   }
   const reported = [...all, ...writeProblems];
-  return { status: 'imported', problems: reported, report: describe(reported), persons, skipped: invalid.size, created: counts.created, updated: counts.updated };
+  const reportedTotal = total + writeProblems.total;
+  return { status: 'imported', problems: reported, problemTotal: reportedTotal, report: describe(reported, reportedTotal), persons, skipped: invalid.size, created: counts.created, updated: counts.updated };
 }
 
 /** The match keys of a person or an extract row, strongest first. */
@@ -159,4 +169,79 @@ function keysOf(p: { upn: string | null; uln: string | null; surname: string; fo
   if (p.uln) keys.push(matchKeyOf({ ...p, upn: null }));
   keys.push(matchKeyOf({ ...p, upn: null, uln: null }));
   return keys;
+}
+
+/**
+ * The valid rows of the case extract, in temporary tables that live as long as
+ * the import's transaction: rows by number, and each row's match keys. A person
+ * takes the first row (in file order) of its strongest key whose row no earlier
+ * person took; the rows no person took are written afterwards, in file order.
+ */
+class CaseExtractTable {
+  private readonly used = new Set<number>();
+
+  private constructor(private readonly tx: EntityManager) {}
+
+  private q<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.tx.getConnection().execute<T[]>(sql, params, 'all', this.tx.getTransactionContext());
+  }
+
+  static async load(tx: EntityManager, input: AsyncIterable<string | Uint8Array>, skip: ReadonlySet<number>): Promise<CaseExtractTable> {
+    const table = new CaseExtractTable(tx);
+    await table.q('CREATE TEMPORARY TABLE sen2_case_extract (row int PRIMARY KEY, data jsonb NOT NULL) ON COMMIT DROP');
+    await table.q('CREATE TEMPORARY TABLE sen2_case_extract_key (key text NOT NULL, row int NOT NULL) ON COMMIT DROP');
+    let batch: CaseExtractRow[] = [];
+    const insert = async () => {
+      if (!batch.length) return;
+      const rows = batch;
+      batch = [];
+      await table.q('INSERT INTO sen2_case_extract (row, data) SELECT x.row, x.data FROM json_to_recordset(CAST(? AS json)) AS x(row int, data jsonb)', [JSON.stringify(rows.map((r) => ({ row: r.row, data: r })))]);
+      await table.q('INSERT INTO sen2_case_extract_key (key, row) SELECT k.key, k.row FROM json_to_recordset(CAST(? AS json)) AS k(key text, row int)', [JSON.stringify(rows.flatMap((r) => keysOf(r).map((key) => ({ key, row: r.row }))))]);
+    };
+    await readCaseExtract(
+      input,
+      async (row) => {
+        batch.push(row);
+        if (batch.length >= EXTRACT_BATCH) await insert();
+      },
+      skip,
+    );
+    await insert();
+    await table.q('CREATE INDEX ON sen2_case_extract_key (key, row)');
+    await table.q('ANALYZE sen2_case_extract_key');
+    return table;
+  }
+
+  /** Gives each person of a chunk, in order, its case-extract row, if one is left. */
+  async attach(items: Array<{ person: Sen2Person; extract: CaseExtractRow | null }>): Promise<void> {
+    if (!items.length) return;
+    const keys = [...new Set(items.flatMap((i) => keysOf(i.person)))];
+    const firsts = await this.q<{ key: string; row: number }>(
+      'SELECT DISTINCT ON (key) key, row FROM sen2_case_extract_key WHERE key IN (SELECT value FROM json_array_elements_text(CAST(? AS json))) ORDER BY key, row',
+      [JSON.stringify(keys)],
+    );
+    if (!firsts.length) return;
+    const first = new Map(firsts.map((f) => [f.key, f.row]));
+    const chosen = new Map<number, { extract: CaseExtractRow | null }>();
+    for (const item of items) {
+      const row = keysOf(item.person).map((k) => first.get(k)).find((r) => r !== undefined && !this.used.has(r));
+      if (row === undefined) continue;
+      this.used.add(row);
+      chosen.set(row, item);
+    }
+    if (!chosen.size) return;
+    const rows = await this.q<{ row: number; data: CaseExtractRow }>('SELECT row, data FROM sen2_case_extract WHERE row IN (SELECT CAST(value AS int) FROM json_array_elements_text(CAST(? AS json)))', [JSON.stringify([...chosen.keys()])]);
+    for (const r of rows) chosen.get(r.row)!.extract = r.data;
+  }
+
+  /** The rows no person took, in file order, a batch at a time. */
+  async *unused(size: number): AsyncIterable<CaseExtractRow[]> {
+    for (let last = 0; ; ) {
+      const rows = await this.q<{ row: number; data: CaseExtractRow }>('SELECT row, data FROM sen2_case_extract WHERE row > ? ORDER BY row LIMIT ?', [last, size]);
+      if (!rows.length) return;
+      last = rows[rows.length - 1].row;
+      const left = rows.filter((r) => !this.used.has(r.row)).map((r) => r.data);
+      if (left.length) yield left;
+    }
+  }
 }

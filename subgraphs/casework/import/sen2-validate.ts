@@ -5,9 +5,10 @@
  * element path, the value and the rule broken.
  */
 import { isIsoDate } from '../../toolkit/date-scalar';
+import { shownValue, textRule } from '../../toolkit/import-text';
 import { SEN2_CODES } from '../entities/enums';
 import { dateOrderProblems } from '../rules/timescales';
-import type { Sen2Header, XmlNode } from './sen2-xml';
+import { TEXT_CAP, type Sen2Header, type XmlNode } from './sen2-xml';
 
 export interface Problem {
   /** 1-based position of the person in the file (or the case-extract row); 0 for the file as a whole. */
@@ -16,6 +17,8 @@ export interface Problem {
   path: string;
   value: string | null;
   rule: string;
+  /** What the report shows instead of the value, when the value is not kept (too long). */
+  note?: string;
 }
 
 export interface Sen2Placement {
@@ -86,6 +89,8 @@ const POSTCODE = /^[A-Z0-9]{2,4} ?[0-9][A-Z]{2}$/;
 const URN = /^\d{6}$/;
 const UKPRN = /^\d{8}$/;
 const BOOLEAN: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
+/** Names as the casework database holds them (varchar 255). */
+const NAME_MAX = 255;
 
 /** Parses SEN2's yes/no values: true/false (any case), 1/0. */
 export function sen2Boolean(value: string): boolean | null {
@@ -114,9 +119,31 @@ class Reader {
 
   text(node: XmlNode, name: string, path: string, required: boolean): string | null {
     const el = this.one(node, name, path);
+    if (el?.truncated) {
+      this.problems.push({ person: this.position, path: `${path}/${name}`, value: null, rule: `more than ${TEXT_CAP.toLocaleString('en-GB')} characters: no SEN2 field is that long`, note: '(too long: not kept)' });
+      return null;
+    }
     const value = el?.text ?? '';
     if (!value) {
       if (required) this.problem(`${path}/${name}`, null, 'required');
+      return null;
+    }
+    // Control characters are refused in every field, whatever its own rule.
+    const broken = textRule(value, { max: TEXT_CAP });
+    if (broken) {
+      this.problem(`${path}/${name}`, value, broken);
+      return null;
+    }
+    return value;
+  }
+
+  /** A name: stored and shown to staff, so within the column's length and never formula-like. */
+  name(node: XmlNode, name: string, path: string): string | null {
+    const value = this.text(node, name, path, true);
+    if (value === null) return null;
+    const broken = textRule(value, { max: NAME_MAX, freeText: true });
+    if (broken) {
+      this.problem(`${path}/${name}`, value, broken);
       return null;
     }
     return value;
@@ -210,8 +237,8 @@ export function validatePerson(node: XmlNode, position: number, today: string = 
   const problems: Problem[] = [];
   const r = new Reader(position, problems, today);
   const path = `Person[${position}]`;
-  const surname = r.text(node, 'Surname', path, true);
-  const forename = r.text(node, 'Forename', path, true);
+  const surname = r.name(node, 'Surname', path);
+  const forename = r.name(node, 'Forename', path);
   const birthDate = r.date(node, 'PersonBirthDate', path, true);
   const sex = r.code(node, 'Sex', path, SEN2_CODES.sex, true);
   const ethnicity = r.code(node, 'Ethnicity', path, ETHNICITIES);
@@ -319,12 +346,17 @@ export function validatePerson(node: XmlNode, position: number, today: string = 
   };
 }
 
-/** Checks the header: a SEN2 collection, a reference date, the council's 3-digit code. */
+/** Checks the header: a SEN2 collection, its year, a reference date, the council's 3-digit code; each required. */
 export function validateHeader(header: Sen2Header): Problem[] {
   const problems: Problem[] = [];
-  if (header.collection !== null && header.collection.toUpperCase() !== 'SEN2') problems.push({ person: 0, path: 'Header/CollectionDetails/Collection', value: header.collection, rule: 'must be SEN2' });
-  if (header.referenceDate !== null && !isIsoDate(header.referenceDate)) problems.push({ person: 0, path: 'Header/CollectionDetails/ReferenceDate', value: header.referenceDate, rule: 'must be a real calendar date written YYYY-MM-DD' });
-  if (header.lea !== null && !/^\d{3}$/.test(header.lea)) problems.push({ person: 0, path: 'Header/Source/LEA', value: header.lea, rule: 'must be the 3-digit LA code' });
+  const check = (path: string, value: string | null, holds: (v: string) => boolean, rule: string) => {
+    if (value === null) problems.push({ person: 0, path, value: null, rule: 'required: a SEN2 return names its collection, year, reference date and LA in its <Header>' });
+    else if (!holds(value)) problems.push({ person: 0, path, value, rule });
+  };
+  check('Header/CollectionDetails/Collection', header.collection, (v) => v.toUpperCase() === 'SEN2', 'must be SEN2');
+  check('Header/CollectionDetails/Year', header.year, (v) => /^\d{4}$/.test(v), 'must be a year written YYYY');
+  check('Header/CollectionDetails/ReferenceDate', header.referenceDate, isIsoDate, 'must be a real calendar date written YYYY-MM-DD');
+  check('Header/Source/LEA', header.lea, (v) => /^\d{3}$/.test(v), 'must be the 3-digit LA code');
   return problems;
 }
 
@@ -335,8 +367,16 @@ export function matchKeyOf(p: { upn: string | null; uln: string | null; surname:
   return `name:${p.surname.trim().toLowerCase()}|${p.forename.trim().toLowerCase()}|${p.birthDate}`;
 }
 
-/** One line of the report per problem: person position, element path, value, rule. */
+/** Fields whose values are personal data: a report names them, never shows them. */
+const PERSONAL_FIELDS = new Set([
+  'Surname', 'Forename', 'PersonBirthDate', 'PostCode', 'UPN', 'UniqueLearnerNumber',
+  'upn', 'uln', 'surname', 'forename', 'birth_date', 'nhs_number', 'allocated_worker', 'no_worker_reason',
+]);
+
+/** One line of the report per problem: person position, element path, value (personal data withheld), rule. */
 export function formatProblem(p: Problem, what = 'person'): string {
   const who = p.person === 0 ? 'file' : `${what} ${p.person}`;
-  return `${who}\t${p.path}\t${p.value === null ? '(missing)' : JSON.stringify(p.value)}\t${p.rule}`;
+  const field = p.path.slice(p.path.lastIndexOf('/') + 1).replace(/\[\d+\]$/, '');
+  const shown = p.note ?? (p.value === null ? '(missing)' : shownValue(p.value, PERSONAL_FIELDS.has(field)));
+  return `${who}\t${p.path}\t${shown}\t${p.rule}`;
 }
