@@ -198,7 +198,8 @@ describe('import commands', () => {
     expect(await importReferrals([file('bad.csv', bad)], io())).toBe(1);
     const report = out.join('\n');
     expect(report).toContain('4 problem(s) in 4 row(s); nothing was imported');
-    expect(report).toContain('line 3, column nhs_number, value "1234567890"');
+    expect(report).toContain('line 3, column nhs_number, value (withheld: personal data, 10 characters)');
+    expect(report).not.toContain('1234567890');
     expect(report).toContain('line 4, column urgency, value "SOON"');
     expect(report).toContain('line 4, column received_date, value "2025-13-01"');
     expect(report).toContain('line 5, column referral_id, value "B-1": referral_id already used on line 2');

@@ -3,13 +3,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { defineCommand, loginName, readCommandLine } from '../../../platform/command-line';
-import { IMPORT_OPTIONS, openCliDatabase, type CliDatabase } from '../../toolkit/cli';
+import { failureMessage, IMPORT_OPTIONS, openCliDatabase, type CliDatabase } from '../../toolkit/cli';
 import { importActor } from '../../toolkit/write';
 import { governance } from '../index';
 import { formatProblem, parseDfeFile } from './dfe';
 import { writeComparators } from './write';
 
-/** 0 imported; 1 refused (invalid data: nothing written); 2 usage, unreadable or unrecognised file, or no database. */
+/**
+ * 0 imported; 1 refused (invalid data: nothing written) or failed while writing
+ * (nothing written; the database's own message, which can quote values, is not
+ * printed); 2 usage, unreadable or unrecognised file, or no database.
+ */
 export const EXIT = { IMPORTED: 0, REFUSED: 1, USAGE: 2 } as const;
 
 export const DFE_COMMAND = defineCommand({
@@ -17,7 +21,7 @@ export const DFE_COMMAND = defineCommand({
   summary: 'Imports one of DfE\'s published EHC plan files (recognised by its columns) into the governance database as comparators: all or nothing, idempotent, audited.',
   file: { name: '<file.csv>', description: 'the DfE file, as downloaded', missing: 'Which file? Give the path of the DfE CSV.' },
   options: IMPORT_OPTIONS,
-  notes: ['Exit codes: 0 imported; 1 refused (invalid data: nothing written); 2 usage, an unreadable or unrecognised file, or no database.'],
+  notes: ['Exit codes: 0 imported; 1 refused (invalid data: nothing written) or failed while writing (nothing written; the database\'s own message, which can quote values, is not printed); 2 usage, an unreadable, empty or unrecognised file, or no database.'],
 });
 
 export interface CliIo {
@@ -53,7 +57,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   try {
     db = await (io.open ?? (() => openCliDatabase(governance)))();
   } catch (e) {
-    err((e as Error).message);
+    err(`${sourceFile}: nothing imported: ${failureMessage(e)}.`);
     return EXIT.USAGE;
   }
   try {
@@ -61,7 +65,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     out(`Imported: ${summary.inserted} new, ${summary.updated} updated (re-importing the same file changes nothing).`);
     return EXIT.IMPORTED;
   } catch (e) {
-    err(`Nothing imported: ${(e as Error).message}`);
+    err(`Nothing imported: ${failureMessage(e)}.`);
     return EXIT.REFUSED;
   } finally {
     await db.close();
@@ -72,7 +76,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      console.error(`import:dfe failed: ${(e as Error).message}`);
+      console.error(`import:dfe failed; nothing was imported: ${failureMessage(e)}.`);
       process.exit(EXIT.USAGE);
     },
   );

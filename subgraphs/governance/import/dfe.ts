@@ -4,8 +4,7 @@
  * the validation every row gets. Pure: reading a stream is the only I/O, and no
  * database is touched, so it is tested apart from the write.
  */
-import { parse } from 'csv-parse';
-import type { Readable } from 'node:stream';
+import { csvFailure, csvRecords, shownValue, textRule } from '../../toolkit/import-text';
 
 export type Level = 'NATIONAL' | 'REGIONAL' | 'LOCAL_AUTHORITY';
 
@@ -33,8 +32,9 @@ export interface Problem {
   rule: string;
 }
 
+/** One line of the report (published statistics hold no personal data; long values are described, not shown). */
 export function formatProblem(p: Problem): string {
-  return `line ${p.line}, column ${p.column}, value ${JSON.stringify(p.value)}: ${p.rule}`;
+  return `line ${p.line}, column ${p.column}, value ${shownValue(p.value, false)}: ${p.rule}`;
 }
 
 /**
@@ -182,6 +182,13 @@ export function parseRecord(spec: FileSpec, get: (column: string) => string, lin
     if (!areaName) bad('la_name', 'must not be blank for a local authority');
   }
 
+  // Names are stored and shown (varchar 255) and may be exported: no control characters, nothing formula-like.
+  for (const column of ['region_name', 'la_name']) {
+    const value = get(column).trim();
+    const broken = value ? textRule(value, { max: 255, freeText: true }) : null;
+    if (broken) bad(column, broken);
+  }
+
   const rows: ComparatorRow[] = [];
   const number = (column: string, kind: 'COUNT' | 'PERCENT'): Cell | null => {
     const cell = parseCell(get(column));
@@ -212,19 +219,19 @@ export function parseRecord(spec: FileSpec, get: (column: string) => string, lin
 }
 
 /**
- * Streams a file through csv-parse, validating as it goes; keeps only the
+ * Streams a file through csv-parse (strictly decoded as UTF-8, a row at most
+ * CSV_RECORD_MAX characters), validating as it goes; keeps only the
  * whole-population rows (a few hundred per file), so memory stays small whatever
  * the file's size. Every problem in the file is collected, not just the first.
  */
-export async function parseDfeFile(input: Readable, sourceFile: string): Promise<ParsedFile | string> {
-  const parser = input.pipe(parse({ bom: true, relax_column_count: false, skip_empty_lines: true }));
+export async function parseDfeFile(input: AsyncIterable<string | Uint8Array>, sourceFile: string): Promise<ParsedFile | string> {
   let header: string[] | null = null;
   let spec: FileSpec | null = null;
   let index = new Map<string, number>();
   const result: Omit<ParsedFile, 'spec'> = { rows: [], problems: [], read: 0, skipped: 0, invalidLines: new Set() };
   const seen = new Map<string, number>();
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+    for await (const { record } of csvRecords<string[]>(input, { relax_column_count: false, skip_empty_lines: true })) {
       if (!header) {
         header = record.map((h) => h.trim());
         const recognised = recogniseHeader(header);
@@ -254,8 +261,11 @@ export async function parseDfeFile(input: Readable, sourceFile: string): Promise
       } else result.rows.push(...r.rows);
     }
   } catch (err) {
-    return `The file is not valid CSV: ${(err as Error).message}`;
+    const { line, rule } = csvFailure(err);
+    const csv = 'not readable as CSV';
+    return rule.startsWith(csv) ? `The file is not valid CSV${line ? ` at line ${line}` : ''}${rule.slice(csv.length)}.` : `The file cannot be read: ${rule}.`;
   }
   if (!spec) return 'The file is empty: it has no header.';
+  if (result.read === 0) return 'The file has a header but no rows: nothing to import.';
   return { spec, ...result };
 }

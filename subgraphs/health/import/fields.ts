@@ -3,6 +3,7 @@
  * or a rule in words, so a report can say line, column, value and rule.
  */
 import { isIsoDate } from '../../toolkit/date-scalar';
+import { CSV_RECORD_MAX, shownValue, textRule } from '../../toolkit/import-text';
 import { isValidNhsNumber, normaliseNhsNumber } from '../../toolkit/link-key';
 
 /** One thing wrong with an input file. Line 1 is the header. */
@@ -17,12 +18,16 @@ export type Check<T> = { ok: true; value: T } | { ok: false; rule: string };
 
 const ok = <T>(value: T): Check<T> => ({ ok: true, value });
 const fail = <T>(rule: string): Check<T> => ({ ok: false, rule });
+/** A control character (NUL and the like) is refused in every field, before its own rule. */
+const controlRule = (raw: string) => textRule(raw, { max: CSV_RECORD_MAX });
 
 /**
  * YYYY-MM-DD, or DD/MM/YYYY as UK systems often export, or an ISO date-time whose
  * date part is taken (midnight exports); a real calendar date, not after today.
  */
 export function checkDate(raw: string, today: string, required: boolean): Check<string | null> {
+  const broken = controlRule(raw);
+  if (broken) return fail(broken);
   let v = raw.trim();
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(v)) v = v.slice(0, 10);
   if (!v) return required ? fail('required: a date written YYYY-MM-DD') : ok(null);
@@ -34,6 +39,8 @@ export function checkDate(raw: string, today: string, required: boolean): Check<
 }
 
 export function checkNhsNumber(raw: string): Check<string> {
+  const broken = controlRule(raw);
+  if (broken) return fail(broken);
   const v = raw.trim();
   if (!v) return fail('required: the child\'s NHS number');
   const digits = normaliseNhsNumber(v);
@@ -42,15 +49,26 @@ export function checkNhsNumber(raw: string): Check<string> {
   return ok(digits);
 }
 
+/** An identifier a provider or the council gave: stored and shown, so within its column and never formula-like. */
 export function checkId(raw: string, what: string, maxLength = 64): Check<string> {
   const v = raw.trim();
   if (!v) return fail(`required: the ${what}`);
-  if (v.length > maxLength) return fail(`at most ${maxLength} characters`);
-  return ok(v);
+  const broken = textRule(v, { max: maxLength, freeText: true });
+  return broken ? fail(broken) : ok(v);
+}
+
+/** Optional free text (a reason): within its column, no control characters, never formula-like. */
+export function checkText(raw: string, maxLength: number): Check<string | null> {
+  const v = raw.trim();
+  if (!v) return ok(null);
+  const broken = textRule(v, { max: maxLength, freeText: true });
+  return broken ? fail(broken) : ok(v);
 }
 
 /** A code from a fixed list, read case-insensitively with spaces or hyphens as underscores. */
 export function checkCode<T extends string>(raw: string, allowed: readonly T[]): Check<T> {
+  const broken = controlRule(raw);
+  if (broken) return fail(broken);
   const v = raw.trim().toUpperCase().replace(/[\s-]+/g, '_');
   if (!v) return fail(`required: one of ${allowed.join(', ')}`);
   return (allowed as readonly string[]).includes(v) ? ok(v as T) : fail(`must be one of ${allowed.join(', ')}`);
@@ -68,10 +86,14 @@ export function checkHeader(columns: readonly string[], required: readonly strin
   return problems;
 }
 
-/** The report printed for problems, one a line, in file order. */
-export function formatProblems(problems: readonly Problem[]): string {
-  return [...problems]
+/** Columns whose values are personal data: the report names them, never shows them. */
+const PERSONAL_COLUMNS = new Set(['nhs_number', 'discharge_reason']);
+
+/** The report printed for problems, one a line, in file order; personal values withheld. */
+export function formatProblems(problems: readonly Problem[], total = problems.length): string {
+  const lines = [...problems]
     .sort((a, b) => a.line - b.line)
-    .map((p) => `line ${p.line}, column ${p.column}, value ${JSON.stringify(p.value)}: ${p.rule}`)
-    .join('\n');
+    .map((p) => `line ${p.line}, column ${p.column}, value ${shownValue(p.value, PERSONAL_COLUMNS.has(p.column))}: ${p.rule}`);
+  if (total > problems.length) lines.push(`(${(total - problems.length).toLocaleString('en-GB')} more problem(s) not listed)`);
+  return lines.join('\n');
 }

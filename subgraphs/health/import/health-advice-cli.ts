@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { openCliDatabase } from '../../toolkit/cli';
+import { failureMessage, openCliDatabase } from '../../toolkit/cli';
 import { health } from '../index';
 import { HEALTH_ADVICE_COLUMNS, HealthAdviceValidator, writeHealthAdvice } from './health-advice';
 import { EXIT, runImport, type ImportIo, type ImportSpec } from './run';
@@ -21,7 +21,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      console.error(`import:health-advice failed: ${(err as Error).message}`);
+      console.error(`import:health-advice failed; nothing was imported: ${failureMessage(err)}.`);
       process.exit(EXIT.REFUSED);
     },
   );

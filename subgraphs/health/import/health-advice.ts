@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { WriteEntry } from '../../toolkit/write';
 import type { RecordWrites } from './run';
 import { linkKeyFor } from '../../toolkit/link-key';
+import { ProblemList } from '../../toolkit/import-text';
 import { checkDate, checkId, checkNhsNumber, type Check, type Problem } from './fields';
 import type { WriteSummary } from './referrals';
 
@@ -20,7 +21,7 @@ export interface HealthAdviceRecord {
 }
 
 export class HealthAdviceValidator {
-  readonly problems: Problem[] = [];
+  readonly problems: Problem[] = new ProblemList<Problem>();
   readonly records: HealthAdviceRecord[] = [];
   private readonly firstLineOf = new Map<string, number>();
 

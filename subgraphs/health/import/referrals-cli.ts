@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { openCliDatabase } from '../../toolkit/cli';
+import { failureMessage, openCliDatabase } from '../../toolkit/cli';
 import { health } from '../index';
 import type { Pathway } from '../entities/enums';
 import { REFERRAL_COLUMNS, ReferralValidator, writeReferrals } from './referrals';
@@ -32,7 +32,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      console.error(`import:referrals failed: ${(err as Error).message}`);
+      console.error(`import:referrals failed; nothing was imported: ${failureMessage(err)}.`);
       process.exit(EXIT.REFUSED);
     },
   );

@@ -8,7 +8,8 @@ import type { RecordWrites } from './run';
 import { linkKeyFor } from '../../toolkit/link-key';
 import { refreshMonthEnds } from '../measures/month-ends';
 import { PATHWAYS, URGENCIES, type Pathway, type Urgency } from '../entities/enums';
-import { checkCode, checkDate, checkId, checkNhsNumber, type Check, type Problem } from './fields';
+import { ProblemList } from '../../toolkit/import-text';
+import { checkCode, checkDate, checkId, checkNhsNumber, checkText, type Check, type Problem } from './fields';
 
 export const REFERRAL_COLUMNS = ['referral_id', 'nhs_number', 'service_code', 'pathway', 'urgency', 'received_date', 'first_contact_date', 'second_contact_date', 'discharge_date', 'discharge_reason'] as const;
 
@@ -31,7 +32,7 @@ export interface ReferralRecord {
  * (ids seen, service codes met). Knows the services already held (code -> pathway).
  */
 export class ReferralValidator {
-  readonly problems: Problem[] = [];
+  readonly problems: Problem[] = new ProblemList<Problem>();
   readonly records: ReferralRecord[] = [];
   /** Service codes not held yet, with the pathway the file gives them: registered on import. */
   readonly newServices = new Map<string, Pathway>();
@@ -60,7 +61,7 @@ export class ReferralValidator {
     const first = take('first_contact_date', checkDate(get('first_contact_date'), this.today, false));
     const second = take('second_contact_date', checkDate(get('second_contact_date'), this.today, false));
     const discharge = take('discharge_date', checkDate(get('discharge_date'), this.today, false));
-    const reason = get('discharge_reason').trim();
+    const reason = take('discharge_reason', checkText(get('discharge_reason'), 200)) ?? '';
 
     const order = (column: string, value: string | null | undefined, rule: string, holds: boolean) => {
       if (value && !holds) problems.push({ line, column, value: get(column as never), rule });
@@ -74,7 +75,6 @@ export class ReferralValidator {
     order('first_contact_date', first, 'must not be after discharge_date', !first || !discharge || first <= discharge);
     order('second_contact_date', second, 'must not be after discharge_date', !second || !discharge || second <= discharge);
     if (reason && discharge === null) problems.push({ line, column: 'discharge_reason', value: reason, rule: 'a discharge reason needs a discharge_date' });
-    if (reason.length > 200) problems.push({ line, column: 'discharge_reason', value: reason, rule: 'at most 200 characters' });
 
     if (serviceCode && pathway) {
       const held = this.services.get(serviceCode) ?? this.newServices.get(serviceCode);

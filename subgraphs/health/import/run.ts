@@ -1,14 +1,15 @@
 /**
  * What both health import commands share: arguments, streaming the CSV, the
  * report, the all-or-nothing transaction and the exit codes
- * (0 imported, 1 refused, 2 usage).
+ * (0 imported; 1 refused, or failed in the database, whose own message is never
+ * printed: it can quote the file's values; 2 usage).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parse } from 'csv-parse';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { defineCommand, loginName, readCommandLine } from '../../../platform/command-line';
-import { IMPORT_OPTIONS } from '../../toolkit/cli';
+import { failureMessage, IMPORT_OPTIONS } from '../../toolkit/cli';
 import type { Orm } from '../../toolkit/database';
+import { csvFailure, csvRecords, problemCount } from '../../toolkit/import-text';
 import { importActor, write, type WriteEntry } from '../../toolkit/write';
 import { checkHeader, formatProblems, type Problem } from './fields';
 
@@ -21,7 +22,7 @@ export function importCommand(command: string, noun: string) {
     summary: `Imports ${noun} from a CSV file into the health database: all or nothing, idempotent, audited.`,
     file: { name: '<file.csv>', description: `the CSV of ${noun}, with its header row`, missing: `Which file? Give the path of the ${noun} CSV.` },
     options: IMPORT_OPTIONS,
-    notes: ['Exit codes: 0 imported; 1 refused (nothing was written); 2 usage (bad arguments, a file that cannot be read).'],
+    notes: ['Exit codes: 0 imported; 1 refused (nothing was written) or failed (a database failure: nothing was written, and its message, which can quote the file\'s values, is not printed); 2 usage (bad arguments, a file that cannot be read).'],
   });
 }
 
@@ -62,36 +63,37 @@ export interface ImportIo {
 
 const PROGRESS_EVERY = 10_000;
 
-/** Streams the file through the validator; the header's problems stop reading at once. */
-async function readFile(file: string, columns: readonly string[], validator: Validator, err: (line: string) => void): Promise<{ rows: number; headerProblems: Problem[] }> {
+/**
+ * Streams the file through the validator (strictly decoded as UTF-8, a row at
+ * most CSV_RECORD_MAX characters); the header's problems stop reading at once.
+ */
+async function readFile(file: string, columns: readonly string[], validator: Validator, err: (line: string) => void): Promise<{ rows: number; header: boolean; headerProblems: Problem[] }> {
   let headerProblems: Problem[] = [];
-  const parser = createReadStream(file).pipe(
-    parse({
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      info: true,
-      columns: (header: string[]) => {
-        const names = header.map((h) => h.trim().toLowerCase());
-        headerProblems = checkHeader(names, columns);
-        return names;
-      },
-    }),
-  );
+  let header = false;
+  const records = csvRecords<Record<string, string>>(createReadStream(file), {
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    columns: (names: string[]) => {
+      header = true;
+      const normal = names.map((h) => h.trim().toLowerCase());
+      headerProblems = checkHeader(normal, columns);
+      return normal;
+    },
+  });
   let rows = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const { record, line } of records) {
       if (headerProblems.length) break;
       rows++;
-      validator.add(record, info.lines);
+      validator.add(record, line);
       if (rows % PROGRESS_EVERY === 0) err(`read ${rows} rows...`);
     }
   } catch (e) {
-    const m = /line (\d+)/i.exec((e as Error).message);
-    validator.problems.push({ line: m ? Number(m[1]) : rows + 2, column: '(row)', value: '', rule: `not readable as CSV: ${(e as Error).message}` });
+    const { line, rule } = csvFailure(e);
+    validator.problems.push({ line: line ?? rows + 2, column: '(row)', value: '', rule });
   }
-  return { rows, headerProblems };
+  return { rows, header, headerProblems };
 }
 
 /** Runs an import; resolves with the exit code. */
@@ -104,31 +106,45 @@ export async function runImport<V extends Validator>(spec: ImportSpec<V>, argv: 
     return EXIT.USAGE;
   }
   const today = io.today ?? new Date().toISOString().slice(0, 10);
-  const db = await io.open();
+  let db: ImportDatabase | null = null;
   try {
+    db = await io.open();
     const validator = await spec.validator(db.orm.em.fork() as EntityManager, today);
-    const { rows, headerProblems } = await readFile(args.file, spec.columns, validator, io.err);
+    const { rows, header, headerProblems } = await readFile(args.file, spec.columns, validator, io.err);
     if (headerProblems.length) {
       io.out(`Refused ${args.file}: the header is not that of a ${spec.noun} file.\n${formatProblems(headerProblems)}`);
       return EXIT.REFUSED;
     }
     const problems = validator.problems;
-    if (problems.length && !args.skipInvalid) {
-      io.out(`Refused ${args.file}: ${problems.length} problem(s) in ${rows} row(s); nothing was imported. Fix them, or import the valid rows with --skip-invalid.\n${formatProblems(problems)}`);
+    const count = problemCount(problems);
+    if (!header && !count) {
+      io.out(`Refused ${args.file}: the file is empty; a ${spec.noun} file starts with the header ${spec.columns.join(',')}.`);
       return EXIT.REFUSED;
     }
-    if (problems.length) io.out(`Skipping ${new Set(problems.map((p) => p.line)).size} invalid row(s) of ${rows}:\n${formatProblems(problems)}`);
+    if (rows === 0 && !count) {
+      io.out(`Refused ${args.file}: the file has a header but no rows; nothing to import.`);
+      return EXIT.REFUSED;
+    }
+    if (count && !args.skipInvalid) {
+      io.out(`Refused ${args.file}: ${count} problem(s) in ${rows} row(s); nothing was imported. Fix them, or import the valid rows with --skip-invalid.\n${formatProblems(problems, count)}`);
+      return EXIT.REFUSED;
+    }
+    if (count) io.out(`Skipping ${rows - validator.records.length} invalid row(s) of ${rows}:\n${formatProblems(problems, count)}`);
     const total = validator.records.length;
+    const linkKeySecret = db.config.linkKeySecret;
     // All or nothing, through the one write path, audited under the importing user as an ICB administrator.
     const summary = await write(db.orm.em.fork() as EntityManager, importActor(args.user, 'ICB', spec.command), (tx, record) =>
-      spec.write(tx, record, validator, db.config.linkKeySecret, (done) => {
+      spec.write(tx, record, validator, linkKeySecret, (done) => {
         if (total > PROGRESS_EVERY && (done % PROGRESS_EVERY < 500 || done === total)) io.err(`written ${done} of ${total}...`);
       }),
     );
-    io.out(`Imported ${args.file} as ${args.user}: ${summary.created} ${spec.noun} created, ${summary.updated} updated, ${summary.unchanged} unchanged${problems.length ? `, ${new Set(problems.map((p) => p.line)).size} row(s) skipped` : ''}.`);
+    io.out(`Imported ${args.file} as ${args.user}: ${summary.created} ${spec.noun} created, ${summary.updated} updated, ${summary.unchanged} unchanged${count ? `, ${rows - total} row(s) skipped` : ''}.`);
     for (const note of summary.notes ?? []) io.out(note);
     return EXIT.IMPORTED;
+  } catch (e) {
+    io.err(`${spec.command} of ${args.file} failed; nothing was imported: ${failureMessage(e)}.`);
+    return EXIT.REFUSED;
   } finally {
-    await db.close();
+    await db?.close();
   }
 }
