@@ -73,7 +73,12 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-const NAMES: Record<TextEncoding, string> = { 'utf-8': 'UTF-8', latin1: 'ISO-8859-1', 'windows-1252': 'windows-1252', 'us-ascii': 'US-ASCII' };
+/**
+ * windows-1252's characters for bytes 0x80-0x9F (where ISO-8859-1 has C1 controls);
+ * '' for the five bytes it leaves undefined. Node's TextDecoder reads these bytes
+ * as ISO-8859-1 whatever label it is given, so the table is here.
+ */
+const WINDOWS_1252 = '€\u0000‚ƒ„…†‡ˆ‰Š‹Œ\u0000Ž\u0000\u0000‘’“”•–—˜™š›œ\u0000žŸ'.split('').map((c) => (c === '\u0000' ? '' : c));
 
 /**
  * Decodes a byte stream strictly, chunk by chunk (a character may straddle two
@@ -81,8 +86,7 @@ const NAMES: Record<TextEncoding, string> = { 'utf-8': 'UTF-8', latin1: 'ISO-885
  * at the start is dropped. Throws EncodingError naming the line of the first byte
  * that is not valid in `encoding`.
  */
-export async function* decodeStrict(input: AsyncIterable<string | Uint8Array>, encoding: TextEncoding, onBytes: (bytes: number) => void = () => undefined): AsyncIterable<string> {
-  const windows1252 = encoding === 'windows-1252' ? new TextDecoder('windows-1252') : null;
+export async function* decodeStrict(input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, encoding: TextEncoding, onBytes: (bytes: number) => void = () => undefined): AsyncIterable<string> {
   let carry: Buffer = Buffer.alloc(0);
   let line = 1;
   let started = false;
@@ -100,15 +104,16 @@ export async function* decodeStrict(input: AsyncIterable<string | Uint8Array>, e
         if (final && completeUpTo(body) <= at) throw new EncodingError(`line ${where} ends in the middle of a character: the file is cut short, or is not UTF-8`, where);
         throw new EncodingError(`line ${where} holds bytes that are not valid UTF-8 (the first is 0x${body[at].toString(16).toUpperCase().padStart(2, '0')}); save the file as UTF-8`, where);
       }
-    } else if (encoding === 'us-ascii') {
-      const at = body.findIndex((b) => b > 0x7f);
+    } else if (encoding !== 'latin1') {
+      const at = body.findIndex(encoding === 'us-ascii' ? (b) => b > 0x7f : (b) => b >= 0x80 && b <= 0x9f && !WINDOWS_1252[b - 0x80]);
       if (at !== -1) {
         const where = line + countNewlines(body, at);
-        throw new EncodingError(`line ${where} holds a byte that is not US-ASCII (0x${body[at].toString(16).toUpperCase()}); save the file as UTF-8`, where);
+        throw new EncodingError(`line ${where} holds a byte that is not ${encoding === 'us-ascii' ? 'US-ASCII' : 'windows-1252'} (0x${body[at].toString(16).toUpperCase()}); save the file as UTF-8`, where);
       }
     }
     line += countNewlines(body);
-    return windows1252 ? windows1252.decode(body) : body.toString(encoding === 'utf-8' ? 'utf8' : 'latin1');
+    const text = body.toString(encoding === 'utf-8' ? 'utf8' : 'latin1');
+    return encoding === 'windows-1252' ? text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252[c.charCodeAt(0) - 0x80]) : text;
   };
   const dropBom = (data: Buffer): Buffer => (encoding === 'utf-8' && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? data.subarray(3) : data);
 

@@ -1,12 +1,12 @@
 import { parseCaseExtract } from '../../subgraphs/casework/import/case-extract';
 import { matchKeyOf, sen2Boolean, validateHeader, validatePerson, type Problem } from '../../subgraphs/casework/import/sen2-validate';
-import { chunksOf, Sen2SyntaxError, streamSen2, type XmlNode } from '../../subgraphs/casework/import/sen2-xml';
+import { chunksOf, PERSON_ELEMENTS_CAP, Sen2SyntaxError, streamSen2, TEXT_CAP, type XmlNode } from '../../subgraphs/casework/import/sen2-xml';
 import { person, planRequest, sen2, type El } from './sen2-builder';
 
 const TODAY = '2026-11-22';
 const amy = { Surname: 'Able', Forename: 'Amy', PersonBirthDate: '2012-03-04', Sex: 'F', Ethnicity: 'WBRI', PostCode: 'ng18 1ab', UPN: 'A123456789012' };
 
-async function read(xml: string, chunk = 97) {
+async function read(xml: string | Buffer, chunk = 97) {
   const nodes: Array<[XmlNode, number]> = [];
   const result = await streamSen2(chunksOf(xml, chunk), { person: (n, i) => void nodes.push([n, i]) });
   return { nodes, result };
@@ -28,6 +28,42 @@ describe('reading a SEN2 return as a stream', () => {
       expect(result.header).toEqual({ collection: 'SEN2', year: '2024', referenceDate: '2024-01-18', lea: '891' });
       expect(nodes[0][0].children.find((c) => c.name === 'Surname')!.text).toBe('Able');
     }
+  });
+
+  it('keeps at most TEXT_CAP characters of a field, whatever the chunk size, and counts lines past what it did not keep', async () => {
+    // The cap falls inside an entity reference for some chunk sizes: it must never be cut there.
+    const long = 'x'.repeat(TEXT_CAP - 3) + '&amp;&lt;' + 'y\n'.repeat(50);
+    const xml = sen2([person({ ...amy, Surname: long }, []), person({ ...amy, Forename: `Bea${'&amp;'.repeat(10)}`, UPN: 'B123456789012' }, [])]);
+    const expectedLine = xml.slice(0, xml.indexOf('<Forename>')).split('\n').length;
+    for (const chunk of [1, 7, 97, TEXT_CAP - 1, TEXT_CAP, TEXT_CAP + 1, TEXT_CAP + 5, 100_000]) {
+      const { nodes } = await read(xml, chunk);
+      const [surname, forename] = nodes[0][0].children;
+      expect([surname.truncated, surname.text.length <= TEXT_CAP, forename.line]).toEqual([true, true, expectedLine]);
+      expect(nodes[1][0].children[1].text).toBe(`Bea${'&'.repeat(10)}`);
+    }
+  });
+
+  it('refuses a DOCTYPE unread, a namespace, markup out of bounds, and a person of too many elements', async () => {
+    const xml = sen2([person(amy, [])]);
+    await expect(read(xml.replace('<Message>', '<!DOCTYPE Message [<!ENTITY a "b">]><Message>'))).rejects.toThrow(/DOCTYPE declaration/);
+    await expect(read(xml.replace('<Message>', '<Message xmlns="urn:x">'))).rejects.toThrow(/in the namespace "urn:x"/);
+    await expect(read(xml.replace('<Surname>', `<!--${'-x'.repeat(40_000)}--><Surname>`))).rejects.toThrow(/longer than 65,536 characters/);
+    await expect(read(xml.replace('<Surname>', `${'<a>'.repeat(40)}${'</a>'.repeat(40)}<Surname>`))).rejects.toThrow(/nested more than 32 deep/);
+    await expect(read(xml.replace('<Surname>', `${'<Note/>'.repeat(PERSON_ELEMENTS_CAP)}<Surname>`), 100_000)).rejects.toThrow(/more than 10,000 elements/);
+    await expect(read(xml.replace('</Header>', '</Header><Header/>'))).rejects.toThrow(/two <Header> elements/);
+    await expect(read(xml.replace('<LEA>891</LEA>', '<LEA>891</LEA><LEA>892</LEA>'))).rejects.toThrow(/Header\/Source\/LEA appears twice/);
+    const late = xml.replace(/<Header>[\s\S]*<\/Header>/, '').replace('</Persons>', '</Persons><Header/>');
+    await expect(read(late)).rejects.toThrow(/comes after <Persons>/);
+  });
+
+  it('reads the encoding the declaration names, and refuses one it does not read', async () => {
+    const xml = sen2([person({ ...amy, Surname: 'Ñúñez' }, [])]);
+    const { nodes } = await read(Buffer.from(xml.replace('UTF-8', 'ISO-8859-1'), 'latin1'));
+    expect(nodes[0][0].children[0].text).toBe('Ñúñez');
+    expect((await read(Buffer.from(xml.replace('UTF-8', 'windows-1252'), 'latin1'))).nodes[0][0].children[0].text).toBe('Ñúñez');
+    await expect(read(Buffer.from(xml, 'latin1'))).rejects.toThrow(/line 9 holds bytes that are not valid UTF-8/);
+    await expect(read(xml.replace('UTF-8', 'Shift_JIS'))).rejects.toThrow(/names the encoding "Shift_JIS"/);
+    await expect(read(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml.replace('UTF-8', 'ISO-8859-1'))]))).rejects.toThrow(/byte-order mark/);
   });
 
   it('refuses XML that is not well-formed, saying where', async () => {
@@ -138,6 +174,13 @@ describe('validating a person', () => {
 
   it('checks the header', () => {
     expect(validateHeader({ collection: 'SEN2', year: '2024', referenceDate: '2024-01-18', lea: '891' })).toEqual([]);
+    const required = expect.stringMatching(/^required: a SEN2 return names its collection, year, reference date and LA/);
+    expect(rules(validateHeader({ collection: null, year: '24', referenceDate: null, lea: null }))).toEqual([
+      ['Header/CollectionDetails/Collection', null, required],
+      ['Header/CollectionDetails/Year', '24', 'must be a year written YYYY'],
+      ['Header/CollectionDetails/ReferenceDate', null, required],
+      ['Header/Source/LEA', null, required],
+    ]);
     expect(rules(validateHeader({ collection: 'CIN', year: '2024', referenceDate: '2024-13-01', lea: '89' }))).toEqual([
       ['Header/CollectionDetails/Collection', 'CIN', 'must be SEN2'],
       ['Header/CollectionDetails/ReferenceDate', '2024-13-01', 'must be a real calendar date written YYYY-MM-DD'],
@@ -170,6 +213,28 @@ A123456789012,,Able,Amy,2012-03-04,943 476 5919,Ashfield,Plan and Review North,S
       ['no_worker_review_date', null, 'required when there is no allocated worker by decision: when is it next reviewed?'],
     ]);
     expect(problems.map((p) => p.person)).toEqual([2, 4, 4, 4]);
+  });
+
+  it('refuses free text with a control character or a formula-like start, and duplicates of a child or an NHS number', () => {
+    const { rows, problems } = parseCaseExtract(`${header}
+,,Able,Amy,2012-03-04,,=1+1,,,,
+,,Baker,Ben,2010-07-08,,Ash\u0000field,,,,
+,,Cole,Cal,2008-11-12,943 476 5919,,,,,
+,,COLE,cal,2008-11-12,,,,,,
+,,Dale,Dee,2016-01-01,9434765919,,,,,`);
+    expect(rows.map((r) => r.row)).toEqual([3]);
+    expect(rules(problems)).toEqual([
+      ['district', '=1+1', expect.stringMatching(/^starts with "=", which a spreadsheet would run as a formula/)],
+      ['district', 'Ash\u0000field', 'holds a control character (U+0000), which no value may'],
+      ['upn', null, 'the same child as row 3'],
+      ['nhs_number', '9434765919', 'the same NHS number as row 3'],
+    ]);
+    expect(problems.map((p) => p.person)).toEqual([1, 2, 4, 5]);
+  });
+
+  it('an empty extract, or a header alone, is refused', () => {
+    expect(rules(parseCaseExtract('').problems)).toEqual([['case extract', null, 'the file is empty; expected a header row']]);
+    expect(rules(parseCaseExtract(`${header}\n`).problems)).toEqual([['case extract', null, 'the file has a header but no rows']]);
   });
 
   it('names missing columns', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runningEmbeddedPort } from '../../subgraphs/toolkit/cli';
+import { CliError, failureMessage, runningEmbeddedPort } from '../../subgraphs/toolkit/cli';
 
 /** How an importer finds a running stack's PostgreSQL: from the server's own pid file. */
 describe('runningEmbeddedPort', () => {
@@ -22,5 +22,23 @@ describe('runningEmbeddedPort', () => {
     expect(runningEmbeddedPort(dir)).toBeNull();
     pidFile(2 ** 22 + 12345, '5499'); // above Linux's largest pid
     expect(runningEmbeddedPort(dir)).toBeNull();
+  });
+});
+
+/** What an import command prints when something it did not expect fails. */
+describe('failureMessage', () => {
+  it('names a database error by its SQLSTATE, never by its message (which quotes the SQL and the values)', () => {
+    const err = Object.assign(new Error("insert into \"child\" (\"surname\") values ('Zyxwvut') - value too long for type character varying(255)"), { code: '22001' });
+    const message = failureMessage(err);
+    expect(message).toContain('SQLSTATE 22001: a value too long for its column');
+    expect(message).not.toMatch(/insert|Zyxwvut|varying/);
+  });
+
+  it('names a network error by its code; prints a CliError as written; hides anything else', () => {
+    expect(failureMessage(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe('cannot reach the database (ECONNREFUSED)');
+    expect(failureMessage(new CliError('Cannot open the casework database "x": wrong password.'))).toBe('Cannot open the casework database "x": wrong password.');
+    const other = failureMessage(new TypeError("Cannot read properties of undefined (reading 'Zyxwvut')"));
+    expect(other).toContain('TypeError');
+    expect(other).not.toContain('Zyxwvut');
   });
 });
