@@ -7,7 +7,6 @@
  */
 import { parse, type Options as ParseOptions } from 'csv-parse';
 import { isUtf8 } from 'node:buffer';
-import { pipeline, Readable } from 'node:stream';
 
 /** The encodings an importer can read. */
 export type TextEncoding = 'utf-8' | 'latin1' | 'windows-1252' | 'us-ascii';
@@ -218,19 +217,51 @@ export const CSV_RECORD_MAX = 65_536;
 
 export interface CsvRecord<T> {
   record: T;
-  /** The line the record ends on (1-based, the header being line 1). */
+  /** The line the record ends on (1-based, the header being line 1); 0 when not asked for. */
   line: number;
 }
 
+export type CsvOptions = Omit<ParseOptions, 'info' | 'bom' | 'max_record_size' | 'raw'> & {
+  /** Whether to count the line each record ends on (it costs an object per record); errors name their line either way. */
+  lines?: boolean;
+};
+
 /**
  * The records of a CSV file read as a stream of UTF-8 bytes, strictly decoded,
- * a row at most CSV_RECORD_MAX characters. Errors are EncodingError or
- * csv-parse's; describe them with csvFailure, never by their message (csv-parse
- * quotes the field it stopped in).
+ * a row at most CSV_RECORD_MAX characters, handed over a chunk's worth at a time
+ * (an await per record would cost more than parsing it). Errors are
+ * EncodingError or csv-parse's; describe them with csvFailure, never by their
+ * message (csv-parse quotes the field it stopped in).
  */
-export async function* csvRecords<T = string[]>(input: AsyncIterable<string | Uint8Array>, options: Omit<ParseOptions, 'info' | 'bom' | 'max_record_size' | 'raw'> = {}): AsyncIterable<CsvRecord<T>> {
-  const parser = pipeline(Readable.from(decodeStrict(input, 'utf-8')), parse({ ...options, info: true, max_record_size: CSV_RECORD_MAX }), () => undefined);
-  for await (const { record, info } of parser as AsyncIterable<{ record: T; info: { lines: number } }>) yield { record, line: info.lines };
+export async function* csvBatches<T = string[]>(input: AsyncIterable<string | Uint8Array>, options: CsvOptions = {}): AsyncIterable<Array<CsvRecord<T>>> {
+  const { lines = true, ...parseOptions } = options;
+  const parser = parse({ ...parseOptions, info: lines, max_record_size: CSV_RECORD_MAX });
+  let batch: Array<CsvRecord<T>> = [];
+  let failure: { error: unknown } | null = null;
+  parser.on('data', lines ? ({ record, info }: { record: T; info: { lines: number } }) => batch.push({ record, line: info.lines }) : (record: T) => batch.push({ record, line: 0 }));
+  parser.on('error', (error: unknown) => (failure ??= { error }));
+  const ended = new Promise<void>((resolve) => parser.once('end', resolve).once('error', () => resolve()));
+  // Records parsed from a chunk reach 'data' by the next turn of the event loop.
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  for await (const text of decodeStrict(input, 'utf-8')) {
+    parser.write(text);
+    await settle();
+    if (failure) throw (failure as { error: unknown }).error;
+    if (batch.length) {
+      const ready = batch;
+      batch = [];
+      yield ready;
+    }
+  }
+  parser.end();
+  await ended;
+  if (failure) throw (failure as { error: unknown }).error;
+  if (batch.length) yield batch;
+}
+
+/** The records of a CSV file one by one (see csvBatches). */
+export async function* csvRecords<T = string[]>(input: AsyncIterable<string | Uint8Array>, options: CsvOptions = {}): AsyncIterable<CsvRecord<T>> {
+  for await (const batch of csvBatches<T>(input, options)) yield* batch;
 }
 
 const CSV_RULES: Record<string, string> = {

@@ -7,7 +7,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { isIsoDate } from '../../toolkit/date-scalar';
-import { csvFailure, csvRecords, ProblemList, textRule, type TextRules } from '../../toolkit/import-text';
+import { csvBatches, csvFailure, ProblemList, textRule, type TextRules } from '../../toolkit/import-text';
 import { isValidNhsNumber, normaliseNhsNumber } from '../../toolkit/link-key';
 import { KeyIndex } from './key-index';
 import { matchKeyOf, type Problem } from './sen2-validate';
@@ -153,17 +153,22 @@ export async function readCaseExtract(
   let sawHeader = false;
   let row = 0;
   try {
-    for await (const { record } of csvRecords<string[]>(input, { skip_empty_lines: true, relax_column_count: true })) {
-      if (!sawHeader) {
-        sawHeader = true;
-        if (!v.header(record)) return v;
-        continue;
+    for await (const batch of csvBatches<string[]>(input, { skip_empty_lines: true, relax_column_count: true, lines: false })) {
+      for (const { record } of batch) {
+        if (!sawHeader) {
+          sawHeader = true;
+          if (!v.header(record)) return v;
+          continue;
+        }
+        row++;
+        v.rows = row;
+        if (skip.has(row)) continue;
+        const parsed = v.add(record, row);
+        if (!parsed) continue;
+        // Most rows need no wait: awaiting only a promise keeps a million rows from costing a million turns.
+        const pending = onRow(parsed);
+        if (pending) await pending;
       }
-      row++;
-      v.rows = row;
-      if (skip.has(row)) continue;
-      const parsed = v.add(record, row);
-      if (parsed) await onRow(parsed);
     }
   } catch (err) {
     const { line, rule } = csvFailure(err);

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * The first row each key was seen on, in about 24 bytes a key however long the
  * key: keys are kept as 64-bit hashes in typed arrays, not as strings in a Map
@@ -8,18 +6,27 @@ import { createHash } from 'node:crypto';
  * duplicate is, for practical purposes, a real one.
  */
 export class KeyIndex {
-  private hashes = new Uint32Array(2 * 1024);
+  private hashes = new Uint32Array(2 * 65_536);
   /** Row + 1; 0 is an empty slot. */
-  private rows = new Float64Array(1024);
+  private rows = new Float64Array(65_536);
   private count = 0;
 
   get size(): number {
     return this.count;
   }
 
+  /** Two 32-bit halves of a fast non-cryptographic hash (cyrb53's mixing, kept at 64 bits). */
   private static hash(key: string): [number, number] {
-    const digest = createHash('md5').update(key).digest();
-    return [digest.readUInt32LE(0), digest.readUInt32LE(4)];
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return [h1 >>> 0, h2 >>> 0];
   }
 
   private slot(h0: number, h1: number): number {

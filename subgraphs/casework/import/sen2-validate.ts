@@ -89,6 +89,8 @@ const POSTCODE = /^[A-Z0-9]{2,4} ?[0-9][A-Z]{2}$/;
 const URN = /^\d{6}$/;
 const UKPRN = /^\d{8}$/;
 const BOOLEAN: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
+/** Elements that may repeat, so a path numbers them (Requests[1]). */
+const REPEATED = new Set(['Requests', 'PlanDetail', 'PlacementDetail', 'SENneed']);
 /** Names as the casework database holds them (varchar 255). */
 const NAME_MAX = 255;
 
@@ -119,10 +121,8 @@ class Reader {
 
   text(node: XmlNode, name: string, path: string, required: boolean): string | null {
     const el = this.one(node, name, path);
-    if (el?.truncated) {
-      this.problems.push({ person: this.position, path: `${path}/${name}`, value: null, rule: `more than ${TEXT_CAP.toLocaleString('en-GB')} characters: no SEN2 field is that long`, note: '(too long: not kept)' });
-      return null;
-    }
+    // Reported once for the whole person by tooLong().
+    if (el?.truncated) return null;
     const value = el?.text ?? '';
     if (!value) {
       if (required) this.problem(`${path}/${name}`, null, 'required');
@@ -200,6 +200,18 @@ class Reader {
     for (const p of dateOrderProblems(steps)) this.problem(`${path}/${p.field}`, p.value, `must not be before ${p.earlierField} (${p.earlierValue})`);
   }
 
+  /** Every element whose text was too long to keep, read by the import or not: none may pass unnoticed. */
+  tooLong(node: XmlNode, path: string): void {
+    const seen = new Map<string, number>();
+    for (const child of node.children) {
+      const n = (seen.get(child.name) ?? 0) + 1;
+      seen.set(child.name, n);
+      const p = `${path}/${child.name}${REPEATED.has(child.name) ? `[${n}]` : ''}`;
+      if (child.truncated) this.problems.push({ person: this.position, path: p, value: null, rule: `more than ${TEXT_CAP.toLocaleString('en-GB')} characters: no SEN2 field is that long`, note: '(too long: not kept)' });
+      this.tooLong(child, p);
+    }
+  }
+
   placements(node: XmlNode, element: string, path: string, required: boolean): Sen2Placement[] {
     const els = node.children.filter((c) => c.name === element);
     if (els.length === 0 && required) this.problem(`${path}/${element}`, null, 'at least one placement is required');
@@ -237,6 +249,7 @@ export function validatePerson(node: XmlNode, position: number, today: string = 
   const problems: Problem[] = [];
   const r = new Reader(position, problems, today);
   const path = `Person[${position}]`;
+  r.tooLong(node, path);
   const surname = r.name(node, 'Surname', path);
   const forename = r.name(node, 'Forename', path);
   const birthDate = r.date(node, 'PersonBirthDate', path, true);
