@@ -76,7 +76,7 @@ async function child(args: string[]): Promise<void> {
   console.log = (...a: unknown[]) => void printed.push(a.join(' '));
   console.error = () => undefined;
   const code = await runCli(args);
-  const first = printed.find((l) => /^(person|file|case-extract row) /.test(l)) ?? printed[0] ?? '';
+  const first = printed.find((l) => /^(person \d|file\t|case-extract row \d)/.test(l)) ?? printed[0] ?? '';
   process.stdout.write(`\n${JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS, first: first.slice(0, 160) })}\n`);
   process.exit(0);
 }
@@ -114,7 +114,8 @@ async function main(): Promise<void> {
         name: 'SEN2, 60 MB in an element not imported',
         files: async () => {
           const xml = join(dir, 'long-unread.xml');
-          const bytes = await writeFile(xml, [HEADER, personXml(1, 'Able', '<Exported>'), ...repeat('891 ', 60 * MB), `</Exported></Requests></Person>\n`, FOOTER]);
+          const [open, close] = personXml(1, 'Able', '<Exported>\u0000').split('\u0000');
+          const bytes = await writeFile(xml, [HEADER, open, ...repeat('891 ', 60 * MB), `</Exported>${close}`, FOOTER]);
           return { xml, bytes };
         },
       },

@@ -1,3 +1,4 @@
+import { SaxesParser } from 'saxes';
 import { parseCaseExtract } from '../../subgraphs/casework/import/case-extract';
 import { matchKeyOf, sen2Boolean, validateHeader, validatePerson, type Problem } from '../../subgraphs/casework/import/sen2-validate';
 import { chunksOf, PERSON_ELEMENTS_CAP, Sen2SyntaxError, streamSen2, TEXT_CAP, type XmlNode } from '../../subgraphs/casework/import/sen2-xml';
@@ -54,6 +55,19 @@ describe('reading a SEN2 return as a stream', () => {
     await expect(read(xml.replace('<LEA>891</LEA>', '<LEA>891</LEA><LEA>892</LEA>'))).rejects.toThrow(/Header\/Source\/LEA appears twice/);
     const late = xml.replace(/<Header>[\s\S]*<\/Header>/, '').replace('</Persons>', '</Persons><Header/>');
     await expect(read(late)).rejects.toThrow(/comes after <Persons>/);
+  });
+
+  it('behind the guard, saxes itself never expands a declared entity nor reads an external one', () => {
+    // The second line of defence, should a DOCTYPE ever get past the reader: saxes knows only XML's five entities.
+    const texts: string[] = [];
+    const errors: string[] = [];
+    const parser = new SaxesParser({ xmlns: true });
+    parser.on('text', (t) => texts.push(t));
+    parser.on('error', (e) => errors.push(e.message));
+    parser.write('<!DOCTYPE m [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><m><a>&xxe;</a><b>&lol2;</b></m>').close();
+    expect(errors.filter((e) => /undefined entity/.test(e))).toHaveLength(2);
+    // Left as the literal references, reported as errors: never the file's content, never 'lollol'.
+    expect(texts.join('')).toBe('&xxe;&lol2;');
   });
 
   it('reads the encoding the declaration names, and refuses one it does not read', async () => {

@@ -63,6 +63,9 @@ export class CaseExtractValidator {
   private readonly seen = new KeyIndex();
   private readonly nhsSeen = new KeyIndex();
 
+  /** `duplicates` false skips the checks across rows (a second reading, of rows already found valid). */
+  constructor(private readonly duplicates = true) {}
+
   /** Reads the header; false (with a problem) when it is not a case extract's. */
   header(cells: string[]): boolean {
     const header = cells.map((h) => h.trim().toLowerCase());
@@ -115,7 +118,7 @@ export class CaseExtractValidator {
     if (noWorkerReviewDate && !isIsoDate(noWorkerReviewDate)) problem('no_worker_review_date', noWorkerReviewDate, 'must be a real calendar date written YYYY-MM-DD');
     if (noWorkerReviewDate && !noWorkerReason) problem('no_worker_reason', null, 'required when no_worker_review_date is given');
     if (noWorkerReason && !noWorkerReviewDate) problem('no_worker_review_date', null, 'required when there is no allocated worker by decision: when is it next reviewed?');
-    if (!problems.length) {
+    if (!problems.length && this.duplicates) {
       const key = matchKeyOf({ upn, uln, surname: surname!, forename: forename!, birthDate: birthDate! });
       const first = this.seen.get(key);
       if (first !== undefined) problem('upn', upn, `the same child as row ${first}`);
@@ -142,14 +145,16 @@ export class CaseExtractValidator {
 
 /**
  * Reads an extract as a stream (UTF-8 bytes, or strings), handing each valid row
- * to `onRow` (awaited). Rows whose number is in `skip` are passed over unchecked.
+ * to `onRow` (awaited). Rows whose number is in `skip` are passed over unchecked:
+ * a second reading, after a first found them invalid.
  */
 export async function readCaseExtract(
   input: AsyncIterable<string | Uint8Array>,
   onRow: (row: CaseExtractRow) => void | Promise<void> = () => undefined,
-  skip: ReadonlySet<number> = new Set(),
+  skip: ReadonlySet<number> | null = null,
 ): Promise<CaseExtractValidator> {
-  const v = new CaseExtractValidator();
+  // Skipping rows means a second reading: the rows left were found valid, duplicates included.
+  const v = new CaseExtractValidator(skip === null);
   let sawHeader = false;
   let row = 0;
   try {
@@ -162,7 +167,7 @@ export async function readCaseExtract(
         }
         row++;
         v.rows = row;
-        if (skip.has(row)) continue;
+        if (skip?.has(row)) continue;
         const parsed = v.add(record, row);
         if (!parsed) continue;
         // Most rows need no wait: awaiting only a promise keeps a million rows from costing a million turns.

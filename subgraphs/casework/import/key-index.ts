@@ -1,5 +1,5 @@
 /**
- * The first row each key was seen on, in about 24 bytes a key however long the
+ * The first row each key was seen on, in at most 24 bytes a key however long the
  * key: keys are kept as 64-bit hashes in typed arrays, not as strings in a Map
  * (a million match keys cost about 250 MB as strings). Two different keys share
  * a hash with odds of about one in 36 million for a million keys, so a reported
@@ -8,7 +8,7 @@
 export class KeyIndex {
   private hashes = new Uint32Array(2 * 65_536);
   /** Row + 1; 0 is an empty slot. */
-  private rows = new Float64Array(65_536);
+  private rows = new Uint32Array(65_536);
   private count = 0;
 
   get size(): number {
@@ -60,7 +60,7 @@ export class KeyIndex {
   private grow(): void {
     const { hashes, rows } = this;
     this.hashes = new Uint32Array(hashes.length * 2);
-    this.rows = new Float64Array(rows.length * 2);
+    this.rows = new Uint32Array(rows.length * 2);
     for (let i = 0; i < rows.length; i++) {
       if (rows[i] === 0) continue;
       const j = this.slot(hashes[2 * i], hashes[2 * i + 1]);

@@ -106,7 +106,8 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
     return refused([p], 1, 0, 0);
   }
   if (persons === 0) problems.push({ person: 0, path: 'Message/Persons', value: null, rule: 'the return holds no <Person>' });
-  const extract = openExtract ? await readCaseExtract(openExtract()) : null;
+  // Only the problems and the invalid rows' numbers are kept from this reading, not its key indexes.
+  const extract = openExtract ? await readCaseExtract(openExtract()).then((v) => ({ problems: v.problems, invalidRows: v.invalidRows })) : null;
   const extractProblems = (extract?.problems ?? []).map((p) => ({ ...p, path: `case-extract/${p.path}` }));
   const all = [...problems, ...extractProblems];
   const total = problems.total + (extract ? problemCount(extract.problems) : 0);
