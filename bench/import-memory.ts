@@ -26,6 +26,7 @@ import { runCli } from '../subgraphs/casework/import/cli';
 import { startEmbeddedPostgres } from '../subgraphs/toolkit/database/embedded-postgres';
 import { prepareDatabases } from '../subgraphs/toolkit/database/prepare';
 import { freePort } from '../subgraphs/toolkit/database/scratch';
+import { runScript } from './script';
 
 const MB = 1024 * 1024;
 const HEADER = `<?xml version="1.0" encoding="UTF-8"?>
@@ -153,11 +154,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Only when run as a script: loading this module (a test, a type check) starts nothing.
-if (require.main === module) {
-  const run = process.argv[2] === '--child' ? child(process.argv.slice(3)) : main();
-  run.catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runScript(() => (process.argv[2] === '--child' ? child(process.argv.slice(3)) : main()));
