@@ -1,7 +1,8 @@
 /**
  * Imports a SEN2 return (and optionally the case-system extract) into the casework
  * database: validate everything first (streaming pass 1), then write everything in
- * ONE transaction (streaming pass 2). Any problem refuses the whole file unless
+ * ONE transaction (streaming pass 2); the return and the extract are each read
+ * twice as streams, never held. Any problem refuses the whole file unless
  * skipInvalid, which imports the valid people and reports the rest. Re-importing
  * the same or a later return updates records in place (matched on UPN, else ULN,
  * else surname + forename + birth date; requests on their received date).
