@@ -53,6 +53,12 @@ export async function provisionDatabases(adminUrl: string, prefix: string, subgr
         const verb = exists.rowCount ? 'ALTER' : 'CREATE';
         await admin.query(`${verb} ROLE ${admin.escapeIdentifier(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${admin.escapeLiteral(password)}`);
       }
+      // The audit trail's own role: no login, so no one acts as it but this
+      // administrator (see sealAuditTrail).
+      const auditRole = auditRoleName(database);
+      if (!(await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [auditRole])).rowCount) {
+        await admin.query(`CREATE ROLE ${admin.escapeIdentifier(auditRole)} WITH NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+      }
       const dbExists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
       if (!dbExists.rowCount) {
         // A role may only hand ownership to a role it belongs to (when not superuser).
@@ -72,23 +78,79 @@ export async function provisionDatabases(adminUrl: string, prefix: string, subgr
   });
 }
 
+/** The role that owns a database's audit trail once sealAuditTrail has run: no login, no member but the administrator. */
+export function auditRoleName(database: string): string {
+  return `${database}_audit`;
+}
+
 /**
  * Runs as the owner after migrations: the runtime login may read and write data
- * but not change the schema, and append-only tables (the audit trail) accept
- * inserts only.
+ * but not change the schema, and append-only tables accept inserts only. Only
+ * what this login owns is granted here; the audit trail belongs to its own role
+ * once sealed, and sealAuditTrail sets its privileges.
  */
 export async function grantRuntimePrivileges(ownerUrl: string, database: string, appendOnlyTables: readonly string[]): Promise<void> {
   await withClient(ownerUrl, async (c) => {
     const app = c.escapeIdentifier(`${database}_app`);
+    const owned = async (kinds: string[]) =>
+      (
+        await c.query<{ name: string }>(
+          `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind = ANY ($1) AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+           ORDER BY 1`,
+          [kinds],
+        )
+      ).rows.map((r) => `public.${c.escapeIdentifier(r.name)}`);
     await c.query('BEGIN');
     await c.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
     await c.query(`GRANT USAGE ON SCHEMA public TO ${app}`);
-    await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`);
-    await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`);
+    // Tables, views, materialized views, foreign and partitioned tables, as ON ALL TABLES would.
+    const tables = await owned(['r', 'v', 'm', 'f', 'p']);
+    if (tables.length) await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ${tables.join(', ')} TO ${app}`);
+    const sequences = await owned(['S']);
+    if (sequences.length) await c.query(`GRANT USAGE, SELECT ON SEQUENCE ${sequences.join(', ')} TO ${app}`);
     await c.query(`REVOKE ALL ON TABLE mikro_orm_migrations FROM ${app}`);
     for (const table of appendOnlyTables) {
-      await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON TABLE ${c.escapeIdentifier(table)} FROM ${app}`);
+      if (tables.includes(`public.${c.escapeIdentifier(table)}`)) await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON TABLE ${c.escapeIdentifier(table)} FROM ${app}`);
     }
+    await c.query('COMMIT');
+  });
+}
+
+/** The audit trail's tables and functions (toolkit migrations). */
+const AUDIT_TABLES = ['audit_event', 'audit_chain', 'audit_chain_head'];
+const AUDIT_FUNCTIONS = ['append_audit_events(json)', 'audit_event_chain()', 'audit_event_append_only()', 'audit_trail_append_only()'];
+
+/**
+ * Runs as the administrator after migrations: hands the audit trail to its own
+ * role (`<db>_audit`, no login), so that the owner login, which runs migrations
+ * and owns everything else, can no longer turn its triggers off, change or delete
+ * an entry, or grant itself the right to; then sets its privileges: both logins
+ * may read it, only the runtime login may append, and only through
+ * append_audit_events. (As owner of schema public the owner login can still drop
+ * the tables whole; the verifier reports a trail that is missing or owned by
+ * anyone else. See docs/security.md.)
+ */
+export async function sealAuditTrail(adminUrl: string, database: string): Promise<void> {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  await withClient(url.toString(), async (c) => {
+    const audit = c.escapeIdentifier(auditRoleName(database));
+    const owner = c.escapeIdentifier(`${database}_owner`);
+    const app = c.escapeIdentifier(`${database}_app`);
+    const tables = AUDIT_TABLES.map((t) => `public.${c.escapeIdentifier(t)}`).join(', ');
+    await c.query('BEGIN');
+    // An administrator that is not a superuser may give an object only to a role
+    // it can act as, and that role must be allowed to create in the schema.
+    await c.query(`GRANT ${audit} TO CURRENT_USER`);
+    await c.query(`GRANT CREATE ON SCHEMA public TO ${audit}`);
+    for (const table of AUDIT_TABLES) await c.query(`ALTER TABLE public.${c.escapeIdentifier(table)} OWNER TO ${audit}`);
+    for (const fn of AUDIT_FUNCTIONS) await c.query(`ALTER FUNCTION public.${fn} OWNER TO ${audit}`);
+    await c.query(`REVOKE ALL ON TABLE ${tables} FROM PUBLIC, ${owner}, ${app}`);
+    await c.query(`GRANT SELECT ON TABLE ${tables} TO ${owner}, ${app}`);
+    await c.query(`REVOKE ALL ON FUNCTION public.append_audit_events(json) FROM PUBLIC, ${owner}`);
+    await c.query(`GRANT EXECUTE ON FUNCTION public.append_audit_events(json) TO ${app}`);
+    await c.query(`REVOKE ALL ON FUNCTION public.audit_event_chain() FROM PUBLIC, ${owner}, ${app}`);
     await c.query('COMMIT');
   });
 }
@@ -99,7 +161,7 @@ export async function dropDatabases(adminUrl: string, prefix: string, subgraphs:
     for (const subgraph of subgraphs) {
       const database = databaseName(prefix, subgraph);
       await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(database)} WITH (FORCE)`);
-      for (const role of [`${database}_owner`, `${database}_app`]) {
+      for (const role of [`${database}_owner`, `${database}_app`, auditRoleName(database)]) {
         await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(role)}`);
       }
     }
