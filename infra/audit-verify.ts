@@ -13,7 +13,8 @@ import 'reflect-metadata';
 import { verifyAuditChain, type ChainAnchor, type ChainQuery } from '../subgraphs/toolkit/audit-chain';
 import { openCliDatabase } from '../subgraphs/toolkit/cli';
 import { auditRoleName, databaseName } from '../subgraphs/toolkit/database/provision';
-import { SUBGRAPHS, SUBGRAPH_NAMES } from './subgraphs';
+import { SUBGRAPH_NAMES } from '../platform/topology';
+import { SUBGRAPHS } from './subgraphs';
 
 export const USAGE = `Usage: npm run audit:verify -- [${SUBGRAPH_NAMES.join('|')} ...] [--anchor <subgraph>=<position>:<hash>]`;
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { auditRoleName, grantRuntimePrivileges, provisionDatabases, sealAuditTrail, dropDatabases } from '../../infra/provision';
+import { auditRoleName, grantRuntimePrivileges, provisionDatabases, sealAuditTrail, dropDatabases } from '../../subgraphs/toolkit/database/provision';
 import { SUBGRAPHS } from '../../infra/subgraphs';
 import { governance } from '../../subgraphs/governance';
 import { verifyAuditChain, type ChainAnchor, type ChainQuery, type ChainReport } from '../../subgraphs/toolkit/audit-chain';
