@@ -49,7 +49,7 @@ export interface VerifyOptions {
 export const GENESIS = Buffer.alloc(32);
 
 /** Keep in step with the migration's canonical form (the tests check they agree). */
-const DIGEST = `pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.json_build_array(e.id, pg_catalog.to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.user_id, e.roles, e.org, e.operation_name, e.request_id, e.action, e.entity_type, e.entity_id, e.fields)::text, 'UTF8'))`;
+const DIGEST = `pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.json_build_array(e.id, pg_catalog.extract('epoch', e.occurred_at), e.user_id, e.roles, e.org, e.operation_name, e.request_id, e.action, e.entity_type, e.entity_id, e.fields)::text, 'UTF8'))`;
 
 const TRIGGERS: Record<string, string[]> = {
   audit_event: ['audit_event_no_update', 'audit_event_no_truncate', 'audit_event_chain'],

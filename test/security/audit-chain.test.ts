@@ -176,7 +176,7 @@ describe('the audit trail is hash-chained and tamper-evident', () => {
         DO $$
         DECLARE h bytea := (SELECT hash FROM audit_chain WHERE position = 99); p bigint := 99; r record;
         BEGIN
-          FOR r IN SELECT e.id, sha256(convert_to(json_build_array(e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.user_id, e.roles, e.org, e.operation_name, e.request_id, e.action, e.entity_type, e.entity_id, e.fields)::text, 'UTF8')) AS d
+          FOR r IN SELECT e.id, sha256(convert_to(json_build_array(e.id, pg_catalog.extract('epoch', e.occurred_at), e.user_id, e.roles, e.org, e.operation_name, e.request_id, e.action, e.entity_type, e.entity_id, e.fields)::text, 'UTF8')) AS d
                    FROM audit_event e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id) ORDER BY e.id LOOP
             p := p + 1;
             INSERT INTO audit_chain VALUES (p, r.id, h, sha256(h || r.d));

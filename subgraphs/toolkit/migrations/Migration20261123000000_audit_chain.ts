@@ -2,14 +2,15 @@ import { Migration } from '@mikro-orm/migrations';
 
 /*
  * The canonical content of one audit entry, as hashed: a JSON array of its columns
- * in table order, the time as UTC with microseconds. Built from pg_catalog
- * functions only, so its text depends on no session setting. The same expression
+ * in table order, the time as seconds since 1970-01-01 UTC to six decimals
+ * (extract's exact numeric). Built from pg_catalog functions only, so its text
+ * depends on no session setting (time zone, date style). The same expression
  * is written out in the chain trigger below, in the backfill below, and in the
  * verifier (audit-chain.ts), which must not trust anything stored in the database;
  * the tests check that the three agree.
  */
 const DIGEST = (e: string) =>
-  `pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.json_build_array(${e}.id, pg_catalog.to_char(${e}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), ${e}.user_id, ${e}.roles, ${e}.org, ${e}.operation_name, ${e}.request_id, ${e}.action, ${e}.entity_type, ${e}.entity_id, ${e}.fields)::text, 'UTF8'))`;
+  `pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.json_build_array(${e}.id, pg_catalog.extract('epoch', ${e}.occurred_at), ${e}.user_id, ${e}.roles, ${e}.org, ${e}.operation_name, ${e}.request_id, ${e}.action, ${e}.entity_type, ${e}.entity_id, ${e}.fields)::text, 'UTF8'))`;
 
 /**
  * Makes each database's audit trail tamper-evident.
