@@ -1,7 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Backoff } from '../../infra/supervisor';
+import { Backoff, SupervisedProcess } from '../../infra/supervisor';
 import { freePort } from '../support/ports';
 import { postGraphQL } from '../support/stack';
 
@@ -15,6 +16,30 @@ describe('restart backoff', () => {
     const delays = Array.from({ length: 9 }, (_, i) => b.next(t0 + i * 1000).delayMs);
     expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
     expect(b.next(t0 + 9 * 1000 + 61_000)).toEqual({ delayMs: 500, recent: 1 });
+  });
+
+  it('keeps restarting a process that crash-loops, ever more slowly, logging each exit, until stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crash-loop-'));
+    const script = join(dir, 'crash.js');
+    // Ready, then dies at once: the shape of a process that cannot keep running.
+    writeFileSync(script, "process.send({ type: 'ready' }); setTimeout(() => process.exit(3), 20);\n");
+    const lines: string[] = [];
+    const supervised = new SupervisedProcess({ name: 'crasher', script, env: { PATH: process.env.PATH } }, (l) => lines.push(l));
+    try {
+      await supervised.start();
+      await until('three restarts', 10_000, () => lines.filter((l) => /is serving again/.test(l)).length >= 3);
+      const exits = lines.filter((l) => /^crasher exited \(code 3\)/.test(l));
+      expect(exits.slice(0, 3).map((l) => /restart (\d+) in ([\d.]+) s/.exec(l)!.slice(1))).toEqual([['1', '0.5'], ['2', '1.0'], ['3', '2.0']]);
+      expect(exits[2]).toMatch(/3 exits in the last minute, backing off/);
+    } finally {
+      await supervised.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const pid = supervised.pid;
+    const logged = lines.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(pid).toBeNull();
+    expect(lines.length).toBe(logged); // stopped for good: no restart after stop()
   });
 });
 
