@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     );
     processes.push(...subgraphs);
     await Promise.all(subgraphs.map((p) => p.start()));
+    if (stopping) return; // Ctrl-C while the subgraphs started
     const gateway = new SupervisedProcess(
       {
         name: 'gateway',
