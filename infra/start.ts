@@ -59,8 +59,10 @@ async function main(): Promise<void> {
     stopping = true;
     log('stopping...');
     await Promise.all(processes.map((p) => p.stop()));
+    if (processes.length) log('gateway and subgraphs stopped.');
     if (supervisedPostgres) await supervisedPostgres.stop();
     else if (postgres) await postgres.stop().catch(() => undefined);
+    if (postgres) log('PostgreSQL stopped.');
     log('stopped.');
     process.exit(code);
   };
