@@ -119,7 +119,7 @@ export async function grantRuntimePrivileges(ownerUrl: string, database: string,
 
 /** The audit trail's tables and functions (toolkit migrations). */
 const AUDIT_TABLES = ['audit_event', 'audit_chain', 'audit_chain_head'];
-const AUDIT_FUNCTIONS = ['append_audit_events(json)', 'audit_event_chain()', 'audit_event_append_only()', 'audit_trail_append_only()'];
+const AUDIT_FUNCTIONS = ['append_audit_events(json)', 'audit_event_chain()', 'audit_event_chain_pending()', 'audit_event_append_only()', 'audit_trail_append_only()'];
 
 /**
  * Runs as the administrator after migrations: hands the audit trail to its own

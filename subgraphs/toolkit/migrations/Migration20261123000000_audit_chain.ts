@@ -27,7 +27,7 @@ const DIGEST = (e: string) =>
  *   (genesis: 32 zero bytes). A deleted, edited, reordered or forged entry breaks
  *   the chain, which `npm run audit:verify` walks.
  * - Entries are chained when their transaction commits (a deferred constraint
- *   trigger), under a lock on the head row, so the chain is linear whatever runs
+ *   trigger, queued once per transaction), under a lock on the head row, so the chain is linear whatever runs
  *   at once, and the lock is held for the chaining only, never for the rest of a
  *   long transaction (an import) that appended early. Chain order is commit
  *   order; a transaction's own entries are chained in id order.
@@ -68,10 +68,23 @@ export class Migration20261123000000_audit_chain extends Migration {
       CREATE TRIGGER audit_chain_head_no_truncate BEFORE TRUNCATE ON audit_chain_head
         FOR EACH STATEMENT EXECUTE FUNCTION audit_trail_append_only();
 
-      -- Chains the entries this transaction appended (from NEW.id on, in id order)
-      -- at commit. Fired for every entry; after the first firing the rest return at
-      -- once (audit.chained_through). A login that sets that variable itself only
-      -- leaves its own entries unchained, which the verifier reports.
+      -- True for the first entry a transaction (or savepoint) appends, so that one
+      -- chaining is queued per transaction, not one per entry: an import's 50,000
+      -- entries cost one firing at commit. A rolled-back savepoint takes its
+      -- setting and its queued firing with it. A login that sets the variable
+      -- itself only keeps its own entries out of the chain, which the verifier
+      -- reports.
+      CREATE FUNCTION audit_event_chain_pending() RETURNS boolean LANGUAGE sql VOLATILE AS $$
+        SELECT CASE
+          WHEN pg_catalog.current_setting('audit.chain_pending', true) IS DISTINCT FROM 'on'
+          THEN pg_catalog.set_config('audit.chain_pending', 'on', true) = 'on'
+          ELSE false
+        END
+      $$;
+
+      -- Chains, at commit, the entries appended from NEW.id (this transaction's
+      -- first) on that are not chained yet, in id order. Their content hashes are
+      -- worked out before the lock is taken: under it there is only the chaining.
       CREATE FUNCTION audit_event_chain() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
         SET search_path = pg_catalog, pg_temp
         SET plan_cache_mode = force_custom_plan
@@ -79,42 +92,49 @@ export class Migration20261123000000_audit_chain extends Migration {
       DECLARE
         head_position bigint;
         head_hash bytea;
-        r record;
+        ids bigint[];
+        digests bytea[];
         positions bigint[] := '{}';
-        ids bigint[] := '{}';
         prevs bytea[] := '{}';
         hashes bytea[] := '{}';
+        i integer;
       BEGIN
-        IF NEW.id <= coalesce(nullif(current_setting('audit.chained_through', true), ''), '0')::bigint THEN
+        PERFORM set_config('audit.chain_pending', '', true);
+        -- The lateral probe (LIMIT keeps it a per-row index lookup) stays cheap
+        -- whatever the planner believes about the tables' sizes.
+        SELECT array_agg(e.id ORDER BY e.id), array_agg(${DIGEST('e')} ORDER BY e.id) INTO ids, digests
+        FROM public.audit_event e
+        LEFT JOIN LATERAL (SELECT true AS chained FROM public.audit_chain c WHERE c.event_id = e.id LIMIT 1) c ON true
+        WHERE e.id >= NEW.id AND c.chained IS NULL;
+        IF ids IS NULL THEN
           RETURN NULL;
         END IF;
         SELECT h.position, h.hash INTO head_position, head_hash FROM public.audit_chain_head h FOR UPDATE;
-        -- The lateral probe (LIMIT keeps it a per-row index lookup) stays cheap
-        -- whatever the planner believes about the tables' sizes.
-        FOR r IN
-          SELECT e.id, ${DIGEST('e')} AS digest
-          FROM public.audit_event e
-          LEFT JOIN LATERAL (SELECT true AS chained FROM public.audit_chain c WHERE c.event_id = e.id LIMIT 1) c ON true
-          WHERE e.id >= NEW.id AND c.chained IS NULL
-          ORDER BY e.id
-        LOOP
+        -- Entries another transaction chained while this one waited for the lock:
+        -- only ever ones written outside append_audit_events, which all can see.
+        IF EXISTS (SELECT 1 FROM public.audit_chain c WHERE c.event_id = ANY (ids)) THEN
+          SELECT array_agg(u.id ORDER BY u.n), array_agg(u.digest ORDER BY u.n) INTO ids, digests
+          FROM unnest(ids, digests) WITH ORDINALITY AS u(id, digest, n)
+          WHERE NOT EXISTS (SELECT 1 FROM public.audit_chain c WHERE c.event_id = u.id);
+          IF ids IS NULL THEN
+            RETURN NULL;
+          END IF;
+        END IF;
+        FOR i IN 1 .. cardinality(ids) LOOP
           head_position := head_position + 1;
           positions := positions || head_position;
-          ids := ids || r.id;
           prevs := prevs || head_hash;
-          head_hash := sha256(head_hash || r.digest);
+          head_hash := sha256(head_hash || digests[i]);
           hashes := hashes || head_hash;
         END LOOP;
-        IF cardinality(ids) > 0 THEN
-          INSERT INTO public.audit_chain (position, event_id, prev_hash, hash) SELECT * FROM unnest(positions, ids, prevs, hashes);
-          UPDATE public.audit_chain_head SET position = head_position, hash = head_hash;
-          PERFORM set_config('audit.chained_through', ids[cardinality(ids)]::text, true);
-        END IF;
+        INSERT INTO public.audit_chain (position, event_id, prev_hash, hash) SELECT * FROM unnest(positions, ids, prevs, hashes);
+        UPDATE public.audit_chain_head SET position = head_position, hash = head_hash;
         RETURN NULL;
       END;
       $$;
       CREATE CONSTRAINT TRIGGER audit_event_chain AFTER INSERT ON audit_event
-        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_event_chain();
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (audit_event_chain_pending())
+        EXECUTE FUNCTION audit_event_chain();
 
       -- The one way in: the caller says who did what to which record; the time,
       -- the order and the hashes are the database's.
@@ -131,6 +151,7 @@ export class Migration20261123000000_audit_chain extends Migration {
       $$;
       REVOKE ALL ON FUNCTION append_audit_events(json) FROM PUBLIC;
       REVOKE ALL ON FUNCTION audit_event_chain() FROM PUBLIC;
+      REVOKE ALL ON FUNCTION audit_event_chain_pending() FROM PUBLIC;
 
       -- The entries already recorded, chained in id order.
       DO $$
@@ -163,6 +184,7 @@ export class Migration20261123000000_audit_chain extends Migration {
       DROP TRIGGER audit_event_chain ON audit_event;
       DROP FUNCTION append_audit_events(json);
       DROP FUNCTION audit_event_chain();
+      DROP FUNCTION audit_event_chain_pending();
       DROP TABLE audit_chain_head;
       DROP TABLE audit_chain;
       DROP FUNCTION audit_trail_append_only();
