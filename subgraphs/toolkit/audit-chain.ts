@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 
 /**
  * Checks one database's audit trail against its hash chain (the audit-chain
- * migration): the structure that protects it, then every chain entry in order,
- * the head, and that every entry is chained. Reports the first broken link by row
- * id and chain position and what is wrong with it, never a row's contents.
+ * migration): the structure that protects it; then every link of the chain in
+ * order (one per committed transaction that appended), each entry's hash as
+ * recorded against the entry itself, and each link's hash against the one
+ * before it; then the head, and that every entry is in a sealed link. Reports
+ * the first broken link by row id and chain position and what is wrong with it,
+ * never a row's contents.
  *
- * It recomputes each entry's hash from the entry itself with its own copy of the
+ * It works each entry's hash out afresh from the entry with its own copy of the
  * canonical form (below), so a function replaced in the database cannot vouch for
  * an altered entry.
  */
@@ -23,13 +26,13 @@ export interface ChainAnchor {
 export interface ChainBreak {
   /** The audit_event id of the entry at fault, when there is one. */
   rowId: string | null;
-  /** Its position in the chain, when it has one. */
+  /** The position of the link at fault in the chain, when it has one. */
   position: string | null;
   problem: string;
 }
 
 export interface ChainReport {
-  /** Entries walked, in chain order. */
+  /** Entries found intact, in chain order. */
   entries: number;
   /** The last position and hash, to publish (and pass back as an anchor later). */
   head: { position: string; hash: string } | null;
@@ -45,19 +48,18 @@ export interface VerifyOptions {
   batchSize?: number;
 }
 
-/** The genesis hash: the chain's "previous hash" for its first entry. */
+/** The genesis hash: the chain's "previous hash" for its first link. */
 export const GENESIS = Buffer.alloc(32);
 
 /** Keep in step with the migration's canonical form (the tests check they agree). */
 const DIGEST = `pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.json_build_array(e.id, pg_catalog.extract('epoch', e.occurred_at), e.user_id, e.roles, e.org, e.operation_name, e.request_id, e.action, e.entity_type, e.entity_id, e.fields)::text, 'UTF8'))`;
 
 const TRIGGERS: Record<string, string[]> = {
-  audit_event: ['audit_event_no_update', 'audit_event_no_truncate', 'audit_event_chain'],
+  audit_event: ['audit_event_no_update', 'audit_event_no_truncate'],
+  audit_chain_entry: ['audit_chain_entry_no_update', 'audit_chain_entry_no_truncate', 'audit_chain_seal'],
   audit_chain: ['audit_chain_no_update', 'audit_chain_no_truncate'],
   audit_chain_head: ['audit_chain_head_kept', 'audit_chain_head_no_truncate'],
 };
-
-const link = (prev: Buffer, digest: Buffer) => createHash('sha256').update(prev).update(digest).digest();
 
 async function structureProblem(query: ChainQuery, options: VerifyOptions): Promise<string | null> {
   const tables = Object.keys(TRIGGERS);
@@ -102,7 +104,7 @@ export async function verifyAuditChain(query: ChainQuery, options: VerifyOptions
   const structure = await structureProblem(query, options);
   if (structure) return { entries: 0, head: null, broken: { rowId: null, position: null, problem: structure } };
 
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? 1000;
   const anchor = options.anchor ? { position: BigInt(options.anchor.position), hash: options.anchor.hash.toLowerCase() } : null;
   let expected = 1n;
   let running: Buffer = GENESIS;
@@ -113,40 +115,66 @@ export async function verifyAuditChain(query: ChainQuery, options: VerifyOptions
     broken: { rowId, position: position === null ? null : position.toString(), problem },
   });
   for (;;) {
-    const rows = await query<{ position: string; event_id: string; prev_hash: Buffer; hash: Buffer; missing: boolean; digest: Buffer }>(
-      `SELECT c.position::text, c.event_id::text, c.prev_hash, c.hash, e.id IS NULL AS missing, ${DIGEST} AS digest
-       FROM public.audit_chain c LEFT JOIN public.audit_event e ON e.id = c.event_id
-       WHERE c.position >= $1 ORDER BY c.position LIMIT $2`,
+    const links = await query<{ position: string; link_id: string; entries: number; prev_hash: Buffer; hash: Buffer }>(
+      `SELECT c.position::text AS position, c.link_id::text AS link_id, c.entries, c.prev_hash, c.hash FROM public.audit_chain c WHERE c.position >= $1 ORDER BY c.position LIMIT $2`,
       [expected.toString(), batchSize],
     );
+    if (links.length === 0) break;
+    // Every entry of these links, with its hash as recorded and as worked out afresh from the row.
+    const rows = await query<{ link_id: string; event_id: string; recorded: Buffer; missing: boolean; actual: Buffer }>(
+      `SELECT x.link_id::text, x.event_id::text, x.digest AS recorded, e.id IS NULL AS missing, ${DIGEST} AS actual
+       FROM public.audit_chain_entry x LEFT JOIN public.audit_event e ON e.id = x.event_id
+       WHERE x.link_id = ANY ($1::bigint[]) ORDER BY x.link_id, x.event_id`,
+      [links.map((l) => l.link_id)],
+    );
+    const byLink = new Map<string, typeof rows>();
     for (const r of rows) {
-      const position = BigInt(r.position);
-      if (position !== expected) return broken(null, expected, `chain position ${expected} is missing (the chain goes on at ${position}): an entry was removed with its row`);
-      if (!r.prev_hash.equals(running)) return broken(r.event_id, position, 'it does not follow the entry before it in the chain: entries before it were removed, inserted or reordered');
-      if (r.missing) return broken(r.event_id, position, 'the row is gone: it was deleted');
-      if (!link(r.prev_hash, r.digest).equals(r.hash)) return broken(r.event_id, position, 'the row does not match its hash: it was changed after it was recorded');
-      if (anchor && position === anchor.position && r.hash.toString('hex') !== anchor.hash) {
-        return broken(r.event_id, position, 'the chain at the anchor differs from the published hash: the chain was rewritten up to here');
+      const list = byLink.get(r.link_id) ?? [];
+      list.push(r);
+      byLink.set(r.link_id, list);
+    }
+    for (const link of links) {
+      const position = BigInt(link.position);
+      if (position !== expected) return broken(null, expected, `chain position ${expected} is missing (the chain goes on at ${position}): a link was removed with its entries`);
+      if (!link.prev_hash.equals(running)) return broken(null, position, 'the link does not follow the one before it: links before it were removed, inserted or reordered');
+      const own = byLink.get(link.link_id) ?? [];
+      for (const r of own) {
+        if (r.missing) return broken(r.event_id, position, 'the row is gone: it was deleted');
+        if (!r.actual.equals(r.recorded)) return broken(r.event_id, position, 'the row does not match its hash: it was changed after it was recorded');
       }
-      running = r.hash;
-      entries++;
+      const content = createHash('sha256');
+      for (const r of own) content.update(r.recorded);
+      if (own.length !== link.entries || !createHash('sha256').update(link.prev_hash).update(content.digest()).digest().equals(link.hash)) {
+        return broken(own[0]?.event_id ?? null, position, `the link's entries do not match its hash (${own.length} found, ${link.entries} sealed): entries were removed from it, added to it, or their hashes changed`);
+      }
+      if (anchor && position === anchor.position && link.hash.toString('hex') !== anchor.hash) {
+        return broken(null, position, 'the chain at the anchor differs from the published hash: the chain was rewritten up to here');
+      }
+      running = link.hash;
+      entries += own.length;
       expected++;
     }
-    if (rows.length < batchSize) break;
+    if (links.length < batchSize) break;
   }
   const last = expected - 1n;
-  if (anchor && anchor.position > last) return broken(null, anchor.position, `the chain ends at position ${last}, before the anchor: entries were removed from its end`);
+  if (anchor && anchor.position > last) return broken(null, anchor.position, `the chain ends at position ${last}, before the anchor: links were removed from its end`);
 
   const [head]: Array<{ position: string; hash: Buffer } | undefined> = await query<{ position: string; hash: Buffer }>('SELECT position::text, hash FROM public.audit_chain_head');
   if (!head) return broken(null, null, 'the chain head is missing');
   if (BigInt(head.position) !== last || !head.hash.equals(running)) {
-    return broken(null, BigInt(head.position), `the chain head names position ${head.position} but the chain ends at ${last}: entries were removed from its end, or added behind its back`);
+    return broken(null, BigInt(head.position), `the chain head names position ${head.position} but the chain ends at ${last}: links were removed from its end, or added behind its back`);
   }
-  const [unchained] = await query<{ id: string | null; n: number }>(
-    `SELECT min(e.id)::text AS id, count(*)::int AS n FROM public.audit_event e WHERE NOT EXISTS (SELECT 1 FROM public.audit_chain c WHERE c.event_id = e.id)`,
+  const [unhashed] = await query<{ id: string | null; n: number }>(
+    `SELECT min(e.id)::text AS id, count(*)::int AS n FROM public.audit_event e WHERE NOT EXISTS (SELECT 1 FROM public.audit_chain_entry x WHERE x.event_id = e.id)`,
   );
-  if (unchained.id !== null) {
-    return broken(unchained.id, null, `the row is not in the chain (${unchained.n} such): it was written without append_audit_events, or its chaining was skipped`);
+  if (unhashed.id !== null) {
+    return broken(unhashed.id, null, `the row is not in the chain (${unhashed.n} such): it was written without append_audit_events`);
+  }
+  const [unsealed] = await query<{ id: string | null; n: number }>(
+    `SELECT min(x.event_id)::text AS id, count(*)::int AS n FROM public.audit_chain_entry x WHERE NOT EXISTS (SELECT 1 FROM public.audit_chain c WHERE c.link_id = x.link_id)`,
+  );
+  if (unsealed.id !== null) {
+    return broken(unsealed.id, null, `the row's link was never sealed onto the chain (${unsealed.n} such rows): its transaction skipped the sealing, or the link was removed`);
   }
   return { entries, head: { position: last.toString(), hash: running.toString('hex') }, broken: null };
 }

@@ -108,8 +108,12 @@ describe('the audit trail is hash-chained and tamper-evident', () => {
       // 30 x 2 + 30 x 3 + 30 x 1 committed; the rolled-back ones are not in the trail.
       expect(report.entries).toBe(180);
       expect((await admin.query('SELECT count(*)::int AS n FROM audit_event')).rows[0].n).toBe(180);
+      // One link per committed transaction, however many appends it made.
+      expect(report.head!.position).toBe('90');
       const head = (await admin.query(`SELECT position::text, encode(hash, 'hex') AS hash FROM audit_chain_head`)).rows[0];
       expect(report.head).toEqual(head);
+      // The same, walked in batches of 7 links.
+      expect(await verifyAuditChain(queryOf(admin), { auditRole: auditRoleName(database()), appRole: `${database()}_app`, batchSize: 7 })).toEqual(report);
     } finally {
       await admin.end();
     }
@@ -151,17 +155,25 @@ describe('the audit trail is hash-chained and tamper-evident', () => {
     expect(report.broken).toMatchObject({ position: '7', problem: expect.stringMatching(/does not follow/) });
   });
 
-  it('reports a row removed with its chain entry, and entries cut from the end', async () => {
+  it('reports a row removed with its hash, a link removed with its rows, and links cut from the end', async () => {
+    const victim = (await ids())[40];
+    const row = await tampered(async (admin) => {
+      await admin.query('DELETE FROM audit_event WHERE id = $1', [victim]);
+      await admin.query('DELETE FROM audit_chain_entry WHERE event_id = $1', [victim]);
+    });
+    expect(row.broken).toMatchObject({ problem: expect.stringMatching(/entries do not match its hash/) });
     const middle = await tampered(async (admin) => {
-      await admin.query('DELETE FROM audit_event WHERE id = (SELECT event_id FROM audit_chain WHERE position = 30)');
+      await admin.query('DELETE FROM audit_event WHERE id IN (SELECT x.event_id FROM audit_chain_entry x JOIN audit_chain c USING (link_id) WHERE c.position = 30)');
+      await admin.query('DELETE FROM audit_chain_entry WHERE link_id = (SELECT link_id FROM audit_chain WHERE position = 30)');
       await admin.query('DELETE FROM audit_chain WHERE position = 30');
     });
     expect(middle.broken).toMatchObject({ position: '30', problem: expect.stringMatching(/missing/) });
     const tail = await tampered(async (admin) => {
-      await admin.query('DELETE FROM audit_event WHERE id IN (SELECT event_id FROM audit_chain WHERE position > 175)');
-      await admin.query('DELETE FROM audit_chain WHERE position > 175');
+      await admin.query('DELETE FROM audit_event WHERE id IN (SELECT x.event_id FROM audit_chain_entry x JOIN audit_chain c USING (link_id) WHERE c.position > 85)');
+      await admin.query('DELETE FROM audit_chain_entry WHERE link_id IN (SELECT link_id FROM audit_chain WHERE position > 85)');
+      await admin.query('DELETE FROM audit_chain WHERE position > 85');
     });
-    expect(tail.broken).toMatchObject({ problem: expect.stringMatching(/head names position 180 but the chain ends at 175/) });
+    expect(tail.broken).toMatchObject({ problem: expect.stringMatching(/head names position 90 but the chain ends at 85/) });
   });
 
   it('cannot see a whole rewrite from the altered row on without a published head, and can with one (docs/security.md)', async () => {
@@ -169,20 +181,21 @@ describe('the audit trail is hash-chained and tamper-evident', () => {
     const published = (await verify(admin)).head!;
     await admin.end();
     const rewrite = async (c: pg.Client) => {
-      await c.query(`UPDATE audit_event SET user_id = 'someone-else' WHERE id = (SELECT event_id FROM audit_chain WHERE position = 100)`);
-      // Recompute every hash from position 100 on, and the head, as a superuser could.
-      await c.query('DELETE FROM audit_chain WHERE position >= 100');
+      const digest = `sha256(convert_to(json_build_array(e.id, pg_catalog.extract('epoch', e.occurred_at), e.user_id, e.roles, e.org, e.operation_name, e.request_id, e.action, e.entity_type, e.entity_id, e.fields)::text, 'UTF8'))`;
+      const victim = (await c.query('SELECT min(x.event_id) AS id FROM audit_chain_entry x JOIN audit_chain l USING (link_id) WHERE l.position = 50')).rows[0].id;
+      await c.query(`UPDATE audit_event SET user_id = 'someone-else' WHERE id = $1`, [victim]);
+      // Recompute the entry's hash, then every link's from position 50 on, and the head, as a superuser could.
+      await c.query(`UPDATE audit_chain_entry x SET digest = ${digest} FROM audit_event e WHERE e.id = x.event_id AND x.event_id = $1`, [victim]);
       await c.query(`
         DO $$
-        DECLARE h bytea := (SELECT hash FROM audit_chain WHERE position = 99); p bigint := 99; r record;
+        DECLARE h bytea := (SELECT hash FROM audit_chain WHERE position = 49); r record;
         BEGIN
-          FOR r IN SELECT e.id, sha256(convert_to(json_build_array(e.id, pg_catalog.extract('epoch', e.occurred_at), e.user_id, e.roles, e.org, e.operation_name, e.request_id, e.action, e.entity_type, e.entity_id, e.fields)::text, 'UTF8')) AS d
-                   FROM audit_event e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id) ORDER BY e.id LOOP
-            p := p + 1;
-            INSERT INTO audit_chain VALUES (p, r.id, h, sha256(h || r.d));
-            h := sha256(h || r.d);
+          FOR r IN SELECT l.position, (SELECT sha256(string_agg(x.digest, ''::bytea ORDER BY x.event_id)) FROM audit_chain_entry x WHERE x.link_id = l.link_id) AS content
+                   FROM audit_chain l WHERE l.position >= 50 ORDER BY l.position LOOP
+            UPDATE audit_chain SET prev_hash = h, hash = sha256(h || r.content) WHERE position = r.position;
+            h := sha256(h || r.content);
           END LOOP;
-          UPDATE audit_chain_head SET position = p, hash = h;
+          UPDATE audit_chain_head SET hash = h;
         END $$`);
     };
     expect((await tampered(rewrite)).broken).toBeNull();
@@ -207,14 +220,15 @@ describe('the audit trail is hash-chained and tamper-evident', () => {
     }
   });
 
-  it('a runtime login that skips the chaining of its own entries is reported', async () => {
+  it('a runtime login that skips the sealing of its own entries is reported', async () => {
     const app = await connect(dbs.logins[name].appUrl);
     try {
       await app.query('BEGIN');
-      await app.query(`SELECT set_config('audit.chain_pending', 'on', true)`);
+      await app.query(`SELECT set_config('audit.seal_pending', 'on', true)`);
       await app.query('SELECT append_audit_events($1::json)', [JSON.stringify([entry(9999)])]);
+      await app.query('SET CONSTRAINTS ALL IMMEDIATE'); // what would have sealed it at commit
       const report = await verify(app);
-      expect(report.broken).toMatchObject({ problem: expect.stringMatching(/not in the chain/) });
+      expect(report.broken).toMatchObject({ problem: expect.stringMatching(/never sealed/) });
     } finally {
       await app.query('ROLLBACK');
       await app.end();
@@ -271,7 +285,7 @@ describe('the audit trail is hash-chained and tamper-evident', () => {
       expect(clean.code).toBe(0);
       for (const s of ['casework', 'health', 'governance']) expect(clean.out).toMatch(new RegExp(`${s} \\(${dbs.prefix}_${s}\\): intact`));
       const head = /casework=(\d+):([0-9a-f]{64})/.exec(clean.out)!;
-      expect(head[1]).toBe('180');
+      expect(head[1]).toBe('90');
       expect((await run(['casework', '--anchor', `casework=${head[1]}:${head[2]}`])).code).toBe(0);
 
       // A committed edit, this time.

@@ -118,8 +118,8 @@ export async function grantRuntimePrivileges(ownerUrl: string, database: string,
 }
 
 /** The audit trail's tables and functions (toolkit migrations). */
-const AUDIT_TABLES = ['audit_event', 'audit_chain', 'audit_chain_head'];
-const AUDIT_FUNCTIONS = ['append_audit_events(json)', 'audit_event_chain()', 'audit_event_chain_pending()', 'audit_event_append_only()', 'audit_trail_append_only()'];
+const AUDIT_TABLES = ['audit_event', 'audit_chain_entry', 'audit_chain', 'audit_chain_head'];
+const AUDIT_FUNCTIONS = ['append_audit_events(json)', 'audit_chain_seal()', 'audit_chain_seal_pending()', 'audit_event_append_only()', 'audit_trail_append_only()'];
 
 /**
  * Runs as the administrator after migrations: hands the audit trail to its own
@@ -145,12 +145,14 @@ export async function sealAuditTrail(adminUrl: string, database: string): Promis
     await c.query(`GRANT ${audit} TO CURRENT_USER`);
     await c.query(`GRANT CREATE ON SCHEMA public TO ${audit}`);
     for (const table of AUDIT_TABLES) await c.query(`ALTER TABLE public.${c.escapeIdentifier(table)} OWNER TO ${audit}`);
+    await c.query(`ALTER SEQUENCE public.audit_chain_link_seq OWNER TO ${audit}`);
+    await c.query(`REVOKE ALL ON SEQUENCE public.audit_chain_link_seq FROM PUBLIC, ${owner}, ${app}`);
     for (const fn of AUDIT_FUNCTIONS) await c.query(`ALTER FUNCTION public.${fn} OWNER TO ${audit}`);
     await c.query(`REVOKE ALL ON TABLE ${tables} FROM PUBLIC, ${owner}, ${app}`);
     await c.query(`GRANT SELECT ON TABLE ${tables} TO ${owner}, ${app}`);
     await c.query(`REVOKE ALL ON FUNCTION public.append_audit_events(json) FROM PUBLIC, ${owner}`);
     await c.query(`GRANT EXECUTE ON FUNCTION public.append_audit_events(json) TO ${app}`);
-    await c.query(`REVOKE ALL ON FUNCTION public.audit_event_chain() FROM PUBLIC, ${owner}, ${app}`);
+    await c.query(`REVOKE ALL ON FUNCTION public.audit_chain_seal(), public.audit_chain_seal_pending() FROM PUBLIC, ${owner}, ${app}`);
     await c.query('COMMIT');
   });
 }
