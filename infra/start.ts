@@ -41,14 +41,9 @@ async function checkPorts(config: StackConfig): Promise<void> {
  * It keeps them running: a subgraph or the gateway that exits is restarted (with
  * backoff) while the rest go on serving, and so is the embedded PostgreSQL.
  * SIGINT/SIGTERM stop everything: the processes first, then PostgreSQL.
- *
- * `--prepare-only` prepares the databases (logins, migrations, the audit trail's
- * role, synthetic data unless SEED=none) and exits, for deployments that run each
- * process on its own (README).
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const prepareOnly = process.argv.includes('--prepare-only');
   const processes: SupervisedProcess[] = [];
   let postgres: RunningPostgres | null = null;
   let supervisedPostgres: SupervisedPostgres | null = null;
@@ -70,8 +65,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
-    const tokenEnv = prepareOnly ? {} : await tokenSettings(config);
-    if (!prepareOnly) await checkPorts(config);
+    const tokenEnv = await tokenSettings(config);
+    await checkPorts(config);
     let adminUrl = config.databaseUrl;
     if (!adminUrl) {
       log(`starting embedded PostgreSQL (data in ${config.dataDir})`);
@@ -87,11 +82,6 @@ async function main(): Promise<void> {
       seed: config.seed === 'none' ? null : { linkKeySecret: config.linkKeySecret, scale: config.seedScale, today: config.seedToday, log },
       log,
     });
-    if (prepareOnly) {
-      log('databases prepared; every login has a fresh password (see the README on running each process on its own).');
-      await shutdown(0);
-      return;
-    }
     if (postgres) supervisedPostgres = new SupervisedPostgres(postgres, log);
 
     const baseEnv: NodeJS.ProcessEnv = { ...process.env, HOST: config.host, NODE_ENV: process.env.NODE_ENV ?? 'development', ...tokenEnv };

@@ -8,6 +8,8 @@ import { SUBGRAPHS } from '../../infra/subgraphs';
 import { governance } from '../../subgraphs/governance';
 import { verifyAuditChain, type ChainAnchor, type ChainQuery, type ChainReport } from '../../subgraphs/toolkit/audit-chain';
 import { openDatabase } from '../../subgraphs/toolkit/database';
+import { migrateSubgraph } from '../../subgraphs/toolkit/database/migrate-cli';
+import { runAuditSeal } from '../../infra/audit-seal';
 import { adminUrl, createTestDatabases, type TestDatabases } from '../support/databases';
 
 const ROOT = join(__dirname, '..', '..');
@@ -262,6 +264,42 @@ describe('the audit trail is hash-chained and tamper-evident', () => {
         // And entries appended after the backfill extend the same chain.
         await admin.query(`SELECT append_audit_events('[{"user_id": "u", "roles": [], "org": "LA", "action": "READ", "entity_type": "Child", "entity_id": "3"}]')`);
         expect(await verifyAuditChain(queryOf(admin), { auditRole: auditRoleName(login.database), appRole: `${login.database}_app` })).toMatchObject({ entries: 3, broken: null });
+      } finally {
+        await admin.end();
+      }
+    } finally {
+      await dropDatabases(adminUrl(), prefix, ['governance']);
+    }
+  });
+
+  it('a database migrated by its owner alone (a deployment) keeps the runtime login to append_audit_events, is reported unsealed, and audit:seal seals it', async () => {
+    const prefix = `t${Date.now().toString(36)}m`;
+    const logins = await provisionDatabases(adminUrl(), prefix, ['governance']);
+    const login = logins.governance;
+    try {
+      await migrateSubgraph(governance, login.ownerUrl);
+      const app = await connect(login.appUrl);
+      try {
+        await expect(app.query(`INSERT INTO audit_event (user_id, roles, org, action, entity_type, entity_id) VALUES ('u', '{}', 'LA', 'READ', 'X', '1')`)).rejects.toThrow(/permission denied/);
+        await expect(app.query(`INSERT INTO audit_chain_entry VALUES (1, 1, '\\x00')`)).rejects.toThrow(/permission denied/);
+        await app.query('SELECT append_audit_events($1::json)', [JSON.stringify([entry(1)])]);
+      } finally {
+        await app.end();
+      }
+      const admin = await connect(withDatabase(adminUrl(), login.database));
+      const check = () => verifyAuditChain(queryOf(admin), { auditRole: auditRoleName(login.database), appRole: `${login.database}_app` });
+      try {
+        expect((await check()).broken).toMatchObject({ problem: expect.stringMatching(/owned by .*_owner, not .*_audit/) });
+        const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+        try {
+          expect(await runAuditSeal(['governance'], { DATABASE_URL: adminUrl(), DB_PREFIX: prefix })).toBe(0);
+        } finally {
+          log.mockRestore();
+        }
+        expect(await check()).toMatchObject({ entries: 1, broken: null });
+        // Migrating again after sealing changes nothing the seal set.
+        await migrateSubgraph(governance, login.ownerUrl);
+        expect(await check()).toMatchObject({ entries: 1, broken: null });
       } finally {
         await admin.end();
       }
