@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { authConfigFromEnv } from '../platform/auth';
 import { loadConfig, type StackConfig } from '../platform/config';
@@ -8,40 +7,9 @@ import { assertPortFree, startEmbeddedPostgres, type RunningPostgres } from '../
 import { prepareDatabases } from '../subgraphs/toolkit/database/prepare';
 import { HOLDS_LINK_KEY_SECRET, SUBGRAPH_PORTS } from '../platform/topology';
 import { SUBGRAPHS } from './subgraphs';
+import { SupervisedPostgres, SupervisedProcess } from './supervisor';
 
 const log = (line: string) => console.log(`[start] ${line}`);
-
-interface Child {
-  name: string;
-  process: ChildProcess;
-}
-
-/** Forks one process and resolves when it reports ready; rejects if it dies first. */
-function forkAndWait(name: string, script: string, env: NodeJS.ProcessEnv): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = fork(script, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const onExit = (code: number | null) => reject(new Error(`${name} exited (code ${code}) before it was ready; see its output above.`));
-    child.once('exit', onExit);
-    child.on('message', (message: { type?: string }) => {
-      if (message?.type === 'ready') {
-        child.off('exit', onExit);
-        resolve({ name, process: child });
-      }
-    });
-  });
-}
-
-async function stopChild(child: Child): Promise<void> {
-  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
-    child.process.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.process.kill('SIGTERM');
-  });
-}
 
 /**
  * Where tokens come from: the configured OIDC issuer, or outside production the
@@ -69,19 +37,27 @@ async function checkPorts(config: StackConfig): Promise<void> {
  * `npm start`: the whole stack on one machine. PostgreSQL (embedded unless
  * DATABASE_URL is set), one database per data controller, migrations, synthetic
  * data on first run, then the three subgraphs and the gateway as processes.
+ *
+ * It keeps them running: a subgraph or the gateway that exits is restarted (with
+ * backoff) while the rest go on serving, and so is the embedded PostgreSQL.
+ * SIGINT/SIGTERM stop everything: the processes first, then PostgreSQL.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const children: Child[] = [];
+  const processes: SupervisedProcess[] = [];
   let postgres: RunningPostgres | null = null;
+  let supervisedPostgres: SupervisedPostgres | null = null;
   let stopping = false;
 
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping...');
-    await Promise.all(children.map(stopChild));
-    if (postgres) await postgres.stop().catch(() => undefined);
+    await Promise.all(processes.map((p) => p.stop()));
+    if (processes.length) log('gateway and subgraphs stopped.');
+    if (supervisedPostgres) await supervisedPostgres.stop();
+    else if (postgres) await postgres.stop().catch(() => undefined);
+    if (postgres) log('PostgreSQL stopped.');
     log('stopped.');
     process.exit(code);
   };
@@ -106,36 +82,45 @@ async function main(): Promise<void> {
       seed: config.seed === 'none' ? null : { linkKeySecret: config.linkKeySecret, scale: config.seedScale, today: config.seedToday, log },
       log,
     });
+    if (postgres) supervisedPostgres = new SupervisedPostgres(postgres, log);
 
     const baseEnv: NodeJS.ProcessEnv = { ...process.env, HOST: config.host, NODE_ENV: process.env.NODE_ENV ?? 'development', ...tokenEnv };
     delete baseEnv.DATABASE_URL;
     delete baseEnv.LINK_KEY_SECRET;
-    const started = await Promise.all(
-      SUBGRAPHS.map((s) =>
-        forkAndWait(s.name, join(__dirname, '..', 'subgraphs', s.name, 'main.js'), {
-          ...baseEnv,
-          PORT: String(config.subgraphPorts[s.name]),
-          // Each subgraph gets its own database login and nothing else.
-          DATABASE_URL: logins[s.name].appUrl,
-          ...(HOLDS_LINK_KEY_SECRET.includes(s.name) ? { LINK_KEY_SECRET: config.linkKeySecret } : {}),
-        }),
-      ),
+    const subgraphs = SUBGRAPHS.map(
+      (s) =>
+        new SupervisedProcess(
+          {
+            name: s.name,
+            script: join(__dirname, '..', 'subgraphs', s.name, 'main.js'),
+            env: {
+              ...baseEnv,
+              PORT: String(config.subgraphPorts[s.name]),
+              // Each subgraph gets its own database login and nothing else.
+              DATABASE_URL: logins[s.name].appUrl,
+              ...(HOLDS_LINK_KEY_SECRET.includes(s.name) ? { LINK_KEY_SECRET: config.linkKeySecret } : {}),
+            },
+          },
+          log,
+        ),
     );
-    children.push(...started);
-    const gateway = await forkAndWait('gateway', join(__dirname, '..', 'gateway', 'main.js'), {
-      ...baseEnv,
-      PORT: String(config.gatewayPort),
-      ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.name.toUpperCase()}_URL`, `http://localhost:${config.subgraphPorts[s.name]}/graphql`])),
-    });
-    children.push(gateway);
-    for (const child of children) {
-      child.process.on('exit', (code) => {
-        if (!stopping) {
-          log(`${child.name} stopped unexpectedly (code ${code}); stopping the stack.`);
-          void shutdown(1);
-        }
-      });
-    }
+    processes.push(...subgraphs);
+    await Promise.all(subgraphs.map((p) => p.start()));
+    if (stopping) return; // Ctrl-C while the subgraphs started
+    const gateway = new SupervisedProcess(
+      {
+        name: 'gateway',
+        script: join(__dirname, '..', 'gateway', 'main.js'),
+        env: {
+          ...baseEnv,
+          PORT: String(config.gatewayPort),
+          ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.name.toUpperCase()}_URL`, `http://localhost:${config.subgraphPorts[s.name]}/graphql`])),
+        },
+      },
+      log,
+    );
+    processes.push(gateway);
+    await gateway.start();
     log(`ready: gateway at http://localhost:${config.gatewayPort}/graphql`);
   } catch (err) {
     console.error(`[start] ${(err as Error).message}`);

@@ -24,9 +24,11 @@ export function recordIdOf(source: unknown): string {
 }
 
 /**
- * Writes entries into the audit trail as ONE multi-row insert. Everything
- * travels as a single JSON parameter: nothing recorded is ever SQL text. Pass the
- * transaction context to write inside a transaction.
+ * Appends entries to the audit trail in ONE call of `append_audit_events`, the
+ * only way in (the database stamps the time and chains the entries; see the
+ * audit-chain migration). Everything travels as a single JSON parameter: nothing
+ * recorded is ever SQL text. Pass the transaction context to append inside a
+ * transaction.
  */
 export async function insertAuditEvents(
   em: EntityManager,
@@ -48,14 +50,7 @@ export async function insertAuditEvents(
     entity_id: r.entityId,
     fields: r.fields,
   }));
-  await em.getConnection().execute(
-    `INSERT INTO audit_event (user_id, roles, org, operation_name, request_id, action, entity_type, entity_id, fields)
-     SELECT x.user_id, x.roles, x.org, x.operation_name, x.request_id, x.action, x.entity_type, x.entity_id, x.fields
-     FROM json_to_recordset(CAST(? AS json)) AS x(user_id text, roles text[], org text, operation_name text, request_id text, action text, entity_type text, entity_id text, fields text[])`,
-    [JSON.stringify(rows)],
-    'run',
-    transaction as never,
-  );
+  await em.getConnection().execute('SELECT public.append_audit_events(CAST(? AS json))', [JSON.stringify(rows)], 'run', transaction as never);
 }
 
 /**

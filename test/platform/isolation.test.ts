@@ -55,22 +55,32 @@ describe('separate data controllers', () => {
     }
   });
 
-  it('the runtime login can insert audit events but never change or delete them', async () => {
+  it('the runtime login can append audit events only through append_audit_events, at the time the database gives, and never change or delete them', async () => {
     const client = new pg.Client({ connectionString: dbs.logins.health.appUrl });
     await client.connect();
     try {
-      await client.query(`INSERT INTO audit_event (user_id, roles, org, action, entity_type, entity_id) VALUES ('u1', '{icb_analyst}', 'ICB', 'READ', 'Referral', 'r1')`);
+      // A time (or a hash) in the entry is ignored: the database stamps it.
+      await client.query(`SELECT append_audit_events('[{"user_id": "u1", "roles": ["icb_analyst"], "org": "ICB", "action": "READ", "entity_type": "Referral", "entity_id": "r1", "occurred_at": "2001-01-01T00:00:00Z"}]')`);
+      const [row] = (await client.query(`SELECT occurred_at FROM audit_event WHERE entity_id = 'r1'`)).rows;
+      expect(Math.abs(Date.now() - new Date(row.occurred_at).getTime())).toBeLessThan(60_000);
+      await expect(client.query(`INSERT INTO audit_event (occurred_at, user_id, roles, org, action, entity_type, entity_id) VALUES ('2001-01-01', 'u1', '{icb_analyst}', 'ICB', 'READ', 'Referral', 'r2')`)).rejects.toThrow(/permission denied/);
       await expect(client.query(`UPDATE audit_event SET user_id = 'someone else'`)).rejects.toThrow(/permission denied/);
       await expect(client.query('DELETE FROM audit_event')).rejects.toThrow(/permission denied/);
       await expect(client.query('TRUNCATE audit_event')).rejects.toThrow(/permission denied/);
+      await expect(client.query('DELETE FROM audit_chain')).rejects.toThrow(/permission denied/);
     } finally {
       await client.end();
     }
-    // Even the owner, who holds every privilege, is stopped by the trigger.
+    // The owner login, which runs migrations, owns everything but the trail: it can
+    // neither delete entries nor turn the triggers off.
     const owner = new pg.Client({ connectionString: dbs.logins.health.ownerUrl });
     await owner.connect();
     try {
-      await expect(owner.query('DELETE FROM audit_event')).rejects.toThrow(/append-only/);
+      await expect(owner.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update')).rejects.toThrow(/must be owner/);
+      // Granting itself the right is a no-op (PostgreSQL only warns): it holds no grant option.
+      await owner.query('GRANT DELETE ON audit_event TO CURRENT_USER');
+      await expect(owner.query('DELETE FROM audit_event')).rejects.toThrow(/permission denied/);
+      await expect(owner.query(`SELECT append_audit_events('[]')`)).rejects.toThrow(/permission denied/);
       expect((await owner.query('SELECT count(*)::int AS n FROM audit_event')).rows[0].n).toBe(1);
     } finally {
       await owner.end();

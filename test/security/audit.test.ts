@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditWrite } from '../../subgraphs/toolkit/audit';
 import { Loaders } from '../../subgraphs/toolkit/context';
-import { TEST_LINK_KEY_SECRET } from '../support/databases';
+import { adminUrl, TEST_LINK_KEY_SECRET } from '../support/databases';
 import { postGraphQL, startTestStack, type TestStack } from '../support/stack';
 import { childIds, childrenById } from './helpers';
 
@@ -26,6 +26,12 @@ interface Page {
   edges: Array<{ cursor: string; node: AuditNode }>;
   hasNextPage: boolean;
   endCursor: string | null;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
 }
 
 const NODE = 'id source userId roles org operationName requestId action entityType entityId fields';
@@ -59,9 +65,9 @@ describe('audit trail of person-level reads and writes', () => {
     const plans = (await trail('casework', { userId: 'test-la_caseworker', entityType: 'EhcPlan' })).edges.map((e) => e.node);
     expect(plans.map((n) => n.entityId).sort()).toEqual([...planIds].sort());
     for (const n of plans) expect(n.fields).toEqual(['id', 'issueDate']);
-    // One multi-row insert per request, not one per record.
-    const inserts = stack.statements.casework.filter((sql) => /^insert into audit_event/i.test(sql.trim()));
-    expect(inserts.length).toBeGreaterThan(0);
+    // One append (a multi-row insert) per request, not one per record.
+    const appends = stack.statements.casework.filter((sql) => /^select public\.append_audit_events\(/i.test(sql.trim()));
+    expect(appends.length).toBeGreaterThan(0);
   });
 
   it('records reads made through _entities, as the gateway makes them', async () => {
@@ -140,27 +146,30 @@ describe('audit trail of person-level reads and writes', () => {
   it('withholds the data when the read cannot be recorded', async () => {
     const login = stack.databases.logins.casework;
     const appUser = decodeURIComponent(new URL(login.appUrl).username);
-    const owner = new pg.Client({ connectionString: login.ownerUrl });
-    await owner.connect();
+    // The trail belongs to its own role, so only the administrator can take the right to append away.
+    const admin = new pg.Client({ connectionString: withDatabase(adminUrl(), login.database) });
+    await admin.connect();
     try {
-      await owner.query(`REVOKE INSERT ON audit_event FROM "${appUser}"`);
+      await admin.query(`REVOKE EXECUTE ON FUNCTION append_audit_events(json) FROM "${appUser}"`);
       const res = await stack.queryAs(DCO, childrenById(await childIds(stack, 2), 'id forename'));
       expect(Object.values(res.data ?? {}).every((v) => v === null)).toBe(true);
       expect(JSON.stringify(res)).not.toMatch(/forename"\s*:\s*"/);
       expect(res.errors![0].extensions!.code).toBe('AUDIT_UNAVAILABLE');
     } finally {
-      await owner.query(`GRANT INSERT ON audit_event TO "${appUser}"`);
-      await owner.end();
+      await admin.query(`GRANT EXECUTE ON FUNCTION append_audit_events(json) TO "${appUser}"`);
+      await admin.end();
     }
     const again = await stack.queryAs(DCO, childrenById(await childIds(stack, 2), 'id forename'));
     expect(again.errors).toBeUndefined();
   });
 
-  it.each(['casework', 'health', 'governance'])('%s: the runtime login can insert audit events but not change or delete them', async (name) => {
+  it.each(['casework', 'health', 'governance'])('%s: the runtime login can append audit events, only through append_audit_events, and not change or delete them', async (name) => {
     const client = new pg.Client({ connectionString: stack.databases.logins[name].appUrl });
     await client.connect();
     try {
-      await client.query(`INSERT INTO audit_event (user_id, roles, org, action, entity_type, entity_id) VALUES ('u', '{auditor}', 'LA', 'READ', 'X', '1')`);
+      const appended = await client.query(`SELECT append_audit_events('[{"user_id": "u", "roles": ["auditor"], "org": "LA", "action": "READ", "entity_type": "X", "entity_id": "1"}]') AS n`);
+      expect(appended.rows[0].n).toBe(1);
+      await expect(client.query(`INSERT INTO audit_event (user_id, roles, org, action, entity_type, entity_id) VALUES ('u', '{auditor}', 'LA', 'READ', 'X', '1')`)).rejects.toThrow(/permission denied/);
       await expect(client.query(`UPDATE audit_event SET user_id = 'other'`)).rejects.toThrow(/permission denied/);
       await expect(client.query('DELETE FROM audit_event')).rejects.toThrow(/permission denied/);
       await expect(client.query('TRUNCATE audit_event')).rejects.toThrow(/permission denied/);

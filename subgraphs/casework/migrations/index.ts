@@ -1,4 +1,5 @@
 import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000000_toolkit';
+import { auditChainMigration } from '../../toolkit/migrations/Migration20261123000000_audit_chain';
 import { Migration20261122000100_casework } from './Migration20261122000100_casework';
 import { Migration20261124000100_casework_unique_writes } from './Migration20261124000100_casework_unique_writes';
 
@@ -7,4 +8,5 @@ export const migrations = [
   ...toolkitMigrations,
   { name: 'Migration20261122000100_casework', class: Migration20261122000100_casework },
   { name: 'Migration20261124000100_casework_unique_writes', class: Migration20261124000100_casework_unique_writes },
+  auditChainMigration,
 ];

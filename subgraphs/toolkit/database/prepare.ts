@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrate, openDatabase } from '.';
 import type { SeedOptions, SubgraphDefinition } from '../subgraph';
-import { grantRuntimePrivileges, provisionDatabases, type SubgraphDatabaseLogins } from './provision';
+import { grantRuntimePrivileges, provisionDatabases, sealAuditTrail, type SubgraphDatabaseLogins } from './provision';
 
 export interface PrepareOptions {
   adminUrl: string;
@@ -14,8 +14,9 @@ export interface PrepareOptions {
 
 /**
  * Makes every subgraph's database ready to serve: provisioned with its own logins,
- * migrated by its owner login, runtime privileges granted, and, when asked and the
- * database is still empty, loaded with synthetic data.
+ * migrated by its owner login, runtime privileges granted, the audit trail handed
+ * to its own role, and, when asked and the database is still empty, loaded with
+ * synthetic data.
  */
 export async function prepareDatabases(options: PrepareOptions): Promise<Record<string, SubgraphDatabaseLogins>> {
   const logins = await provisionDatabases(options.adminUrl, options.prefix, options.subgraphs.map((s) => s.name));
@@ -26,6 +27,7 @@ export async function prepareDatabases(options: PrepareOptions): Promise<Record<
       const applied = await migrate(orm);
       if (applied.length) options.log(`${definition.name}: applied ${applied.length} migration(s): ${applied.join(', ')}`);
       await grantRuntimePrivileges(login.ownerUrl, login.database, definition.appendOnlyTables);
+      await sealAuditTrail(options.adminUrl, login.database);
       if (options.seed && definition.seed) {
         const em = orm.em.fork() as EntityManager;
         if (await definition.isEmpty(em)) {

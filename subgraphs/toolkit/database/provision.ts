@@ -72,23 +72,103 @@ export async function provisionDatabases(adminUrl: string, prefix: string, subgr
   });
 }
 
+/** The role that owns a database's audit trail once sealAuditTrail has run: no login, no member but the administrator. */
+export function auditRoleName(database: string): string {
+  return `${database}_audit`;
+}
+
+/** The audit trail's tables, sequence and functions (toolkit migrations). */
+const AUDIT_TABLES = ['audit_event', 'audit_chain_entry', 'audit_chain', 'audit_chain_head'];
+const AUDIT_SEQUENCE = 'audit_chain_link_seq';
+const AUDIT_FUNCTIONS = ['append_audit_events(json)', 'audit_chain_seal()', 'audit_chain_seal_pending()', 'audit_event_append_only()', 'audit_trail_append_only()'];
+
 /**
  * Runs as the owner after migrations: the runtime login may read and write data
- * but not change the schema, and append-only tables (the audit trail) accept
- * inserts only.
+ * but not change the schema, and append-only tables accept inserts only. Only
+ * what this login owns is granted here. The audit trail the runtime login may
+ * read, and append to through append_audit_events only; once an administrator
+ * has sealed it (sealAuditTrail) it belongs to its own role, which set that.
  */
 export async function grantRuntimePrivileges(ownerUrl: string, database: string, appendOnlyTables: readonly string[]): Promise<void> {
   await withClient(ownerUrl, async (c) => {
     const app = c.escapeIdentifier(`${database}_app`);
+    const qualified = (name: string) => `public.${c.escapeIdentifier(name)}`;
+    const owned = async (kinds: string[]) =>
+      (
+        await c.query<{ name: string }>(
+          `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind = ANY ($1) AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+           ORDER BY 1`,
+          [kinds],
+        )
+      ).rows.map((r) => r.name);
     await c.query('BEGIN');
     await c.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
     await c.query(`GRANT USAGE ON SCHEMA public TO ${app}`);
-    await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`);
-    await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`);
+    // Tables, views, materialized views, foreign and partitioned tables, as ON ALL TABLES would.
+    const ownedTables = await owned(['r', 'v', 'm', 'f', 'p']);
+    const tables = ownedTables.filter((t) => !AUDIT_TABLES.includes(t));
+    if (tables.length) await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ${tables.map(qualified).join(', ')} TO ${app}`);
+    const sequences = (await owned(['S'])).filter((s) => s !== AUDIT_SEQUENCE);
+    if (sequences.length) await c.query(`GRANT USAGE, SELECT ON SEQUENCE ${sequences.map(qualified).join(', ')} TO ${app}`);
     await c.query(`REVOKE ALL ON TABLE mikro_orm_migrations FROM ${app}`);
     for (const table of appendOnlyTables) {
-      await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON TABLE ${c.escapeIdentifier(table)} FROM ${app}`);
+      if (tables.includes(table)) await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON TABLE ${qualified(table)} FROM ${app}`);
     }
+    // The audit trail, while this login still owns it (not sealed yet).
+    const audit = ownedTables.filter((t) => AUDIT_TABLES.includes(t));
+    if (audit.length) {
+      await c.query(`REVOKE ALL ON TABLE ${audit.map(qualified).join(', ')} FROM PUBLIC, ${app}`);
+      await c.query(`GRANT SELECT ON TABLE ${audit.map(qualified).join(', ')} TO ${app}`);
+    }
+    const { rows: [fn] } = await c.query<{ mine: boolean | null }>(
+      `SELECT (SELECT proowner FROM pg_proc WHERE oid = to_regprocedure('public.append_audit_events(json)')) = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine`,
+    );
+    if (fn.mine) {
+      await c.query(`REVOKE ALL ON FUNCTION public.append_audit_events(json), public.audit_chain_seal(), public.audit_chain_seal_pending() FROM PUBLIC, ${app}`);
+      await c.query(`GRANT EXECUTE ON FUNCTION public.append_audit_events(json) TO ${app}`);
+      await c.query(`REVOKE ALL ON SEQUENCE ${qualified(AUDIT_SEQUENCE)} FROM PUBLIC, ${app}`);
+    }
+    await c.query('COMMIT');
+  });
+}
+
+/**
+ * Runs as the administrator after migrations: hands the audit trail to its own
+ * role (`<db>_audit`, no login), so that the owner login, which runs migrations
+ * and owns everything else, can no longer turn its triggers off, change or delete
+ * an entry, or grant itself the right to; then sets its privileges: both logins
+ * may read it, only the runtime login may append, and only through
+ * append_audit_events. (As owner of schema public the owner login can still drop
+ * the tables whole; the verifier reports a trail that is missing or owned by
+ * anyone else. See docs/security.md.) npm start runs it on every start; a
+ * deployment runs it with `npm run audit:seal` after migrating. Safe to repeat.
+ */
+export async function sealAuditTrail(adminUrl: string, database: string): Promise<void> {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  await withClient(url.toString(), async (c) => {
+    const audit = c.escapeIdentifier(auditRoleName(database));
+    const owner = c.escapeIdentifier(`${database}_owner`);
+    const app = c.escapeIdentifier(`${database}_app`);
+    const tables = AUDIT_TABLES.map((t) => `public.${c.escapeIdentifier(t)}`).join(', ');
+    await c.query('BEGIN');
+    // No login: no one acts as it but the administrators who are its members.
+    const { rowCount } = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [auditRoleName(database)]);
+    if (!rowCount) await c.query(`CREATE ROLE ${audit} WITH NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+    // An administrator that is not a superuser may give an object only to a role
+    // it can act as, and that role must be allowed to create in the schema.
+    await c.query(`GRANT ${audit} TO CURRENT_USER`);
+    await c.query(`GRANT CREATE ON SCHEMA public TO ${audit}`);
+    for (const table of AUDIT_TABLES) await c.query(`ALTER TABLE public.${c.escapeIdentifier(table)} OWNER TO ${audit}`);
+    await c.query(`ALTER SEQUENCE public.${AUDIT_SEQUENCE} OWNER TO ${audit}`);
+    await c.query(`REVOKE ALL ON SEQUENCE public.${AUDIT_SEQUENCE} FROM PUBLIC, ${owner}, ${app}`);
+    for (const fn of AUDIT_FUNCTIONS) await c.query(`ALTER FUNCTION public.${fn} OWNER TO ${audit}`);
+    await c.query(`REVOKE ALL ON TABLE ${tables} FROM PUBLIC, ${owner}, ${app}`);
+    await c.query(`GRANT SELECT ON TABLE ${tables} TO ${owner}, ${app}`);
+    await c.query(`REVOKE ALL ON FUNCTION public.append_audit_events(json) FROM PUBLIC, ${owner}`);
+    await c.query(`GRANT EXECUTE ON FUNCTION public.append_audit_events(json) TO ${app}`);
+    await c.query(`REVOKE ALL ON FUNCTION public.audit_chain_seal(), public.audit_chain_seal_pending() FROM PUBLIC, ${owner}, ${app}`);
     await c.query('COMMIT');
   });
 }
@@ -99,7 +179,7 @@ export async function dropDatabases(adminUrl: string, prefix: string, subgraphs:
     for (const subgraph of subgraphs) {
       const database = databaseName(prefix, subgraph);
       await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(database)} WITH (FORCE)`);
-      for (const role of [`${database}_owner`, `${database}_app`]) {
+      for (const role of [`${database}_owner`, `${database}_app`, auditRoleName(database)]) {
         await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(role)}`);
       }
     }
