@@ -17,9 +17,14 @@ export function parseDate(value: unknown): string {
   return value;
 }
 
+/** A Date literal; the error names the node, so the argument it sits in can be named to the caller. */
 export function parseDateLiteral(ast: ValueNode): string {
-  if (ast.kind !== Kind.STRING) throw new GraphQLError('Date must be a string written YYYY-MM-DD.');
-  return parseDate(ast.value);
+  if (ast.kind !== Kind.STRING) throw new GraphQLError('Date must be a string written YYYY-MM-DD.', { nodes: ast });
+  try {
+    return parseDate(ast.value);
+  } catch (err) {
+    throw new GraphQLError((err as Error).message, { nodes: ast });
+  }
 }
 
 /**
