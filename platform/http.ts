@@ -69,6 +69,8 @@ export function drainTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 interface DrainState {
   draining: boolean;
   connections: Map<Socket, { inFlight: number; idleSince: number }>;
+  /** Responses being worked on, so those under way when the drain begins also close their connection. */
+  responses: Set<ServerResponse>;
 }
 
 const drainStates = new WeakMap<Server, DrainState>();
@@ -107,11 +109,13 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
  */
 export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLHttpOptions<C>): Server {
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-  const state: DrainState = { draining: false, connections: new Map() };
+  const state: DrainState = { draining: false, connections: new Map(), responses: new Set() };
   const server = createServer((req, res) => {
     const connection = state.connections.get(req.socket);
     if (connection) connection.inFlight++;
+    state.responses.add(res);
     res.once('close', () => {
+      state.responses.delete(res);
       if (connection) {
         connection.inFlight--;
         connection.idleSince = Date.now();
@@ -224,8 +228,14 @@ export interface DrainReport {
   cutOff: number;
 }
 
-/** An idle connection is closed once it has been idle this long, so a request already on its way down it is still answered. */
-const IDLE_GRACE_MS = 200;
+/**
+ * While draining, a connection is closed once it has been idle this long: a
+ * client that is still using it sends its next request well within it (and gets
+ * that answered, with Connection: close), even on a busy machine whose event loop
+ * lags; closing a connection at the moment a request is on its way down it is the
+ * one way a drain can drop a request.
+ */
+const IDLE_GRACE_MS = 1_000;
 
 /**
  * Stops a server without dropping a request: readiness turns 503 at once, no new
@@ -242,6 +252,7 @@ export async function close(server: Server, options: { drainTimeoutMs?: number }
     return { ms: Date.now() - started, cutOff: 0 };
   }
   state.draining = true;
+  for (const res of state.responses) if (!res.headersSent) res.setHeader('connection', 'close');
   const timeout = options.drainTimeoutMs ?? drainTimeoutMs();
   // net's close, not http's: http's also destroys idle connections at once, and a
   // client may be writing its next request down one of them at that moment.

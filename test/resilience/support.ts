@@ -141,9 +141,9 @@ export async function startFaultStack(options: { subgraphCalls?: Partial<Subgrap
     links,
     gateway,
     gatewayBase: `http://127.0.0.1:${gateway.port}`,
-    async queryAs(role, query, variables) {
+    async queryAs<T = Record<string, unknown>>(role: RoleName | RoleName[], query: string, variables?: Record<string, unknown>) {
       const started = performance.now();
-      const res = await postGraphQL(gateway.url, query, variables, await issuer.as(role));
+      const res = await postGraphQL<T>(gateway.url, query, variables, await issuer.as(role));
       return { ...res, ms: performance.now() - started };
     },
     async stop() {
