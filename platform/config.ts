@@ -34,7 +34,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'GOVERNANCE_TIMEOUT_MS', default: '(SUBGRAPH_TIMEOUT_MS)', description: 'Deadline of calls to the governance subgraph.' },
   { name: 'SUBGRAPH_MAX_CONNECTIONS', default: '32', description: 'Keep-alive connections the gateway holds open to each subgraph; further calls wait, within their deadline.' },
   { name: 'SUBGRAPH_CHECK_INTERVAL_MS', default: '5000', description: 'How often the gateway checks each subgraph\'s /health/ready (every second while one is down); a subgraph found down is skipped until it is back.' },
-  { name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS', default: '10000', description: 'How long every server keeps an idle keep-alive connection; the gateway\'s own pools give theirs up sooner (half of it, at most 4 s).' },
+  { name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS', default: '5000', description: 'How long every server keeps an idle keep-alive connection; the gateway\'s own pools give theirs up sooner (half of it, at most 4 s).' },
   { name: 'DRAIN_TIMEOUT_MS', default: '8000', description: 'On SIGTERM: how long requests in flight may take to finish before their connections are closed.' },
   { name: 'NODE_ENV', default: 'development', description: '"production" turns off introspection and stack traces and refuses to start without OIDC_* and LINK_KEY_SECRET.' },
 ];

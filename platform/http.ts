@@ -43,13 +43,14 @@ export function wholeNumberFromEnv(name: string, fallback: number, env: NodeJS.P
 
 /**
  * How long every server of the stack keeps an idle keep-alive connection
- * (HTTP_KEEP_ALIVE_TIMEOUT_MS). Set explicitly rather than left at Node's 5 s so
- * that the gateway's own pools can be kept shorter (clientKeepAliveMs): a client
- * must give up an idle connection before the server closes it, or it may send a
- * request down a connection that is being closed.
+ * (HTTP_KEEP_ALIVE_TIMEOUT_MS), set explicitly rather than left to Node's default
+ * so that the gateway's own pools can be kept shorter (clientKeepAliveMs): a
+ * client must give up an idle connection before the server closes it, or it may
+ * send a request down a connection that is being closed. It also bounds how long
+ * a drain waits for clients to let their idle connections go.
  */
 export function serverKeepAliveMs(env: NodeJS.ProcessEnv = process.env): number {
-  return wholeNumberFromEnv('HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000, env);
+  return wholeNumberFromEnv('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, env);
 }
 
 /** How long a client of a stack server (the gateway's pools) keeps an idle connection: well inside the server's keep-alive. */
@@ -67,7 +68,10 @@ export function drainTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
  * and each open connection with the requests in flight on it.
  */
 interface DrainState {
+  /** Readiness answers 503. */
   draining: boolean;
+  /** The listener is closed: every response closes its connection. */
+  closing: boolean;
   connections: Map<Socket, { inFlight: number; idleSince: number }>;
   /** Responses being worked on, so those under way when the drain begins also close their connection. */
   responses: Set<ServerResponse>;
@@ -109,7 +113,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
  */
 export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLHttpOptions<C>): Server {
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-  const state: DrainState = { draining: false, connections: new Map(), responses: new Set() };
+  const state: DrainState = { draining: false, closing: false, connections: new Map(), responses: new Set() };
   const server = createServer((req, res) => {
     const connection = state.connections.get(req.socket);
     if (connection) connection.inFlight++;
@@ -121,9 +125,9 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
         connection.idleSince = Date.now();
       }
     });
-    // While draining, each response is the connection's last: the client opens a
-    // new one (refused, so safe to retry elsewhere) instead of reusing this one.
-    if (state.draining) res.setHeader('connection', 'close');
+    // Once the listener is closed, each response is the connection's last: the client
+    // opens a new one (refused, so safe to retry elsewhere) instead of reusing this one.
+    if (state.closing) res.setHeader('connection', 'close');
     void handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpError) {
         sendJson(res, err.status, graphqlError(err.message, err.code), err.headers);
@@ -224,24 +228,20 @@ export async function listen(server: Server, port: number, host = '0.0.0.0'): Pr
 export interface DrainReport {
   /** How long the drain took, in ms. */
   ms: number;
-  /** Connections still busy at the drain timeout, closed with their requests unanswered. */
+  /** Requests still running at the drain timeout, whose connections were closed under them. */
   cutOff: number;
+  /** Idle connections still open at the drain timeout (their clients kept them past it), closed. */
+  idleClosed: number;
 }
 
 /**
- * While draining, a connection is closed once it has been idle this long: a
- * client that is still using it sends its next request well within it (and gets
- * that answered, with Connection: close), even on a busy machine whose event loop
- * lags; closing a connection at the moment a request is on its way down it is the
- * one way a drain can drop a request.
- */
-const IDLE_GRACE_MS = 1_000;
-
-/**
  * Stops a server without dropping a request: readiness turns 503 at once, no new
- * connection is accepted, requests in flight run to the end (each response
- * closing its connection), idle keep-alive connections are closed, and only
- * connections still busy after the drain timeout are cut off.
+ * connection is accepted, requests in flight run to the end, and every response
+ * from then on closes its connection. An idle keep-alive connection is left for
+ * its client to close (or for the keep-alive timeout, which clients undercut): a
+ * server that closes an idle connection may do so just as a request is on its way
+ * down it, the one way a drain can drop a request. At the drain timeout whatever
+ * is left is closed.
  */
 export async function close(server: Server, options: { drainTimeoutMs?: number } = {}): Promise<DrainReport> {
   const started = Date.now();
@@ -249,27 +249,30 @@ export async function close(server: Server, options: { drainTimeoutMs?: number }
   if (!state) {
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    return { ms: Date.now() - started, cutOff: 0 };
+    return { ms: Date.now() - started, cutOff: 0, idleClosed: 0 };
   }
   state.draining = true;
-  for (const res of state.responses) if (!res.headersSent) res.setHeader('connection', 'close');
   const timeout = options.drainTimeoutMs ?? drainTimeoutMs();
+  // Closing the listening socket resets connections the kernel has queued but
+  // Node has not yet accepted: let the event loop accept those first. Responses
+  // keep their connections open until then, so that no client is sent to open a
+  // new connection that would land in that queue.
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
   // net's close, not http's: http's also destroys idle connections at once, and a
   // client may be writing its next request down one of them at that moment.
   const stopped = new Promise<void>((resolve) => {
     if (!server.listening) return resolve();
     NetServer.prototype.close.call(server, () => resolve());
   });
+  state.closing = true;
+  for (const res of state.responses) if (!res.headersSent) res.setHeader('connection', 'close');
   while (state.connections.size > 0 && Date.now() - started < timeout) {
-    const now = Date.now();
-    for (const [socket, c] of state.connections) {
-      if (c.inFlight === 0 && now - c.idleSince >= IDLE_GRACE_MS) socket.destroy();
-    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  const cutOff = state.connections.size;
-  if (cutOff > 0) console.error(`${cutOff} connection(s) still busy after the drain timeout of ${timeout} ms were closed`);
+  const left = [...state.connections.values()];
+  const cutOff = left.filter((c) => c.inFlight > 0).length;
+  if (cutOff > 0) console.error(`${cutOff} request(s) still running after the drain timeout of ${timeout} ms were cut off`);
   server.closeAllConnections();
   await stopped;
-  return { ms: Date.now() - started, cutOff };
+  return { ms: Date.now() - started, cutOff, idleClosed: left.length - cutOff };
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { Client, fetch as undiciFetch } from 'undici';
 import { startGateway, type RunningGateway } from '../../gateway/gateway';
 import type { SubgraphCallSettings } from '../../gateway/subgraphs';
 import { SUBGRAPHS } from '../../infra/subgraphs';
@@ -168,9 +169,14 @@ export async function eventually(what: string, check: () => Promise<boolean> | b
 /** What a stream of requests came to while a server was being stopped. */
 export interface LoadOutcome {
   answered: number;
-  /** Refused at connect (ECONNREFUSED): nothing was sent, safe to retry elsewhere. */
-  refused: number;
-  /** Sent and then lost: a reset or closed connection, or an empty reply. */
+  /**
+   * Not taken by the server: refused at connect (ECONNREFUSED), or reset on a
+   * connection the server had never answered on (one the kernel had queued when
+   * the server stopped listening, which the server never read). Nothing of these
+   * reached the server; a client may retry them elsewhere.
+   */
+  notTaken: number;
+  /** Taken and then lost: reset or closed on a connection the server was answering on. */
   dropped: number;
   /** Requests already sent and not yet answered when the stop began. */
   inFlightAtStop: number;
@@ -178,37 +184,52 @@ export interface LoadOutcome {
 }
 
 /**
- * Runs `concurrency` clients, each sending one request after another over
- * keep-alive connections, calls `stop` once `warmupMs` has passed, and counts
- * what became of every request until each client has been refused once.
+ * Runs `concurrency` clients, each with its own keep-alive connection (an undici
+ * Client, so it is known whether the server ever answered on the connection a
+ * request failed on), sending one POST after another; calls `stop` once the load
+ * is under way; counts what became of every request until each client has been
+ * refused.
  */
-export async function loadThrough(send: () => Promise<Response>, stop: () => Promise<void>, options: { concurrency: number; warmupMs: number }): Promise<LoadOutcome> {
-  const outcome: LoadOutcome = { answered: 0, refused: 0, dropped: 0, inFlightAtStop: 0, dropReasons: [] };
+export async function loadThrough(url: string, init: { headers: Record<string, string>; body: string }, stop: () => Promise<void>, options: { concurrency: number; warmupMs: number }): Promise<LoadOutcome> {
+  const outcome: LoadOutcome = { answered: 0, notTaken: 0, dropped: 0, inFlightAtStop: 0, dropReasons: [] };
   let stopping = false;
   let inFlight = 0;
   const client = async () => {
-    for (let i = 0; i < 10_000; i++) {
-      inFlight++;
-      try {
-        const res = await send();
-        await res.arrayBuffer();
-        outcome.answered++;
-      } catch (err) {
-        const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-        if (code === 'ECONNREFUSED') {
-          outcome.refused++;
-          return;
+    const dispatcher = new Client(new URL(url).origin, { pipelining: 1 });
+    // Whether the server has answered on the current connection.
+    let answeredHere = false;
+    dispatcher.on('connect', () => (answeredHere = false));
+    try {
+      for (let i = 0; i < 10_000; i++) {
+        inFlight++;
+        try {
+          const res = await undiciFetch(url, { method: 'POST', headers: init.headers, body: init.body, dispatcher });
+          await res.arrayBuffer();
+          answeredHere = true;
+          outcome.answered++;
+        } catch (err) {
+          const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+          if (code === 'ECONNREFUSED' || !answeredHere) {
+            outcome.notTaken++;
+            if (stopping) return;
+            continue;
+          }
+          outcome.dropped++;
+          outcome.dropReasons.push(String(code));
+          if (stopping) return;
+        } finally {
+          inFlight--;
         }
-        outcome.dropped++;
-        outcome.dropReasons.push(String(code));
-        if (stopping) return;
-      } finally {
-        inFlight--;
       }
+    } finally {
+      await dispatcher.destroy().catch(() => undefined);
     }
   };
   const clients = Array.from({ length: options.concurrency }, client);
+  // Under way: at least warmupMs, and every client has had an answer (its connection is open and in use).
+  const deadline = Date.now() + 60_000;
   await new Promise((r) => setTimeout(r, options.warmupMs));
+  while (outcome.answered < options.concurrency * 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   stopping = true;
   outcome.inFlightAtStop = inFlight;
   await stop();
