@@ -243,7 +243,12 @@ export interface DrainReport {
  * down it, the one way a drain can drop a request. At the drain timeout whatever
  * is left is closed.
  */
-export async function close(server: Server, options: { drainTimeoutMs?: number } = {}): Promise<DrainReport> {
+export async function close(server: Server, options: { drainTimeoutMs?: number } = {}): Promise<void> {
+  await drain(server, options);
+}
+
+/** close(), saying what the drain did. */
+export async function drain(server: Server, options: { drainTimeoutMs?: number } = {}): Promise<DrainReport> {
   const started = Date.now();
   const state = drainStates.get(server);
   if (!state) {

@@ -28,17 +28,9 @@ import { governance } from '../../subgraphs/governance';
 import { health } from '../../subgraphs/health';
 import { USUAL_ORG, type RoleName } from '../../platform/roles';
 import { scratchDatabases } from '../../subgraphs/toolkit/database/scratch';
+import { today } from '../../subgraphs/toolkit/dates';
+import { runScript } from '../script';
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '20' },
-    rate: { type: 'string', default: '20' },
-    scale: { type: 'string', default: '0.2' },
-    'health-timeout': { type: 'string', default: '' },
-  },
-});
-const PHASE_MS = Number(args.seconds) * 1000;
-const RATE = Number(args.rate);
 const ROOT = join(__dirname, '..', '..', '..');
 const CLIENT_TIMEOUT_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,9 +72,19 @@ interface Sample {
 }
 
 async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '20' },
+      rate: { type: 'string', default: '20' },
+      scale: { type: 'string', default: '0.2' },
+      'health-timeout': { type: 'string', default: '' },
+    },
+  });
+  const PHASE_MS = Number(args.seconds) * 1000;
+  const RATE = Number(args.rate);
   const started = Date.now();
   console.log(`seeding a scratch database at scale ${args.scale}...`);
-  const db = await scratchDatabases('subgraph-faults', [casework, health, governance], { linkKeySecret: 'drill-link-key-secret', scale: Number(args.scale), today: new Date().toISOString().slice(0, 10), log: () => undefined });
+  const db = await scratchDatabases('subgraph-faults', [casework, health, governance], { linkKeySecret: 'drill-link-key-secret', scale: Number(args.scale), today: today(), log: () => undefined });
   const children: ChildProcess[] = [];
   try {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
       icb_analyst: `Bearer ${await token('icb_analyst')}`,
       board_member: `Bearer ${await token('board_member')}`,
     };
-    const asOf = new Date().toISOString().slice(0, 10);
+    const asOf = today();
     const workloads: Array<{ name: string; role: keyof typeof auth; query: string }> = [
       { name: 'dashboard', role: 'executive', query: `{ assuranceDashboard(asOf: "${asOf}") { kpiCards { name value rag ragReason } priorityActionPlan { area { reference } actions { status } } overdueEscalations { issue } } }` },
       { name: 'caseworker page', role: 'la_caseworker', query: '{ children(first: 50, filter: { hasActivePlan: true }) { totalCount nodes { id requests { receivedDate outcome assessment { outcome healthAdvice { askedDate returnedDate } } } } } }' },
@@ -190,7 +192,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`subgraph-faults drill failed: ${(err as Error).message}`);
-  process.exit(1);
-});
+if (require.main === module) runScript(main);

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, Agent } from 'node:http';
 import { join } from 'node:path';
 import { buildSchema } from 'graphql';
-import { close, createGraphQLHttpServer, listen } from '../../platform/http';
+import { createGraphQLHttpServer, drain, listen } from '../../platform/http';
 import { startTestStack, type TestStack } from '../support/stack';
 import { loadThrough } from './support';
 
@@ -55,7 +55,7 @@ describe('draining an HTTP server of the stack', () => {
     started = 0;
     const inFlight = [slow(600), slow(600), slow(600)];
     await waitFor(3);
-    const closing = close(server, { drainTimeoutMs: 5_000 });
+    const closing = drain(server, { drainTimeoutMs: 5_000 });
     // A probe on a connection already open is answered: not ready.
     const ready = await get(port, '/health/ready', agent);
     expect(ready.status).toBe(503);
@@ -75,7 +75,7 @@ describe('draining an HTTP server of the stack', () => {
     started = 0;
     const long = slow(3_000).then(() => 'answered', () => 'cut off');
     await waitFor(1);
-    const report = await close(server, { drainTimeoutMs: 300 });
+    const report = await drain(server, { drainTimeoutMs: 300 });
     expect(report.cutOff).toBe(1);
     expect(report.ms).toBeLessThan(2_000);
     expect(await long).toBe('cut off');
