@@ -72,7 +72,7 @@ interface DrainState {
   draining: boolean;
   /** The listener is closed: every response closes its connection. */
   closing: boolean;
-  connections: Map<Socket, { inFlight: number; idleSince: number }>;
+  connections: Map<Socket, { inFlight: number }>;
   /** Responses being worked on, so those under way when the drain begins also close their connection. */
   responses: Set<ServerResponse>;
 }
@@ -120,10 +120,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     state.responses.add(res);
     res.once('close', () => {
       state.responses.delete(res);
-      if (connection) {
-        connection.inFlight--;
-        connection.idleSince = Date.now();
-      }
+      if (connection) connection.inFlight--;
     });
     // Once the listener is closed, each response is the connection's last: the client
     // opens a new one (refused, so safe to retry elsewhere) instead of reusing this one.
@@ -144,7 +141,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
   // Node wants the header timeout above the keep-alive timeout.
   server.headersTimeout = Math.max(server.headersTimeout, keepAlive + 1_000);
   server.on('connection', (socket: Socket) => {
-    state.connections.set(socket, { inFlight: 0, idleSince: Date.now() });
+    state.connections.set(socket, { inFlight: 0 });
     socket.once('close', () => state.connections.delete(socket));
   });
 
