@@ -27,7 +27,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'GRAPHQL_MAX_COST', default: '50000', description: 'Estimated query cost (literal first/last multiply); see docs/security.md.' },
   { name: 'GRAPHQL_MAX_DIRECTIVES', default: '20', description: 'Directives in one operation.' },
   { name: 'GRAPHQL_MAX_REPRESENTATIONS', default: '500', description: 'Entity representations a subgraph resolves in one request (the gateway\'s largest batch in the tests is 100).' },
-  { name: 'GRAPHQL_MAX_STRING_LENGTH', default: '10000', description: 'Characters in one string argument or variable; longer ones, and any with a NUL character, are BAD_USER_INPUT naming the argument.' },
+  { name: 'GRAPHQL_MAX_STRING_LENGTH', default: '50000', description: 'Characters in one string argument or variable (free-text fields such as a milestone title are text columns, and run to several thousand); longer ones, and any with a NUL character, are BAD_USER_INPUT naming the argument.' },
   { name: 'SUBGRAPH_TIMEOUT_MS', default: '5000', description: 'Deadline of each gateway call to a subgraph; a subgraph that misses it answers nothing, and its fields come back null with a SUBGRAPH_UNAVAILABLE error naming it.' },
   { name: 'CASEWORK_TIMEOUT_MS', default: '(SUBGRAPH_TIMEOUT_MS)', description: 'Deadline of calls to the casework subgraph.' },
   { name: 'HEALTH_TIMEOUT_MS', default: '(SUBGRAPH_TIMEOUT_MS)', description: 'Deadline of calls to the health subgraph.' },

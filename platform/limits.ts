@@ -42,7 +42,7 @@ export const DEFAULT_LIMITS: Readonly<Required<RequestLimits>> = Object.freeze({
   maxCost: 50000,
   maxDirectives: 20,
   maxRepresentations: 500,
-  maxStringLength: 10_000,
+  maxStringLength: 50_000,
 });
 
 const ENV: Record<keyof RequestLimits, string> = {
