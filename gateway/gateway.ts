@@ -1,12 +1,17 @@
-import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloGateway } from '@apollo/gateway';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { Pool } from 'undici';
 import { createAuthenticator, type AuthConfig } from '../platform/auth';
 import { maskUnexpectedErrors } from '../platform/errors';
 import { close, createGraphQLHttpServer, listen, requestIdFrom } from '../platform/http';
-import { limitMessagesPlugin, limitOptions, requestLimitsFromEnv, type RequestLimits } from '../platform/limits';
+import { limitMessagesPlugin, limitOptions, requestChecksPlugin, requestLimitsFromEnv, type RequestLimits } from '../platform/limits';
+import { applyScalarRules } from '../platform/scalars';
+import { SubgraphMonitor, type SubgraphState } from './monitor';
+import { callerErrors } from './partial';
+import { ForwardingDataSource, subgraphCallSettingsFromEnv, subgraphPool, type SubgraphCallSettings } from './subgraphs';
 
 export interface GatewayContext extends BaseContext {
   /** The caller's Authorization header, forwarded so each subgraph verifies it again. */
@@ -25,20 +30,17 @@ export interface GatewayOptions {
   auth: AuthConfig;
   /** Depth, alias, token, cost and directive limits; from GRAPHQL_MAX_* when not given. */
   limits?: RequestLimits;
+  /** Deadlines, connections and checks of subgraph calls; from SUBGRAPH_* and <NAME>_TIMEOUT_MS when not given. */
+  subgraphCalls?: Partial<SubgraphCallSettings>;
 }
 
 export interface RunningGateway {
   port: number;
   url: string;
   server: Server;
+  /** Each subgraph's state, as /health/subgraphs reports it. */
+  subgraphStates(): SubgraphState[];
   stop(): Promise<void>;
-}
-
-class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-    if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
-  }
 }
 
 /** Subgraph ready URL from its GraphQL URL. */
@@ -46,18 +48,51 @@ function readyUrl(graphqlUrl: string): string {
   return new URL('/health/ready', graphqlUrl).toString();
 }
 
+/** Puts each response's errors in the caller's terms (see callerErrors). */
+function callerErrorsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          const result = response.body.singleResult;
+          (result as { errors?: unknown }).errors = callerErrors(result.data, result.errors!);
+        },
+      };
+    },
+  };
+}
+
 /**
  * The gateway serves the supergraph composed ahead of time and checked in
  * (schema/supergraph.graphql): what it serves is what was reviewed, and a subgraph
- * being down at start does not change the schema.
+ * being down at start does not change the schema. It is ready once the supergraph
+ * is loaded, whichever subgraphs are up: a subgraph that is down costs only the
+ * fields it provides, and /health/subgraphs says which.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const authenticate = createAuthenticator(options.auth);
   const supergraphSdl = readFileSync(options.supergraphPath, 'utf8');
+  const names = Object.keys(options.subgraphUrls);
+  const calls: SubgraphCallSettings = { ...subgraphCallSettingsFromEnv(names), ...options.subgraphCalls } as SubgraphCallSettings;
+  const monitor = new SubgraphMonitor(
+    Object.fromEntries(names.map((n) => [n, readyUrl(options.subgraphUrls[n])])),
+    { intervalMs: calls.checkIntervalMs, probeTimeoutMs: Math.min(2_000, ...Object.values(calls.timeoutsMs)) },
+  );
+  const pools: Pool[] = [];
+  const limits = options.limits ?? requestLimitsFromEnv();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: options.subgraphUrls[name] ?? url }),
+    buildService: ({ name, url }) => {
+      const target = options.subgraphUrls[name] ?? url!;
+      const pool = subgraphPool(target, calls.maxConnections);
+      pools.push(pool);
+      return new ForwardingDataSource<GatewayContext>(name, target, calls.timeoutsMs[name] ?? Math.max(...Object.values(calls.timeoutsMs)), pool, monitor);
+    },
   });
+  // The supergraph's custom scalars are opaque; give them their input rules, so a
+  // malformed Date is the caller's mistake here (400) rather than a subgraph's refusal.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => applyScalarRules(apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !options.production,
@@ -67,22 +102,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // The process wrapper owns signal handling and stops things in order.
     stopOnTerminationSignals: false,
     // Apollo parses and validates before the gateway plans, so these hold in gateway mode.
-    ...limitOptions(options.limits ?? requestLimitsFromEnv()),
+    ...limitOptions(limits),
     formatError: maskUnexpectedErrors(!!options.production),
-    plugins: [limitMessagesPlugin()],
+    plugins: [limitMessagesPlugin(), requestChecksPlugin(limits), callerErrorsPlugin()],
   });
   await apollo.start();
+  monitor.start();
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
-    ready: async () => {
-      const results = await Promise.all(
-        Object.values(options.subgraphUrls).map((u) =>
-          fetch(readyUrl(u), { signal: AbortSignal.timeout(2000) })
-            .then((r) => r.ok)
-            .catch(() => false),
-        ),
-      );
-      return results.every(Boolean);
+    // Started means the supergraph is loaded; draining is answered by the HTTP layer.
+    ready: async () => true,
+    routes: {
+      '/health/subgraphs': async () => ({ status: 200, body: { subgraphs: monitor.report() } }),
     },
     context: async (req) => {
       await authenticate(req);
@@ -94,9 +125,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port,
     url: `http://localhost:${port}/graphql`,
     server,
+    subgraphStates: () => monitor.report(),
     async stop() {
       await close(server);
+      monitor.stop();
       await apollo.stop();
+      await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
     },
   };
 }

@@ -26,6 +26,16 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'GRAPHQL_MAX_TOKENS', default: '2000', description: 'Lexical tokens in one GraphQL document.' },
   { name: 'GRAPHQL_MAX_COST', default: '50000', description: 'Estimated query cost (literal first/last multiply); see docs/security.md.' },
   { name: 'GRAPHQL_MAX_DIRECTIVES', default: '20', description: 'Directives in one operation.' },
+  { name: 'GRAPHQL_MAX_REPRESENTATIONS', default: '500', description: 'Entity representations a subgraph resolves in one request (the gateway\'s largest batch in the tests is 100).' },
+  { name: 'GRAPHQL_MAX_STRING_LENGTH', default: '50000', description: 'Characters in one string argument or variable (free-text fields such as a milestone title are text columns, and run to several thousand); longer ones, and any with a NUL character, are BAD_USER_INPUT naming the argument.' },
+  { name: 'SUBGRAPH_TIMEOUT_MS', default: '5000', description: 'Deadline of each gateway call to a subgraph; a subgraph that misses it answers nothing, and its fields come back null with a SUBGRAPH_UNAVAILABLE error naming it.' },
+  { name: 'CASEWORK_TIMEOUT_MS', default: '(SUBGRAPH_TIMEOUT_MS)', description: 'Deadline of calls to the casework subgraph.' },
+  { name: 'HEALTH_TIMEOUT_MS', default: '(SUBGRAPH_TIMEOUT_MS)', description: 'Deadline of calls to the health subgraph.' },
+  { name: 'GOVERNANCE_TIMEOUT_MS', default: '(SUBGRAPH_TIMEOUT_MS)', description: 'Deadline of calls to the governance subgraph.' },
+  { name: 'SUBGRAPH_MAX_CONNECTIONS', default: '32', description: 'Keep-alive connections the gateway holds open to each subgraph; further calls wait, within their deadline.' },
+  { name: 'SUBGRAPH_CHECK_INTERVAL_MS', default: '5000', description: 'How often the gateway checks each subgraph\'s /health/ready (every second while one is down); a subgraph found down is skipped until it is back.' },
+  { name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS', default: '5000', description: 'How long every server keeps an idle keep-alive connection; the gateway\'s own pools give theirs up sooner (half of it, at most 4 s).' },
+  { name: 'DRAIN_TIMEOUT_MS', default: '8000', description: 'On SIGTERM: how long requests in flight may take to finish before their connections are closed.' },
   { name: 'NODE_ENV', default: 'development', description: '"production" turns off introspection and stack traces and refuses to start without OIDC_* and LINK_KEY_SECRET.' },
 ];
 

@@ -17,6 +17,11 @@ export function isDatabaseError(err: unknown): boolean {
  */
 export function maskUnexpectedErrors(production: boolean, log: (message: string, err: unknown) => void = (m, e) => console.error(m, e)) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (formatted.extensions && 'response' in formatted.extensions) {
+      // Apollo's gateway puts a failed subgraph call's URL and body here: internal, never the caller's.
+      const { response: _internal, ...extensions } = formatted.extensions;
+      formatted = { ...formatted, extensions };
+    }
     const original = unwrapResolverError(error);
     if (original instanceof GraphQLError || !(original instanceof Error)) return formatted;
     if (!production && !isDatabaseError(original)) return formatted;

@@ -1,5 +1,6 @@
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 
 /** An error that ends a request with an HTTP status and a GraphQL-shaped body. */
 export class HttpError extends Error {
@@ -23,9 +24,65 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   bodyLimitBytes?: number;
   /** Called once per response, for logs. */
   onResponse?: (req: IncomingMessage, status: number) => void;
+  /** More GET endpoints beside /health/live and /health/ready (the gateway's /health/subgraphs), answered as JSON. */
+  routes?: Record<string, () => Promise<{ status: number; body: unknown }>>;
+  /** How long an idle keep-alive connection is kept open; from HTTP_KEEP_ALIVE_TIMEOUT_MS when not given. */
+  keepAliveTimeoutMs?: number;
 }
 
 const DEFAULT_BODY_LIMIT = 1_000_000;
+
+/** A whole number of at least `min` from the environment, or the fallback; a bad value stops start-up naming the variable. */
+export function wholeNumberFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number of at least ${min}; got "${raw}".`);
+  return n;
+}
+
+/**
+ * How long every server of the stack keeps an idle keep-alive connection
+ * (HTTP_KEEP_ALIVE_TIMEOUT_MS), set explicitly rather than left to Node's default
+ * so that the gateway's own pools can be kept shorter (clientKeepAliveMs): a
+ * client must give up an idle connection before the server closes it, or it may
+ * send a request down a connection that is being closed. It also bounds how long
+ * a drain waits for clients to let their idle connections go.
+ */
+export function serverKeepAliveMs(env: NodeJS.ProcessEnv = process.env): number {
+  return wholeNumberFromEnv('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, env);
+}
+
+/** How long a client of a stack server (the gateway's pools) keeps an idle connection: well inside the server's keep-alive. */
+export function clientKeepAliveMs(env: NodeJS.ProcessEnv = process.env): number {
+  return Math.max(1, Math.min(4_000, Math.floor(serverKeepAliveMs(env) / 2)));
+}
+
+/** How long a stopping process lets its in-flight requests finish (DRAIN_TIMEOUT_MS). */
+export function drainTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  return wholeNumberFromEnv('DRAIN_TIMEOUT_MS', 8_000, env, 0);
+}
+
+/**
+ * What a server needs to stop without dropping a request: whether it is draining,
+ * and each open connection with the requests in flight on it.
+ */
+interface DrainState {
+  /** Readiness answers 503. */
+  draining: boolean;
+  /** The listener is closed: every response closes its connection. */
+  closing: boolean;
+  connections: Map<Socket, { inFlight: number }>;
+  /** Responses being worked on, so those under way when the drain begins also close their connection. */
+  responses: Set<ServerResponse>;
+}
+
+const drainStates = new WeakMap<Server, DrainState>();
+
+/** True once close() has begun: readiness answers 503 and every response closes its connection. */
+export function isDraining(server: Server): boolean {
+  return drainStates.get(server)?.draining ?? false;
+}
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -56,7 +113,18 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
  */
 export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLHttpOptions<C>): Server {
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const state: DrainState = { draining: false, closing: false, connections: new Map(), responses: new Set() };
   const server = createServer((req, res) => {
+    const connection = state.connections.get(req.socket);
+    if (connection) connection.inFlight++;
+    state.responses.add(res);
+    res.once('close', () => {
+      state.responses.delete(res);
+      if (connection) connection.inFlight--;
+    });
+    // Once the listener is closed, each response is the connection's last: the client
+    // opens a new one (refused, so safe to retry elsewhere) instead of reusing this one.
+    if (state.closing) res.setHeader('connection', 'close');
     void handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpError) {
         sendJson(res, err.status, graphqlError(err.message, err.code), err.headers);
@@ -67,12 +135,28 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     }).finally(() => options.onResponse?.(req, res.statusCode));
   });
 
+  drainStates.set(server, state);
+  const keepAlive = options.keepAliveTimeoutMs ?? serverKeepAliveMs();
+  server.keepAliveTimeout = keepAlive;
+  // Node wants the header timeout above the keep-alive timeout.
+  server.headersTimeout = Math.max(server.headersTimeout, keepAlive + 1_000);
+  server.on('connection', (socket: Socket) => {
+    state.connections.set(socket, { inFlight: 0 });
+    socket.once('close', () => state.connections.delete(socket));
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'live' });
     if (url.pathname === '/health/ready') {
+      if (state.draining) return sendJson(res, 503, { status: 'draining' });
       const ready = await options.ready().catch(() => false);
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    }
+    const route = options.routes?.[url.pathname];
+    if (route && (req.method === 'GET' || req.method === 'HEAD')) {
+      const { status, body } = await route();
+      return sendJson(res, status, body);
     }
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found: the GraphQL endpoint is /graphql.' });
 
@@ -137,7 +221,60 @@ export async function listen(server: Server, port: number, host = '0.0.0.0'): Pr
   return typeof address === 'object' && address ? address.port : port;
 }
 
-export async function close(server: Server): Promise<void> {
-  server.closeAllConnections?.();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+/** What a drain did, for the log line a stopping process writes. */
+export interface DrainReport {
+  /** How long the drain took, in ms. */
+  ms: number;
+  /** Requests still running at the drain timeout, whose connections were closed under them. */
+  cutOff: number;
+  /** Idle connections still open at the drain timeout (their clients kept them past it), closed. */
+  idleClosed: number;
+}
+
+/**
+ * Stops a server without dropping a request: readiness turns 503 at once, no new
+ * connection is accepted, requests in flight run to the end, and every response
+ * from then on closes its connection. An idle keep-alive connection is left for
+ * its client to close (or for the keep-alive timeout, which clients undercut): a
+ * server that closes an idle connection may do so just as a request is on its way
+ * down it, the one way a drain can drop a request. At the drain timeout whatever
+ * is left is closed.
+ */
+export async function close(server: Server, options: { drainTimeoutMs?: number } = {}): Promise<void> {
+  await drain(server, options);
+}
+
+/** close(), saying what the drain did. */
+export async function drain(server: Server, options: { drainTimeoutMs?: number } = {}): Promise<DrainReport> {
+  const started = Date.now();
+  const state = drainStates.get(server);
+  if (!state) {
+    server.closeAllConnections?.();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return { ms: Date.now() - started, cutOff: 0, idleClosed: 0 };
+  }
+  state.draining = true;
+  const timeout = options.drainTimeoutMs ?? drainTimeoutMs();
+  // Closing the listening socket resets connections the kernel has queued but
+  // Node has not yet accepted: let the event loop accept those first. Responses
+  // keep their connections open until then, so that no client is sent to open a
+  // new connection that would land in that queue.
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+  // net's close, not http's: http's also destroys idle connections at once, and a
+  // client may be writing its next request down one of them at that moment.
+  const stopped = new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    NetServer.prototype.close.call(server, () => resolve());
+  });
+  state.closing = true;
+  for (const res of state.responses) if (!res.headersSent) res.setHeader('connection', 'close');
+  while (state.connections.size > 0 && Date.now() - started < timeout) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const left = [...state.connections.values()];
+  const cutOff = left.filter((c) => c.inFlight > 0).length;
+  if (cutOff > 0) console.error(`${cutOff} request(s) still running after the drain timeout of ${timeout} ms were cut off`);
+  server.closeAllConnections();
+  await stopped;
+  return { ms: Date.now() - started, cutOff, idleClosed: left.length - cutOff };
 }

@@ -1,6 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { BREAK, GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ValidationContext, type ValidationRule, type ValueNode } from 'graphql';
+import { badUserInput, type Problem } from './problems';
 
 /**
  * Limits on the shape of a GraphQL request, checked before anything executes.
@@ -23,14 +24,25 @@ export interface RequestLimits {
   maxCost: number;
   /** Directives in one operation (GRAPHQL_MAX_DIRECTIVES). */
   maxDirectives: number;
+  /**
+   * Entity representations in one request to a subgraph (GRAPHQL_MAX_REPRESENTATIONS):
+   * each costs a lookup, so a caller reaching a subgraph port directly cannot buy
+   * seconds of work with one request. Well above the largest batch the gateway
+   * sends for a query it accepts (a page of 100 children with their requests).
+   */
+  maxRepresentations?: number;
+  /** Characters in one string argument or variable value (GRAPHQL_MAX_STRING_LENGTH). */
+  maxStringLength?: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<RequestLimits> = Object.freeze({
+export const DEFAULT_LIMITS: Readonly<Required<RequestLimits>> = Object.freeze({
   maxDepth: 10,
   maxAliases: 15,
   maxTokens: 2000,
   maxCost: 50000,
   maxDirectives: 20,
+  maxRepresentations: 500,
+  maxStringLength: 50_000,
 });
 
 const ENV: Record<keyof RequestLimits, string> = {
@@ -39,10 +51,12 @@ const ENV: Record<keyof RequestLimits, string> = {
   maxTokens: 'GRAPHQL_MAX_TOKENS',
   maxCost: 'GRAPHQL_MAX_COST',
   maxDirectives: 'GRAPHQL_MAX_DIRECTIVES',
+  maxRepresentations: 'GRAPHQL_MAX_REPRESENTATIONS',
+  maxStringLength: 'GRAPHQL_MAX_STRING_LENGTH',
 };
 
 /** Limits from GRAPHQL_MAX_* variables, defaults for the rest; a bad value stops start-up naming the variable. */
-export function requestLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RequestLimits {
+export function requestLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<RequestLimits> {
   const limits = { ...DEFAULT_LIMITS };
   for (const [key, name] of Object.entries(ENV) as Array<[keyof RequestLimits, string]>) {
     const raw = env[name];
@@ -61,7 +75,15 @@ export function requestLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Requ
  * so that no query the gateway accepts is refused behind it.
  */
 export function subgraphLimits(limits: RequestLimits): RequestLimits {
-  return { maxDepth: limits.maxDepth * 2, maxAliases: limits.maxAliases * 2, maxTokens: limits.maxTokens * 4, maxCost: limits.maxCost * 4, maxDirectives: limits.maxDirectives * 2 };
+  return {
+    maxDepth: limits.maxDepth * 2,
+    maxAliases: limits.maxAliases * 2,
+    maxTokens: limits.maxTokens * 4,
+    maxCost: limits.maxCost * 4,
+    maxDirectives: limits.maxDirectives * 2,
+    maxRepresentations: limits.maxRepresentations ?? DEFAULT_LIMITS.maxRepresentations,
+    maxStringLength: limits.maxStringLength ?? DEFAULT_LIMITS.maxStringLength,
+  };
 }
 
 /** Reports a refusal as a validation error naming the limit, without armor's "Syntax Error:" prefix. */
@@ -109,6 +131,170 @@ export function limitMessagesPlugin(): ApolloServerPlugin {
             const tokens = /Document contains more th(?:at|an) (\d+) tokens/.exec(e.message);
             if (tokens) e.message = `Request refused: Token limit of ${tokens[1]} exceeded. (${ENV.maxTokens})`;
             e.message = e.message.replace(/ ?Did you mean .+\?/g, '');
+          }
+        },
+      };
+    },
+  };
+}
+
+/** An error that ends the request before execution with HTTP 400. */
+function clientError(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400, headers: new HeaderMap() } } });
+}
+
+function badRequest(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return clientError(new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', ...extensions } }));
+}
+
+/** The path of `target` inside an argument's value ("filter.district", "codes[2]"), or undefined. */
+function pathWithin(value: ValueNode, target: ASTNode, prefix: string): string | undefined {
+  if (value === target) return prefix;
+  if (value.kind === Kind.OBJECT) {
+    for (const f of value.fields) {
+      const p = pathWithin(f.value, target, `${prefix}.${f.name.value}`);
+      if (p) return p;
+    }
+  } else if (value.kind === Kind.LIST) {
+    for (let i = 0; i < value.values.length; i++) {
+      const p = pathWithin(value.values[i], target, `${prefix}[${i}]`);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}
+
+/** Where in the document's arguments a value node sits, named as the caller wrote it. */
+export function argumentPathOf(document: DocumentNode, target: ASTNode): string | undefined {
+  let found: string | undefined;
+  visit(document, {
+    Argument(node) {
+      found = pathWithin(node.value, target, node.name.value);
+      if (found) return BREAK;
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** Each string literal in the document's arguments, with where it sits. */
+function* stringLiterals(document: DocumentNode): Generator<{ path: string; value: string }> {
+  const found: Array<{ path: string; value: string }> = [];
+  const walk = (value: ValueNode, path: string) => {
+    if (value.kind === Kind.STRING) found.push({ path, value: value.value });
+    else if (value.kind === Kind.OBJECT) for (const f of value.fields) walk(f.value, `${path}.${f.name.value}`);
+    else if (value.kind === Kind.LIST) value.values.forEach((v, i) => walk(v, `${path}[${i}]`));
+  };
+  visit(document, { Argument: (node) => walk(node.value, node.name.value) });
+  yield* found;
+}
+
+/** Where each variable is used, as an argument path: a bad variable value is reported under the argument it feeds. */
+function variableUses(document: DocumentNode): Map<string, string> {
+  const uses = new Map<string, string>();
+  visit(document, {
+    Argument(node) {
+      const walk = (value: ValueNode, path: string) => {
+        if (value.kind === Kind.VARIABLE) {
+          if (!uses.has(value.name.value)) uses.set(value.name.value, path);
+        } else if (value.kind === Kind.OBJECT) for (const f of value.fields) walk(f.value, `${path}.${f.name.value}`);
+        else if (value.kind === Kind.LIST) value.values.forEach((v, i) => walk(v, `${path}[${i}]`));
+      };
+      walk(node.value, node.name.value);
+    },
+  });
+  return uses;
+}
+
+/** Each string inside a JSON value, with its path. */
+function* stringsIn(value: unknown, path: string, depth = 0): Generator<{ path: string; value: string }> {
+  if (typeof value === 'string') yield { path, value };
+  else if (depth > 50 || value === null || typeof value !== 'object') return;
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* stringsIn(value[i], `${path}[${i}]`, depth + 1);
+  else for (const [k, v] of Object.entries(value)) yield* stringsIn(v, `${path}.${k}`, depth + 1);
+}
+
+function stringProblem(path: string, value: string, maxLength: number): Problem | null {
+  if (value.includes('\u0000')) return { field: path, message: `${path}: must not contain a NUL character.` };
+  if (value.length > maxLength) return { field: path, message: `${path}: must be at most ${maxLength} characters long; it is ${value.length}. (GRAPHQL_MAX_STRING_LENGTH)` };
+  return null;
+}
+
+/** How many entity representations a request asks a subgraph to resolve: the variable, or a literal list. */
+function representationCount(document: DocumentNode, variables: Record<string, unknown> | undefined): number {
+  let count = Array.isArray(variables?.representations) ? (variables!.representations as unknown[]).length : 0;
+  visit(document, {
+    Field(node) {
+      if (node.name.value !== '_entities') return;
+      for (const arg of node.arguments ?? []) if (arg.value.kind === Kind.LIST) count += arg.value.values.length;
+    },
+  });
+  return count;
+}
+
+/** True for a validation error about a value the caller wrote (a bad Date, an unknown enum value, a missing input field). */
+function isValueError(error: GraphQLError): ASTNode | undefined {
+  const node = error.nodes?.[0];
+  if (!node || error.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED') return undefined;
+  const valueKinds: string[] = [Kind.STRING, Kind.INT, Kind.FLOAT, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT];
+  return valueKinds.includes(node.kind) ? node : undefined;
+}
+
+/**
+ * Checks on what a request carries, before anything executes, at the gateway and
+ * at every subgraph: the operation exists and is one this API serves (a query or
+ * mutation; an unknown operation name or a subscription is the caller's mistake,
+ * HTTP 400); no string argument or variable holds a NUL character or more than
+ * GRAPHQL_MAX_STRING_LENGTH characters (refused here, naming the argument, rather
+ * than by PostgreSQL); at most GRAPHQL_MAX_REPRESENTATIONS entity representations.
+ * A value the schema refuses (a malformed Date, an unknown enum value) is
+ * reported as BAD_USER_INPUT naming the argument.
+ */
+export function requestChecksPlugin(limits: RequestLimits = requestLimitsFromEnv()): ApolloServerPlugin {
+  const maxRepresentations = limits.maxRepresentations ?? DEFAULT_LIMITS.maxRepresentations;
+  const maxStringLength = limits.maxStringLength ?? DEFAULT_LIMITS.maxStringLength;
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request, document }) {
+          if (!operation) {
+            throw badRequest(
+              request.operationName
+                ? `Unknown operation named "${request.operationName.slice(0, 100)}".`
+                : 'The document holds more than one operation: name the one to run in operationName.',
+            );
+          }
+          if (operation.operation === 'subscription') {
+            throw badRequest('Subscriptions are not served: this API answers queries and mutations over HTTP.');
+          }
+          const representations = representationCount(document, request.variables);
+          if (representations > maxRepresentations) {
+            throw badRequest(`Request refused: ${representations} entity representations in one request; the limit is ${maxRepresentations}. (GRAPHQL_MAX_REPRESENTATIONS)`, { limit: 'maxRepresentations' });
+          }
+          const problems: Problem[] = [];
+          for (const { path, value } of stringLiterals(document)) {
+            const p = stringProblem(path, value, maxStringLength);
+            if (p) problems.push(p);
+          }
+          const uses = variableUses(document);
+          for (const [name, value] of Object.entries(request.variables ?? {})) {
+            for (const s of stringsIn(value, uses.get(name) ?? `$${name}`)) {
+              const p = stringProblem(s.path, s.value, maxStringLength);
+              if (p) problems.push(p);
+              if (problems.length >= 20) break;
+            }
+          }
+          if (problems.length) throw clientError(badUserInput(problems));
+        },
+        async didEncounterErrors({ errors, document }) {
+          if (!document) return;
+          for (const error of errors) {
+            const node = isValueError(error);
+            const path = node && argumentPathOf(document, node);
+            if (!path) continue;
+            const message = `${path}: ${error.message}`;
+            (error as { message: string }).message = message;
+            Object.assign(error.extensions, { code: 'BAD_USER_INPUT', field: path, problems: [{ field: path, message }] });
           }
         },
       };

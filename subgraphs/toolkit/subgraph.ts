@@ -14,7 +14,7 @@ import { openDatabase, type MigrationEntry, type Orm } from './database';
 import { maskUnexpectedErrors } from '../../platform/errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
 import { close, createGraphQLHttpServer, listen, requestIdFrom } from '../../platform/http';
-import { limitMessagesPlugin, limitOptions, requestLimitsFromEnv, subgraphLimits, type RequestLimits } from '../../platform/limits';
+import { limitMessagesPlugin, limitOptions, requestChecksPlugin, requestLimitsFromEnv, subgraphLimits, type RequestLimits } from '../../platform/limits';
 
 export interface SeedOptions {
   /** Partnership secret for link keys (casework and health only). */
@@ -81,6 +81,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
   const orm = await openDatabase({ url: options.databaseUrl, entities: definition.entities, migrations: definition.migrations, onQuery: options.onQuery });
   const authenticate = createAuthenticator(options.auth);
   const schema = await subgraphSchema(definition);
+  const limits = subgraphLimits(options.limits ?? requestLimitsFromEnv());
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     introspection: !options.production,
@@ -89,13 +90,14 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     csrfPrevention: true,
     // The process wrapper owns signal handling and stops things in order.
     stopOnTerminationSignals: false,
-    ...limitOptions(subgraphLimits(options.limits ?? requestLimitsFromEnv()), { flattenFragments: true }),
+    ...limitOptions(limits, { flattenFragments: true }),
     formatError: maskUnexpectedErrors(!!options.production),
     plugins: [
       // Per-field timings are not for callers to see.
       ApolloServerPluginInlineTraceDisabled(),
       auditReadsPlugin(definition.personLevelTypes),
       limitMessagesPlugin(),
+      requestChecksPlugin(limits),
     ],
   });
   await apollo.start();

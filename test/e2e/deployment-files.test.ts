@@ -303,12 +303,16 @@ describe('the image\'s roles', () => {
     expect([answer.status, await answer.json()]).toEqual([200, { data: { __typename: 'Query' } }]);
     expect((await fetch(`${issuerUrl}/token?role=root`)).status).toBe(400);
 
-    // The image's HEALTHCHECK, run as written: the issuer is ready; the gateway, whose subgraphs are not there, is not.
+    // The image's HEALTHCHECK, run as written: the issuer is ready; so is the gateway, whose subgraphs are not
+    // there (it can serve; a load balancer keeps it), and /health/subgraphs says they are down; nothing listening is not.
     const [command, ...args] = healthcheckCommand();
     const check = (p: number) => spawnSync(command === 'node' ? process.execPath : command, args, { env: { PORT: String(p) }, timeout: 10_000 }).status;
     expect((await fetch(`http://127.0.0.1:${gateway.port}/health/live`)).status).toBe(200);
     expect(check(issuer.port)).toBe(0);
-    expect(check(gateway.port)).toBe(1);
+    expect(check(gateway.port)).toBe(0);
+    expect(check(await freePort())).toBe(1);
+    const subgraphs = (await (await fetch(`http://127.0.0.1:${gateway.port}/health/subgraphs`)).json()) as { subgraphs: Array<{ name: string; state: string }> };
+    expect(subgraphs.subgraphs.map((s) => [s.name, s.state])).toEqual([['casework', 'down'], ['health', 'down'], ['governance', 'down']]);
 
     // docker stop and Kubernetes send SIGTERM; tini passes it on.
     for (const r of running.splice(0)) expect(await r.stop()).toBe(0);

@@ -6,7 +6,9 @@ describe('request limit settings', () => {
   });
 
   it('reads each GRAPHQL_MAX_* variable', () => {
-    expect(requestLimitsFromEnv({ GRAPHQL_MAX_DEPTH: '7', GRAPHQL_MAX_ALIASES: '3', GRAPHQL_MAX_TOKENS: '500', GRAPHQL_MAX_COST: '900', GRAPHQL_MAX_DIRECTIVES: '4' })).toEqual({ maxDepth: 7, maxAliases: 3, maxTokens: 500, maxCost: 900, maxDirectives: 4 });
+    expect(
+      requestLimitsFromEnv({ GRAPHQL_MAX_DEPTH: '7', GRAPHQL_MAX_ALIASES: '3', GRAPHQL_MAX_TOKENS: '500', GRAPHQL_MAX_COST: '900', GRAPHQL_MAX_DIRECTIVES: '4', GRAPHQL_MAX_REPRESENTATIONS: '300', GRAPHQL_MAX_STRING_LENGTH: '2000' }),
+    ).toEqual({ maxDepth: 7, maxAliases: 3, maxTokens: 500, maxCost: 900, maxDirectives: 4, maxRepresentations: 300, maxStringLength: 2000 });
   });
 
   it.each(['0', '-1', '2.5', 'ten', '1e3x'])('refuses %p, naming the variable', (value) => {
@@ -15,6 +17,8 @@ describe('request limit settings', () => {
 
   it('subgraphs allow more than the gateway, never less', () => {
     const looser = subgraphLimits(DEFAULT_LIMITS);
-    for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof typeof DEFAULT_LIMITS>) expect(looser[key]).toBeGreaterThan(DEFAULT_LIMITS[key]);
+    // The gateway's plans add depth, aliases, tokens and cost; values and representations are passed on as they are.
+    for (const key of ['maxDepth', 'maxAliases', 'maxTokens', 'maxCost', 'maxDirectives'] as const) expect(looser[key]).toBeGreaterThan(DEFAULT_LIMITS[key]);
+    for (const key of ['maxRepresentations', 'maxStringLength'] as const) expect(looser[key]).toBe(DEFAULT_LIMITS[key]);
   });
 });

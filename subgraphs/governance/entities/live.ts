@@ -7,6 +7,8 @@ import { Meeting } from './body';
 import { ActionStatusValue, Organisation, RagValue, TrendValue } from './enums';
 import { Kpi, PapArea, PriorityAction } from './pap';
 
+export const RAG_REASON_DESCRIPTION = 'Why the RAG is GREY: no value for the period, withheld to protect small numbers, nothing to compare with, or the owning organisation\'s service did not answer. Null when the reading is rated.';
+
 /** What a governance field computed from live figures requires the gateway to fetch first. */
 const FIGURE_SELECTION = 'code interval available points { periodStart periodEnd value suppressed }';
 export const REQUIRES_FIGURES = `@requires(fields: "caseworkFigures { ${FIGURE_SELECTION} } healthFigures { ${FIGURE_SELECTION} }")`;
@@ -29,13 +31,13 @@ export abstract class FigureKeyed {
   @Field({ description: FIGURE_DESCRIPTIONS.healthMeasures })
   healthMeasures!: string;
 
-  @Field(() => [MeasureFigure], { description: FIGURE_DESCRIPTIONS.caseworkFigures })
+  @Field(() => [MeasureFigure], { nullable: true, description: FIGURE_DESCRIPTIONS.caseworkFigures })
   @Directive('@external')
-  caseworkFigures?: MeasureFigure[];
+  caseworkFigures?: MeasureFigure[] | null;
 
-  @Field(() => [MeasureFigure], { description: FIGURE_DESCRIPTIONS.healthFigures })
+  @Field(() => [MeasureFigure], { nullable: true, description: FIGURE_DESCRIPTIONS.healthFigures })
   @Directive('@external')
-  healthFigures?: MeasureFigure[];
+  healthFigures?: MeasureFigure[] | null;
 }
 
 @Authorized(Access.GOVERNANCE_READ)
@@ -91,6 +93,9 @@ export class KpiCard {
 
   @Field(() => RagValue, { description: 'The RAG rating of the latest period.' })
   rag!: RagValue;
+
+  @Field(() => String, { nullable: true, description: RAG_REASON_DESCRIPTION })
+  ragReason!: string | null;
 
   @Field(() => RagValue, { description: 'The RAG rating of the period before.' })
   previousRag!: RagValue;

@@ -8,7 +8,7 @@ import { addDays } from '../../toolkit/dates';
 import { ENGLAND_CODE } from '../area';
 import { Escalation, FamilyFeedback, GovernanceBody, Kpi, Meeting, PapArea, PriorityAction, PublishedComparator, Review } from '../entities';
 import { ActionStatusValue, EscalationStatus, RagValue, TrendValue } from '../entities/enums';
-import { ActionAssessment, ActionSummary, AreaProgress, AssuranceDashboard, KpiCard, KpiReading, PartnerBriefing, REQUIRES_FIGURES, ThemeCount } from '../entities/live';
+import { ActionAssessment, ActionSummary, AreaProgress, AssuranceDashboard, KpiCard, KpiReading, PartnerBriefing, RAG_REASON_DESCRIPTION, REQUIRES_FIGURES, ThemeCount } from '../entities/live';
 import { renderBriefing } from '../rules/briefing';
 import { publishedWhere, visibleTo } from '../rules/published';
 import { actionsById, areasById, assessActions, bodiesById, evaluateKpi, kpisById, meetingsById, notFound, whereVisible, type FigureRoot, type KpiEvaluation } from './support';
@@ -66,6 +66,7 @@ export async function cardFor(context: SubgraphContext, e: KpiEvaluation, asOf: 
     target: e.kpi.target ?? null,
     trajectoryValue: e.expectedValue,
     rag: e.rag as RagValue,
+    ragReason: e.ragReason,
     previousRag: e.previousRag as RagValue,
     trend: e.trend as TrendValue,
     englandComparator: latestComparator(rows.filter((r) => r.areaCode === ENGLAND_CODE), Number(asOf.slice(0, 4))),
@@ -133,6 +134,13 @@ export class KpiReadingResolver {
   @FieldResolver(() => RagValue, { description: 'The RAG rating of the latest period against the trajectory.' })
   async rag(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<RagValue> {
     return (await evaluationOf(root, context)).rag as RagValue;
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Directive(REQUIRES_FIGURES)
+  @FieldResolver(() => String, { nullable: true, description: RAG_REASON_DESCRIPTION })
+  async ragReason(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<string | null> {
+    return (await evaluationOf(root, context)).ragReason;
   }
 
   @Authorized(Access.GOVERNANCE_READ)

@@ -8,7 +8,8 @@ import type { Interval } from '../../toolkit/measures/periods';
 import { GovernanceBody, Kpi, Meeting, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate } from '../entities';
 import { Organisation, RagValue, type TrendValue } from '../entities/enums';
 import { visibilityFilter, visibleWhere, type GovernanceItem } from '../rules/published';
-import { ragFor, trendOf, expectedValue } from '../rules/rag';
+import { SUBGRAPH_ORGANISATION } from '../../../platform/topology';
+import { greyReason, ragFor, trendOf, expectedValue } from '../rules/rag';
 import { actionStatus, type StatusResult } from '../rules/status';
 
 /** The caller's published filter for one kind of item (see rules/published.ts). */
@@ -87,8 +88,9 @@ export interface FigureRoot {
   asOf: string;
   caseworkMeasures: string;
   healthMeasures: string;
-  caseworkFigures?: MeasureFigure[];
-  healthFigures?: MeasureFigure[];
+  /** Null (or absent) when the owning subgraph did not answer. */
+  caseworkFigures?: MeasureFigure[] | null;
+  healthFigures?: MeasureFigure[] | null;
 }
 
 /** The figure requests for a set of KPIs, split by the subgraph that owns each code. */
@@ -113,29 +115,47 @@ export interface KpiEvaluation {
   previousValue: number | null;
   previousRag: RagValue;
   trend: TrendValue;
+  /** Why the latest RAG is GREY; null when it is rated. */
+  ragReason: string | null;
+  /** The owning organisation's service, when it did not answer. */
+  unavailable: string | null;
+}
+
+/** The subgraph that owns a KPI's measure, as callers are told of it when it does not answer: "health's service (ICB)". */
+function ownerService(kpi: Kpi): string {
+  const subgraph = kpi.ownerOrganisation === Organisation.ICB ? 'health' : 'casework';
+  return `${subgraph}'s service (${SUBGRAPH_ORGANISATION[subgraph]})`;
 }
 
 /** A KPI rated from the figures the gateway brought: pure, given the figures. */
 export function evaluateKpi(kpi: Kpi, asOf: string, root: FigureRoot): KpiEvaluation {
   const figures = kpi.ownerOrganisation === Organisation.ICB ? root.healthFigures : root.caseworkFigures;
+  // The gateway gives null for the figures of an owner that did not answer.
+  const unavailable = figures == null ? ownerService(kpi) : null;
   const figure = (figures ?? []).find((f) => f.code === kpi.measureCode && f.interval === kpi.interval);
   const points = figure?.points ?? [];
   const period = figurePeriods(asOf, kpi.interval as Interval, 1)[0];
   const latest = points[points.length - 1] ?? { periodStart: period.start, periodEnd: period.end, value: null, suppressed: false };
   const previous = points[points.length - 2] ?? null;
   const targets = { baseline: kpi.baseline ?? null, target: kpi.target ?? null, direction: kpi.direction, amberTolerance: kpi.amberTolerance, trajectory: kpi.trajectory };
+  const available = Boolean(figure?.available);
+  const value = latest.suppressed ? null : latest.value;
+  const expected = expectedValue(targets, latest.periodEnd);
+  const rag = ragFor(targets, latest);
   return {
     kpi,
-    available: Boolean(figure?.available),
-    value: latest.suppressed ? null : latest.value,
+    available,
+    value,
     periodStart: latest.periodStart,
     periodEnd: latest.periodEnd,
     suppressed: latest.suppressed,
-    expectedValue: expectedValue(targets, latest.periodEnd),
-    rag: ragFor(targets, latest),
+    expectedValue: expected,
+    rag,
     previousValue: previous && !previous.suppressed ? previous.value : null,
     previousRag: previous ? ragFor(targets, previous) : RagValue.GREY,
-    trend: trendOf(kpi.direction, previous && !previous.suppressed ? previous.value : null, latest.suppressed ? null : latest.value),
+    trend: trendOf(kpi.direction, previous && !previous.suppressed ? previous.value : null, value),
+    ragReason: rag === RagValue.GREY ? greyReason({ value, suppressed: latest.suppressed, available, expected, unavailable }) : null,
+    unavailable,
   };
 }
 
@@ -152,7 +172,7 @@ export async function assessActions(context: SubgraphContext, actions: readonly 
       startedOn: action.startedOn,
       milestones: ms.map((m) => ({ title: m.title, dueOn: m.dueOn, completedOn: m.completedOn ?? null })),
       lastUpdateOn: ups[0]?.recordedOn ?? null,
-      kpis: evaluations.map((e) => ({ name: e.kpi.name, latest: e.rag, previous: e.previousRag })),
+      kpis: evaluations.map((e) => ({ name: e.kpi.name, latest: e.rag, previous: e.previousRag, unavailable: e.unavailable })),
       override: action.overrideStatus && action.overrideReason && action.overrideExpiresOn ? { status: action.overrideStatus, reason: action.overrideReason, expiresOn: action.overrideExpiresOn } : null,
     });
     return { ...result, action, kpis: evaluations, latestUpdate: ups[0] ?? null };

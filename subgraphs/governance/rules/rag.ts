@@ -49,6 +49,20 @@ export function ragRating(value: number | null, suppressed: boolean, expected: n
   return RagValue.RED;
 }
 
+/**
+ * Why a reading is GREY, in the board's words; null when it is rated. `unavailable`
+ * names the owning organisation's service when it did not answer, which comes
+ * before every other cause: without the figures nothing else is known.
+ */
+export function greyReason(reading: { value: number | null; suppressed: boolean; available: boolean; expected: number | null; unavailable: string | null }): string | null {
+  if (reading.unavailable) return `${reading.unavailable} did not answer: there is no value to rate.`;
+  if (reading.suppressed) return 'The value is withheld to protect small numbers.';
+  if (!reading.available) return 'The owning organisation does not compute this measure yet.';
+  if (reading.value === null || !Number.isFinite(reading.value)) return 'There is no value for the period.';
+  if (reading.expected === null) return 'There is no trajectory or target to compare the value with.';
+  return null;
+}
+
 /** The RAG of a KPI's reading for one period. */
 export function ragFor(kpi: KpiTargets, point: { periodEnd: string; value: number | null; suppressed: boolean }): RagValue {
   return ragRating(point.value, point.suppressed, expectedValue(kpi, point.periodEnd), kpi.direction, kpi.amberTolerance);

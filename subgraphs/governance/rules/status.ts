@@ -18,8 +18,11 @@ export interface StatusInput {
   milestones: ReadonlyArray<{ title: string; dueOn: string; completedOn: string | null }>;
   /** Date of the latest progress update recorded on or before asOf, if any. */
   lastUpdateOn: string | null;
-  /** Each linked KPI's RAG for its latest period and the one before. */
-  kpis: ReadonlyArray<{ name: string; latest: RagValue; previous: RagValue }>;
+  /**
+   * Each linked KPI's RAG for its latest period and the one before, and, when
+   * its owner's service did not answer, which service (the KPI is then GREY).
+   */
+  kpis: ReadonlyArray<{ name: string; latest: RagValue; previous: RagValue; unavailable?: string | null }>;
   override: { status: ActionStatusValue; reason: string; expiresOn: string } | null;
 }
 
@@ -57,7 +60,10 @@ export function actionStatus(input: StatusInput): StatusResult {
   if (since <= asOf && daysBetween(since, asOf) > STALE_UPDATE_DAYS) {
     risk.push(input.lastUpdateOn ? `No progress update since ${input.lastUpdateOn} (more than six weeks).` : `No progress update since the action started on ${input.startedOn} (more than six weeks).`);
   }
-  if (off.length) return { status: ActionStatusValue.OFF_TRACK, reasons: [...off, ...risk], overridden: false };
-  if (risk.length) return { status: ActionStatusValue.AT_RISK, reasons: risk, overridden: false };
-  return { status: ActionStatusValue.ON_TRACK, reasons: [], overridden: false };
+  // A KPI that could not be read does not move the status, but the board is told
+  // the status was judged without it.
+  const unread = input.kpis.filter((k) => k.unavailable).map((k) => `KPI "${k.name}" could not be read: ${k.unavailable} did not answer.`);
+  if (off.length) return { status: ActionStatusValue.OFF_TRACK, reasons: [...off, ...risk, ...unread], overridden: false };
+  if (risk.length) return { status: ActionStatusValue.AT_RISK, reasons: [...risk, ...unread], overridden: false };
+  return { status: ActionStatusValue.ON_TRACK, reasons: unread, overridden: false };
 }

@@ -14,7 +14,9 @@ import { MeasurePoint } from './types';
  * council's and the ICB's subgraphs each contribute the figures of their own codes
  * to those types, and governance computes RAG ratings, action statuses and the
  * dashboard from them with @requires. The gateway carries the figures; no
- * database but the owner's holds them.
+ * database but the owner's holds them. When an owner does not answer, the gateway
+ * gives governance null for its figures, and governance rates that owner's KPIs
+ * GREY, saying why, while the rest of the answer stands.
  *
  * The types governance computes from figures. Casework and health register all of
  * them with one call to createFigureContributions.
@@ -36,8 +38,8 @@ export const FIGURE_DESCRIPTIONS = {
   asOf: 'The date the figures are taken at: each figure\'s latest period is the last whole period ending on or before it.',
   caseworkMeasures: 'The council measures needed, as CODE:INTERVAL separated by commas.',
   healthMeasures: 'The ICB measures needed, as CODE:INTERVAL separated by commas.',
-  caseworkFigures: 'Live council figures for caseworkMeasures, from the casework subgraph, with small-number suppression applied for the caller.',
-  healthFigures: 'Live ICB figures for healthMeasures, from the health subgraph, with small-number suppression applied for the caller.',
+  caseworkFigures: 'Live council figures for caseworkMeasures, from the casework subgraph, with small-number suppression applied for the caller; null when the casework subgraph did not answer.',
+  healthFigures: 'Live ICB figures for healthMeasures, from the health subgraph, with small-number suppression applied for the caller; null when the health subgraph did not answer.',
 } as const;
 
 @ObjectType('MeasureFigure', { description: 'One measure\'s latest whole periods up to a date, oldest first.' })
@@ -153,7 +155,9 @@ export function createFigureContributions(options: FigureContributionOptions) {
     @Resolver(() => Consumer)
     class ConsumerResolver {
       @Authorized(options.access)
-      @FieldResolver(() => [MeasureFigure], { name: fieldName, description: FIGURE_DESCRIPTIONS[fieldName] })
+      // Nullable so that when this subgraph does not answer, the gateway can put null here and
+      // governance still computes everything else, reading this owner's KPIs as unavailable.
+      @FieldResolver(() => [MeasureFigure], { name: fieldName, nullable: true, description: FIGURE_DESCRIPTIONS[fieldName] })
       async figures(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<MeasureFigure[]> {
         const requests = parseMeasureSpec(specOf(root));
         if (requests.length === 0) return [];

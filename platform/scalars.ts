@@ -1,0 +1,42 @@
+import { GraphQLError, isScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written YYYY-MM-DD (so 2023-02-29 is refused). */
+export function isIsoDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** A Date value as given, or the error every process gives for a bad one. */
+export function parseDate(value: unknown): string {
+  if (!isIsoDate(value)) throw new GraphQLError(`Date must be a calendar date written YYYY-MM-DD; got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+/** A Date literal; the error names the node, so the argument it sits in can be named to the caller. */
+export function parseDateLiteral(ast: ValueNode): string {
+  if (ast.kind !== Kind.STRING) throw new GraphQLError('Date must be a string written YYYY-MM-DD.', { nodes: ast });
+  try {
+    return parseDate(ast.value);
+  } catch (err) {
+    throw new GraphQLError((err as Error).message, { nodes: ast });
+  }
+}
+
+/**
+ * Gives a schema built from SDL (the gateway's, from the supergraph, where every
+ * custom scalar is opaque) the input rules of the stack's own scalars, so a
+ * malformed value is refused where the query enters, as a client error naming
+ * the argument, instead of by a subgraph behind it.
+ */
+export function applyScalarRules(schema: GraphQLSchema): void {
+  const date = schema.getType('Date');
+  if (date && isScalarType(date)) {
+    date.parseValue = parseDate;
+    date.parseLiteral = parseDateLiteral;
+  }
+}
