@@ -1,7 +1,6 @@
 import pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { auditWrite } from '../../subgraphs/toolkit/audit';
-import { Loaders } from '../../subgraphs/toolkit/context';
+import { write } from '../../subgraphs/toolkit/write';
 import { adminUrl, TEST_LINK_KEY_SECRET } from '../support/databases';
 import { postGraphQL, startTestStack, type TestStack } from '../support/stack';
 import { childIds, childrenById } from './helpers';
@@ -129,13 +128,13 @@ describe('audit trail of person-level reads and writes', () => {
     }
   });
 
-  it('records writes through auditWrite, in the write\'s transaction', async () => {
+  it('records writes through write(), in the write\'s transaction', async () => {
     const em = stack.subgraphs.health.orm.em.fork() as EntityManager;
-    const context = { em, caller: { userId: 'writer-1', roles: ['designated_clinical_officer'], org: 'ICB' }, loaders: new Loaders(), requestId: 'req-write-1', operationName: 'RecordAdvice' };
-    await em.transactional(async (tx) => auditWrite(tx as EntityManager, { ...context, em: tx as EntityManager }, { entityType: 'HealthAdvice', entityId: 'h-1', fields: ['returnedDate'] }));
+    const actor = { caller: { userId: 'writer-1', roles: ['designated_clinical_officer'], org: 'ICB' }, requestId: 'req-write-1', operationName: 'RecordAdvice' };
+    await write(em, actor, async (_tx, record) => record([{ entityType: 'HealthAdvice', entityId: 'h-1', fields: ['returnedDate'] }]));
     await expect(
-      em.transactional(async (tx) => {
-        await auditWrite(tx as EntityManager, { ...context, em: tx as EntityManager }, { entityType: 'HealthAdvice', entityId: 'h-2' });
+      write(em, actor, async (_tx, record) => {
+        record([{ entityType: 'HealthAdvice', entityId: 'h-2', fields: [] }]);
         throw new Error('the write failed');
       }),
     ).rejects.toThrow('the write failed');
