@@ -40,6 +40,9 @@ interface Started {
   gatewayUrl: string;
 }
 
+/** Each test starts the stack twice, each start allowed 90 s: jest's default minute is too short on a busy machine. */
+const START_TEST_TIMEOUT_MS = 240_000;
+
 async function startStack(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Started> {
   const child = spawn(process.execPath, [START], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -113,7 +116,7 @@ describe('the start command', () => {
     const again = await postGraphQL<{ children: { nodes: Array<{ id: string }> } }>(second.gatewayUrl, '{ children(first: 100) { nodes { id } } }', undefined, auth);
     expect(again.data!.children.nodes.map((c) => c.id).sort()).toEqual(childIds);
     expect(await stopStack(second)).toBe(0);
-  });
+  }, START_TEST_TIMEOUT_MS);
 
   it('recovers after the start command is killed with SIGKILL, and names a port in use', async () => {
     const first = await startStack(env, 90_000);
@@ -137,5 +140,5 @@ describe('the start command', () => {
     expect(await stopStack(second)).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(stackProcesses(dataDir)).toEqual([]);
-  });
+  }, START_TEST_TIMEOUT_MS);
 });
