@@ -1,38 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../support/ports';
 import { postGraphQL } from '../support/stack';
-
-const ROOT = join(__dirname, '..', '..');
-const START = join(ROOT, 'dist', 'infra', 'start.js');
-
-/** Processes (by /proc) that belong to this stack: its environment or command line names the data dir. */
-function stackProcesses(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      let environ = '';
-      try {
-        environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
-      } catch {
-        /* another user's process */
-      }
-      if (cmdline.includes(marker) || environ.includes(marker)) pids.push(Number(entry));
-    } catch {
-      /* gone already */
-    }
-  }
-  return pids.filter((p) => p !== process.pid);
-}
-
-/** A token from the stack's development issuer, through `npm run token` (the script behind it). */
-function tokenFor(env: NodeJS.ProcessEnv, role: string): string {
-  const out = execFileSync(process.execPath, [join(ROOT, 'dist', 'infra', 'token.js'), '--role', role], { cwd: ROOT, env, encoding: 'utf8' });
-  return out.trim().split('\n').pop()!;
-}
+import { ROOT, START, stackProcesses, startCommandEnv, tokenFor } from '../support/start-command';
 
 interface Started {
   child: ChildProcess;
@@ -71,18 +41,7 @@ describe('the start command', () => {
 
   beforeAll(async () => {
     if (!existsSync(START)) throw new Error('dist/ is missing: `npm test` builds before running jest.');
-    env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      CASEWORK_PORT: String(await freePort()),
-      HEALTH_PORT: String(await freePort()),
-      GOVERNANCE_PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      SEED_SCALE: '0.04',
-      SEED_TODAY: '2026-11-22',
-    };
-    delete env.DATABASE_URL; // the embedded default, as a fresh clone runs it
+    env = await startCommandEnv(dataDir, '0.04');
   });
   afterAll(() => {
     for (const pid of stackProcesses(dataDir)) process.kill(pid, 'SIGKILL');

@@ -1,13 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Backoff, SupervisedProcess } from '../../infra/supervisor';
-import { freePort } from '../support/ports';
 import { postGraphQL } from '../support/stack';
+import { ROOT, START, stackProcesses, startCommandEnv, tokenFor } from '../support/start-command';
 
-const ROOT = join(__dirname, '..', '..');
-const START = join(ROOT, 'dist', 'infra', 'start.js');
 
 describe('restart backoff', () => {
   it('doubles from 0.5 s with each exit in the last minute, up to 30 s, and starts again after a quiet minute', () => {
@@ -42,27 +40,6 @@ describe('restart backoff', () => {
     expect(lines.length).toBe(logged); // stopped for good: no restart after stop()
   });
 });
-
-/** Processes (by /proc) that belong to this stack: its environment or command line names the data dir. */
-function stackProcesses(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      let environ = '';
-      try {
-        environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
-      } catch {
-        /* another user's process */
-      }
-      if (cmdline.includes(marker) || environ.includes(marker)) pids.push(Number(entry));
-    } catch {
-      /* gone already */
-    }
-  }
-  return pids.filter((p) => p !== process.pid);
-}
 
 /** The pid of the start command's child running this script, or null. */
 function childPid(parent: number, script: string): number | null {
@@ -110,18 +87,7 @@ describe('npm start keeps the stack serving when a part of it dies', () => {
 
   beforeAll(async () => {
     if (!existsSync(START)) throw new Error('dist/ is missing: `npm test` builds before running jest.');
-    env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      CASEWORK_PORT: String(await freePort()),
-      HEALTH_PORT: String(await freePort()),
-      GOVERNANCE_PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      SEED_SCALE: '0.02',
-      SEED_TODAY: '2026-11-22',
-    };
-    delete env.DATABASE_URL;
+    env = await startCommandEnv(dataDir, '0.02');
     stack = spawn(process.execPath, [START], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     stack.stdout!.on('data', (d) => (output += d));
     stack.stderr!.on('data', (d) => (output += d));
@@ -131,7 +97,7 @@ describe('npm start keeps the stack serving when a part of it dies', () => {
     });
     const tokens: Record<string, string> = {};
     for (const role of ['board_member', 'designated_clinical_officer']) {
-      tokens[role] = execFileSync(process.execPath, [join(ROOT, 'dist', 'infra', 'token.js'), '--role', role], { cwd: ROOT, env, encoding: 'utf8' }).trim().split('\n').pop()!;
+      tokens[role] = tokenFor(env, role);
     }
     auth = (role) => ({ authorization: `Bearer ${tokens[role]}` });
   });
