@@ -1,22 +1,27 @@
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Pool } from 'undici';
-import { createAuthenticator, type AuthConfig } from '../platform/auth';
+import { createAuthenticator, type AuthConfig, type Caller } from '../platform/auth';
 import { maskUnexpectedErrors } from '../platform/errors';
 import { close, createGraphQLHttpServer, listen, requestIdFrom } from '../platform/http';
 import { limitMessagesPlugin, limitOptions, requestChecksPlugin, requestLimitsFromEnv, type RequestLimits } from '../platform/limits';
 import { applyScalarRules } from '../platform/scalars';
 import { SubgraphMonitor, type SubgraphState } from './monitor';
+import { explorerFiles } from './explorer';
 import { callerErrors } from './partial';
+import { loadTrustedDocuments, persistedQueryCache, trustedDocumentSettingsFromEnv, trustedDocumentsPlugin, type TrustedDocumentSettings } from './trusted-documents';
 import { ForwardingDataSource, subgraphCallSettingsFromEnv, subgraphPool, type SubgraphCallSettings } from './subgraphs';
 
 export interface GatewayContext extends BaseContext {
   /** The caller's Authorization header, forwarded so each subgraph verifies it again. */
   authorization?: string;
   requestId: string;
+  /** Who is asking, from the verified token. */
+  caller?: Caller;
 }
 
 export interface GatewayOptions {
@@ -32,6 +37,15 @@ export interface GatewayOptions {
   limits?: RequestLimits;
   /** Deadlines, connections and checks of subgraph calls; from SUBGRAPH_* and <NAME>_TIMEOUT_MS when not given. */
   subgraphCalls?: Partial<SubgraphCallSettings>;
+  /**
+   * The partner contract's supergraph, served at /partner/graphql; by default
+   * partner-supergraph.graphql beside the supergraph, when it is there.
+   */
+  partnerSupergraphPath?: string;
+  /** The roles held to registered operations and where those are; from TRUSTED_DOCUMENTS_* when not given. */
+  trustedDocuments?: TrustedDocumentSettings;
+  /** The explorer's built files (dist/explorer), served at /explorer when introspection is allowed. */
+  explorerDir?: string;
 }
 
 export interface RunningGateway {
@@ -81,31 +95,41 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
   const pools: Pool[] = [];
   const limits = options.limits ?? requestLimitsFromEnv();
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) => {
-      const target = options.subgraphUrls[name] ?? url!;
-      const pool = subgraphPool(target, calls.maxConnections);
-      pools.push(pool);
-      return new ForwardingDataSource<GatewayContext>(name, target, calls.timeoutsMs[name] ?? Math.max(...Object.values(calls.timeoutsMs)), pool, monitor);
-    },
-  });
-  // The supergraph's custom scalars are opaque; give them their input rules, so a
-  // malformed Date is the caller's mistake here (400) rather than a subgraph's refusal.
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => applyScalarRules(apiSchema));
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    introspection: !options.production,
-    includeStacktraceInErrorResponses: !options.production,
-    allowBatchedHttpRequests: false,
-    csrfPrevention: true,
-    // The process wrapper owns signal handling and stops things in order.
-    stopOnTerminationSignals: false,
-    // Apollo parses and validates before the gateway plans, so these hold in gateway mode.
-    ...limitOptions(limits),
-    formatError: maskUnexpectedErrors(!!options.production),
-    plugins: [limitMessagesPlugin(), requestChecksPlugin(limits), callerErrorsPlugin()],
-  });
+  const trusted = options.trustedDocuments ?? trustedDocumentSettingsFromEnv(join(dirname(options.supergraphPath), 'trusted-documents.json'), !!options.production);
+  const documents = loadTrustedDocuments(trusted.path);
+  /** An Apollo server planning over the subgraphs with one supergraph: the whole API, or a contract of it. */
+  const serve = (supergraphSdl: string): ApolloServer<GatewayContext> => {
+    const gateway = new ApolloGateway({
+      supergraphSdl,
+      buildService: ({ name, url }) => {
+        const target = options.subgraphUrls[name] ?? url!;
+        const pool = subgraphPool(target, calls.maxConnections);
+        pools.push(pool);
+        return new ForwardingDataSource<GatewayContext>(name, target, calls.timeoutsMs[name] ?? Math.max(...Object.values(calls.timeoutsMs)), pool, monitor);
+      },
+    });
+    // The supergraph's custom scalars are opaque; give them their input rules, so a
+    // malformed Date is the caller's mistake here (400) rather than a subgraph's refusal.
+    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => applyScalarRules(apiSchema));
+    return new ApolloServer<GatewayContext>({
+      gateway,
+      introspection: !options.production,
+      includeStacktraceInErrorResponses: !options.production,
+      allowBatchedHttpRequests: false,
+      csrfPrevention: true,
+      // The process wrapper owns signal handling and stops things in order.
+      stopOnTerminationSignals: false,
+      // Apollo parses and validates before the gateway plans, so these hold in gateway mode.
+      ...limitOptions(limits),
+      persistedQueries: { cache: persistedQueryCache(documents) },
+      formatError: maskUnexpectedErrors(!!options.production),
+      plugins: [limitMessagesPlugin(), requestChecksPlugin(limits), trustedDocumentsPlugin<GatewayContext>(documents, trusted.roles), callerErrorsPlugin()],
+    });
+  };
+  const apollo = serve(supergraphSdl);
+  const partnerPath = options.partnerSupergraphPath ?? join(dirname(options.supergraphPath), 'partner-supergraph.graphql');
+  const partner = existsSync(partnerPath) ? serve(readFileSync(partnerPath, 'utf8')) : undefined;
+  if (partner) await partner.start();
   await apollo.start();
   monitor.start();
   const server = createGraphQLHttpServer<GatewayContext>({
@@ -115,9 +139,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     routes: {
       '/health/subgraphs': async () => ({ status: 200, body: { subgraphs: monitor.report() } }),
     },
+    endpoints: partner ? { '/partner/graphql': partner } : {},
+    // The explorer is a client of introspection: where that is off, so is it.
+    files: !options.production && options.explorerDir ? explorerFiles(options.explorerDir) : {},
     context: async (req) => {
-      await authenticate(req);
-      return { authorization: req.headers.authorization, requestId: requestIdFrom(req) ?? randomUUID() };
+      const caller = await authenticate(req);
+      return { authorization: req.headers.authorization, requestId: requestIdFrom(req) ?? randomUUID(), caller };
     },
   });
   const port = await listen(server, options.port, options.host);
@@ -130,6 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await close(server);
       monitor.stop();
       await apollo.stop();
+      await partner?.stop();
       await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
     },
   };

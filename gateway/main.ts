@@ -17,6 +17,9 @@ async function main(): Promise<void> {
     host: process.env.HOST || '127.0.0.1',
     production: process.env.NODE_ENV === 'production',
     auth: authConfigFromEnv(),
+    partnerSupergraphPath: process.env.PARTNER_SUPERGRAPH_PATH || undefined,
+    // Built by `npm run build` (postbuild) beside the compiled code.
+    explorerDir: join(__dirname, '..', 'explorer'),
   });
   announceReady('gateway', 'gateway', running);
 }

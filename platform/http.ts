@@ -26,8 +26,19 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   onResponse?: (req: IncomingMessage, status: number) => void;
   /** More GET endpoints beside /health/live and /health/ready (the gateway's /health/subgraphs), answered as JSON. */
   routes?: Record<string, () => Promise<{ status: number; body: unknown }>>;
+  /** More GraphQL endpoints beside /graphql, by path (the gateway's /partner/graphql), sharing the context. */
+  endpoints?: Record<string, ApolloServer<C>>;
+  /** Fixed files answered on GET, by path (the gateway's explorer). */
+  files?: Record<string, StaticFile>;
   /** How long an idle keep-alive connection is kept open; from HTTP_KEEP_ALIVE_TIMEOUT_MS when not given. */
   keepAliveTimeoutMs?: number;
+}
+
+/** A file served as it is. */
+export interface StaticFile {
+  type: string;
+  body: string | Buffer;
+  headers?: Record<string, string>;
 }
 
 const DEFAULT_BODY_LIMIT = 1_000_000;
@@ -158,7 +169,14 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
       const { status, body } = await route();
       return sendJson(res, status, body);
     }
-    if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found: the GraphQL endpoint is /graphql.' });
+    const file = options.files?.[url.pathname];
+    if (file && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': file.type, 'content-length': Buffer.byteLength(file.body), ...file.headers });
+      res.end(req.method === 'HEAD' ? undefined : file.body);
+      return;
+    }
+    const apollo = url.pathname === '/graphql' ? options.apollo : options.endpoints?.[url.pathname];
+    if (!apollo) return sendJson(res, 404, { error: 'Not found: the GraphQL endpoint is /graphql.' });
 
     let body: unknown = undefined;
     if (req.method === 'POST') {
@@ -179,7 +197,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const response = await options.apollo.executeHTTPGraphQLRequest({
+    const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => context,
     });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startGateway, type RunningGateway } from '../../gateway/gateway';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/gateway';
 import { SUBGRAPHS } from '../../infra/subgraphs';
 import { startSubgraph, type RunningSubgraph, type SeedOptions } from '../../subgraphs/toolkit/subgraph';
 import type { RoleName } from '../../subgraphs/toolkit/access';
@@ -38,7 +38,7 @@ export interface TestStack {
  * The three subgraphs and the gateway in this process, each on a free port, over
  * fresh databases: what the start command runs, minus the process boundaries.
  */
-export async function startTestStack(options: { seed?: SeedOptions | null; limits?: RequestLimits; production?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(options: { seed?: SeedOptions | null; limits?: RequestLimits; production?: boolean; gateway?: Partial<GatewayOptions> } = {}): Promise<TestStack> {
   const issuer = await createTestIssuer();
   const databases = await createTestDatabases(SUBGRAPHS, options.seed ?? null);
   const statements: Record<string, string[]> = {};
@@ -63,6 +63,7 @@ export async function startTestStack(options: { seed?: SeedOptions | null; limit
     auth: issuer.config,
     limits: options.limits,
     production: options.production,
+    ...options.gateway,
   });
   return {
     issuer,
