@@ -22,6 +22,8 @@ import { join } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = join(__dirname, '..', '..');
+/** The generated file, as the checks import it (written into a temporary folder). */
+const GENERATED_MODULE = './api';
 
 /** How a client maps the API's custom scalars: the README's codegen example says the same. */
 const SCALARS: Record<string, string> = { Date: 'string', DateTime: 'string' };
@@ -132,7 +134,7 @@ describe('clients generated from schema/api.graphql', () => {
     expect(all.some((l) => l.graphqlType in SCALARS)).toBe(true);
     const operations = [...new Set(all.map((l) => `${l.operation}Query`))];
     const checks = [
-      `import type { ${operations.join(', ')} } from './api';`,
+      `import type { ${operations.join(', ')} } from '${GENERATED_MODULE}';`,
       'type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;',
       ...all.map((leaf, i) => `export const leaf${i}: Exactly<${leafType(leaf)}, ${leaf.expected}> = true; // ${leaf.operation}: ${leaf.path.map((p) => p.key).join('.')}`),
       // The check would catch a wrong mapping or an `any`: a date is a string, not a number.
