@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { subgraphSchema } from '../subgraphs/toolkit/subgraph';
 import { SUBGRAPH_PORTS, type SubgraphName } from '../platform/topology';
 import { SUBGRAPHS } from './subgraphs';
+import { apiDocs } from './api-docs';
 import { applyCut, contractCut } from './contracts';
 import { PARTNER_CONTRACT, type ContractDeclaration } from './partner-contract';
 
 export const SCHEMA_DIR = join(__dirname, '..', '..', 'schema');
+/** The schema reference compose writes (docs/api/). */
+export const API_DOCS_DIR = join(__dirname, '..', '..', 'docs', 'api');
 
 /** The SDL a subgraph publishes, as its code declares it. */
 export async function subgraphSdl(name: SubgraphName): Promise<string> {
@@ -67,8 +70,8 @@ export function composeContract(sdls: Record<SubgraphName, string>, api: Composi
   }
 }
 
-/** Every checked-in schema file and the content the code produces for it. */
-export async function expectedSchemaFiles(): Promise<{ files: Record<string, string>; hints: string[] }> {
+/** Every checked-in schema file and page of docs/api/, and the content the code produces for it. */
+export async function expectedSchemaFiles(): Promise<{ files: Record<string, string>; docs: Record<string, string>; hints: string[] }> {
   const sdls = {} as Record<SubgraphName, string>;
   for (const s of SUBGRAPHS) sdls[s.name] = await subgraphSdl(s.name);
   const composition = composeSupergraph(sdls);
@@ -79,5 +82,5 @@ export async function expectedSchemaFiles(): Promise<{ files: Record<string, str
   files['api.graphql'] = composition.apiSdl;
   files['partner-supergraph.graphql'] = partner.supergraphSdl;
   files['partner.graphql'] = partner.apiSdl;
-  return { files, hints: composition.hints };
+  return { files, docs: apiDocs(composition.apiSdl, partner.apiSdl), hints: composition.hints };
 }

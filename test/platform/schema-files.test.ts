@@ -25,6 +25,20 @@ describe('checked-in schema files', () => {
     }
   });
 
+  it('include the schema reference in docs/api/, written from the descriptions', async () => {
+    const { docs } = await expectedSchemaFiles();
+    expect(Object.keys(docs).sort()).toEqual(['README.md', 'enums.md', 'inputs.md', 'mutations.md', 'objects.md', 'queries.md', 'scalars.md']);
+    for (const [file, content] of Object.entries(docs)) {
+      const checkedIn = readFileSync(join(SCHEMA, '..', 'docs', 'api', file), 'utf8');
+      expect({ file, content: checkedIn }).toEqual({ file, content });
+    }
+    // Each definition of the API has its section, with its description.
+    const api = buildSchema(readFileSync(join(SCHEMA, 'api.graphql'), 'utf8'));
+    const kpi = api.getType('PriorityAction')!;
+    expect(docs['objects.md']).toContain(`## PriorityAction\n\n${kpi.description}`);
+    for (const query of Object.keys(api.getQueryType()!.getFields())) expect(docs['queries.md']).toContain(`## ${query}\n`);
+  });
+
   it('give clients schemas without federation machinery', () => {
     for (const file of ['api.graphql', 'partner.graphql']) {
       const sdl = readFileSync(join(SCHEMA, file), 'utf8');
