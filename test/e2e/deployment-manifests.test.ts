@@ -102,7 +102,9 @@ function preparedCopy(): string {
       if (file.endsWith('.env.example')) copyFileSync(join(dir, 'overlays', overlay, file), join(dir, 'overlays', overlay, file.replace(/\.example$/, '')));
     }
   }
-  copyFileSync(join(ROOT, 'schema', 'supergraph.graphql'), join(dir, 'overlays', 'partnership', 'supergraph.graphql'));
+  for (const file of ['supergraph.graphql', 'partner-supergraph.graphql', 'trusted-documents.json']) {
+    copyFileSync(join(ROOT, 'schema', file), join(dir, 'overlays', 'partnership', file));
+  }
   return dir;
 }
 
@@ -257,8 +259,8 @@ describe('the Kubernetes manifests (infra/k8s)', () => {
         expect({ secret: secret.metadata.name, key, placeholder: text === '' || text.includes('<password>') }).toEqual({ secret: secret.metadata.name, key, placeholder: true });
       }
     }
-    const ignored = execFileSync('git', ['check-ignore', 'infra/k8s/overlays/council/casework-runtime.env', 'infra/k8s/overlays/partnership/supergraph.graphql'], { cwd: ROOT, encoding: 'utf8' });
-    expect(ignored.trim().split('\n')).toHaveLength(2);
+    const ignored = execFileSync('git', ['check-ignore', 'infra/k8s/overlays/council/casework-runtime.env', 'infra/k8s/overlays/partnership/supergraph.graphql', 'infra/k8s/overlays/partnership/partner-supergraph.graphql'], { cwd: ROOT, encoding: 'utf8' });
+    expect(ignored.trim().split('\n')).toHaveLength(3);
   });
 
   it('serve the supergraph to the gateway from a ConfigMap at SUPERGRAPH_PATH, and point it at each subgraph\'s Service', () => {
@@ -269,6 +271,8 @@ describe('the Kubernetes manifests (infra/k8s)', () => {
     const volume = gateway.spec.template.spec.volumes.find((v: { name: string }) => v.name === mount.name);
     const configMap = find(rendered.partnership, 'ConfigMap', volume.configMap.name)!;
     expect(configMap.data[basename(path)]).toBe(readFileSync(join(ROOT, 'schema', 'supergraph.graphql'), 'utf8'));
+    // Beside it, where the gateway looks for them: the partner contract and the registered operations.
+    for (const file of ['partner-supergraph.graphql', 'trusted-documents.json']) expect(configMap.data[file]).toBe(readFileSync(join(ROOT, 'schema', file), 'utf8'));
     const config = find(rendered.partnership, 'ConfigMap', 'gateway-config')!;
     for (const subgraph of SUBGRAPH_NAMES) {
       const url = new URL(config.data[`${subgraph.toUpperCase()}_URL`]);
