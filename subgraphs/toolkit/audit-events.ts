@@ -1,10 +1,26 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { GraphQLError } from 'graphql';
-import { Arg, Authorized, Ctx, Directive, Field, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Directive, Field, ID, InputType, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { badUserInput } from '../../platform/problems';
+import { checkFirst, connectionOf, connectionTypes, type Connection } from './connection';
 import { Access } from './access';
 import type { SubgraphContext } from './context';
 import { cursorCodec } from './cursor';
-import { DateScalar } from './date-scalar';
+import { DateScalar, DateTimeScalar } from './date-scalar';
+
+/** What an audit entry records. */
+export enum AuditAction {
+  READ = 'READ',
+  WRITE = 'WRITE',
+}
+
+registerEnumType(AuditAction, {
+  name: 'AuditAction',
+  description: 'What an audit trail entry records.',
+  valuesConfig: {
+    READ: { description: 'A person-level record was read.' },
+    WRITE: { description: 'A record was written.' },
+  },
+});
 
 /**
  * The audit trail as the auditor reads it. Each data controller keeps its own
@@ -23,7 +39,7 @@ export class AuditEvent {
   @Field({ description: 'Which data controller\'s trail holds the entry: casework, health or governance.' })
   source!: string;
 
-  @Field({ description: 'When it happened, as an ISO 8601 timestamp in UTC.' })
+  @Field(() => DateTimeScalar, { description: 'When it happened.' })
   occurredAt!: string;
 
   @Field({ description: 'The user named by the token (preferred_username, else sub).' })
@@ -41,8 +57,8 @@ export class AuditEvent {
   @Field(() => String, { nullable: true, description: 'The request id the gateway gave the request (x-request-id), shared by its entries in every subgraph.' })
   requestId!: string | null;
 
-  @Field({ description: 'READ (a person-level record was read) or WRITE.' })
-  action!: string;
+  @Field(() => AuditAction, { description: 'READ (a person-level record was read) or WRITE.' })
+  action!: AuditAction;
 
   @Field({ description: 'The GraphQL type (for reads) or entity (for writes) of the record, e.g. Child.' })
   entityType!: string;
@@ -54,38 +70,22 @@ export class AuditEvent {
   fields!: string[];
 }
 
-@ObjectType({ description: 'An audit trail entry with its cursor.' })
-@Directive('@shareable')
-@Authorized(Access.AUDIT_READ)
-export class AuditEventEdge {
-  @Field({ description: 'Pass as `after` to continue after this entry.' })
-  cursor!: string;
-
-  @Field(() => AuditEvent)
-  node!: AuditEvent;
-}
-
-@ObjectType({ description: 'A page of audit trail entries, newest first.' })
-@Directive('@shareable')
-@Authorized(Access.AUDIT_READ)
-export class AuditEventConnection {
-  @Field(() => [AuditEventEdge])
-  edges!: AuditEventEdge[];
-
-  @Field({ description: 'True when older entries follow; ask again with `after: endCursor`.' })
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'The cursor of the last entry on this page.' })
-  endCursor!: string | null;
-}
+/** The page types every subgraph's trail shares, by the one generic helper. */
+export const { Connection: AuditEventConnection, Edge: AuditEventEdge } = connectionTypes(AuditEvent, 'AuditEvent', {
+  plural: 'audit trail entries',
+  order: 'newest first',
+  shareable: true,
+  decorate: [Authorized(Access.AUDIT_READ)],
+});
+export type AuditEventConnection = Connection<AuditEvent>;
 
 @InputType({ description: 'Narrows the audit trail; every condition given must hold.' })
 export class AuditEventFilter {
   @Field({ nullable: true, description: 'Only this user\'s entries.' })
   userId?: string;
 
-  @Field({ nullable: true, description: 'READ or WRITE.' })
-  action?: string;
+  @Field(() => AuditAction, { nullable: true, description: 'Only reads, or only writes.' })
+  action?: AuditAction;
 
   @Field({ nullable: true, description: 'Only records of this type, e.g. Child.' })
   entityType?: string;
@@ -124,29 +124,29 @@ interface AuditRow {
 
 /** A page of one subgraph's trail: keyset pagination on id, newest first; every condition a bound parameter. */
 export async function auditEventPage(em: EntityManager, source: string, filter: AuditEventFilter | null | undefined, first: number, after: string | null | undefined): Promise<AuditEventConnection> {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
-    throw new GraphQLError(`first: must be between 1 and ${MAX_PAGE}.`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' } });
-  }
+  checkFirst(first, MAX_PAGE);
   const f = filter ?? {};
-  if (f.action !== undefined && f.action !== null && !['READ', 'WRITE'].includes(f.action)) {
-    throw new GraphQLError('filter.action: must be READ or WRITE.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'filter' } });
+  if (f.action !== undefined && f.action !== null && !Object.values(AuditAction).includes(f.action)) {
+    throw badUserInput([{ field: 'filter.action', message: 'filter.action: must be READ or WRITE.' }]);
   }
   const knex = em.getKnex();
-  const q = knex('audit_event').select('id', 'occurred_at', 'user_id', 'roles', 'org', 'operation_name', 'request_id', 'action', 'entity_type', 'entity_id', 'fields');
-  if (f.userId) q.where('user_id', f.userId);
-  if (f.action) q.where('action', f.action);
-  if (f.entityType) q.where('entity_type', f.entityType);
-  if (f.entityId) q.where('entity_id', f.entityId);
-  if (f.requestId) q.where('request_id', f.requestId);
-  if (f.from) q.where('occurred_at', '>=', `${f.from}T00:00:00Z`);
-  if (f.to) q.whereRaw(`occurred_at < CAST(? AS timestamptz) + interval '1 day'`, [`${f.to}T00:00:00Z`]);
+  const filtered = (q: ReturnType<typeof knex>) => {
+    if (f.userId) q.where('user_id', f.userId);
+    if (f.action) q.where('action', f.action);
+    if (f.entityType) q.where('entity_type', f.entityType);
+    if (f.entityId) q.where('entity_id', f.entityId);
+    if (f.requestId) q.where('request_id', f.requestId);
+    if (f.from) q.where('occurred_at', '>=', `${f.from}T00:00:00Z`);
+    if (f.to) q.whereRaw(`occurred_at < CAST(? AS timestamptz) + interval '1 day'`, [`${f.to}T00:00:00Z`]);
+    return q;
+  };
+  const q = filtered(knex('audit_event').select('id', 'occurred_at', 'user_id', 'roles', 'org', 'operation_name', 'request_id', 'action', 'entity_type', 'entity_id', 'fields'));
+  // Counted only when asked for: a whole trail is long.
+  const total = async () => Number((await em.getConnection().execute<Array<{ n: string }>>(filtered(knex('audit_event').count({ n: '*' }))))[0].n);
   if (after) q.where('id', '<', cursor.decode(after)[0]);
   q.orderBy('id', 'desc').limit(first + 1);
   const rows = await em.getConnection().execute<AuditRow[]>(q);
-  const page = rows.slice(0, first);
-  const edges = page.map((r) => ({
-    cursor: cursor.encode([String(r.id)]),
-    node: {
+  return connectionOf(rows, { first, after }, (r) => cursor.encode([String(r.id)]), total, (r): AuditEvent => ({
       id: String(r.id),
       source,
       occurredAt: new Date(r.occurred_at).toISOString(),
@@ -155,13 +155,11 @@ export async function auditEventPage(em: EntityManager, source: string, filter: 
       org: r.org,
       operationName: r.operation_name,
       requestId: r.request_id,
-      action: r.action,
+      action: r.action as AuditAction,
       entityType: r.entity_type,
       entityId: r.entity_id,
       fields: r.fields,
-    },
   }));
-  return { edges, hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null };
 }
 
 // eslint-disable-next-line @typescript-eslint/ban-types

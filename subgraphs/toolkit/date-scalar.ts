@@ -1,5 +1,5 @@
 import { GraphQLScalarType } from 'graphql';
-import { isIsoDate, parseDate, parseDateLiteral } from '../../platform/scalars';
+import { isIsoDate, parseDate, parseDateLiteral, parseDateTime, parseDateTimeLiteral } from '../../platform/scalars';
 
 export { isIsoDate };
 
@@ -17,4 +17,19 @@ export const DateScalar = new GraphQLScalarType({
   },
   parseValue: parseDate,
   parseLiteral: parseDateLiteral,
+});
+
+/**
+ * An instant, ISO 8601 in UTC (e.g. 2026-03-31T14:05:09.123Z): when something
+ * happened, as the audit trail records it. Dates without a time are Date.
+ */
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  description: 'An instant: an ISO 8601 date and time in UTC, e.g. 2026-03-31T14:05:09.123Z.',
+  serialize(value) {
+    if (value instanceof Date) return value.toISOString();
+    return parseDateTime(value);
+  },
+  parseValue: parseDateTime,
+  parseLiteral: parseDateTimeLiteral,
 });

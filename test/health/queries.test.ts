@@ -90,7 +90,7 @@ describe('health subgraph over synthetic data', () => {
   });
 
   it('referrals: filters by status, pathway, service, received dates and weeks waited, with totalCount', async () => {
-    const query = 'query($f: ReferralFilter, $n: Int, $a: String) { referrals(filter: $f, first: $n, after: $a) { totalCount nodes { id pathway receivedDate status(asOf: "2025-06-30") weeksWaited(asOf: "2025-06-30") service { code pathway } } endCursor hasNextPage } }';
+    const query = 'query($f: ReferralFilter, $n: Int, $a: String) { referrals(filter: $f, first: $n, after: $a) { totalCount nodes { id pathway receivedDate status(asOf: "2025-06-30") weeksWaited(asOf: "2025-06-30") service { code pathway } } pageInfo { endCursor hasNextPage } } }';
     const cases: Array<[Record<string, unknown>, (r: Row) => boolean]> = [
       [{ status: 'WAITING', asOf: '2025-06-30' }, (r) => referralStatusAt(r, '2025-06-30') === 'WAITING'],
       [{ status: 'SEEN', asOf: '2025-06-30', pathway: 'CAMHS' }, (r) => r.pathway === 'CAMHS' && referralStatusAt(r, '2025-06-30') === 'SEEN'],
@@ -117,12 +117,16 @@ describe('health subgraph over synthetic data', () => {
     const dates: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 100; page++) {
-      const res: { data?: { referrals: { nodes: Array<{ id: string; receivedDate: string }>; endCursor: string; hasNextPage: boolean } } } = await h.queryAs(DCO,
-        'query($a: String) { referrals(first: 37, after: $a) { nodes { id receivedDate } endCursor hasNextPage } }', { a: after });
+      const res: { data?: { referrals: { nodes: Array<{ id: string; receivedDate: string }>; edges: Array<{ cursor: string; node: { id: string } }>; pageInfo: { startCursor: string; endCursor: string; hasNextPage: boolean; hasPreviousPage: boolean } } } } = await h.queryAs(DCO,
+        'query($a: String) { referrals(first: 37, after: $a) { nodes { id receivedDate } edges { cursor node { id } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } }', { a: after });
+      const { edges, pageInfo } = res.data!.referrals;
+      expect(edges.map((e) => e.node.id)).toEqual(res.data!.referrals.nodes.map((n) => n.id));
+      expect([pageInfo.startCursor, pageInfo.endCursor]).toEqual([edges[0]?.cursor ?? null, edges.at(-1)?.cursor ?? null]);
+      expect(pageInfo.hasPreviousPage).toBe(page > 0);
       seen.push(...res.data!.referrals.nodes.map((n) => n.id));
       dates.push(...res.data!.referrals.nodes.map((n) => n.receivedDate));
-      if (!res.data!.referrals.hasNextPage) break;
-      after = res.data!.referrals.endCursor;
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
     }
     expect(seen.length).toBe(rows.length);
     expect(new Set(seen).size).toBe(rows.length);
@@ -199,11 +203,12 @@ describe('health subgraph over synthetic data', () => {
   });
 
   it('spaceCohorts: mostly groups since 2024, 12 sessions usually, outcomes equal to the rules', async () => {
-    const res = await h.queryAs<{ spaceCohorts: Array<{ id: string; delivery: string; startDate: string; endDate: string; plannedSessions: number; service: { code: string }; outcomes: { familiesEnrolled: { value: number }; completion: { numerator: number; denominator: number } }; enrolments: Array<{ linkKey: string; sessionsAttended: number; completed: boolean; fasaBefore: number | null; fasaAfter: number | null; fasaChange: number | null; cohort: { id: string } }> }> }>(DCO,
-      `{ spaceCohorts(from: "2019-01-01", to: "${TODAY}") { id delivery startDate endDate plannedSessions service { code } outcomes { familiesEnrolled { value } completion { numerator denominator value } fasaMeanChange { value } }
-         enrolments { linkKey sessionsAttended completed fasaBefore fasaAfter fasaChange cohort { id } attendance { sessionNumber attended } } } }`);
+    const res = await h.queryAs<{ spaceCohorts: { totalCount: number; nodes: Array<{ id: string; delivery: string; startDate: string; endDate: string; plannedSessions: number; service: { code: string }; outcomes: { familiesEnrolled: { value: number }; completion: { numerator: number; denominator: number } }; enrolments: Array<{ linkKey: string; sessionsAttended: number; completed: boolean; fasaBefore: number | null; fasaAfter: number | null; fasaChange: number | null; cohort: { id: string } }> }> } }>(DCO,
+      `{ spaceCohorts(filter: { from: "2019-01-01", to: "${TODAY}" }, first: 100) { totalCount nodes { id delivery startDate endDate plannedSessions service { code } outcomes { familiesEnrolled { value } completion { numerator denominator value } fasaMeanChange { value } }
+         enrolments { linkKey sessionsAttended completed fasaBefore fasaAfter fasaChange cohort { id } attendance { sessionNumber attended } } } } }`);
     expect(res.errors).toBeUndefined();
-    const cohorts = res.data!.spaceCohorts;
+    const cohorts = res.data!.spaceCohorts.nodes;
+    expect(cohorts.length).toBe(res.data!.spaceCohorts.totalCount);
     expect(cohorts.length).toBeGreaterThan(5);
     expect(cohorts.every((c) => c.startDate >= '2024-01-01' && c.service.code === 'SPACE')).toBe(true);
     expect(cohorts.filter((c) => c.delivery === 'GROUP').length).toBeGreaterThan(cohorts.filter((c) => c.delivery === 'ONE_TO_ONE').length);
@@ -225,23 +230,23 @@ describe('health subgraph over synthetic data', () => {
   });
 
   it('healthServices lists the Nottinghamshire catalogue; an executive sees cohort outcomes under small-number rules', async () => {
-    const services = await h.queryAs<{ healthServices: Array<{ code: string; provider: string; pathway: string }> }>('executive', '{ healthServices { code name provider pathway } }');
+    const services = await h.queryAs<{ healthServices: { nodes: Array<{ code: string; provider: string; pathway: string }> } }>('executive', '{ healthServices(first: 100) { nodes { code name provider pathway } } }');
     expect(services.errors).toBeUndefined();
-    expect(services.data!.healthServices.find((s) => s.code === 'NN-CAMHS')).toMatchObject({ provider: 'Nottinghamshire Healthcare NHS Foundation Trust', pathway: 'CAMHS' });
-    expect(new Set(services.data!.healthServices.map((s) => s.pathway)).size).toBe(8);
-    const camhs = await h.queryAs<{ healthServices: Array<{ pathway: string }> }>('executive', '{ healthServices(pathway: CAMHS) { pathway } }');
-    expect(camhs.data!.healthServices.every((s) => s.pathway === 'CAMHS')).toBe(true);
-    const cohorts = await h.queryAs<{ spaceCohorts: Array<{ delivery: string; outcomes: { familiesEnrolled: { value: number | null; suppressed: boolean } } }> }>('executive',
-      `{ spaceCohorts(from: "2024-01-01", to: "${TODAY}") { delivery outcomes { familiesEnrolled { value suppressed } } } }`);
+    expect(services.data!.healthServices.nodes.find((s) => s.code === 'NN-CAMHS')).toMatchObject({ provider: 'Nottinghamshire Healthcare NHS Foundation Trust', pathway: 'CAMHS' });
+    expect(new Set(services.data!.healthServices.nodes.map((s) => s.pathway)).size).toBe(8);
+    const camhs = await h.queryAs<{ healthServices: { nodes: Array<{ pathway: string }> } }>('executive', '{ healthServices(filter: { pathway: CAMHS }) { nodes { pathway } } }');
+    expect(camhs.data!.healthServices.nodes.every((s) => s.pathway === 'CAMHS')).toBe(true);
+    const cohorts = await h.queryAs<{ spaceCohorts: { nodes: Array<{ delivery: string; outcomes: { familiesEnrolled: { value: number | null; suppressed: boolean } } }> } }>('executive',
+      `{ spaceCohorts(filter: { from: "2024-01-01", to: "${TODAY}" }, first: 100) { nodes { delivery outcomes { familiesEnrolled { value suppressed } } } } }`);
     expect(cohorts.errors).toBeUndefined();
     // Cohorts are 1-10 families: an executive sees 1-7 withheld, 8-10 rounded to 10; a one-to-one cohort never.
-    for (const c of cohorts.data!.spaceCohorts) {
+    for (const c of cohorts.data!.spaceCohorts.nodes) {
       const f = c.outcomes.familiesEnrolled;
       expect(f.suppressed ? f.value === null : f.value === 10).toBe(true);
       if (c.delivery === 'ONE_TO_ONE') expect(f.suppressed).toBe(true);
     }
-    expect(cohorts.data!.spaceCohorts.some((c) => c.outcomes.familiesEnrolled.suppressed)).toBe(true);
-    const enrolments = await h.queryAs('executive', `{ spaceCohorts(from: "2024-01-01", to: "${TODAY}") { enrolments { linkKey } } }`);
+    expect(cohorts.data!.spaceCohorts.nodes.some((c) => c.outcomes.familiesEnrolled.suppressed)).toBe(true);
+    const enrolments = await h.queryAs('executive', `{ spaceCohorts(filter: { from: "2024-01-01", to: "${TODAY}" }) { nodes { enrolments { linkKey } } } }`);
     expect(enrolments.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 

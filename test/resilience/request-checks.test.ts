@@ -53,10 +53,10 @@ describe('a caller\'s mistakes, in production', () => {
   });
 
   it('an unknown operation name is 400, not 500, and a document of two unnamed choices asks for one', async () => {
-    const unknown = await post(stack.gateway.url, { query: 'query A { teams { name } }', operationName: 'B' }, auth);
+    const unknown = await post(stack.gateway.url, { query: 'query A { teams { nodes { name } } }', operationName: 'B' }, auth);
     expectClientError(unknown, 'BAD_REQUEST');
     expect(unknown.body.errors![0].message).toBe('Unknown operation named "B".');
-    const two = await post(stack.gateway.url, { query: 'query A { teams { name } } query B { teams { name } }' }, auth);
+    const two = await post(stack.gateway.url, { query: 'query A { teams { nodes { name } } } query B { teams { nodes { name } } }' }, auth);
     expectClientError(two, 'BAD_REQUEST');
   });
 

@@ -23,8 +23,7 @@ interface AuditNode {
 }
 interface Page {
   edges: Array<{ cursor: string; node: AuditNode }>;
-  hasNextPage: boolean;
-  endCursor: string | null;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
 function withDatabase(url: string, database: string): string {
@@ -43,7 +42,7 @@ describe('audit trail of person-level reads and writes', () => {
   afterAll(async () => stack?.stop());
 
   async function trail(subgraph: string, filter: Record<string, unknown>, first = 500, after?: string): Promise<Page> {
-    const res = await stack.queryAs<Record<string, Page>>('auditor', `query($f: AuditEventFilter, $first: Int!, $after: String) { ${subgraph}AuditEvents(filter: $f, first: $first, after: $after) { edges { cursor node { ${NODE} } } hasNextPage endCursor } }`, { f: filter, first, after });
+    const res = await stack.queryAs<Record<string, Page>>('auditor', `query($f: AuditEventFilter, $first: Int!, $after: String) { ${subgraph}AuditEvents(filter: $f, first: $first, after: $after) { edges { cursor node { ${NODE} } } pageInfo { hasNextPage endCursor } } }`, { f: filter, first, after });
     expect(res.errors).toBeUndefined();
     return res.data![`${subgraph}AuditEvents`];
   }
@@ -106,18 +105,18 @@ describe('audit trail of person-level reads and writes', () => {
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
 
     const first = await trail('casework', { userId: `test-${DCO}` }, 3);
-    expect(first.hasNextPage).toBe(true);
-    const second = await trail('casework', { userId: `test-${DCO}` }, 3, first.endCursor!);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await trail('casework', { userId: `test-${DCO}` }, 3, first.pageInfo.endCursor!);
     expect(second.edges.map((e) => e.node.id)).toEqual(all.edges.slice(3, 6).map((e) => e.node.id));
-    expect(first.endCursor).not.toContain(first.edges[2].node.id); // opaque, not the bare id
+    expect(first.pageInfo.endCursor).not.toContain(first.edges[2].node.id); // opaque, not the bare id
 
-    const bad = await stack.queryAs('auditor', '{ caseworkAuditEvents(after: "not-a-cursor") { hasNextPage } }');
+    const bad = await stack.queryAs('auditor', '{ caseworkAuditEvents(after: "not-a-cursor") { pageInfo { hasNextPage } } }');
     expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect((await trail('casework', { userId: `test-${DCO}`, action: 'WRITE' })).edges).toEqual([]);
   });
 
   it('answers the auditor in all three subgraphs in one request, and no one else', async () => {
-    const q = `{ caseworkAuditEvents(first: 1) { hasNextPage } healthAuditEvents(first: 1) { hasNextPage } governanceAuditEvents(first: 1) { hasNextPage } }`;
+    const q = `{ caseworkAuditEvents(first: 1) { pageInfo { hasNextPage } } healthAuditEvents(first: 1) { pageInfo { hasNextPage } } governanceAuditEvents(first: 1) { pageInfo { hasNextPage } } }`;
     const ok = await stack.queryAs('auditor', q);
     expect(ok.errors).toBeUndefined();
     for (const role of ['la_caseworker', DCO, 'icb_analyst', 'executive', 'board_member', 'partner_app', 'admin'] as const) {

@@ -110,7 +110,7 @@ const ROWS: Row[] = [
   {
     column: 'audit',
     name: 'the audit trail of all three data controllers',
-    query: () => `{ caseworkAuditEvents(first: 1) { hasNextPage } healthAuditEvents(first: 1) { hasNextPage } governanceAuditEvents(first: 1) { hasNextPage } }`,
+    query: () => `{ caseworkAuditEvents(first: 1) { pageInfo { hasNextPage } } healthAuditEvents(first: 1) { pageInfo { hasNextPage } } governanceAuditEvents(first: 1) { pageInfo { hasNextPage } } }`,
     expect: { auditor: 'allowed', others: 'forbidden' },
   },
 ];
@@ -179,7 +179,7 @@ describe('the role matrix, through the gateway', () => {
   });
 
   it('every write that succeeded above is in its subgraph\'s audit trail', async () => {
-    const res = await stack.queryAs<{ governanceAuditEvents: { edges: Array<{ node: { userId: string; entityType: string } }> } }>('auditor', '{ governanceAuditEvents(filter: { action: "WRITE" }, first: 500) { edges { node { userId entityType } } } }');
+    const res = await stack.queryAs<{ governanceAuditEvents: { edges: Array<{ node: { userId: string; entityType: string } }> } }>('auditor', '{ governanceAuditEvents(filter: { action: WRITE }, first: 500) { edges { node { userId entityType } } } }');
     expect(res.errors).toBeUndefined();
     expect(res.data!.governanceAuditEvents.edges.map((e) => e.node.userId)).toContain('test-board_member');
   });

@@ -1,4 +1,6 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { badUserInput } from '../../../platform/problems';
+import { checkFirst, connectionOf, connectionTypes, findPage, type Connection } from '../../toolkit/connection';
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
@@ -6,14 +8,15 @@ import { cursorCodec } from '../../toolkit/cursor';
 import { DateScalar, isIsoDate } from '../../toolkit/date-scalar';
 import { addMonths, today } from '../../toolkit/dates';
 import { Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, Team, WorkerAllocation } from '../entities';
-import { AGE_BANDS, AgeBand, SenType } from '../entities/enums';
+import { AGE_BANDS, AgeBand, SenType, TeamKind } from '../entities/enums';
 import { reviewDueAfterSql } from '../rules/timescales';
 import { manyBy, oneBy } from './loaders';
 import { isUuid, refId } from '../../toolkit/records';
 
 
+/** BAD_USER_INPUT for one field, by the one helper every subgraph uses. */
 export function badInput(field: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+  return badUserInput([{ field, message }]);
 }
 
 /** One query for every Child asked for by id in this request. */
@@ -50,27 +53,11 @@ export class ChildFilter {
   asOf?: string | null;
 }
 
-@ObjectType({ description: 'Where a page of a list ends.' })
-export class ChildPageInfo {
-  @Field({ description: 'True when there are more items after this page.' })
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page; null on an empty page.' })
-  endCursor!: string | null;
-}
-
-@ObjectType({ description: 'A page of children, in surname, forename order.' })
-@Authorized(Access.CASEWORK_PERSON_READ)
-export class ChildConnection {
-  @Field(() => [Child], { description: 'The children on this page.' })
-  nodes!: Child[];
-
-  @Field(() => ChildPageInfo, { description: 'Whether there is a next page, and its cursor.' })
-  pageInfo!: ChildPageInfo;
-
-  @Field(() => Int, { description: 'How many children match the filter, across all pages.' })
-  totalCount!: number;
-}
+export const { Connection: ChildConnection } = connectionTypes(Child, 'Child', {
+  plural: 'children',
+  order: 'in surname, forename order',
+  decorate: [Authorized(Access.CASEWORK_PERSON_READ)],
+});
 
 const activePlanSql = `SELECT 1 FROM ehc_plan e WHERE e.child_id = c.id AND e.issue_date <= ? AND (e.cease_date IS NULL OR e.cease_date > ?)`;
 
@@ -127,12 +114,11 @@ export class ChildResolver {
     @Arg('first', () => Int, { defaultValue: 20, description: 'Page size, 1-100.' }) first: number,
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
     @Ctx() context: SubgraphContext,
-  ): Promise<ChildConnection> {
-    if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', `first: must be between 1 and 100; got ${first}.`);
+  ): Promise<Connection<Child>> {
+    checkFirst(first, 100);
     if (filter?.asOf && !isIsoDate(filter.asOf)) throw badInput('filter.asOf', 'filter.asOf: must be a date written YYYY-MM-DD.');
     const em = context.em;
     const { where, params } = childFilterSql(filter);
-    const countRows = await em.getConnection().execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM child c${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params);
     const pageWhere = [...where];
     const pageParams = [...params];
     if (after) {
@@ -143,13 +129,13 @@ export class ChildResolver {
       `SELECT c.* FROM child c${pageWhere.length ? ` WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY c.surname, c.forename, c.id LIMIT ${first + 1}`,
       pageParams,
     );
-    const nodes = rows.slice(0, first).map((row) => em.map(Child, row));
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: countRows[0].n,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: last ? cursor.encode([last.surname, last.forename, last.id]) : null },
-    };
+    const total = async () => (await em.getConnection().execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM child c${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params))[0].n;
+    return connectionOf(
+      rows.map((row) => em.map(Child, row)),
+      { first, after },
+      (c) => cursor.encode([c.surname, c.forename, c.id]),
+      total,
+    );
   }
 
   @Authorized(Access.CASEWORK_PERSON_READ)
@@ -213,12 +199,32 @@ export class WorkerAllocationResolver {
   }
 }
 
+@InputType({ description: 'Which teams to list; every condition given must hold.' })
+export class TeamFilter {
+  @Field(() => TeamKind, { nullable: true, description: 'Only teams that do this.' })
+  kind?: TeamKind | null;
+}
+
+export const { Connection: TeamConnection } = connectionTypes(Team, 'Team', {
+  plural: 'teams',
+  order: 'by name',
+  decorate: [Authorized(Access.CASEWORK_PERSON_READ)],
+});
+
+const teamCursor = cursorCodec('teams', ['text', 'uuid']);
+
 @Resolver(() => Team)
 export class TeamResolver {
   @Authorized(Access.CASEWORK_PERSON_READ)
-  @Query(() => [Team], { description: 'The statutory SEND service\'s teams, by name.' })
-  async teams(@Ctx() context: SubgraphContext): Promise<Team[]> {
-    return context.em.find(Team, {}, { orderBy: { name: 'asc' } });
+  @Query(() => TeamConnection, { description: 'The statutory SEND service\'s teams, by name.' })
+  async teams(
+    @Arg('filter', () => TeamFilter, { nullable: true, description: 'Which teams; all when left out.' }) filter: TeamFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1-100.' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<Team>> {
+    checkFirst(first, 100);
+    return findPage(context.em, Team, filter?.kind ? { kind: filter.kind } : {}, [['name', 'asc'], ['id', 'asc']], teamCursor, { first, after });
   }
 
   @Authorized(Access.CASEWORK_PERSON_READ)

@@ -2,6 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
+import { checkFirst, connectionOf, connectionTypes, type Connection } from '../../toolkit/connection';
 import { cursorCodec } from '../../toolkit/cursor';
 import { DateScalar } from '../../toolkit/date-scalar';
 import { addDays, today } from '../../toolkit/dates';
@@ -36,23 +37,7 @@ export class ReferralFilter {
   asOf?: string | null;
 }
 
-@ObjectType({ description: 'A page of referrals, oldest received first.' })
-export class ReferralConnection {
-  @Field(() => Int, { nullable: true, description: 'How many referrals match the filter across all pages; null when withheld to protect small numbers.' })
-  totalCount!: number | null;
-
-  @Field({ description: 'True when totalCount was withheld.' })
-  totalCountSuppressed!: boolean;
-
-  @Field(() => [Referral], { description: 'This page.' })
-  nodes!: Referral[];
-
-  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page; null on an empty page.' })
-  endCursor!: string | null;
-
-  @Field({ description: 'True when there are more referrals after this page.' })
-  hasNextPage!: boolean;
-}
+export const { Connection: ReferralConnection } = connectionTypes(Referral, 'Referral', { plural: 'referrals', order: 'oldest received first', suppressible: true });
 
 const MAX_PAGE = 500;
 
@@ -74,7 +59,7 @@ export function referralWhere(filter: ReferralFilter, asOf: string): FilterQuery
   if (filter.status === ReferralStatus.SEEN) and.push({ receivedDate: { $lte: asOf } }, { firstContactDate: { $lte: asOf } }, notDischarged);
   if (filter.status === ReferralStatus.DISCHARGED) and.push({ receivedDate: { $lte: asOf } }, { dischargeDate: { $lte: asOf } });
   if (filter.waitingLongerThanWeeks !== null && filter.waitingLongerThanWeeks !== undefined) {
-    if (filter.waitingLongerThanWeeks < 0) throw badInput('filter.waitingLongerThanWeeks must be 0 or more.', 'filter.waitingLongerThanWeeks');
+    if (filter.waitingLongerThanWeeks < 0) throw badInput('filter.waitingLongerThanWeeks', 'must be 0 or more.');
     // More than 7N days at asOf: received before asOf - 7N.
     and.push(...waiting, { receivedDate: { $lt: addDays(asOf, -7 * filter.waitingLongerThanWeeks) } });
   }
@@ -86,12 +71,12 @@ export class ReferralResolver {
   @Authorized(Access.HEALTH_PERSON_READ)
   @Query(() => ReferralConnection, { description: 'Referrals matching a filter, oldest received first, a page at a time (pseudonymised: children by link key).' })
   async referrals(
-    @Arg('filter', () => ReferralFilter, { nullable: true }) filter: ReferralFilter | null,
+    @Arg('filter', () => ReferralFilter, { nullable: true, description: 'Which referrals; all when left out.' }) filter: ReferralFilter | null,
     @Arg('first', () => Int, { defaultValue: 50, description: `Page size, 1-${MAX_PAGE}.` }) first: number,
-    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after: string | null,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
     @Ctx() context: SubgraphContext,
-  ): Promise<ReferralConnection> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}.`, 'first');
+  ): Promise<Connection<Referral>> {
+    checkFirst(first, MAX_PAGE);
     const f = filter ?? new ReferralFilter();
     const asOf = f.asOf ?? today();
     const where = referralWhere(f, asOf);
@@ -101,20 +86,10 @@ export class ReferralResolver {
       const [receivedDate, id] = cursor.decode(after);
       pageWhere = { $and: [where, { $or: [{ receivedDate: { $gt: receivedDate } }, { receivedDate, id: { $gt: id } }] }] };
     }
-    const [rows, total] = await Promise.all([
-      em.find(Referral, pageWhere, { orderBy: { receivedDate: 'asc', id: 'asc' }, limit: first + 1 }),
-      em.count(Referral, where),
-    ]);
-    const nodes = rows.slice(0, first);
-    const last = nodes.at(-1);
-    const disclosed = countPolicy(context, 'health')(total);
-    return {
-      totalCount: disclosed.value,
-      totalCountSuppressed: disclosed.suppressed,
-      nodes,
-      endCursor: last ? cursor.encode([last.receivedDate, last.id]) : null,
-      hasNextPage: rows.length > first,
-    };
+    const rows = await em.find(Referral, pageWhere, { orderBy: { receivedDate: 'asc', id: 'asc' }, limit: first + 1 });
+    // A count of people: withheld when small, for roles that see health aggregates suppressed.
+    const total = async () => countPolicy(context, 'health')(await em.count(Referral, where));
+    return connectionOf(rows, { first, after }, (r) => cursor.encode([r.receivedDate, r.id]), total);
   }
 
   @Authorized(Access.HEALTH_PERSON_READ)

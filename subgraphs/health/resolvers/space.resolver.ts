@@ -1,5 +1,7 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
+import { checkFirst, connectionTypes, findPage, type Connection } from '../../toolkit/connection';
+import { cursorCodec } from '../../toolkit/cursor';
 import type { SubgraphContext } from '../../toolkit/context';
 import { indexByKeys } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -53,18 +55,41 @@ function outcomesByCohort(context: SubgraphContext) {
   });
 }
 
+@InputType({ description: 'Which SPACE cohorts to list; every condition given must hold.' })
+export class SpaceCohortFilter {
+  @Field(() => DateScalar, { nullable: true, description: 'Only cohorts whose first session is on or after this date.' })
+  from?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Only cohorts whose first session is on or before this date.' })
+  to?: string | null;
+
+  @Field(() => SpaceDelivery, { nullable: true, description: 'Only GROUP or only ONE_TO_ONE cohorts.' })
+  delivery?: SpaceDelivery | null;
+}
+
+export const { Connection: SpaceCohortConnection } = connectionTypes(SpaceCohort, 'SpaceCohort', { plural: 'SPACE cohorts', order: 'in start order' });
+
+const MAX_PAGE = 100;
+const cohortCursor = cursorCodec('spaceCohorts', ['date', 'text', 'uuid']);
+
 @Resolver(() => SpaceCohort)
 export class SpaceCohortResolver {
   @Authorized(Access.HEALTH_AGGREGATES)
-  @Query(() => [SpaceCohort], { description: 'SPACE cohorts whose first session falls between `from` and `to` (inclusive), in start order, with their outcomes.' })
+  @Query(() => SpaceCohortConnection, { description: 'SPACE cohorts, in start order, with their outcomes.' })
   async spaceCohorts(
-    @Arg('from', () => DateScalar) from: string,
-    @Arg('to', () => DateScalar) to: string,
-    @Arg('delivery', () => SpaceDelivery, { nullable: true, description: 'Only GROUP or only ONE_TO_ONE cohorts.' }) delivery: SpaceDelivery | null,
+    @Arg('filter', () => SpaceCohortFilter, { nullable: true, description: 'Which cohorts; all when left out.' }) filter: SpaceCohortFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: `Page size, 1-${MAX_PAGE}.` }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
     @Ctx() context: SubgraphContext,
-  ): Promise<SpaceCohort[]> {
-    if (to < from) throw badInput(`to (${to}) is before from (${from}).`, 'to');
-    return context.em.find(SpaceCohort, { startDate: { $gte: from, $lte: to }, ...(delivery ? { delivery } : {}) }, { orderBy: { startDate: 'asc', name: 'asc', id: 'asc' } });
+  ): Promise<Connection<SpaceCohort>> {
+    checkFirst(first, MAX_PAGE);
+    const { from, to, delivery } = filter ?? {};
+    if (from && to && to < from) throw badInput('filter.to', `${to} is before filter.from (${from}).`);
+    const where = {
+      ...(from || to ? { startDate: { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) } } : {}),
+      ...(delivery ? { delivery } : {}),
+    };
+    return findPage(context.em, SpaceCohort, where, [['startDate', 'asc'], ['name', 'asc'], ['id', 'asc']], cohortCursor, { first, after });
   }
 
   @Authorized(Access.HEALTH_AGGREGATES)

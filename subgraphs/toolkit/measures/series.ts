@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { GraphQLError } from 'graphql';
+import { badUserInput } from '../../../platform/problems';
 import { addDays, addMonths } from '../dates';
 import { computeMeasures, measureValue, type MeasureDefinition } from './engine';
 import { Interval, periodsBetween, periodStartOf, type Period } from './periods';
@@ -23,13 +23,10 @@ export class MeasureCatalogue {
     return this.byCode.has(code);
   }
 
-  get(code: string): MeasureDefinition {
+  /** The definition of a code, or BAD_USER_INPUT naming `field` (the argument that gave it) and listing the known codes. */
+  get(code: string, field = 'codes'): MeasureDefinition {
     const d = this.byCode.get(code);
-    if (!d) {
-      throw new GraphQLError(`Unknown measure code "${code}". Known codes: ${[...this.byCode.keys()].join(', ')}.`, {
-        extensions: { code: 'BAD_USER_INPUT', argumentName: 'codes' },
-      });
-    }
+    if (!d) throw badUserInput([{ field, message: `${field}: unknown measure code "${code}". Known codes: ${[...this.byCode.keys()].join(', ')}.` }]);
     return d;
   }
 }
@@ -52,7 +49,7 @@ function checkedPeriods(from: string, to: string, interval: Interval): Period[] 
   try {
     return periodsBetween(from, to, interval);
   } catch (err) {
-    throw new GraphQLError((err as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw badUserInput([{ field: 'to', message: (err as Error).message }]);
   }
 }
 
