@@ -55,21 +55,21 @@ const QUERIES: Array<{ name: string; role: string; query: string }> = [
       kpiCards { name ownerOrganisation value periodStart periodEnd suppressed target trajectoryValue rag previousRag trend englandComparator { value year } }
       priorityActionPlan { area { reference title } byStatus { status count } actions { action { reference } status } }
       actionsNeedingAttention { action { reference title } status reasons latestNextSteps }
-      overdueEscalations { issue responseDueOn raisedByOrganisation }
-      nextMeetings { heldOn title }
-      nextReviews { heldOn title }
+      overdueEscalations { issue responseDueDate raisedByOrganisation }
+      nextMeetings { heldDate title }
+      nextReviews { heldDate title }
       familyVoiceThemes { theme count responded }
     } }`,
   })),
   {
     name: 'priority actions with assessments as board member',
     role: 'board_member',
-    query: `{ priorityActions { reference title ownerOrganisation startedOn published overrideStatus overrideExpiresOn
-      milestones { title dueOn completedOn } progressUpdates { currentPosition nextSteps }
+    query: `{ priorityActions { reference title ownerOrganisation startDate published overrideStatus overrideExpiryDate
+      milestones { title dueDate completedDate } progressUpdates { currentPosition nextSteps }
       assessment(asOf: "${AS_OF}") { status reasons overridden kpis { name value rag trend } }
       kpis { name measureCode reading(asOf: "${AS_OF}") { value periodStart periodEnd rag } } } }`,
   },
-  { name: 'governance lists as board member', role: 'board_member', query: `{ governanceBodies { code name } meetings { heldOn title } papAreas { reference title } kpis { name measureCode target } escalations { issue raisedOn responseDueOn } reviews { heldOn title } familyFeedback { theme } }` },
+  { name: 'governance lists as board member', role: 'board_member', query: `{ governanceBodies { code name } meetings { heldDate title } papAreas { reference title } kpis { name measureCode target } escalations { issue raisedDate responseDueDate } reviews { heldDate title } familyFeedback { theme } }` },
   {
     name: 'caseworker page',
     role: 'la_caseworker',

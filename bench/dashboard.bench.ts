@@ -10,7 +10,7 @@ const DASHBOARD = `{ assuranceDashboard(asOf: "2026-02-09") {
   kpiCards { name value periodEnd trajectoryValue rag trend englandComparator { value } }
   priorityActionPlan { area { reference } byStatus { status count } actions { action { reference } status } }
   actionsNeedingAttention { action { reference } status reasons latestNextSteps }
-  overdueEscalations { issue } nextMeetings { heldOn } nextReviews { heldOn } familyVoiceThemes { theme count }
+  overdueEscalations { issue } nextMeetings { heldDate } nextReviews { heldDate } familyVoiceThemes { theme count }
 } }`;
 const READINGS = '{ kpis { name reading(asOf: "2026-02-09") { value rag } } priorityActions { reference assessment(asOf: "2026-02-09") { status } } }';
 

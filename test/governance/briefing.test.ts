@@ -4,16 +4,16 @@ import { RagValue } from '../../subgraphs/governance/entities/enums';
 const input: BriefingInput = {
   body: { name: 'SEND Partnership Improvement Board', cadence: 'Every six weeks', chair: 'Dame Christine Lenehan (independent chair)' },
   meeting: {
-    heldOn: '2026-02-09', title: 'Improvement Board, February 2026', focusTopics: ['the new statutory SEND service structure', 'SEND reform', 'the governance structure'],
+    heldDate: '2026-02-09', title: 'Improvement Board, February 2026', focusTopics: ['the new statutory SEND service structure', 'SEND reform', 'the governance structure'],
     discussion: ['Governance: from April 2026 the SEND Executive Leadership Group meets quarterly.'],
     decisions: ['The final Board meets on 18 March 2026.'],
-    actionsArising: [{ description: 'Give parents more notice of sessions.', owner: 'LA', dueOn: '2026-03-18' }],
+    actionsArising: [{ description: 'Give parents more notice of sessions.', owner: 'LA', dueDate: '2026-03-18' }],
   },
   kpis: [
     { name: 'Plans within 20 weeks | excl.', owner: 'LA', value: 41.25, suppressed: false, unit: '', periodStart: '2025-10-01', periodEnd: '2025-12-31', target: 50, trajectoryValue: 46, rag: RagValue.AMBER, england: { year: 2024, value: 46.4 } },
     { name: 'SPACE completion', owner: 'ICB', value: null, suppressed: true, unit: '', periodStart: '2025-10-01', periodEnd: '2025-12-31', target: 75, trajectoryValue: null, rag: RagValue.GREY, england: null },
   ],
-  next: { heldOn: '2026-03-18', bodyName: 'SEND Partnership Improvement Board', title: 'Improvement Board, March 2026 (final meeting)' },
+  next: { heldDate: '2026-03-18', bodyName: 'SEND Partnership Improvement Board', title: 'Improvement Board, March 2026 (final meeting)' },
 };
 
 describe('partner briefing', () => {

@@ -16,11 +16,11 @@ import { Interval } from '../../subgraphs/toolkit/measures/periods';
  * run through the gateway in gateway.test.ts and duplicates.test.ts.
  */
 const fields = (problems: Array<{ field: string }>) => problems.map((p) => p.field);
-const body = Object.assign(new GovernanceBody(), { code: 'SPIB', name: 'Improvement Board', startsOn: '2023-06-01', endsOn: '2026-03-31' });
-const action = Object.assign(new PriorityAction(), { reference: 'PAP-1.1', startedOn: '2024-04-01' });
+const body = Object.assign(new GovernanceBody(), { code: 'SPIB', name: 'Improvement Board', startDate: '2023-06-01', endDate: '2026-03-31' });
+const action = Object.assign(new PriorityAction(), { reference: 'PAP-1.1', startDate: '2024-04-01' });
 
 describe('createMeeting', () => {
-  const meeting: NewMeeting = { bodyCode: 'SPIB', heldOn: '2026-02-09', title: 'Board' };
+  const meeting: NewMeeting = { bodyCode: 'SPIB', heldDate: '2026-02-09', title: 'Board' };
   it('accepts a meeting while its body operates', () => {
     expect(createMeeting.check(meeting, { body })).toEqual([]);
   });
@@ -33,9 +33,9 @@ describe('createMeeting', () => {
     expect(problems[0].message).toBe('input.title: must not be blank.');
   });
   it('names the body\'s life when the date falls outside it, and an unknown body by its code', () => {
-    const [late] = createMeeting.check({ ...meeting, heldOn: '2026-04-01' }, { body });
-    expect(late).toEqual({ field: 'input.heldOn', message: 'input.heldOn: Improvement Board operates from 2023-06-01 to 2026-03-31.' });
-    expect(createMeeting.check({ ...meeting, heldOn: '2023-05-31' }, { body }).map((p) => p.field)).toEqual(['input.heldOn']);
+    const [late] = createMeeting.check({ ...meeting, heldDate: '2026-04-01' }, { body });
+    expect(late).toEqual({ field: 'input.heldDate', message: 'input.heldDate: Improvement Board operates from 2023-06-01 to 2026-03-31.' });
+    expect(createMeeting.check({ ...meeting, heldDate: '2023-05-31' }, { body }).map((p) => p.field)).toEqual(['input.heldDate']);
     expect(createMeeting.check({ ...meeting, bodyCode: 'NOPE' }, { body: null })).toEqual([{ field: 'input.bodyCode', message: 'input.bodyCode: no governance body has code "NOPE".' }]);
   });
   it('refuses text PostgreSQL cannot hold or a column cannot fit, as bad input', () => {
@@ -54,7 +54,7 @@ describe('recordMeetingOutcome', () => {
   });
   it('replaces what was recorded, trimmed', () => {
     const m = recordMeetingOutcome.apply(undefined as never, { meetingId: 'm', discussion: [' a ', ''], decisions: [' b '], actionsArising: [{ description: ' c ', owner: ' LA ' }] }, Object.assign(new Meeting(), { discussion: ['old'] })) as Meeting;
-    expect({ discussion: m.discussion, decisions: m.decisions, actionsArising: m.actionsArising }).toEqual({ discussion: ['a'], decisions: ['b'], actionsArising: [{ description: 'c', owner: 'LA', dueOn: null }] });
+    expect({ discussion: m.discussion, decisions: m.decisions, actionsArising: m.actionsArising }).toEqual({ discussion: ['a'], decisions: ['b'], actionsArising: [{ description: 'c', owner: 'LA', dueDate: null }] });
   });
 });
 
@@ -90,7 +90,7 @@ describe('createKpi and updateKpi', () => {
 });
 
 describe('createPriorityAction', () => {
-  const input: NewPriorityAction = { areaReference: 'APA-1', reference: 'PAP-9.1', title: 'Do better', ownerOrganisation: Organisation.JOINT, leadRole: 'Lead', startedOn: '2026-01-01' };
+  const input: NewPriorityAction = { areaReference: 'APA-1', reference: 'PAP-9.1', title: 'Do better', ownerOrganisation: Organisation.JOINT, leadRole: 'Lead', startDate: '2026-01-01' };
   const area = new PapArea();
   it('needs an area that exists and a reference that fits its column', () => {
     expect(createPriorityAction.check(input, { area, kpis: [] })).toEqual([]);
@@ -101,34 +101,34 @@ describe('createPriorityAction', () => {
 
 describe('overrideActionStatus', () => {
   it('an override needs a reason and an expiry date; clearing one needs neither', () => {
-    expect(fields(overrideActionStatus.check({ actionId: 'a', status: ActionStatusValue.ON_TRACK, reason: '', expiresOn: null }, action))).toEqual(['reason', 'expiresOn']);
-    expect(overrideActionStatus.check({ actionId: 'a', status: ActionStatusValue.ON_TRACK, reason: 'Agreed', expiresOn: '2026-04-01' }, action)).toEqual([]);
-    expect(overrideActionStatus.check({ actionId: 'a', status: null, reason: null, expiresOn: null }, action)).toEqual([]);
+    expect(fields(overrideActionStatus.check({ actionId: 'a', status: ActionStatusValue.ON_TRACK, reason: '', expiryDate: null }, action))).toEqual(['reason', 'expiryDate']);
+    expect(overrideActionStatus.check({ actionId: 'a', status: ActionStatusValue.ON_TRACK, reason: 'Agreed', expiryDate: '2026-04-01' }, action)).toEqual([]);
+    expect(overrideActionStatus.check({ actionId: 'a', status: null, reason: null, expiryDate: null }, action)).toEqual([]);
   });
 });
 
 describe('milestones and progress updates', () => {
   it('a milestone is not due before its action started', () => {
-    expect(addMilestone.check({ actionId: 'a', title: 'M', dueOn: '2024-03-31' }, action)).toEqual([{ field: 'dueOn', message: 'dueOn: is before the action started (2024-04-01).' }]);
-    expect(addMilestone.check({ actionId: 'a', title: 'M', dueOn: '2024-04-01' }, action)).toEqual([]);
+    expect(addMilestone.check({ actionId: 'a', title: 'M', dueDate: '2024-03-31' }, action)).toEqual([{ field: 'dueDate', message: 'dueDate: is before the action started (2024-04-01).' }]);
+    expect(addMilestone.check({ actionId: 'a', title: 'M', dueDate: '2024-04-01' }, action)).toEqual([]);
   });
   it('a progress update gives both the current position and the next steps', () => {
-    const update = { actionId: 'a', recordedOn: '2026-02-10', currentPosition: 'Backlog down.', nextSteps: '  ', recordedBy: 'u' };
+    const update = { actionId: 'a', recordedDate: '2026-02-10', currentPosition: 'Backlog down.', nextSteps: '  ', recordedBy: 'u' };
     expect(fields(recordProgressUpdate.check(update, action))).toEqual(['nextSteps']);
     expect(fields(recordProgressUpdate.check({ ...update, currentPosition: '' }, action))).toEqual(['currentPosition', 'nextSteps']);
   });
 });
 
 describe('escalations', () => {
-  const input = { raisedBy: 'DCO', raisedByOrganisation: Organisation.ICB, bodyCode: 'SPIB', issue: 'Waits', raisedOn: '2026-05-01', responseDueOn: '2026-05-20' };
+  const input = { raisedBy: 'DCO', raisedByOrganisation: Organisation.ICB, bodyCode: 'SPIB', issue: 'Waits', raisedDate: '2026-05-01', responseDueDate: '2026-05-20' };
   it('a response is not due before the issue was raised, and the body must exist', () => {
     expect(raiseEscalation.check(input, { body, action: null })).toEqual([]);
-    expect(fields(raiseEscalation.check({ ...input, responseDueOn: '2026-04-01' }, { body: null, action: null }))).toEqual(['input.responseDueOn', 'input.bodyCode']);
+    expect(fields(raiseEscalation.check({ ...input, responseDueDate: '2026-04-01' }, { body: null, action: null }))).toEqual(['input.responseDueDate', 'input.bodyCode']);
   });
-  const escalation = (status: EscalationStatus) => Object.assign(new Escalation(), { status, raisedOn: '2026-05-01' });
+  const escalation = (status: EscalationStatus) => Object.assign(new Escalation(), { status, raisedDate: '2026-05-01' });
   it('a closed escalation takes no response, and a response is not dated before it was raised', () => {
-    expect(respondToEscalation.check({ escalationId: 'e', response: 'Done', respondedOn: '2026-05-02' }, escalation(EscalationStatus.OPEN))).toEqual([]);
-    expect(fields(respondToEscalation.check({ escalationId: 'e', response: 'Done', respondedOn: '2026-04-30' }, escalation(EscalationStatus.CLOSED)))).toEqual(['escalationId', 'respondedOn']);
+    expect(respondToEscalation.check({ escalationId: 'e', response: 'Done', respondedDate: '2026-05-02' }, escalation(EscalationStatus.OPEN))).toEqual([]);
+    expect(fields(respondToEscalation.check({ escalationId: 'e', response: 'Done', respondedDate: '2026-04-30' }, escalation(EscalationStatus.CLOSED)))).toEqual(['escalationId', 'respondedDate']);
   });
   it('only an escalation with a response closes', () => {
     expect(fields(closeEscalation.check({ escalationId: 'e' }, escalation(EscalationStatus.OPEN)))).toEqual(['escalationId']);
@@ -138,8 +138,8 @@ describe('escalations', () => {
 
 describe('family feedback', () => {
   it('a response is not dated before the feedback was received', () => {
-    const feedback = Object.assign(new FamilyFeedback(), { source: FeedbackSource.SURVEY, receivedOn: '2026-01-10' });
-    expect(respondToFamilyFeedback.check({ feedbackId: 'f', weDid: 'Changed it.', respondedOn: '2026-01-09' }, feedback)).toEqual([{ field: 'respondedOn', message: 'respondedOn: is before the feedback was received (2026-01-10).' }]);
-    expect(fields(respondToFamilyFeedback.check({ feedbackId: 'f', weDid: ' ', respondedOn: '2026-01-10' }, feedback))).toEqual(['weDid']);
+    const feedback = Object.assign(new FamilyFeedback(), { source: FeedbackSource.SURVEY, receivedDate: '2026-01-10' });
+    expect(respondToFamilyFeedback.check({ feedbackId: 'f', weDid: 'Changed it.', respondedDate: '2026-01-09' }, feedback)).toEqual([{ field: 'respondedDate', message: 'respondedDate: is before the feedback was received (2026-01-10).' }]);
+    expect(fields(respondToFamilyFeedback.check({ feedbackId: 'f', weDid: ' ', respondedDate: '2026-01-10' }, feedback))).toEqual(['weDid']);
   });
 });

@@ -53,7 +53,7 @@ describe('governance writes that cannot double', () => {
   it('an action: one is made, its KPI linked once; the others hear which', async () => {
     const kpi = await stack.queryAs<{ createKpi: { id: string } }>('board_member', 'mutation { createKpi(input: { name: "Plans", measureCode: "PLANS_ACTIVE", interval: MONTH, direction: LOWER_IS_BETTER, amberTolerance: 1 }) { id } }');
     expect(kpi.errors).toBeUndefined();
-    const input = { areaReference: 'APA-1', reference: 'PAP-1.1', title: 'Plans on time', ownerOrganisation: 'LA', leadRole: 'Service Director', startedOn: '2026-04-01', kpiIds: [kpi.data!.createKpi.id] };
+    const input = { areaReference: 'APA-1', reference: 'PAP-1.1', title: 'Plans on time', ownerOrganisation: 'LA', leadRole: 'Service Director', startDate: '2026-04-01', kpiIds: [kpi.data!.createKpi.id] };
     const { made, refused } = await atOnce<{ id: string }>('createPriorityAction', 'mutation($input: PriorityActionInput!) { createPriorityAction(input: $input) { id } }', { input });
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'PriorityAction', made[0].id);
@@ -63,7 +63,7 @@ describe('governance writes that cannot double', () => {
     const [entry] = await audited('PriorityAction', actionId);
     expect(entry.user_id).toBe('test-board_member');
     // From the flush's change set: the entity's properties, not the input's field names.
-    expect(entry.fields).toEqual(expect.arrayContaining(['area', 'reference', 'ownerOrganisation', 'leadRole', 'startedOn']));
+    expect(entry.fields).toEqual(expect.arrayContaining(['area', 'reference', 'ownerOrganisation', 'leadRole', 'startDate']));
     expect(entry.fields).not.toContain('areaReference');
     expect(await audited('PriorityAction', actionId)).toHaveLength(1);
   });
@@ -80,7 +80,7 @@ describe('governance writes that cannot double', () => {
   });
 
   it('a meeting of a body on a date, at once or later', async () => {
-    const query = 'mutation { createMeeting(input: { bodyCode: "SELG", heldOn: "2026-04-22", title: "SEND Executive Leadership Group, Q1" }) { id } }';
+    const query = 'mutation { createMeeting(input: { bodyCode: "SELG", heldDate: "2026-04-22", title: "SEND Executive Leadership Group, Q1" }) { id } }';
     const { made, refused } = await atOnce<{ id: string }>('createMeeting', query, {});
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'Meeting', made[0].id);
@@ -88,14 +88,14 @@ describe('governance writes that cannot double', () => {
     expectConflictsNaming([later as never], 'Meeting', made[0].id);
     expect(await count('meeting')).toBe(1);
     // Another date of the same body is another meeting.
-    expect((await stack.queryAs('board_member', 'mutation { createMeeting(input: { bodyCode: "SELG", heldOn: "2026-07-15", title: "Q2" }) { id } }')).errors).toBeUndefined();
+    expect((await stack.queryAs('board_member', 'mutation { createMeeting(input: { bodyCode: "SELG", heldDate: "2026-07-15", title: "Q2" }) { id } }')).errors).toBeUndefined();
     const [entry] = await audited('Meeting', made[0].id);
-    expect(entry.fields).toEqual(expect.arrayContaining(['body', 'heldOn', 'title']));
+    expect(entry.fields).toEqual(expect.arrayContaining(['body', 'heldDate', 'title']));
     expect(entry.fields).not.toContain('bodyCode');
   });
 
   it('a progress update of an action at a date', async () => {
-    const query = 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedOn: "2026-05-01", currentPosition: "Backlog down to 40.", nextSteps: "Clear it by June.") { id } }';
+    const query = 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedDate: "2026-05-01", currentPosition: "Backlog down to 40.", nextSteps: "Clear it by June.") { id } }';
     const { made, refused } = await atOnce<{ id: string }>('recordProgressUpdate', query, { id: actionId });
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'ProgressUpdate', made[0].id);
@@ -103,7 +103,7 @@ describe('governance writes that cannot double', () => {
   });
 
   it('a milestone of an action, by title and due date', async () => {
-    const query = 'mutation($id: ID!, $title: String!) { addMilestone(actionId: $id, title: $title, dueOn: "2026-09-30") { id } }';
+    const query = 'mutation($id: ID!, $title: String!) { addMilestone(actionId: $id, title: $title, dueDate: "2026-09-30") { id } }';
     const { made, refused } = await atOnce<{ id: string }>('addMilestone', query, { id: actionId, title: 'Backlog cleared' });
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'Milestone', made[0].id);
@@ -116,7 +116,7 @@ describe('governance writes that cannot double', () => {
   });
 
   it('an escalation of an issue to a body on a day', async () => {
-    const input = { raisedBy: 'Designated Clinical Officer', raisedByOrganisation: 'ICB', bodyCode: 'SELG', issue: 'Occupational therapy waits rising.', raisedOn: '2026-05-04', responseDueOn: '2026-06-01', actionId };
+    const input = { raisedBy: 'Designated Clinical Officer', raisedByOrganisation: 'ICB', bodyCode: 'SELG', issue: 'Occupational therapy waits rising.', raisedDate: '2026-05-04', responseDueDate: '2026-06-01', actionId };
     const { made, refused } = await atOnce<{ id: string }>('raiseEscalation', 'mutation($input: EscalationInput!) { raiseEscalation(input: $input) { id } }', { input });
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'Escalation', made[0].id);
@@ -124,7 +124,7 @@ describe('governance writes that cannot double', () => {
   });
 
   it('a piece of family feedback', async () => {
-    const input = { source: 'SURVEY', theme: 'Communication', receivedOn: '2026-05-05', youSaid: 'Letters about our plans are hard to understand.' };
+    const input = { source: 'SURVEY', theme: 'Communication', receivedDate: '2026-05-05', youSaid: 'Letters about our plans are hard to understand.' };
     const { made, refused } = await atOnce<{ id: string }>('recordFamilyFeedback', 'mutation($input: FamilyFeedbackInput!) { recordFamilyFeedback(input: $input) { id } }', { input });
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'FamilyFeedback', made[0].id);

@@ -41,17 +41,17 @@ describe('governance through the gateway, with live casework and health figures'
       kpiCards: Array<{ name: string; ownerOrganisation: string; value: number | null; periodEnd: string; rag: string; kpi: { measureCode: string } }>;
       priorityActionPlan: Array<{ area: { reference: string }; byStatus: Array<{ status: string; count: number }>; actions: Array<{ action: { reference: string }; status: string }> }>;
       actionsNeedingAttention: Array<{ action: { reference: string }; status: string; reasons: string[]; latestNextSteps: string | null }>;
-      overdueEscalations: Array<{ issue: string; responseDueOn: string }>;
-      nextMeetings: Array<{ heldOn: string; title: string }>;
-      nextReviews: Array<{ heldOn: string }>;
+      overdueEscalations: Array<{ issue: string; responseDueDate: string }>;
+      nextMeetings: Array<{ heldDate: string; title: string }>;
+      nextReviews: Array<{ heldDate: string }>;
       familyVoiceThemes: Array<{ theme: string; count: number }>;
     } }>('executive', `{ assuranceDashboard(asOf: "${AS_OF}") {
       kpiCards { name ownerOrganisation value periodEnd rag trend target trajectoryValue kpi { measureCode } englandComparator { value year } }
       priorityActionPlan { area { reference title } byStatus { status count } actions { action { reference } status } }
       actionsNeedingAttention { action { reference title } status reasons latestNextSteps }
-      overdueEscalations { issue responseDueOn raisedByOrganisation }
-      nextMeetings { heldOn title }
-      nextReviews { heldOn title }
+      overdueEscalations { issue responseDueDate raisedByOrganisation }
+      nextMeetings { heldDate title }
+      nextReviews { heldDate title }
       familyVoiceThemes { theme count responded }
     } }`);
     expect(res.errors).toBeUndefined();
@@ -71,9 +71,9 @@ describe('governance through the gateway, with live casework and health figures'
     // PAP-1.2's "80% by 28 February" milestone falls due within 28 days.
     const pap12 = d.actionsNeedingAttention.find((a) => a.action.reference === 'PAP-1.2')!;
     expect(pap12.reasons.join(' ')).toContain('2026-02-28');
-    expect(d.overdueEscalations.map((e) => e.responseDueOn)).toEqual(['2026-02-06']);
-    expect(d.nextMeetings[0]).toEqual({ heldOn: '2026-02-09', title: 'Improvement Board, February 2026' });
-    expect(d.nextReviews[0].heldOn).toBe('2026-06-17');
+    expect(d.overdueEscalations.map((e) => e.responseDueDate)).toEqual(['2026-02-06']);
+    expect(d.nextMeetings[0]).toEqual({ heldDate: '2026-02-09', title: 'Improvement Board, February 2026' });
+    expect(d.nextReviews[0].heldDate).toBe('2026-06-17');
     expect(d.familyVoiceThemes[0]).toMatchObject({ theme: 'Allocated worker', count: 2, responded: 2 });
   });
 
@@ -131,7 +131,7 @@ describe('governance through the gateway, with live casework and health figures'
   });
 
   it('the partner briefing is Markdown with decisions, live KPI values and the next meeting', async () => {
-    const res = await stack.queryAs<{ meetings: Array<{ heldOn: string; partnerBriefing: { markdown: string } }> }>('partner_app', '{ meetings(from: "2026-02-09", to: "2026-02-09") { heldOn partnerBriefing { markdown } } }');
+    const res = await stack.queryAs<{ meetings: Array<{ heldDate: string; partnerBriefing: { markdown: string } }> }>('partner_app', '{ meetings(from: "2026-02-09", to: "2026-02-09") { heldDate partnerBriefing { markdown } } }');
     expect(res.errors).toBeUndefined();
     const md = res.data!.meetings[0].partnerBriefing.markdown;
     expect(md).toContain('# SEND Partnership Improvement Board: February 2026 partner update');
@@ -184,7 +184,7 @@ describe('governance through the gateway, with live casework and health figures'
   describe('mutations', () => {
     it('refuse a progress update without next steps, naming the field, and record nothing', async () => {
       const { data } = await stack.queryAs<{ priorityAction: { id: string; progressUpdates: unknown[] } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id progressUpdates { id } } }');
-      const res = await stack.queryAs('board_member', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedOn: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "  ") { id } }', { id: data!.priorityAction.id });
+      const res = await stack.queryAs('board_member', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedDate: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "  ") { id } }', { id: data!.priorityAction.id });
       expect(res.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
       expect(res.errors![0].extensions!.field).toBe('nextSteps');
       const after = await stack.queryAs<{ priorityAction: { progressUpdates: unknown[] } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { progressUpdates { id } } }');
@@ -193,9 +193,9 @@ describe('governance through the gateway, with live casework and health figures'
 
     it('record a valid update with its audit entry; executives may not write', async () => {
       const { data } = await stack.queryAs<{ priorityAction: { id: string } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id } }');
-      const denied = await stack.queryAs('executive', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedOn: "2026-02-10", currentPosition: "x", nextSteps: "y") { id } }', { id: data!.priorityAction.id });
+      const denied = await stack.queryAs('executive', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedDate: "2026-02-10", currentPosition: "x", nextSteps: "y") { id } }', { id: data!.priorityAction.id });
       expect(denied.errors![0].extensions!.code).toBe('FORBIDDEN');
-      const ok = await stack.queryAs<{ recordProgressUpdate: { id: string; nextSteps: string } }>('board_member', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedOn: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "Clear it by March.") { id nextSteps } }', { id: data!.priorityAction.id });
+      const ok = await stack.queryAs<{ recordProgressUpdate: { id: string; nextSteps: string } }>('board_member', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedDate: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "Clear it by March.") { id nextSteps } }', { id: data!.priorityAction.id });
       expect(ok.errors).toBeUndefined();
       const client = new Client({ connectionString: stack.databases.logins.governance.ownerUrl });
       await client.connect();
@@ -212,7 +212,7 @@ describe('governance through the gateway, with live casework and health figures'
       expect(kpi.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.measureCode' });
       expect(kpi.errors![0].message).toContain('PLANS_ACTIVE');
       const { data } = await stack.queryAs<{ priorityAction: { id: string } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id } }');
-      const o = await stack.queryAs('board_member', 'mutation($id: ID!) { overrideActionStatus(actionId: $id, status: ON_TRACK, reason: "", expiresOn: "2026-04-01") { id } }', { id: data!.priorityAction.id });
+      const o = await stack.queryAs('board_member', 'mutation($id: ID!) { overrideActionStatus(actionId: $id, status: ON_TRACK, reason: "", expiryDate: "2026-04-01") { id } }', { id: data!.priorityAction.id });
       expect(o.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     });
     it('create an action with its KPIs looked up in one query, and refuse an unknown KPI by its position, writing nothing', async () => {
@@ -222,7 +222,7 @@ describe('governance through the gateway, with live casework and health figures'
         stack.queryAs<{ createPriorityAction: { reference: string; kpis: Array<{ id: string }> } }>(
           'board_member',
           'mutation($input: PriorityActionInput!) { createPriorityAction(input: $input) { reference kpis { id } } }',
-          { input: { areaReference: data!.papAreas[0].reference, reference, title: 'Test action', ownerOrganisation: 'JOINT', leadRole: 'Programme lead', startedOn: '2026-02-01', kpiIds } },
+          { input: { areaReference: data!.papAreas[0].reference, reference, title: 'Test action', ownerOrganisation: 'JOINT', leadRole: 'Programme lead', startDate: '2026-02-01', kpiIds } },
         );
       const unknown = '00000000-0000-4000-8000-000000000000';
       const bad = await create('PAP-T.1', [k1, unknown]);
@@ -251,12 +251,12 @@ describe('governance through the gateway, with live casework and health figures'
     });
 
     it('refuse a meeting outside its body\'s life and an escalation due before it was raised', async () => {
-      const m = await stack.queryAs('board_member', 'mutation { createMeeting(input: { bodyCode: "SPIB", heldOn: "2026-05-06", title: "Board" }) { id } }');
-      expect(m.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.heldOn' });
-      const ok = await stack.queryAs<{ createMeeting: { heldOn: string; body: { code: string } } }>('board_member', 'mutation { createMeeting(input: { bodyCode: "SELG", heldOn: "2027-04-14", title: "SEND Executive Leadership Group, Q5", attendance: [{ organisation: "LA", count: 5 }] }) { heldOn body { code } } }');
-      expect(ok.data!.createMeeting).toEqual({ heldOn: '2027-04-14', body: { code: 'SELG' } });
-      const e = await stack.queryAs('board_member', 'mutation { raiseEscalation(input: { raisedBy: "DCO", raisedByOrganisation: ICB, bodyCode: "PAIG", issue: "x", raisedOn: "2026-05-01", responseDueOn: "2026-04-01" }) { id } }');
-      expect(e.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.responseDueOn' });
+      const m = await stack.queryAs('board_member', 'mutation { createMeeting(input: { bodyCode: "SPIB", heldDate: "2026-05-06", title: "Board" }) { id } }');
+      expect(m.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.heldDate' });
+      const ok = await stack.queryAs<{ createMeeting: { heldDate: string; body: { code: string } } }>('board_member', 'mutation { createMeeting(input: { bodyCode: "SELG", heldDate: "2027-04-14", title: "SEND Executive Leadership Group, Q5", attendance: [{ organisation: "LA", count: 5 }] }) { heldDate body { code } } }');
+      expect(ok.data!.createMeeting).toEqual({ heldDate: '2027-04-14', body: { code: 'SELG' } });
+      const e = await stack.queryAs('board_member', 'mutation { raiseEscalation(input: { raisedBy: "DCO", raisedByOrganisation: ICB, bodyCode: "PAIG", issue: "x", raisedDate: "2026-05-01", responseDueDate: "2026-04-01" }) { id } }');
+      expect(e.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.responseDueDate' });
     });
 
     it('publishing an item shows it to partner apps', async () => {

@@ -53,23 +53,23 @@ describe('RAG rule', () => {
 
 describe('Priority Action Plan status rule', () => {
   const base: StatusInput = {
-    asOf: '2026-02-09', startedOn: '2025-01-01', lastUpdateOn: '2026-02-01', override: null, kpis: [],
-    milestones: [{ title: 'Recruit', dueOn: '2026-06-30', completedOn: null }],
+    asOf: '2026-02-09', startDate: '2025-01-01', lastUpdateOn: '2026-02-01', override: null, kpis: [],
+    milestones: [{ title: 'Recruit', dueDate: '2026-06-30', completedDate: null }],
   };
   it('ON_TRACK with nothing due soon, no bad KPI and a recent update', () => {
     expect(actionStatus(base)).toEqual({ status: 'ON_TRACK', reasons: [], overridden: false });
   });
   it('AT_RISK when an unfinished milestone falls due within 28 days, inclusive; not at 29', () => {
-    expect(actionStatus({ ...base, milestones: [{ title: 'M', dueOn: '2026-03-09', completedOn: null }] }).status).toBe('AT_RISK');
-    expect(actionStatus({ ...base, milestones: [{ title: 'M', dueOn: '2026-03-10', completedOn: null }] }).status).toBe('ON_TRACK');
-    expect(actionStatus({ ...base, milestones: [{ title: 'M', dueOn: '2026-02-09', completedOn: null }] }).status).toBe('AT_RISK');
+    expect(actionStatus({ ...base, milestones: [{ title: 'M', dueDate: '2026-03-09', completedDate: null }] }).status).toBe('AT_RISK');
+    expect(actionStatus({ ...base, milestones: [{ title: 'M', dueDate: '2026-03-10', completedDate: null }] }).status).toBe('ON_TRACK');
+    expect(actionStatus({ ...base, milestones: [{ title: 'M', dueDate: '2026-02-09', completedDate: null }] }).status).toBe('AT_RISK');
   });
   it('OFF_TRACK when a milestone is overdue; a finished one is neither', () => {
-    const r = actionStatus({ ...base, milestones: [{ title: 'Old', dueOn: '2026-02-08', completedOn: null }, { title: 'Later', dueOn: '2026-09-01', completedOn: null }] });
+    const r = actionStatus({ ...base, milestones: [{ title: 'Old', dueDate: '2026-02-08', completedDate: null }, { title: 'Later', dueDate: '2026-09-01', completedDate: null }] });
     expect(r.status).toBe('OFF_TRACK');
     expect(r.reasons[0]).toContain('"Old" was due on 2026-02-08');
-    expect(actionStatus({ ...base, milestones: [{ title: 'Old', dueOn: '2026-02-08', completedOn: '2026-02-10' }, { title: 'x', dueOn: '2027-01-01', completedOn: null }] }).status).toBe('OFF_TRACK');
-    expect(actionStatus({ ...base, milestones: [{ title: 'Old', dueOn: '2026-02-08', completedOn: '2026-02-07' }, { title: 'x', dueOn: '2027-01-01', completedOn: null }] }).status).toBe('ON_TRACK');
+    expect(actionStatus({ ...base, milestones: [{ title: 'Old', dueDate: '2026-02-08', completedDate: '2026-02-10' }, { title: 'x', dueDate: '2027-01-01', completedDate: null }] }).status).toBe('OFF_TRACK');
+    expect(actionStatus({ ...base, milestones: [{ title: 'Old', dueDate: '2026-02-08', completedDate: '2026-02-07' }, { title: 'x', dueDate: '2027-01-01', completedDate: null }] }).status).toBe('ON_TRACK');
   });
   it('KPIs: amber is AT_RISK, red once is AT_RISK, red twice running is OFF_TRACK, grey changes nothing', () => {
     expect(actionStatus({ ...base, kpis: [{ name: 'K', latest: RagValue.AMBER, previous: RagValue.GREEN }] }).status).toBe('AT_RISK');
@@ -81,23 +81,23 @@ describe('Priority Action Plan status rule', () => {
   it('AT_RISK when no update for more than six weeks (42 days is still fine), counting from the start when there is none', () => {
     expect(actionStatus({ ...base, lastUpdateOn: '2025-12-29' }).status).toBe('ON_TRACK');
     expect(actionStatus({ ...base, lastUpdateOn: '2025-12-28' }).status).toBe('AT_RISK');
-    expect(actionStatus({ ...base, lastUpdateOn: null, startedOn: '2026-01-20' }).status).toBe('ON_TRACK');
+    expect(actionStatus({ ...base, lastUpdateOn: null, startDate: '2026-01-20' }).status).toBe('ON_TRACK');
     expect(actionStatus({ ...base, lastUpdateOn: null }).reasons[0]).toContain('since the action started');
   });
   it('COMPLETE when every milestone is finished by the date; not when none exist', () => {
-    expect(actionStatus({ ...base, milestones: [{ title: 'A', dueOn: '2025-06-01', completedOn: '2025-05-01' }] }).status).toBe('COMPLETE');
-    expect(actionStatus({ ...base, milestones: [{ title: 'A', dueOn: '2025-06-01', completedOn: '2026-03-01' }] }).status).toBe('OFF_TRACK');
+    expect(actionStatus({ ...base, milestones: [{ title: 'A', dueDate: '2025-06-01', completedDate: '2025-05-01' }] }).status).toBe('COMPLETE');
+    expect(actionStatus({ ...base, milestones: [{ title: 'A', dueDate: '2025-06-01', completedDate: '2026-03-01' }] }).status).toBe('OFF_TRACK');
     expect(actionStatus({ ...base, milestones: [] }).status).toBe('ON_TRACK');
   });
   it('an override holds until its expiry date inclusive, with its reason, then the rule applies again', () => {
-    const override = { status: ActionStatusValue.ON_TRACK, reason: 'Recovery plan agreed', expiresOn: '2026-02-09' };
-    const overdue = { ...base, override, milestones: [{ title: 'Old', dueOn: '2026-01-01', completedOn: null }] };
+    const override = { status: ActionStatusValue.ON_TRACK, reason: 'Recovery plan agreed', expiryDate: '2026-02-09' };
+    const overdue = { ...base, override, milestones: [{ title: 'Old', dueDate: '2026-01-01', completedDate: null }] };
     expect(actionStatus(overdue)).toMatchObject({ status: 'ON_TRACK', overridden: true });
     expect(actionStatus(overdue).reasons[0]).toContain('Recovery plan agreed');
     expect(actionStatus({ ...overdue, asOf: '2026-02-10', lastUpdateOn: '2026-02-10' })).toMatchObject({ status: 'OFF_TRACK', overridden: false });
   });
   it('OFF_TRACK lists its at-risk causes too', () => {
-    const r = actionStatus({ ...base, lastUpdateOn: '2025-01-01', milestones: [{ title: 'Old', dueOn: '2026-01-01', completedOn: null }] });
+    const r = actionStatus({ ...base, lastUpdateOn: '2025-01-01', milestones: [{ title: 'Old', dueDate: '2026-01-01', completedDate: null }] });
     expect(r.status).toBe('OFF_TRACK');
     expect(r.reasons).toHaveLength(2);
   });

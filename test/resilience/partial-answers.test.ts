@@ -14,8 +14,8 @@ const DASHBOARD = `{ assuranceDashboard(asOf: "${AS_OF}") {
   kpiCards { name ownerOrganisation value suppressed rag ragReason trend kpi { measureCode } }
   priorityActionPlan { area { reference } actions { action { reference } status } }
   actionsNeedingAttention { action { reference } status reasons }
-  overdueEscalations { issue responseDueOn }
-  nextMeetings { heldOn title }
+  overdueEscalations { issue responseDueDate }
+  nextMeetings { heldDate title }
   familyVoiceThemes { theme count }
 } }`;
 
@@ -25,8 +25,8 @@ interface Dashboard {
     kpiCards: Card[];
     priorityActionPlan: Array<{ area: { reference: string }; actions: Array<{ action: { reference: string }; status: string }> }>;
     actionsNeedingAttention: Array<{ action: { reference: string }; status: string; reasons: string[] }>;
-    overdueEscalations: Array<{ issue: string; responseDueOn: string }>;
-    nextMeetings: Array<{ heldOn: string; title: string }>;
+    overdueEscalations: Array<{ issue: string; responseDueDate: string }>;
+    nextMeetings: Array<{ heldDate: string; title: string }>;
     familyVoiceThemes: Array<{ theme: string; count: number }>;
   } | null;
 }

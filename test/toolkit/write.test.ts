@@ -30,7 +30,7 @@ describe('write', () => {
   });
 
   const em = () => orm.em.fork() as EntityManager;
-  const body = (code: string) => ({ code, name: `Board ${code}`, cadence: 'quarterly', purpose: 'Oversight.', startsOn: '2024-04-01', published: true });
+  const body = (code: string) => ({ code, name: `Board ${code}`, cadence: 'quarterly', purpose: 'Oversight.', startDate: '2024-04-01', published: true });
   const writes = async (requestId: string) =>
     (await owner.query(`SELECT user_id, operation_name, entity_type, entity_id, fields FROM audit_event WHERE action = 'WRITE' AND request_id = $1 ORDER BY id`, [requestId])).rows;
 
@@ -47,7 +47,7 @@ describe('write', () => {
     const forA = rows.find((r) => r.entity_id === created.id);
     expect(forA).toMatchObject({ user_id: 'b.member', operation_name: 'AddBody', entity_type: 'GovernanceBody' });
     // Created with its fields, then renamed in a second flush: one entry with the union.
-    expect(forA.fields).toEqual(expect.arrayContaining(['code', 'name', 'purpose', 'startsOn']));
+    expect(forA.fields).toEqual(expect.arrayContaining(['code', 'name', 'purpose', 'startDate']));
     const count = await owner.query(`SELECT count(*)::int AS n FROM governance_body`);
     expect(count.rows[0].n).toBe(2);
   });

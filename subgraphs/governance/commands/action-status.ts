@@ -12,7 +12,7 @@ export interface StatusOverride {
   actionId: string;
   status: ActionStatusValue | null;
   reason: string | null;
-  expiresOn: string | null;
+  expiryDate: string | null;
 }
 
 /** An override needs a reason and an expiry date; clearing one needs neither. */
@@ -20,12 +20,12 @@ export const overrideActionStatus: Command<StatusOverride, PriorityAction, Prior
   load: (tx, input) => mustFind(tx, PriorityAction, input.actionId, 'actionId', 'action'),
   check: (input) =>
     input.status
-      ? [...requiredText('reason', input.reason), ...(input.expiresOn ? [] : [problem('expiresOn', 'an override needs an expiry date.')])]
+      ? [...requiredText('reason', input.reason), ...(input.expiryDate ? [] : [problem('expiryDate', 'an override needs an expiry date.')])]
       : [],
   apply: (_tx, input, action) => {
     action.overrideStatus = input.status;
     action.overrideReason = input.status ? input.reason!.trim() : null;
-    action.overrideExpiresOn = input.status ? input.expiresOn : null;
+    action.overrideExpiryDate = input.status ? input.expiryDate : null;
     return action;
   },
 };

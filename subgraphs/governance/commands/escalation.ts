@@ -11,8 +11,8 @@ export interface NewEscalation {
   raisedByOrganisation: Organisation;
   bodyCode: string;
   issue: string;
-  raisedOn: string;
-  responseDueOn: string;
+  raisedDate: string;
+  responseDueDate: string;
   actionId?: string | null;
   published?: boolean | null;
 }
@@ -21,7 +21,7 @@ export interface NewEscalation {
 export interface EscalationResponse {
   escalationId: string;
   response: string;
-  respondedOn: string;
+  respondedDate: string;
 }
 
 /**
@@ -37,7 +37,7 @@ export const raiseEscalation: Command<NewEscalation, { body: GovernanceBody | nu
   check: (input, { body }) => [
     ...requiredText('input.raisedBy', input.raisedBy, SHORT_TEXT),
     ...requiredText('input.issue', input.issue),
-    ...(input.responseDueOn < input.raisedOn ? [problem('input.responseDueOn', `is before it was raised (${input.raisedOn}).`)] : []),
+    ...(input.responseDueDate < input.raisedDate ? [problem('input.responseDueDate', `is before it was raised (${input.raisedDate}).`)] : []),
     ...(body ? [] : [problem('input.bodyCode', `no governance body has code "${input.bodyCode}".`)]),
   ],
   apply: (tx, input, { body, action }) =>
@@ -47,14 +47,14 @@ export const raiseEscalation: Command<NewEscalation, { body: GovernanceBody | nu
       body: body!,
       action,
       issue: input.issue.trim(),
-      raisedOn: input.raisedOn,
-      responseDueOn: input.responseDueOn,
+      raisedDate: input.raisedDate,
+      responseDueDate: input.responseDueDate,
       status: EscalationStatus.OPEN,
       published: input.published ?? false,
     }),
   onConflict: async (em, input) => {
-    const existing = await em.findOne(Escalation, { body: { code: input.bodyCode }, raisedOn: input.raisedOn, issue: input.issue.trim() });
-    return existing && conflict(`input.issue: this issue was escalated to ${input.bodyCode} on ${input.raisedOn} already.`, { type: 'Escalation', id: existing.id });
+    const existing = await em.findOne(Escalation, { body: { code: input.bodyCode }, raisedDate: input.raisedDate, issue: input.issue.trim() });
+    return existing && conflict(`input.issue: this issue was escalated to ${input.bodyCode} on ${input.raisedDate} already.`, { type: 'Escalation', id: existing.id });
   },
 };
 
@@ -64,9 +64,9 @@ export const respondToEscalation: Command<EscalationResponse, Escalation, Escala
   check: (input, escalation) => [
     ...requiredText('response', input.response),
     ...(escalation.status === EscalationStatus.CLOSED ? [problem('escalationId', 'the escalation is closed.')] : []),
-    ...(input.respondedOn < escalation.raisedOn ? [problem('respondedOn', `is before it was raised (${escalation.raisedOn}).`)] : []),
+    ...(input.respondedDate < escalation.raisedDate ? [problem('respondedDate', `is before it was raised (${escalation.raisedDate}).`)] : []),
   ],
-  apply: (_tx, input, escalation) => Object.assign(escalation, { response: input.response.trim(), respondedOn: input.respondedOn, status: EscalationStatus.RESPONDED }),
+  apply: (_tx, input, escalation) => Object.assign(escalation, { response: input.response.trim(), respondedDate: input.respondedDate, status: EscalationStatus.RESPONDED }),
 };
 
 /** Closed once its response is accepted: only a RESPONDED escalation closes. */

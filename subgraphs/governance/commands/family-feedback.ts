@@ -9,7 +9,7 @@ import { problem, requiredText, SHORT_TEXT } from './checks';
 export interface NewFamilyFeedback {
   source: FeedbackSource;
   theme: string;
-  receivedOn: string;
+  receivedDate: string;
   youSaid: string;
   published?: boolean | null;
 }
@@ -18,7 +18,7 @@ export interface NewFamilyFeedback {
 export interface FeedbackResponse {
   feedbackId: string;
   weDid: string;
-  respondedOn: string;
+  respondedDate: string;
 }
 
 /**
@@ -30,11 +30,11 @@ export const recordFamilyFeedback: Command<NewFamilyFeedback, null, FamilyFeedba
   load: async () => null,
   check: (input) => [...requiredText('input.theme', input.theme, SHORT_TEXT), ...requiredText('input.youSaid', input.youSaid)],
   apply: (tx, input) =>
-    tx.create(FamilyFeedback, { source: input.source, theme: input.theme.trim(), receivedOn: input.receivedOn, youSaid: input.youSaid.trim(), published: input.published ?? true }),
+    tx.create(FamilyFeedback, { source: input.source, theme: input.theme.trim(), receivedDate: input.receivedDate, youSaid: input.youSaid.trim(), published: input.published ?? true }),
   onConflict: async (em, input) => {
-    const existing = await em.findOne(FamilyFeedback, { source: input.source, theme: input.theme.trim(), receivedOn: input.receivedOn, youSaid: input.youSaid.trim() });
+    const existing = await em.findOne(FamilyFeedback, { source: input.source, theme: input.theme.trim(), receivedDate: input.receivedDate, youSaid: input.youSaid.trim() });
     // The words themselves stay out of the message: family voice is told without names, but not checked for them.
-    return existing && conflict(`input.youSaid: this feedback from ${input.source} received on ${input.receivedOn} is recorded already.`, { type: 'FamilyFeedback', id: existing.id });
+    return existing && conflict(`input.youSaid: this feedback from ${input.source} received on ${input.receivedDate} is recorded already.`, { type: 'FamilyFeedback', id: existing.id });
   },
 };
 
@@ -43,7 +43,7 @@ export const respondToFamilyFeedback: Command<FeedbackResponse, FamilyFeedback, 
   load: (tx, input) => mustFind(tx, FamilyFeedback, input.feedbackId, 'feedbackId', 'family feedback'),
   check: (input, feedback) => [
     ...requiredText('weDid', input.weDid),
-    ...(input.respondedOn < feedback.receivedOn ? [problem('respondedOn', `is before the feedback was received (${feedback.receivedOn}).`)] : []),
+    ...(input.respondedDate < feedback.receivedDate ? [problem('respondedDate', `is before the feedback was received (${feedback.receivedDate}).`)] : []),
   ],
-  apply: (_tx, input, feedback) => Object.assign(feedback, { weDid: input.weDid.trim(), respondedOn: input.respondedOn }),
+  apply: (_tx, input, feedback) => Object.assign(feedback, { weDid: input.weDid.trim(), respondedDate: input.respondedDate }),
 };

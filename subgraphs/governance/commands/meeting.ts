@@ -8,7 +8,7 @@ import { canName, eachText, optionalText, problem, requiredText, SHORT_TEXT } fr
 /** A meeting of a body, as a board member schedules or records it. */
 export interface NewMeeting {
   bodyCode: string;
-  heldOn: string;
+  heldDate: string;
   title: string;
   focusTopics?: string[] | null;
   attendance?: Array<{ organisation: string; count: number }> | null;
@@ -21,7 +21,7 @@ export interface NewMeeting {
 export interface ActionArisingValues {
   description: string;
   owner: string;
-  dueOn?: string | null;
+  dueDate?: string | null;
 }
 
 /** What a meeting discussed and decided, and its actions arising: replaces what was recorded. */
@@ -37,7 +37,7 @@ function actionsArisingProblems(field: string, actions: readonly ActionArisingVa
 }
 
 const actionsArising = (actions: readonly ActionArisingValues[] | null | undefined): MeetingActionArising[] =>
-  (actions ?? []).map((a) => ({ description: a.description.trim(), owner: a.owner.trim(), dueOn: a.dueOn ?? null }));
+  (actions ?? []).map((a) => ({ description: a.description.trim(), owner: a.owner.trim(), dueDate: a.dueDate ?? null }));
 
 /**
  * A meeting held while its body operates. A body meets once a day: the database
@@ -58,14 +58,14 @@ export const createMeeting: Command<NewMeeting, { body: GovernanceBody | null },
     ...actionsArisingProblems('input.actionsArising', input.actionsArising),
     ...(!body
       ? [problem('input.bodyCode', `no governance body has code "${input.bodyCode}".`)]
-      : input.heldOn < body.startsOn || (body.endsOn && input.heldOn > body.endsOn)
-        ? [problem('input.heldOn', `${body.name} operates from ${body.startsOn}${body.endsOn ? ` to ${body.endsOn}` : ''}.`)]
+      : input.heldDate < body.startDate || (body.endDate && input.heldDate > body.endDate)
+        ? [problem('input.heldDate', `${body.name} operates from ${body.startDate}${body.endDate ? ` to ${body.endDate}` : ''}.`)]
         : []),
   ],
   apply: (tx, input, { body }) =>
     tx.create(Meeting, {
       body: body!,
-      heldOn: input.heldOn,
+      heldDate: input.heldDate,
       title: input.title.trim(),
       focusTopics: (input.focusTopics ?? []).map((t) => t.trim()).filter(Boolean),
       attendance: (input.attendance ?? []).map((a) => ({ organisation: a.organisation.trim(), count: a.count })),
@@ -75,8 +75,8 @@ export const createMeeting: Command<NewMeeting, { body: GovernanceBody | null },
       published: input.published ?? false,
     }),
   onConflict: async (em, input) => {
-    const existing = await em.findOne(Meeting, { body: { code: input.bodyCode }, heldOn: input.heldOn });
-    return existing && conflict(`input.heldOn: ${input.bodyCode} already has a meeting on ${input.heldOn}.`, { type: 'Meeting', id: existing.id });
+    const existing = await em.findOne(Meeting, { body: { code: input.bodyCode }, heldDate: input.heldDate });
+    return existing && conflict(`input.heldDate: ${input.bodyCode} already has a meeting on ${input.heldDate}.`, { type: 'Meeting', id: existing.id });
   },
 };
 

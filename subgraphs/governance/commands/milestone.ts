@@ -8,7 +8,7 @@ import { problem, requiredText } from './checks';
 export interface NewMilestone {
   actionId: string;
   title: string;
-  dueOn: string;
+  dueDate: string;
 }
 
 /**
@@ -20,21 +20,21 @@ export const addMilestone: Command<NewMilestone, PriorityAction, Milestone> = {
   load: (tx, input) => mustFind(tx, PriorityAction, input.actionId, 'actionId', 'action'),
   check: (input, action) => [
     ...requiredText('title', input.title),
-    ...(input.dueOn < action.startedOn ? [problem('dueOn', `is before the action started (${action.startedOn}).`)] : []),
+    ...(input.dueDate < action.startDate ? [problem('dueDate', `is before the action started (${action.startDate}).`)] : []),
   ],
-  apply: (tx, input, action) => tx.create(Milestone, { action, title: input.title.trim(), dueOn: input.dueOn }),
+  apply: (tx, input, action) => tx.create(Milestone, { action, title: input.title.trim(), dueDate: input.dueDate }),
   onConflict: async (em, input) => {
-    const existing = await em.findOne(Milestone, { action: input.actionId, title: input.title.trim(), dueOn: input.dueOn });
-    return existing && conflict(`title: the action already has this milestone, due on ${input.dueOn}.`, { type: 'Milestone', id: existing.id });
+    const existing = await em.findOne(Milestone, { action: input.actionId, title: input.title.trim(), dueDate: input.dueDate });
+    return existing && conflict(`title: the action already has this milestone, due on ${input.dueDate}.`, { type: 'Milestone', id: existing.id });
   },
 };
 
 /** Marks a milestone complete on a date, or reopens it (null). */
-export const completeMilestone: Command<{ milestoneId: string; completedOn: string | null }, Milestone, Milestone> = {
+export const completeMilestone: Command<{ milestoneId: string; completedDate: string | null }, Milestone, Milestone> = {
   load: (tx, input) => mustFind(tx, Milestone, input.milestoneId, 'milestoneId', 'milestone'),
   check: () => [],
   apply: (_tx, input, milestone) => {
-    milestone.completedOn = input.completedOn;
+    milestone.completedDate = input.completedDate;
     return milestone;
   },
 };

@@ -12,7 +12,7 @@ export interface NewPriorityAction {
   title: string;
   ownerOrganisation: Organisation;
   leadRole: string;
-  startedOn: string;
+  startDate: string;
   kpiIds?: string[] | null;
   published?: boolean | null;
 }
@@ -44,7 +44,7 @@ export const createPriorityAction: Command<NewPriorityAction, { area: PapArea | 
       title: input.title.trim(),
       leadRole: input.leadRole.trim(),
       ownerOrganisation: input.ownerOrganisation,
-      startedOn: input.startedOn,
+      startDate: input.startDate,
       published: input.published ?? true,
     });
     for (const kpi of kpis) tx.create(PriorityActionKpi, { action, kpi });

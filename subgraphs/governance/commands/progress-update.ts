@@ -7,7 +7,7 @@ import { requiredText } from './checks';
 /** A progress report on an action, by whom it is recorded. */
 export interface NewProgressUpdate {
   actionId: string;
-  recordedOn: string;
+  recordedDate: string;
   currentPosition: string;
   nextSteps: string;
   /** The user who records it: the caller, not something the caller says. */
@@ -24,9 +24,9 @@ export const recordProgressUpdate: Command<NewProgressUpdate, PriorityAction, Pr
   load: (tx, input) => mustFind(tx, PriorityAction, input.actionId, 'actionId', 'action'),
   check: (input) => [...requiredText('currentPosition', input.currentPosition), ...requiredText('nextSteps', input.nextSteps)],
   apply: (tx, input, action) =>
-    tx.create(ProgressUpdate, { action, recordedOn: input.recordedOn, currentPosition: input.currentPosition.trim(), nextSteps: input.nextSteps.trim(), recordedBy: input.recordedBy }),
+    tx.create(ProgressUpdate, { action, recordedDate: input.recordedDate, currentPosition: input.currentPosition.trim(), nextSteps: input.nextSteps.trim(), recordedBy: input.recordedBy }),
   onConflict: async (em, input) => {
-    const existing = await em.findOne(ProgressUpdate, { action: input.actionId, recordedOn: input.recordedOn });
-    return existing && conflict(`recordedOn: the action already has a progress update on ${input.recordedOn}.`, { type: 'ProgressUpdate', id: existing.id });
+    const existing = await em.findOne(ProgressUpdate, { action: input.actionId, recordedDate: input.recordedDate });
+    return existing && conflict(`recordedDate: the action already has a progress update on ${input.recordedDate}.`, { type: 'ProgressUpdate', id: existing.id });
   },
 };

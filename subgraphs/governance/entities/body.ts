@@ -32,12 +32,12 @@ export class GovernanceBody {
   purpose!: string;
 
   @Field(() => DateScalar, { description: 'First day it operates.' })
-  @Property({ type: 'date' })
-  startsOn!: string;
+  @Property({ fieldName: 'starts_on', type: 'date' })
+  startDate!: string;
 
   @Field(() => DateScalar, { nullable: true, description: 'Last day it operates; null while it continues.' })
-  @Property({ type: 'date', nullable: true })
-  endsOn?: string | null;
+  @Property({ fieldName: 'ends_on', type: 'date', nullable: true })
+  endDate?: string | null;
 
   @Field({ description: 'Whether partner apps may see it.' })
   @Property({ type: 'boolean', default: true })
@@ -48,7 +48,7 @@ export class GovernanceBody {
 export interface MeetingActionArising {
   description: string;
   owner: string;
-  dueOn: string | null;
+  dueDate: string | null;
 }
 
 @Authorized(Access.GOVERNANCE_READ)
@@ -61,7 +61,7 @@ export class ActionArising {
   owner!: string;
 
   @Field(() => DateScalar, { nullable: true, description: 'By when.' })
-  dueOn!: string | null;
+  dueDate!: string | null;
 }
 
 @Authorized(Access.GOVERNANCE_READ)
@@ -78,7 +78,7 @@ export class Attendance {
 @ObjectType({ description: 'A meeting of a governance body.' })
 @Entity({ tableName: 'meeting' })
 // A body meets at most once a day: a second meeting of it on the same date is the first one submitted twice.
-@Unique({ properties: ['body', 'heldOn'] })
+@Unique({ properties: ['body', 'heldDate'] })
 export class Meeting {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -88,8 +88,8 @@ export class Meeting {
   body!: GovernanceBody;
 
   @Field(() => DateScalar, { description: 'The date it meets or met.' })
-  @Property({ type: 'date', index: true })
-  heldOn!: string;
+  @Property({ fieldName: 'held_on', type: 'date', index: true })
+  heldDate!: string;
 
   @Field({ description: 'Title, e.g. "Improvement Board, February 2026".' })
   @Property({ type: 'string' })

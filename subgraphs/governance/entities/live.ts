@@ -126,7 +126,7 @@ export class ActionSummary {
   latestNextSteps!: string | null;
 
   @Field(() => DateScalar, { nullable: true, description: 'When the latest progress update was recorded.' })
-  latestUpdateOn!: string | null;
+  latestUpdateDate!: string | null;
 }
 
 @Authorized(Access.GOVERNANCE_READ)
@@ -162,7 +162,7 @@ export class ThemeCount {
   count!: number;
 
   @Field(() => DateScalar)
-  latestOn!: string;
+  latestDate!: string;
 
   @Field({ description: 'How many of them have a "we did" response.' })
   responded!: number;

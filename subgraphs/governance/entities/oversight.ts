@@ -40,20 +40,20 @@ export class Escalation {
   issue!: string;
 
   @Field(() => DateScalar, { description: 'When it was raised.' })
-  @Property({ type: 'date' })
-  raisedOn!: string;
+  @Property({ fieldName: 'raised_on', type: 'date' })
+  raisedDate!: string;
 
   @Field(() => DateScalar, { description: 'When the body must respond by.' })
-  @Property({ type: 'date' })
-  responseDueOn!: string;
+  @Property({ fieldName: 'response_due_on', type: 'date' })
+  responseDueDate!: string;
 
   @Field(() => String, { nullable: true, description: 'The body\'s response.' })
   @Property({ type: 'text', nullable: true })
   response?: string | null;
 
   @Field(() => DateScalar, { nullable: true, description: 'When the body responded.' })
-  @Property({ type: 'date', nullable: true })
-  respondedOn?: string | null;
+  @Property({ fieldName: 'responded_on', type: 'date', nullable: true })
+  respondedDate?: string | null;
 
   @Field(() => EscalationStatus, { description: 'OPEN, RESPONDED or CLOSED.' })
   @Enum({ items: () => EscalationStatus, type: 'string', length: 16 })
@@ -77,8 +77,8 @@ export class Review {
   kind!: ReviewKind;
 
   @Field(() => DateScalar, { description: 'When it takes or took place.' })
-  @Property({ type: 'date' })
-  heldOn!: string;
+  @Property({ fieldName: 'held_on', type: 'date' })
+  heldDate!: string;
 
   @Field({ description: 'Who carries it out, e.g. "DfE Regions Group (East Midlands) and NHS England".' })
   @Property({ type: 'string' })
@@ -140,8 +140,8 @@ export class FamilyFeedback {
   theme!: string;
 
   @Field(() => DateScalar, { description: 'When it was received.' })
-  @Property({ type: 'date' })
-  receivedOn!: string;
+  @Property({ fieldName: 'received_on', type: 'date' })
+  receivedDate!: string;
 
   @Field({ description: 'You said: what families told us, without naming anyone.' })
   @Property({ type: 'text' })
@@ -152,8 +152,8 @@ export class FamilyFeedback {
   weDid?: string | null;
 
   @Field(() => DateScalar, { nullable: true, description: 'When the response was given.' })
-  @Property({ type: 'date', nullable: true })
-  respondedOn?: string | null;
+  @Property({ fieldName: 'responded_on', type: 'date', nullable: true })
+  respondedDate?: string | null;
 
   @Field({ description: 'Whether partner apps may see it.' })
   @Property({ type: 'boolean', default: true })

@@ -122,8 +122,8 @@ export class PriorityAction {
   leadRole!: string;
 
   @Field(() => DateScalar, { description: 'When work started: the clock for "no progress update for six weeks" runs from here until the first update.' })
-  @Property({ type: 'date' })
-  startedOn!: string;
+  @Property({ fieldName: 'started_on', type: 'date' })
+  startDate!: string;
 
   @Enum({ items: () => ActionStatusValue, type: 'string', length: 16, nullable: true })
   overrideStatus?: ActionStatusValue | null;
@@ -131,8 +131,8 @@ export class PriorityAction {
   @Property({ type: 'text', nullable: true })
   overrideReason?: string | null;
 
-  @Property({ type: 'date', nullable: true })
-  overrideExpiresOn?: string | null;
+  @Property({ fieldName: 'override_expires_on', type: 'date', nullable: true })
+  overrideExpiryDate?: string | null;
 
   @Field({ description: 'Whether partner apps may see it.' })
   @Property({ type: 'boolean', default: true })
@@ -161,19 +161,19 @@ export class Milestone {
   title!: string;
 
   @Field(() => DateScalar, { description: 'When it is due.' })
-  @Property({ type: 'date' })
-  dueOn!: string;
+  @Property({ fieldName: 'due_on', type: 'date' })
+  dueDate!: string;
 
   @Field(() => DateScalar, { nullable: true, description: 'When it was completed; null while it is not.' })
-  @Property({ type: 'date', nullable: true })
-  completedOn?: string | null;
+  @Property({ fieldName: 'completed_on', type: 'date', nullable: true })
+  completedDate?: string | null;
 }
 
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'A progress report on an action: the current position and the next steps, both required.' })
 @Entity({ tableName: 'progress_update' })
 // One position per action per date: a second report at the same date is the first one submitted twice.
-@Unique({ properties: ['action', 'recordedOn'] })
+@Unique({ properties: ['action', 'recordedDate'] })
 export class ProgressUpdate {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -183,8 +183,8 @@ export class ProgressUpdate {
   action!: PriorityAction;
 
   @Field(() => DateScalar, { description: 'The date the position is reported at.' })
-  @Property({ type: 'date' })
-  recordedOn!: string;
+  @Property({ fieldName: 'recorded_on', type: 'date' })
+  recordedDate!: string;
 
   @Field({ description: 'Where things stand.' })
   @Property({ type: 'text' })

@@ -178,7 +178,7 @@ function summary(r: Awaited<ReturnType<typeof assessActions>>[number]): ActionSu
     reasons: r.reasons,
     overridden: r.overridden,
     latestNextSteps: r.latestUpdate?.nextSteps ?? null,
-    latestUpdateOn: r.latestUpdate?.recordedOn ?? null,
+    latestUpdateDate: r.latestUpdate?.recordedDate ?? null,
   };
 }
 
@@ -265,19 +265,19 @@ export class AssuranceDashboardResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Escalation], { description: 'Escalations still open after their response was due, oldest first.' })
   overdueEscalations(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Escalation[]> {
-    return context.em.find(Escalation, whereVisible(context, 'Escalation', { status: EscalationStatus.OPEN, responseDueOn: { $lt: root.asOf }, raisedOn: { $lte: root.asOf } }), { orderBy: { responseDueOn: 'asc' } });
+    return context.em.find(Escalation, whereVisible(context, 'Escalation', { status: EscalationStatus.OPEN, responseDueDate: { $lt: root.asOf }, raisedDate: { $lte: root.asOf } }), { orderBy: { responseDueDate: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Meeting], { description: 'The next meetings on or after asOf, soonest first (up to five).' })
   nextMeetings(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Meeting[]> {
-    return context.em.find(Meeting, whereVisible(context, 'Meeting', { heldOn: { $gte: root.asOf } }), { orderBy: { heldOn: 'asc' }, limit: 5 });
+    return context.em.find(Meeting, whereVisible(context, 'Meeting', { heldDate: { $gte: root.asOf } }), { orderBy: { heldDate: 'asc' }, limit: 5 });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Review], { description: 'The next stocktakes and deep dives on or after asOf.' })
   nextReviews(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Review[]> {
-    return context.em.find(Review, whereVisible(context, 'Review', { heldOn: { $gte: root.asOf } }), { orderBy: { heldOn: 'asc' }, limit: 5 });
+    return context.em.find(Review, whereVisible(context, 'Review', { heldDate: { $gte: root.asOf } }), { orderBy: { heldDate: 'asc' }, limit: 5 });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -287,11 +287,11 @@ export class AssuranceDashboardResolver {
     const rows = await context.em
       .createQueryBuilder(FamilyFeedback, 'f')
       .select(['f.theme', raw('count(*)::int as count'), raw('max(f.received_on)::text as latest_on'), raw('count(f.we_did)::int as responded')])
-      .where(whereVisible(context, 'FamilyFeedback', { receivedOn: { $gt: addDays(root.asOf, -FEEDBACK_WINDOW_DAYS), $lte: root.asOf } }))
+      .where(whereVisible(context, 'FamilyFeedback', { receivedDate: { $gt: addDays(root.asOf, -FEEDBACK_WINDOW_DAYS), $lte: root.asOf } }))
       .groupBy('f.theme')
       .orderBy({ [raw('count(*)')]: 'desc', theme: 'asc' })
       .execute<Array<{ theme: string; count: number; latest_on: string; responded: number }>>('all', false);
-    return rows.map((r) => ({ theme: r.theme, count: r.count, latestOn: r.latest_on, responded: r.responded }));
+    return rows.map((r) => ({ theme: r.theme, count: r.count, latestDate: r.latest_on, responded: r.responded }));
   }
 }
 
@@ -315,13 +315,13 @@ export class PartnerBriefingResolver {
     // next published meeting of a published body.
     const kpis = await em.find(Kpi, publishedWhere('Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
     const cards = await Promise.all(kpis.map((k) => cardFor(context, evaluateKpi(k, root.asOf, root), root.asOf)));
-    const next = await em.findOne(Meeting, { $and: [publishedWhere('Meeting'), { heldOn: { $gt: meeting.heldOn } }] }, { orderBy: { heldOn: 'asc' } });
+    const next = await em.findOne(Meeting, { $and: [publishedWhere('Meeting'), { heldDate: { $gt: meeting.heldDate } }] }, { orderBy: { heldDate: 'asc' } });
     const nextBody = next ? await em.findOne(GovernanceBody, { id: refId(next.body), ...publishedWhere('GovernanceBody') }) : null;
     return renderBriefing({
       body: { name: body.name, cadence: body.cadence, chair: body.chair ?? null },
-      meeting: { heldOn: meeting.heldOn, title: meeting.title, focusTopics: meeting.focusTopics, discussion: meeting.discussion, decisions: meeting.decisions, actionsArising: meeting.actionsArising },
+      meeting: { heldDate: meeting.heldDate, title: meeting.title, focusTopics: meeting.focusTopics, discussion: meeting.discussion, decisions: meeting.decisions, actionsArising: meeting.actionsArising },
       kpis: cards.map((c) => ({ name: c.name, owner: c.ownerOrganisation, value: c.value, suppressed: c.suppressed, unit: '', periodStart: c.periodStart, periodEnd: c.periodEnd, target: c.target, trajectoryValue: c.trajectoryValue, rag: c.rag, england: c.englandComparator ? { year: c.englandComparator.year, value: c.englandComparator.value ?? null } : null })),
-      next: next ? { heldOn: next.heldOn, bodyName: nextBody?.name ?? '', title: next.title } : null,
+      next: next ? { heldDate: next.heldDate, bodyName: nextBody?.name ?? '', title: next.title } : null,
     });
   }
 }

@@ -38,7 +38,7 @@ export class GovernanceQueries {
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [GovernanceBody], { description: 'The partnership\'s governance bodies, oldest first.' })
   governanceBodies(@Ctx() context: SubgraphContext): Promise<GovernanceBody[]> {
-    return context.em.find(GovernanceBody, whereVisible(context, 'GovernanceBody'), { orderBy: { startsOn: 'asc', code: 'asc' } });
+    return context.em.find(GovernanceBody, whereVisible(context, 'GovernanceBody'), { orderBy: { startDate: 'asc', code: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -51,8 +51,8 @@ export class GovernanceQueries {
   ): Promise<Meeting[]> {
     const where: Record<string, unknown> = {};
     if (bodyCode) where.body = { code: bodyCode };
-    if (from || to) where.heldOn = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
-    return context.em.find(Meeting, whereVisible(context, 'Meeting', where), { orderBy: { heldOn: 'asc' } });
+    if (from || to) where.heldDate = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
+    return context.em.find(Meeting, whereVisible(context, 'Meeting', where), { orderBy: { heldDate: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -88,20 +88,20 @@ export class GovernanceQueries {
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [Escalation], { description: 'Escalations, newest first; overdueAsOf keeps those still open after their response was due at that date.' })
   escalations(@Arg('overdueAsOf', () => DateScalar, { nullable: true }) overdueAsOf: string | null, @Ctx() context: SubgraphContext): Promise<Escalation[]> {
-    const where: Record<string, unknown> = overdueAsOf ? { status: EscalationStatus.OPEN, responseDueOn: { $lt: overdueAsOf } } : {};
-    return context.em.find(Escalation, whereVisible(context, 'Escalation', where), { orderBy: { raisedOn: 'desc' } });
+    const where: Record<string, unknown> = overdueAsOf ? { status: EscalationStatus.OPEN, responseDueDate: { $lt: overdueAsOf } } : {};
+    return context.em.find(Escalation, whereVisible(context, 'Escalation', where), { orderBy: { raisedDate: 'desc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [Review], { description: 'Stocktakes and deep dives, by date.' })
   reviews(@Ctx() context: SubgraphContext): Promise<Review[]> {
-    return context.em.find(Review, whereVisible(context, 'Review'), { orderBy: { heldOn: 'asc' } });
+    return context.em.find(Review, whereVisible(context, 'Review'), { orderBy: { heldDate: 'asc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [FamilyFeedback], { description: 'Family voice, newest first, optionally of one theme.' })
   familyFeedback(@Arg('theme', () => String, { nullable: true }) theme: string | null, @Ctx() context: SubgraphContext): Promise<FamilyFeedback[]> {
-    return context.em.find(FamilyFeedback, whereVisible(context, 'FamilyFeedback', theme ? { theme } : {}), { orderBy: { receivedOn: 'desc' } });
+    return context.em.find(FamilyFeedback, whereVisible(context, 'FamilyFeedback', theme ? { theme } : {}), { orderBy: { receivedDate: 'desc' } });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -132,7 +132,7 @@ export class GovernanceBodyResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Meeting], { description: 'Its meetings, by date.' })
   meetings(@Root() body: GovernanceBody, @Ctx() context: SubgraphContext): Promise<Meeting[]> {
-    return context.em.find(Meeting, whereVisible(context, 'Meeting', { body: body.id }), { orderBy: { heldOn: 'asc' } });
+    return context.em.find(Meeting, whereVisible(context, 'Meeting', { body: body.id }), { orderBy: { heldDate: 'asc' } });
   }
 }
 
@@ -149,7 +149,7 @@ export class MeetingResolver {
   async partnerBriefing(@Root() meeting: Meeting, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
     // A partner briefing names published KPIs only, whoever asks.
     const kpis = await context.em.find(Kpi, publishedWhere('Kpi'));
-    return figureKeyFor(meeting.id, meeting.heldOn, kpis);
+    return figureKeyFor(meeting.id, meeting.heldDate, kpis);
   }
 }
 
@@ -192,7 +192,7 @@ export class PriorityActionResolver {
   }
 
   @Authorized(Access.GOVERNANCE_READ)
-  @FieldResolver(() => ActionStatusValue, { nullable: true, description: 'The board\'s manual status override (see overrideReason, overrideExpiresOn); it holds until its expiry date.' })
+  @FieldResolver(() => ActionStatusValue, { nullable: true, description: 'The board\'s manual status override (see overrideReason, overrideExpiryDate); it holds until its expiry date.' })
   overrideStatus(@Root() action: PriorityAction): ActionStatusValue | null {
     return action.overrideStatus ?? null;
   }
@@ -205,8 +205,8 @@ export class PriorityActionResolver {
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => DateScalar, { nullable: true, description: 'The last day the override holds.' })
-  overrideExpiresOn(@Root() action: PriorityAction): string | null {
-    return action.overrideExpiresOn ?? null;
+  overrideExpiryDate(@Root() action: PriorityAction): string | null {
+    return action.overrideExpiryDate ?? null;
   }
 }
 
@@ -270,7 +270,7 @@ export class EscalationResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => Boolean, { description: 'True when still open after its response was due, at asOf (today if none).' })
   overdue(@Root() e: Escalation, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null): boolean {
-    return e.status === EscalationStatus.OPEN && e.responseDueOn < checkedAsOf(asOf);
+    return e.status === EscalationStatus.OPEN && e.responseDueDate < checkedAsOf(asOf);
   }
 }
 

@@ -62,13 +62,13 @@ export function actionsById(context: SubgraphContext) {
 
 export function milestonesOf(context: SubgraphContext) {
   return context.loaders.get<string, Milestone[]>('Milestone.byAction', async (ids) =>
-    groupByKeys(ids, await context.em.find(Milestone, whereVisible(context, 'Milestone', { action: { $in: [...ids] } }), { orderBy: { dueOn: 'asc', title: 'asc' } }), (m) => (m.action as unknown as { id: string }).id),
+    groupByKeys(ids, await context.em.find(Milestone, whereVisible(context, 'Milestone', { action: { $in: [...ids] } }), { orderBy: { dueDate: 'asc', title: 'asc' } }), (m) => (m.action as unknown as { id: string }).id),
   );
 }
 
 export function updatesOf(context: SubgraphContext) {
   return context.loaders.get<string, ProgressUpdate[]>('ProgressUpdate.byAction', async (ids) =>
-    groupByKeys(ids, await context.em.find(ProgressUpdate, whereVisible(context, 'ProgressUpdate', { action: { $in: [...ids] } }), { orderBy: { recordedOn: 'desc', id: 'asc' } }), (u) => (u.action as unknown as { id: string }).id),
+    groupByKeys(ids, await context.em.find(ProgressUpdate, whereVisible(context, 'ProgressUpdate', { action: { $in: [...ids] } }), { orderBy: { recordedDate: 'desc', id: 'asc' } }), (u) => (u.action as unknown as { id: string }).id),
   );
 }
 
@@ -165,15 +165,15 @@ export async function assessActions(context: SubgraphContext, actions: readonly 
   const [milestones, updates, kpis] = await Promise.all([milestonesOf(context).loadMany(ids), updatesOf(context).loadMany(ids), kpisOfAction(context).loadMany(ids)]);
   return actions.map((action, i) => {
     const ms = milestones[i] as Milestone[];
-    const ups = (updates[i] as ProgressUpdate[]).filter((u) => u.recordedOn <= asOf);
+    const ups = (updates[i] as ProgressUpdate[]).filter((u) => u.recordedDate <= asOf);
     const evaluations = (kpis[i] as Kpi[]).map((k) => evaluateKpi(k, asOf, root));
     const result = actionStatus({
       asOf,
-      startedOn: action.startedOn,
-      milestones: ms.map((m) => ({ title: m.title, dueOn: m.dueOn, completedOn: m.completedOn ?? null })),
-      lastUpdateOn: ups[0]?.recordedOn ?? null,
+      startDate: action.startDate,
+      milestones: ms.map((m) => ({ title: m.title, dueDate: m.dueDate, completedDate: m.completedDate ?? null })),
+      lastUpdateOn: ups[0]?.recordedDate ?? null,
       kpis: evaluations.map((e) => ({ name: e.kpi.name, latest: e.rag, previous: e.previousRag, unavailable: e.unavailable })),
-      override: action.overrideStatus && action.overrideReason && action.overrideExpiresOn ? { status: action.overrideStatus, reason: action.overrideReason, expiresOn: action.overrideExpiresOn } : null,
+      override: action.overrideStatus && action.overrideReason && action.overrideExpiryDate ? { status: action.overrideStatus, reason: action.overrideReason, expiryDate: action.overrideExpiryDate } : null,
     });
     return { ...result, action, kpis: evaluations, latestUpdate: ups[0] ?? null };
   });

@@ -14,8 +14,8 @@ export const STALE_UPDATE_DAYS = 42;
 export interface StatusInput {
   asOf: string;
   /** When the action started: the clock for "no update" runs from here until the first update. */
-  startedOn: string;
-  milestones: ReadonlyArray<{ title: string; dueOn: string; completedOn: string | null }>;
+  startDate: string;
+  milestones: ReadonlyArray<{ title: string; dueDate: string; completedDate: string | null }>;
   /** Date of the latest progress update recorded on or before asOf, if any. */
   lastUpdateOn: string | null;
   /**
@@ -23,7 +23,7 @@ export interface StatusInput {
    * its owner's service did not answer, which service (the KPI is then GREY).
    */
   kpis: ReadonlyArray<{ name: string; latest: RagValue; previous: RagValue; unavailable?: string | null }>;
-  override: { status: ActionStatusValue; reason: string; expiresOn: string } | null;
+  override: { status: ActionStatusValue; reason: string; expiryDate: string } | null;
 }
 
 export interface StatusResult {
@@ -34,12 +34,12 @@ export interface StatusResult {
   overridden: boolean;
 }
 
-const done = (m: { completedOn: string | null }, asOf: string) => m.completedOn !== null && m.completedOn <= asOf;
+const done = (m: { completedDate: string | null }, asOf: string) => m.completedDate !== null && m.completedDate <= asOf;
 
 export function actionStatus(input: StatusInput): StatusResult {
   const { asOf } = input;
-  if (input.override && asOf <= input.override.expiresOn) {
-    return { status: input.override.status, reasons: [`Set by the board until ${input.override.expiresOn}: ${input.override.reason}`], overridden: true };
+  if (input.override && asOf <= input.override.expiryDate) {
+    return { status: input.override.status, reasons: [`Set by the board until ${input.override.expiryDate}: ${input.override.reason}`], overridden: true };
   }
   if (input.milestones.length > 0 && input.milestones.every((m) => done(m, asOf))) {
     return { status: ActionStatusValue.COMPLETE, reasons: ['Every milestone is complete.'], overridden: false };
@@ -48,17 +48,17 @@ export function actionStatus(input: StatusInput): StatusResult {
   const risk: string[] = [];
   for (const m of input.milestones) {
     if (done(m, asOf)) continue;
-    if (m.dueOn < asOf) off.push(`Milestone "${m.title}" was due on ${m.dueOn} and is not complete.`);
-    else if (m.dueOn <= addDays(asOf, DUE_SOON_DAYS)) risk.push(`Milestone "${m.title}" is due on ${m.dueOn} (within ${DUE_SOON_DAYS} days) and is not complete.`);
+    if (m.dueDate < asOf) off.push(`Milestone "${m.title}" was due on ${m.dueDate} and is not complete.`);
+    else if (m.dueDate <= addDays(asOf, DUE_SOON_DAYS)) risk.push(`Milestone "${m.title}" is due on ${m.dueDate} (within ${DUE_SOON_DAYS} days) and is not complete.`);
   }
   for (const k of input.kpis) {
     if (k.latest === RagValue.RED && k.previous === RagValue.RED) off.push(`KPI "${k.name}" has been red for two consecutive periods.`);
     else if (k.latest === RagValue.RED) risk.push(`KPI "${k.name}" is red in its latest period.`);
     else if (k.latest === RagValue.AMBER) risk.push(`KPI "${k.name}" is amber.`);
   }
-  const since = input.lastUpdateOn ?? input.startedOn;
+  const since = input.lastUpdateOn ?? input.startDate;
   if (since <= asOf && daysBetween(since, asOf) > STALE_UPDATE_DAYS) {
-    risk.push(input.lastUpdateOn ? `No progress update since ${input.lastUpdateOn} (more than six weeks).` : `No progress update since the action started on ${input.startedOn} (more than six weeks).`);
+    risk.push(input.lastUpdateOn ? `No progress update since ${input.lastUpdateOn} (more than six weeks).` : `No progress update since the action started on ${input.startDate} (more than six weeks).`);
   }
   // A KPI that could not be read does not move the status, but the board is told
   // the status was judged without it.

@@ -39,32 +39,32 @@ export async function seedGovernance(em: EntityManager, options: SeedOptions): P
     const spib = tx.create(GovernanceBody, {
       code: 'SPIB', name: 'SEND Partnership Improvement Board', cadence: 'Every six weeks', chair: 'Dame Christine Lenehan (independent chair)',
       purpose: 'To robustly track, monitor and oversee the Nottinghamshire SEND Improvement Programme so that its aims are achieved at pace, and to provide challenge and support. Set up, time-limited, after the 2023 area SEND inspection.',
-      startsOn: '2023-06-01', endsOn: '2026-03-31', published: true,
+      startDate: '2023-06-01', endDate: '2026-03-31', published: true,
     });
     const selg = tx.create(GovernanceBody, {
       code: 'SELG', name: 'SEND Executive Leadership Group', cadence: 'Quarterly', chair: null,
       purpose: 'Shared executive accountability of the council and the ICB for SEND from April 2026: the priority actions and wider improvement (gaps, waiting times and quality; workforce and systems; transitions; inclusive practice), hearing the voices of families.',
-      startsOn: '2026-04-01', endsOn: null, published: true,
+      startDate: '2026-04-01', endDate: null, published: true,
     });
     const paig = tx.create(GovernanceBody, {
       code: 'PAIG', name: 'Partnership Assurance and Improvement Group', cadence: 'Quarterly, ahead of each SEND Executive Leadership Group', chair: null,
       purpose: 'Supports the SEND Executive Leadership Group: assurance of performance and of the Priority Action Plan, with independent review.',
-      startsOn: '2026-04-01', endsOn: null, published: true,
+      startDate: '2026-04-01', endDate: null, published: true,
     });
 
     // ---- meetings: the Board every six weeks back from 9 February 2026 ----
     const feb = '2026-02-09';
     for (let k = 22; k >= 1; k--) {
-      const heldOn = addDays(feb, -42 * k);
-      if (heldOn < spib.startsOn) continue;
+      const heldDate = addDays(feb, -42 * k);
+      if (heldDate < spib.startDate) continue;
       tx.create(Meeting, {
-        body: spib, heldOn, title: `Improvement Board, ${heldOn.slice(0, 7)}`, focusTopics: ['Priority Action Plan progress', 'Performance'],
+        body: spib, heldDate, title: `Improvement Board, ${heldDate.slice(0, 7)}`, focusTopics: ['Priority Action Plan progress', 'Performance'],
         attendance: [{ organisation: 'LA', count: 6 }, { organisation: 'ICB', count: 4 }, { organisation: 'Parent carer forum', count: 2 }],
         discussion: [], decisions: [], actionsArising: [], published: true,
       });
     }
     tx.create(Meeting, {
-      body: spib, heldOn: feb, title: 'Improvement Board, February 2026',
+      body: spib, heldDate: feb, title: 'Improvement Board, February 2026',
       focusTopics: ['the new statutory SEND service structure', 'SEND reform', 'the governance structure'],
       attendance: [
         { organisation: 'LA', count: 7 }, { organisation: 'ICB', count: 4 }, { organisation: 'Parent carer forum', count: 2 },
@@ -84,19 +84,19 @@ export async function seedGovernance(em: EntityManager, options: SeedOptions): P
         'The final Improvement Board meets on Wednesday 18 March 2026.',
       ],
       actionsArising: [
-        { description: 'Give parents more notice of engagement sessions and explain clearly how plans without an allocated worker work.', owner: 'LA: Service Director, SEND', dueOn: '2026-03-18' },
-        { description: 'Set out how schools join the new statutory SEND service approach.', owner: 'LA: Group Manager, SEND statutory service', dueOn: '2026-03-18' },
-        { description: 'Agree the governance structure with independent review for April 2026.', owner: 'JOINT: chief executives', dueOn: '2026-03-31' },
+        { description: 'Give parents more notice of engagement sessions and explain clearly how plans without an allocated worker work.', owner: 'LA: Service Director, SEND', dueDate: '2026-03-18' },
+        { description: 'Set out how schools join the new statutory SEND service approach.', owner: 'LA: Group Manager, SEND statutory service', dueDate: '2026-03-18' },
+        { description: 'Agree the governance structure with independent review for April 2026.', owner: 'JOINT: chief executives', dueDate: '2026-03-31' },
       ],
       published: true,
     });
     tx.create(Meeting, {
-      body: spib, heldOn: '2026-03-18', title: 'Improvement Board, March 2026 (final meeting)', focusTopics: ['Handover to the new governance', 'Priority Action Plan position'],
+      body: spib, heldDate: '2026-03-18', title: 'Improvement Board, March 2026 (final meeting)', focusTopics: ['Handover to the new governance', 'Priority Action Plan position'],
       attendance: [], discussion: [], decisions: [], actionsArising: [], published: true,
     });
     for (const [i, selgOn] of ['2026-04-22', '2026-07-15', '2026-10-14', '2027-01-13'].entries()) {
-      tx.create(Meeting, { body: paig, heldOn: addDays(selgOn, -14), title: `Partnership Assurance and Improvement Group, Q${i + 1}`, focusTopics: ['Performance assurance', 'Priority Action Plan'], attendance: [], discussion: [], decisions: [], actionsArising: [], published: true });
-      tx.create(Meeting, { body: selg, heldOn: selgOn, title: `SEND Executive Leadership Group, Q${i + 1}`, focusTopics: ['Shared accountability', 'Family voice'], attendance: [], discussion: [], decisions: [], actionsArising: [], published: i === 0 });
+      tx.create(Meeting, { body: paig, heldDate: addDays(selgOn, -14), title: `Partnership Assurance and Improvement Group, Q${i + 1}`, focusTopics: ['Performance assurance', 'Priority Action Plan'], attendance: [], discussion: [], decisions: [], actionsArising: [], published: true });
+      tx.create(Meeting, { body: selg, heldDate: selgOn, title: `SEND Executive Leadership Group, Q${i + 1}`, focusTopics: ['Shared accountability', 'Family voice'], attendance: [], discussion: [], decisions: [], actionsArising: [], published: i === 0 });
     }
 
     // ---- KPIs (targets only: values come live from casework and health) ----
@@ -137,60 +137,60 @@ export async function seedGovernance(em: EntityManager, options: SeedOptions): P
     const wai2 = tx.create(PapArea, { reference: 'WAI-2', title: 'Governance, oversight and escalation', description: 'Governance and reporting that give robust oversight, monitoring and responsiveness to escalation, with a clear meaning of "at risk".', published: true });
 
     type ActionSeed = {
-      area: PapArea; reference: string; title: string; ownerOrganisation: Organisation; leadRole: string; startedOn: string; kpis: Kpi[];
+      area: PapArea; reference: string; title: string; ownerOrganisation: Organisation; leadRole: string; startDate: string; kpis: Kpi[];
       milestones: Array<[string, string, string | null]>; updates: Array<[string, string, string]>; published?: boolean;
-      override?: { status: ActionStatusValue; reason: string; expiresOn: string };
+      override?: { status: ActionStatusValue; reason: string; expiryDate: string };
     };
     const actions: ActionSeed[] = [
-      { area: apa1, reference: 'PAP-1.1', title: 'Issue EHC plans within 20 weeks: more than the national average (46-50%) by the end of 2026.', ownerOrganisation: Organisation.LA, leadRole: 'Service Director, SEND', startedOn: '2023-09-01', kpis: [k20, k20i, kMean],
+      { area: apa1, reference: 'PAP-1.1', title: 'Issue EHC plans within 20 weeks: more than the national average (46-50%) by the end of 2026.', ownerOrganisation: Organisation.LA, leadRole: 'Service Director, SEND', startDate: '2023-09-01', kpis: [k20, k20i, kMean],
         milestones: [['Increase assessment resource (additional assessment coordinators)', '2023-12-31', '2023-12-15'], ['Focused assessment team in post', '2026-01-31', '2026-01-26'], ['28% within 20 weeks (calendar year 2024)', '2024-12-31', '2025-01-20'], ['46% within 20 weeks in a quarter', '2026-06-30', null]],
         updates: [['2025-12-15', 'Timeliness fell in the autumn as requests grew; the focused assessment team is recruiting.', 'Team in post by end of January; weekly tracking of every assessment past week 14.'], ['2026-02-02', 'Focused assessment team in post since 26 January. Assessment times have dropped recently; further funding for educational psychology capacity agreed.', 'Clear the backlog of assessments past 20 weeks by the end of March; report weekly to the Service Director.']] },
-      { area: apa1, reference: 'PAP-1.2', title: 'Educational psychology advice within 6 weeks of the request.', ownerOrganisation: Organisation.LA, leadRole: 'Principal Educational Psychologist', startedOn: '2024-01-08', kpis: [kEp],
+      { area: apa1, reference: 'PAP-1.2', title: 'Educational psychology advice within 6 weeks of the request.', ownerOrganisation: Organisation.LA, leadRole: 'Principal Educational Psychologist', startDate: '2024-01-08', kpis: [kEp],
         milestones: [['Commission additional EP capacity', '2025-10-31', '2025-11-14'], ['80% of advice within 6 weeks', '2026-02-28', null]],
         updates: [['2025-11-20', 'Additional capacity commissioned from two locum providers.', 'Locums start in January; monitor returns monthly.']] },
-      { area: apa1, reference: 'PAP-1.3', title: 'Annual reviews: every plan reviewed within 12 months and the decision notified within 4 weeks.', ownerOrganisation: Organisation.LA, leadRole: 'Group Manager, Plan and Review', startedOn: '2024-04-01', kpis: [kAr, kArOver],
+      { area: apa1, reference: 'PAP-1.3', title: 'Annual reviews: every plan reviewed within 12 months and the decision notified within 4 weeks.', ownerOrganisation: Organisation.LA, leadRole: 'Group Manager, Plan and Review', startDate: '2024-04-01', kpis: [kAr, kArOver],
         milestones: [['Invision 360 live for annual reviews', '2025-09-30', '2025-09-22'], ['Rise programme training for plan and review officers', '2026-03-31', null], ['Overdue annual reviews below 800', '2026-06-30', null]],
         updates: [['2026-01-26', 'Annual review levels have dropped. The new plan and review team is focusing on the overdue reviews; Invision 360 is live.', 'Rise programme training by the end of March; weekly overdue list to team managers.']] },
-      { area: apa1, reference: 'PAP-1.4', title: 'Decide whether to assess within 6 weeks of every request.', ownerOrganisation: Organisation.LA, leadRole: 'Group Manager, SEND Assessment', startedOn: '2024-04-01', kpis: [kDecide, kRequests],
+      { area: apa1, reference: 'PAP-1.4', title: 'Decide whether to assess within 6 weeks of every request.', ownerOrganisation: Organisation.LA, leadRole: 'Group Manager, SEND Assessment', startDate: '2024-04-01', kpis: [kDecide, kRequests],
         milestones: [['Daily triage of new requests', '2025-06-30', '2025-06-02'], ['Multi-agency decision panel twice weekly', '2025-12-31', '2026-01-09']],
         updates: [['2025-11-03', 'Panel moving to twice weekly from January.', 'Measure decisions within 6 weeks monthly; report to the Board in February.']] },
-      { area: apa1, reference: 'PAP-1.5', title: 'Trial plans without an allocated worker where the plan is working well, with a worker assigned to anyone who needs one.', ownerOrganisation: Organisation.LA, leadRole: 'Service Director, SEND', startedOn: '2026-01-05', kpis: [kNoWorker, kPlans], published: false,
+      { area: apa1, reference: 'PAP-1.5', title: 'Trial plans without an allocated worker where the plan is working well, with a worker assigned to anyone who needs one.', ownerOrganisation: Organisation.LA, leadRole: 'Service Director, SEND', startDate: '2026-01-05', kpis: [kNoWorker, kPlans], published: false,
         milestones: [['Meet-the-team sessions for parents', '2026-01-31', '2026-01-29'], ['Review of the trial with the parent carer forum', '2026-05-31', null]],
         updates: [['2026-02-09', 'Trial under way. Parents are anxious and said sessions came at too short notice but are willing to try it.', 'Longer notice for sessions; FAQ co-produced with the parent carer forum; review in May.']] },
-      { area: apa2, reference: 'PAP-2.1', title: 'Health advice for EHC needs assessments within 6 weeks.', ownerOrganisation: Organisation.ICB, leadRole: 'Designated Clinical Officer', startedOn: '2023-09-01', kpis: [kAdvice],
+      { area: apa2, reference: 'PAP-2.1', title: 'Health advice for EHC needs assessments within 6 weeks.', ownerOrganisation: Organisation.ICB, leadRole: 'Designated Clinical Officer', startDate: '2023-09-01', kpis: [kAdvice],
         milestones: [['Single point of contact for health advice requests', '2024-06-30', '2024-06-10'], ['90% within 6 weeks', '2026-06-30', null]],
         updates: [['2026-01-30', 'Most advice returned within 6 weeks; paediatrics is the slowest.', 'Paediatric advice clinic slots protected from March.']] },
-      { area: apa2, reference: 'PAP-2.2', title: 'Reduce waits for neurodevelopmental (autism and ADHD) assessment and support families while they wait.', ownerOrganisation: Organisation.ICB, leadRole: 'Head of Children\'s Commissioning, ICB', startedOn: '2023-09-01', kpis: [kNd, kFirst],
+      { area: apa2, reference: 'PAP-2.2', title: 'Reduce waits for neurodevelopmental (autism and ADHD) assessment and support families while they wait.', ownerOrganisation: Organisation.ICB, leadRole: 'Head of Children\'s Commissioning, ICB', startDate: '2023-09-01', kpis: [kNd, kFirst],
         milestones: [['Waiting well offer published', '2024-09-30', '2024-10-15'], ['Additional assessment capacity commissioned', '2025-12-31', null]],
         updates: [['2025-11-28', 'Procurement for additional assessment capacity delayed.', 'Contract award expected in February.']],
-        override: { status: ActionStatusValue.AT_RISK, reason: 'Board accepted the revised procurement timetable; contract award confirmed for February 2026.', expiresOn: '2026-03-18' } },
-      { area: apa2, reference: 'PAP-2.3', title: 'Reduce the share of children waiting over 18 weeks for speech and language therapy, occupational therapy and community paediatrics.', ownerOrganisation: Organisation.ICB, leadRole: 'Director of Community Services, Nottinghamshire Healthcare', startedOn: '2024-01-08', kpis: [kWait, kMh],
+        override: { status: ActionStatusValue.AT_RISK, reason: 'Board accepted the revised procurement timetable; contract award confirmed for February 2026.', expiryDate: '2026-03-18' } },
+      { area: apa2, reference: 'PAP-2.3', title: 'Reduce the share of children waiting over 18 weeks for speech and language therapy, occupational therapy and community paediatrics.', ownerOrganisation: Organisation.ICB, leadRole: 'Director of Community Services, Nottinghamshire Healthcare', startDate: '2024-01-08', kpis: [kWait, kMh],
         milestones: [['Validation of community waiting lists', '2025-03-31', '2025-03-28'], ['Below 25% waiting over 18 weeks', '2026-09-30', null]],
         updates: [['2026-01-19', 'Waiting lists validated; SALT waits improving, OT waits rising.', 'OT recruitment; group therapy offer for families on the waiting list.']] },
-      { area: apa2, reference: 'PAP-2.4', title: 'SPACE parent programme for children with anxiety: extend from North Nottinghamshire across the county.', ownerOrganisation: Organisation.ICB, leadRole: 'CAMHS Service Manager, North Nottinghamshire', startedOn: '2024-04-01', kpis: [kSpace],
+      { area: apa2, reference: 'PAP-2.4', title: 'SPACE parent programme for children with anxiety: extend from North Nottinghamshire across the county.', ownerOrganisation: Organisation.ICB, leadRole: 'CAMHS Service Manager, North Nottinghamshire', startDate: '2024-04-01', kpis: [kSpace],
         milestones: [['Group programme running in North Nottinghamshire', '2024-09-30', '2024-09-16'], ['Business case for county-wide roll-out', '2026-04-30', null]],
         updates: [['2026-02-02', 'Families praise the groups; some one-to-one sessions so all needs are met.', 'Business case to the SEND Executive Leadership Group in April.']] },
-      { area: wai1, reference: 'PAP-3.1', title: 'Consistent communication with families and the workforce about progress and plans ("you said, we did").', ownerOrganisation: Organisation.JOINT, leadRole: 'Head of Communications (council and ICB)', startedOn: '2024-03-01', kpis: [],
+      { area: wai1, reference: 'PAP-3.1', title: 'Consistent communication with families and the workforce about progress and plans ("you said, we did").', ownerOrganisation: Organisation.JOINT, leadRole: 'Head of Communications (council and ICB)', startDate: '2024-03-01', kpis: [],
         milestones: [['Partner briefing after every Board meeting', '2024-06-30', '2024-06-28'], ['"You said, we did" page refreshed quarterly', '2026-03-31', null]],
         updates: [['2025-12-01', 'Partner briefings published after every Board meeting.', 'Refresh "you said, we did" after the February Board.']] },
-      { area: wai2, reference: 'PAP-4.1', title: 'Governance with robust oversight and escalation, and progress reports that give the current position and next steps.', ownerOrganisation: Organisation.JOINT, leadRole: 'SEND Programme Lead', startedOn: '2024-02-27', kpis: [],
+      { area: wai2, reference: 'PAP-4.1', title: 'Governance with robust oversight and escalation, and progress reports that give the current position and next steps.', ownerOrganisation: Organisation.JOINT, leadRole: 'SEND Programme Lead', startDate: '2024-02-27', kpis: [],
         milestones: [['Written meaning of "at risk" for PAP actions agreed', '2024-04-30', '2024-04-24'], ['Governance from April 2026 agreed', '2026-03-31', null]],
         updates: [['2026-02-09', 'The Board agreed the SEND Executive Leadership Group and the Partnership Assurance and Improvement Group from April 2026.', 'Terms of reference and independent review arrangements to the final Board on 18 March.']] },
     ];
     const byRef = new Map<string, PriorityAction>();
     for (const a of actions) {
       const action = tx.create(PriorityAction, {
-        area: a.area, reference: a.reference, title: a.title, ownerOrganisation: a.ownerOrganisation, leadRole: a.leadRole, startedOn: a.startedOn, published: a.published ?? true,
-        overrideStatus: a.override?.status ?? null, overrideReason: a.override?.reason ?? null, overrideExpiresOn: a.override?.expiresOn ?? null,
+        area: a.area, reference: a.reference, title: a.title, ownerOrganisation: a.ownerOrganisation, leadRole: a.leadRole, startDate: a.startDate, published: a.published ?? true,
+        overrideStatus: a.override?.status ?? null, overrideReason: a.override?.reason ?? null, overrideExpiryDate: a.override?.expiryDate ?? null,
       });
       byRef.set(a.reference, action);
       for (const k of a.kpis) tx.create(PriorityActionKpi, { action, kpi: k });
-      for (const [title, dueOn, completedOn] of a.milestones) tx.create(Milestone, { action, title, dueOn, completedOn });
-      for (const [recordedOn, currentPosition, nextSteps] of a.updates) tx.create(ProgressUpdate, { action, recordedOn, currentPosition, nextSteps, recordedBy: a.leadRole });
+      for (const [title, dueDate, completedDate] of a.milestones) tx.create(Milestone, { action, title, dueDate, completedDate });
+      for (const [recordedDate, currentPosition, nextSteps] of a.updates) tx.create(ProgressUpdate, { action, recordedDate, currentPosition, nextSteps, recordedBy: a.leadRole });
     }
 
     // ---- stocktakes and deep dives ----
-    const jan = tx.create(Review, { kind: ReviewKind.STOCKTAKE, heldOn: '2024-01-12', conductedBy: 'DfE Regions Group (East Midlands) with NHS England (unable to attend on the day)', title: 'DfE and NHS England stocktake of the Priority Action Plan', published: true });
+    const jan = tx.create(Review, { kind: ReviewKind.STOCKTAKE, heldDate: '2024-01-12', conductedBy: 'DfE Regions Group (East Midlands) with NHS England (unable to attend on the day)', title: 'DfE and NHS England stocktake of the Priority Action Plan', published: true });
     const findings: Array<[FindingKind, string, string[]]> = [
       [FindingKind.STRENGTH, 'Clear senior corporate interest and engagement: regular meetings between the local authority and the ICB at chief executive level, and two children-focused cabinet members.', ['PAP-4.1']],
       [FindingKind.STRENGTH, 'A strong sense of partnership, with leaders working more collaboratively to improve outcomes for children and young people with SEND.', []],
@@ -206,16 +206,16 @@ export async function seedGovernance(em: EntityManager, options: SeedOptions): P
       [FindingKind.IMPROVEMENT_NEEDED, 'Improved and consistent communication about progress and plans with families and the workforce.', ['PAP-3.1']],
     ];
     findings.forEach(([kind, text, refs], position) => tx.create(ReviewFinding, { review: jan, kind, text, linkedActionReferences: refs, position }));
-    const dive = tx.create(Review, { kind: ReviewKind.DEEP_DIVE, heldOn: '2024-03-19', conductedBy: 'DfE and NHS England SEND advisers', title: 'Area of Priority Action deep dive: both APAs at operational level', published: true });
+    const dive = tx.create(Review, { kind: ReviewKind.DEEP_DIVE, heldDate: '2024-03-19', conductedBy: 'DfE and NHS England SEND advisers', title: 'Area of Priority Action deep dive: both APAs at operational level', published: true });
     tx.create(ReviewFinding, { review: dive, kind: FindingKind.IMPROVEMENT_NEEDED, text: 'Evidence of operational impact on waiting times for health services to be strengthened.', linkedActionReferences: ['PAP-2.2', 'PAP-2.3'], position: 0 });
-    tx.create(Review, { kind: ReviewKind.STOCKTAKE, heldOn: '2024-06-20', conductedBy: 'DfE Regions Group (East Midlands) and NHS England', title: 'DfE and NHS England stocktake (June 2024)', published: true });
-    tx.create(Review, { kind: ReviewKind.STOCKTAKE, heldOn: '2026-06-17', conductedBy: 'Department for Education', title: 'DfE stocktake, summer term 2026 (date to be confirmed)', published: true });
+    tx.create(Review, { kind: ReviewKind.STOCKTAKE, heldDate: '2024-06-20', conductedBy: 'DfE Regions Group (East Midlands) and NHS England', title: 'DfE and NHS England stocktake (June 2024)', published: true });
+    tx.create(Review, { kind: ReviewKind.STOCKTAKE, heldDate: '2026-06-17', conductedBy: 'Department for Education', title: 'DfE stocktake, summer term 2026 (date to be confirmed)', published: true });
 
     // ---- escalations ----
-    tx.create(Escalation, { raisedBy: 'Designated Clinical Officer', raisedByOrganisation: Organisation.ICB, body: spib, action: byRef.get('PAP-2.2'), issue: 'Procurement of additional neurodevelopmental assessment capacity delayed: waits will not fall as planned without a decision on funding.', raisedOn: '2025-11-28', responseDueOn: '2026-01-09', response: 'Funding confirmed by both chief executives; revised timetable accepted.', respondedOn: '2026-01-08', status: EscalationStatus.RESPONDED, published: true });
-    tx.create(Escalation, { raisedBy: 'Group Manager, Plan and Review', raisedByOrganisation: Organisation.LA, body: spib, action: byRef.get('PAP-1.3'), issue: 'Overdue annual reviews rising after the MOSAIC transfer; capacity needed in the plan and review team.', raisedOn: '2026-01-12', responseDueOn: '2026-02-06', status: EscalationStatus.OPEN, published: false });
-    tx.create(Escalation, { raisedBy: 'SEND Programme Lead', raisedByOrganisation: Organisation.JOINT, body: spib, action: byRef.get('PAP-1.2'), issue: 'Educational psychology capacity: locum supply below what was commissioned.', raisedOn: '2026-01-26', responseDueOn: '2026-03-06', status: EscalationStatus.OPEN, published: false });
-    tx.create(Escalation, { raisedBy: 'Head of Children\'s Commissioning', raisedByOrganisation: Organisation.ICB, body: spib, issue: 'Occupational therapy waits rising while speech and language therapy waits fall.', raisedOn: '2025-10-06', responseDueOn: '2025-11-14', response: 'OT recruitment approved; group offer for families on the waiting list.', respondedOn: '2025-11-10', status: EscalationStatus.CLOSED, published: true });
+    tx.create(Escalation, { raisedBy: 'Designated Clinical Officer', raisedByOrganisation: Organisation.ICB, body: spib, action: byRef.get('PAP-2.2'), issue: 'Procurement of additional neurodevelopmental assessment capacity delayed: waits will not fall as planned without a decision on funding.', raisedDate: '2025-11-28', responseDueDate: '2026-01-09', response: 'Funding confirmed by both chief executives; revised timetable accepted.', respondedDate: '2026-01-08', status: EscalationStatus.RESPONDED, published: true });
+    tx.create(Escalation, { raisedBy: 'Group Manager, Plan and Review', raisedByOrganisation: Organisation.LA, body: spib, action: byRef.get('PAP-1.3'), issue: 'Overdue annual reviews rising after the MOSAIC transfer; capacity needed in the plan and review team.', raisedDate: '2026-01-12', responseDueDate: '2026-02-06', status: EscalationStatus.OPEN, published: false });
+    tx.create(Escalation, { raisedBy: 'SEND Programme Lead', raisedByOrganisation: Organisation.JOINT, body: spib, action: byRef.get('PAP-1.2'), issue: 'Educational psychology capacity: locum supply below what was commissioned.', raisedDate: '2026-01-26', responseDueDate: '2026-03-06', status: EscalationStatus.OPEN, published: false });
+    tx.create(Escalation, { raisedBy: 'Head of Children\'s Commissioning', raisedByOrganisation: Organisation.ICB, body: spib, issue: 'Occupational therapy waits rising while speech and language therapy waits fall.', raisedDate: '2025-10-06', responseDueDate: '2025-11-14', response: 'OT recruitment approved; group offer for families on the waiting list.', respondedDate: '2025-11-10', status: EscalationStatus.CLOSED, published: true });
 
     // ---- family voice ----
     const voice: Array<[FeedbackSource, string, string, string, string | null, string | null]> = [
@@ -231,7 +231,7 @@ export async function seedGovernance(em: EntityManager, options: SeedOptions): P
       [FeedbackSource.YOUNG_PEOPLES_GROUP, 'Communication', '2026-02-02', 'Letters about our plans are hard to understand.', null, null],
       [FeedbackSource.PARENT_CARER_FORUM, 'Schools', '2026-02-09', 'Schools need to be part of the new approach.', null, null],
     ];
-    for (const [source, theme, receivedOn, youSaid, weDid, respondedOn] of voice) tx.create(FamilyFeedback, { source, theme, receivedOn, youSaid, weDid, respondedOn, published: true });
+    for (const [source, theme, receivedDate, youSaid, weDid, respondedDate] of voice) tx.create(FamilyFeedback, { source, theme, receivedDate, youSaid, weDid, respondedDate, published: true });
   });
   options.log('governance: bodies, meetings, Priority Action Plan, KPIs, stocktakes, escalations and family voice seeded');
 }

@@ -16,9 +16,9 @@ export class ActionStatusMutations {
     @Arg('actionId', () => ID) actionId: string,
     @Arg('status', () => ActionStatusValue, { nullable: true }) status: ActionStatusValue | null,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
-    @Arg('expiresOn', () => DateScalar, { nullable: true }) expiresOn: string | null,
+    @Arg('expiryDate', () => DateScalar, { nullable: true }) expiryDate: string | null,
     @Ctx() context: SubgraphContext,
   ): Promise<PriorityAction> {
-    return runCommand(context.em, context, overrideActionStatus, { actionId, status: status ?? null, reason: reason ?? null, expiresOn: expiresOn ?? null });
+    return runCommand(context.em, context, overrideActionStatus, { actionId, status: status ?? null, reason: reason ?? null, expiryDate: expiryDate ?? null });
   }
 }

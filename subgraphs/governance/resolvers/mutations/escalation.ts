@@ -22,10 +22,10 @@ class EscalationInput {
   issue!: string;
 
   @Field(() => DateScalar)
-  raisedOn!: string;
+  raisedDate!: string;
 
   @Field(() => DateScalar)
-  responseDueOn!: string;
+  responseDueDate!: string;
 
   @Field(() => ID, { nullable: true, description: 'The action it concerns, if any.' })
   actionId?: string | null;
@@ -45,8 +45,8 @@ export class EscalationMutations {
 
   @Authorized(Access.GOVERNANCE_WRITE)
   @Mutation(() => Escalation, { description: 'Records the body\'s response to an escalation.' })
-  respondToEscalation(@Arg('escalationId', () => ID) escalationId: string, @Arg('response', () => String) response: string, @Arg('respondedOn', () => DateScalar) respondedOn: string, @Ctx() context: SubgraphContext): Promise<Escalation> {
-    return runCommand(context.em, context, respondToEscalation, { escalationId, response, respondedOn });
+  respondToEscalation(@Arg('escalationId', () => ID) escalationId: string, @Arg('response', () => String) response: string, @Arg('respondedDate', () => DateScalar) respondedDate: string, @Ctx() context: SubgraphContext): Promise<Escalation> {
+    return runCommand(context.em, context, respondToEscalation, { escalationId, response, respondedDate });
   }
 
   @Authorized(Access.GOVERNANCE_WRITE)

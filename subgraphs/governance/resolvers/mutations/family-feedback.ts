@@ -16,7 +16,7 @@ class FamilyFeedbackInput {
   theme!: string;
 
   @Field(() => DateScalar)
-  receivedOn!: string;
+  receivedDate!: string;
 
   @Field({ description: 'What families said, without naming anyone.' })
   youSaid!: string;
@@ -36,7 +36,7 @@ export class FamilyFeedbackMutations {
 
   @Authorized(Access.GOVERNANCE_WRITE)
   @Mutation(() => FamilyFeedback, { description: 'Records the partnership\'s "we did" response to family voice.' })
-  respondToFamilyFeedback(@Arg('feedbackId', () => ID) feedbackId: string, @Arg('weDid', () => String) weDid: string, @Arg('respondedOn', () => DateScalar) respondedOn: string, @Ctx() context: SubgraphContext): Promise<FamilyFeedback> {
-    return runCommand(context.em, context, respondToFamilyFeedback, { feedbackId, weDid, respondedOn });
+  respondToFamilyFeedback(@Arg('feedbackId', () => ID) feedbackId: string, @Arg('weDid', () => String) weDid: string, @Arg('respondedDate', () => DateScalar) respondedDate: string, @Ctx() context: SubgraphContext): Promise<FamilyFeedback> {
+    return runCommand(context.em, context, respondToFamilyFeedback, { feedbackId, weDid, respondedDate });
   }
 }

@@ -24,7 +24,7 @@ class ActionArisingInput {
   owner!: string;
 
   @Field(() => DateScalar, { nullable: true })
-  dueOn?: string | null;
+  dueDate?: string | null;
 }
 
 @InputType({ description: 'A meeting to schedule or record.' })
@@ -33,7 +33,7 @@ class MeetingInput {
   bodyCode!: string;
 
   @Field(() => DateScalar)
-  heldOn!: string;
+  heldDate!: string;
 
   @Field()
   title!: string;

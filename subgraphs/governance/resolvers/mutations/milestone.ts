@@ -11,13 +11,13 @@ import { Milestone } from '../../entities';
 export class MilestoneMutations {
   @Authorized(Access.GOVERNANCE_WRITE)
   @Mutation(() => Milestone, { description: 'Adds a milestone to an action.' })
-  addMilestone(@Arg('actionId', () => ID) actionId: string, @Arg('title') title: string, @Arg('dueOn', () => DateScalar) dueOn: string, @Ctx() context: SubgraphContext): Promise<Milestone> {
-    return runCommand(context.em, context, addMilestone, { actionId, title, dueOn });
+  addMilestone(@Arg('actionId', () => ID) actionId: string, @Arg('title') title: string, @Arg('dueDate', () => DateScalar) dueDate: string, @Ctx() context: SubgraphContext): Promise<Milestone> {
+    return runCommand(context.em, context, addMilestone, { actionId, title, dueDate });
   }
 
   @Authorized(Access.GOVERNANCE_WRITE)
   @Mutation(() => Milestone, { description: 'Marks a milestone complete on a date (null to reopen it).' })
-  completeMilestone(@Arg('milestoneId', () => ID) milestoneId: string, @Arg('completedOn', () => DateScalar, { nullable: true }) completedOn: string | null, @Ctx() context: SubgraphContext): Promise<Milestone> {
-    return runCommand(context.em, context, completeMilestone, { milestoneId, completedOn: completedOn ?? null });
+  completeMilestone(@Arg('milestoneId', () => ID) milestoneId: string, @Arg('completedDate', () => DateScalar, { nullable: true }) completedDate: string | null, @Ctx() context: SubgraphContext): Promise<Milestone> {
+    return runCommand(context.em, context, completeMilestone, { milestoneId, completedDate: completedDate ?? null });
   }
 }

@@ -25,7 +25,7 @@ class PriorityActionInput {
   leadRole!: string;
 
   @Field(() => DateScalar)
-  startedOn!: string;
+  startDate!: string;
 
   @Field(() => [ID], { nullable: true, description: 'KPIs to link.' })
   kpiIds?: string[];

@@ -13,11 +13,11 @@ export class ProgressUpdateMutations {
   @Mutation(() => ProgressUpdate, { description: 'Records a progress update. Refused unless it gives both the current position and the next steps.' })
   recordProgressUpdate(
     @Arg('actionId', () => ID) actionId: string,
-    @Arg('recordedOn', () => DateScalar) recordedOn: string,
+    @Arg('recordedDate', () => DateScalar) recordedDate: string,
     @Arg('currentPosition', () => String) currentPosition: string,
     @Arg('nextSteps', () => String) nextSteps: string,
     @Ctx() context: SubgraphContext,
   ): Promise<ProgressUpdate> {
-    return runCommand(context.em, context, recordProgressUpdate, { actionId, recordedOn, currentPosition, nextSteps, recordedBy: context.caller?.userId ?? 'unknown' });
+    return runCommand(context.em, context, recordProgressUpdate, { actionId, recordedDate, currentPosition, nextSteps, recordedBy: context.caller?.userId ?? 'unknown' });
   }
 }
