@@ -64,12 +64,12 @@ const QUERIES: Array<{ name: string; role: string; query: string }> = [
   {
     name: 'priority actions with assessments as board member',
     role: 'board_member',
-    query: `{ priorityActions { reference title ownerOrganisation startDate published overrideStatus overrideExpiryDate
+    query: `{ priorityActions { nodes { reference title ownerOrganisation startDate published overrideStatus overrideExpiryDate
       milestones { title dueDate completedDate } progressUpdates { currentPosition nextSteps }
       assessment(asOf: "${AS_OF}") { status reasons overridden kpis { name value rag trend } }
-      kpis { name measureCode reading(asOf: "${AS_OF}") { value periodStart periodEnd rag } } } }`,
+      kpis { name measureCode reading(asOf: "${AS_OF}") { value periodStart periodEnd rag } } } } }`,
   },
-  { name: 'governance lists as board member', role: 'board_member', query: `{ governanceBodies { code name } meetings { heldDate title } papAreas { reference title } kpis { name measureCode target } escalations { issue raisedDate responseDueDate } reviews { heldDate title } familyFeedback { theme } }` },
+  { name: 'governance lists as board member', role: 'board_member', query: `{ governanceBodies { nodes { code name } } meetings { nodes { heldDate title } } papAreas { nodes { reference title } } kpis { nodes { name measureCode target } } escalations { nodes { issue raisedDate responseDueDate } } reviews { nodes { heldDate title } } familyFeedback { nodes { theme } } }` },
   {
     name: 'caseworker page',
     role: 'la_caseworker',
@@ -79,7 +79,7 @@ const QUERIES: Array<{ name: string; role: string; query: string }> = [
   },
   { name: 'referrals page as analyst', role: 'icb_analyst', query: `{ referrals(first: 200) { totalCount totalCountSuppressed nodes { linkKey pathway urgency receivedDate firstContactDate secondContactDate dischargeDate status(asOf: "${AS_OF}") weeksWaited(asOf: "${AS_OF}") service { code } } } }` },
   { name: 'waiting list as analyst and executive', role: 'icb_analyst', query: `{ waitingList(asOf: "${AS_OF}") { total totalSuppressed bands { label count suppressed } } }` },
-  { name: 'SPACE cohorts as analyst', role: 'icb_analyst', query: `{ spaceCohorts(from: "2019-01-01", to: "${AS_OF}") { name delivery startDate plannedSessions endDate outcomes { familiesEnrolled { value suppressed } completion { numerator denominator value suppressed } fasaMeanChange { value suppressed } } } }` },
+  { name: 'SPACE cohorts as analyst', role: 'icb_analyst', query: `{ spaceCohorts(filter: { from: "2019-01-01", to: "${AS_OF}" }, first: 100) { nodes { name delivery startDate plannedSessions endDate outcomes { familiesEnrolled { value suppressed } completion { numerator denominator value suppressed } fasaMeanChange { value suppressed } } } } }` },
 ];
 
 /** Drops ids (random per seed) so that two seeded stacks can be compared. */

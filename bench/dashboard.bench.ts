@@ -12,7 +12,7 @@ const DASHBOARD = `{ assuranceDashboard(asOf: "2026-02-09") {
   actionsNeedingAttention { action { reference } status reasons latestNextSteps }
   overdueEscalations { issue } nextMeetings { heldDate } nextReviews { heldDate } familyVoiceThemes { theme count }
 } }`;
-const READINGS = '{ kpis { name reading(asOf: "2026-02-09") { value rag } } priorityActions { reference assessment(asOf: "2026-02-09") { status } } }';
+const READINGS = '{ kpis { nodes { name reading(asOf: "2026-02-09") { value rag } } } priorityActions { nodes { reference assessment(asOf: "2026-02-09") { status } } } }';
 
 it(`dashboard and readings at scale ${SCALE}`, async () => {
   const seedStart = Date.now();

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     { name: 'dashboard', role: 'executive', query: `{ assuranceDashboard(asOf: "${asOf}") { kpiCards { name value rag } priorityActionPlan { area { reference } actions { status } } overdueEscalations { issue } } }` },
     { name: 'caseworker page', role: 'la_caseworker', query: '{ children(first: 50, filter: { hasActivePlan: true }) { totalCount nodes { id requests { receivedDate outcome assessment { outcome healthAdvice { askedDate returnedDate } } } } } }' },
     { name: 'analyst measures', role: 'icb_analyst', query: '{ healthMeasures(codes: ["WAITING_COUNT", "WAITING_OVER_18WK_PCT"], from: "2024-01-01", to: "2025-12-31") { code points { value } } }' },
-    { name: 'governance only', role: 'board_member', query: '{ priorityActions { reference title } }' },
+    { name: 'governance only', role: 'board_member', query: '{ priorityActions { nodes { reference title } } }' },
   ];
 
   // Writes: each request for a fresh (child, received date) is sent twice at once, as a person pressing twice would.

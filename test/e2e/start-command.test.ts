@@ -56,12 +56,12 @@ describe('the start command', () => {
     for (const port of [env.CASEWORK_PORT, env.HEALTH_PORT, env.GOVERNANCE_PORT]) {
       expect((await fetch(`http://localhost:${port}/health/live`)).status).toBe(200);
     }
-    const query = `{ kpis { measureCode reading(asOf: "2026-11-22") { value } } children(first: 100) { nodes { id healthReferrals { id } } } }`;
+    const query = `{ kpis { nodes { measureCode reading(asOf: "2026-11-22") { value } } } children(first: 100) { nodes { id healthReferrals { id } } } }`;
     const token = tokenFor(env, 'designated_clinical_officer');
     const auth = { authorization: `Bearer ${token}` };
-    const res = await postGraphQL<{ kpis: Array<{ measureCode: string; reading: { value: number } }>; children: { nodes: Array<{ id: string; healthReferrals: unknown[] }> } }>(first.gatewayUrl, query, undefined, auth);
+    const res = await postGraphQL<{ kpis: { nodes: Array<{ measureCode: string; reading: { value: number } }> }; children: { nodes: Array<{ id: string; healthReferrals: unknown[] }> } }>(first.gatewayUrl, query, undefined, auth);
     expect(res.errors).toBeUndefined();
-    expect(res.data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!.reading.value).toBeGreaterThan(0);
+    expect(res.data!.kpis.nodes.find((k) => k.measureCode === 'PLANS_ACTIVE')!.reading.value).toBeGreaterThan(0);
     expect(res.data!.children.nodes.some((c) => c.healthReferrals.length > 0)).toBe(true);
     const childIds = res.data!.children.nodes.map((c) => c.id).sort();
 

@@ -82,8 +82,8 @@ describe('npm start keeps the stack serving when a part of it dies', () => {
   let gatewayUrl: string;
   let auth: (role: string) => Record<string, string>;
 
-  const governanceOnly = '{ priorityActions { reference title } }';
-  const acrossAll = '{ children(first: 5) { nodes { id healthReferrals { id } } } kpis { measureCode } }';
+  const governanceOnly = '{ priorityActions { nodes { reference title } } }';
+  const acrossAll = '{ children(first: 5) { nodes { id healthReferrals { id } } } kpis { nodes { measureCode } } }';
 
   beforeAll(async () => {
     if (!existsSync(START)) throw new Error('dist/ is missing: `npm test` builds before running jest.');
@@ -126,11 +126,11 @@ describe('npm start keeps the stack serving when a part of it dies', () => {
     process.kill(health, 'SIGKILL');
     await until('health is gone', 5000, () => !alive(health));
 
-    const meanwhile = await postGraphQL<{ priorityActions: unknown[] }>(gatewayUrl, governanceOnly, undefined, auth('board_member'));
+    const meanwhile = await postGraphQL<{ priorityActions: { nodes: unknown[] } }>(gatewayUrl, governanceOnly, undefined, auth('board_member'));
     const stillDown = !output.includes('health is serving again');
     expect(meanwhile.status).toBe(200);
     expect(meanwhile.errors).toBeUndefined();
-    expect(meanwhile.data!.priorityActions.length).toBeGreaterThan(0);
+    expect(meanwhile.data!.priorityActions.nodes.length).toBeGreaterThan(0);
     expect(stillDown).toBe(true);
 
     await until('health is back', 30_000, () => output.includes('health is serving again (restart 1'));

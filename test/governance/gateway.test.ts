@@ -20,12 +20,12 @@ describe('governance through the gateway, with live casework and health figures'
   afterAll(async () => stack?.stop());
 
   it('a KPI reading carries the live casework value, its period and a RAG by the written rule, without fragments', async () => {
-    const res = await stack.queryAs<{ kpis: Array<{ measureCode: string; direction: string; amberTolerance: number; reading: { value: number; periodStart: string; periodEnd: string; trajectoryValue: number; rag: string; suppressed: boolean } }> }>(
+    const res = await stack.queryAs<{ kpis: { nodes: Array<{ measureCode: string; direction: string; amberTolerance: number; reading: { value: number; periodStart: string; periodEnd: string; trajectoryValue: number; rag: string; suppressed: boolean } }> } }>(
       'executive',
-      `{ kpis { measureCode direction amberTolerance reading(asOf: "${AS_OF}") { value periodStart periodEnd suppressed trajectoryValue rag } } }`,
+      `{ kpis { nodes { measureCode direction amberTolerance reading(asOf: "${AS_OF}") { value periodStart periodEnd suppressed trajectoryValue rag } } } }`,
     );
     expect(res.errors).toBeUndefined();
-    const plans = res.data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!;
+    const plans = res.data!.kpis.nodes.find((k) => k.measureCode === 'PLANS_ACTIVE')!;
     expect(plans.reading.periodStart).toBe('2026-01-01');
     expect(plans.reading.periodEnd).toBe('2026-01-31');
     const direct = await stack.queryAs<{ caseworkMeasures: Array<{ points: Array<{ value: number }> }> }>('executive', '{ caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "2026-01-01", to: "2026-01-31") { points { value } } }');
@@ -113,27 +113,27 @@ describe('governance through the gateway, with live casework and health figures'
   });
 
   it('a partner app sees published items only, in lists, lookups and the dashboard', async () => {
-    const all = await stack.queryAs<{ priorityActions: Array<{ reference: string }>; kpis: Array<{ measureCode: string }>; escalations: unknown[] }>('board_member', '{ priorityActions { reference } kpis { measureCode } escalations { issue } }');
-    const partner = await stack.queryAs<{ priorityActions: Array<{ reference: string }>; kpis: Array<{ measureCode: string }>; escalations: unknown[]; priorityAction: unknown; assuranceDashboard: { kpiCards: Array<{ kpi: { measureCode: string } }>; overdueEscalations: unknown[] } }>(
+    const all = await stack.queryAs<{ priorityActions: { nodes: Array<{ reference: string }> }; kpis: { nodes: Array<{ measureCode: string }> }; escalations: { nodes: unknown[] } }>('board_member', '{ priorityActions { nodes { reference } } kpis { nodes { measureCode } } escalations { nodes { issue } } }');
+    const partner = await stack.queryAs<{ priorityActions: { nodes: Array<{ reference: string }> }; kpis: { nodes: Array<{ measureCode: string }> }; escalations: { nodes: unknown[] }; priorityAction: unknown; assuranceDashboard: { kpiCards: Array<{ kpi: { measureCode: string } }>; overdueEscalations: unknown[] } }>(
       'partner_app',
-      `{ priorityActions { reference } kpis { measureCode } escalations { issue } priorityAction(reference: "PAP-1.5") { reference }
+      `{ priorityActions { nodes { reference } } kpis { nodes { measureCode } } escalations { nodes { issue } } priorityAction(reference: "PAP-1.5") { reference }
          assuranceDashboard(asOf: "${AS_OF}") { kpiCards { kpi { measureCode } } overdueEscalations { issue } } }`,
     );
     expect(partner.errors).toBeUndefined();
-    expect(all.data!.priorityActions.map((a) => a.reference)).toContain('PAP-1.5');
-    expect(partner.data!.priorityActions.map((a) => a.reference)).not.toContain('PAP-1.5');
+    expect(all.data!.priorityActions.nodes.map((a) => a.reference)).toContain('PAP-1.5');
+    expect(partner.data!.priorityActions.nodes.map((a) => a.reference)).not.toContain('PAP-1.5');
     expect(partner.data!.priorityAction).toBeNull();
-    expect(all.data!.kpis.map((k) => k.measureCode)).toContain('EHC_20WK_INCL');
-    expect(partner.data!.kpis.map((k) => k.measureCode)).not.toContain('EHC_20WK_INCL');
+    expect(all.data!.kpis.nodes.map((k) => k.measureCode)).toContain('EHC_20WK_INCL');
+    expect(partner.data!.kpis.nodes.map((k) => k.measureCode)).not.toContain('EHC_20WK_INCL');
     expect(partner.data!.assuranceDashboard.kpiCards.map((c) => c.kpi.measureCode)).not.toContain('EHC_20WK_INCL');
-    expect(partner.data!.escalations.length).toBeLessThan(all.data!.escalations.length);
+    expect(partner.data!.escalations.nodes.length).toBeLessThan(all.data!.escalations.nodes.length);
     expect(partner.data!.assuranceDashboard.overdueEscalations).toEqual([]);
   });
 
   it('the partner briefing is Markdown with decisions, live KPI values and the next meeting', async () => {
-    const res = await stack.queryAs<{ meetings: Array<{ heldDate: string; partnerBriefing: { markdown: string } }> }>('partner_app', '{ meetings(from: "2026-02-09", to: "2026-02-09") { heldDate partnerBriefing { markdown } } }');
+    const res = await stack.queryAs<{ meetings: { nodes: Array<{ heldDate: string; partnerBriefing: { markdown: string } }> } }>('partner_app', '{ meetings(filter: { from: "2026-02-09", to: "2026-02-09" }) { nodes { heldDate partnerBriefing { markdown } } } }');
     expect(res.errors).toBeUndefined();
-    const md = res.data!.meetings[0].partnerBriefing.markdown;
+    const md = res.data!.meetings.nodes[0].partnerBriefing.markdown;
     expect(md).toContain('# SEND Partnership Improvement Board: February 2026 partner update');
     expect(md).toContain('## Decisions');
     expect(md).toContain('Partnership Assurance and Improvement Group');
@@ -151,19 +151,19 @@ describe('governance through the gateway, with live casework and health figures'
     } finally {
       await orm.close(true);
     }
-    const res = await stack.queryAs<{ publishedComparators: Array<{ year: number; areaName: string; geographicLevel: string; value: number; oldLaCode: string | null }>; kpis: Array<{ measureCode: string; comparators: Array<{ areaName: string; year: number; value: number }> }> }>(
+    const res = await stack.queryAs<{ publishedComparators: { nodes: Array<{ year: number; areaName: string; geographicLevel: string; value: number; oldLaCode: string | null }> }; kpis: { nodes: Array<{ measureCode: string; comparators: Array<{ areaName: string; year: number; value: number }> }> } }>(
       'partner_app',
-      `{ publishedComparators(code: "EHC_20WK_EXCL", areas: ["891", "E92000001", "East Midlands"], years: [2022, 2024]) { year areaName geographicLevel value oldLaCode }
-         kpis { measureCode comparators(year: 2024) { areaName year value } } }`,
+      `{ publishedComparators(filter: { measureCode: "EHC_20WK_EXCL", areas: ["891", "E92000001", "East Midlands"], years: [2022, 2024] }) { nodes { year areaName geographicLevel value oldLaCode } }
+         kpis { nodes { measureCode comparators(year: 2024) { areaName year value } } } }`,
     );
     expect(res.errors).toBeUndefined();
-    const fig = (area: string, year: number) => res.data!.publishedComparators.find((c) => c.areaName === area && c.year === year)?.value;
+    const fig = (area: string, year: number) => res.data!.publishedComparators.nodes.find((c) => c.areaName === area && c.year === year)?.value;
     expect(fig('Nottinghamshire', 2022)).toBe(4.5);
     expect(fig('Nottinghamshire', 2024)).toBe(37.5);
     expect(fig('England', 2024)).toBe(46.4);
     expect(fig('England', 2022)).toBe(49.2);
-    expect(res.data!.publishedComparators).toHaveLength(6);
-    const k20 = res.data!.kpis.find((k) => k.measureCode === 'EHC_20WK_EXCL')!;
+    expect(res.data!.publishedComparators.nodes).toHaveLength(6);
+    const k20 = res.data!.kpis.nodes.find((k) => k.measureCode === 'EHC_20WK_EXCL')!;
     // England, East Midlands, Nottinghamshire and the six statistical neighbours, all for 2024.
     expect(k20.comparators.map((c) => c.areaName).slice(0, 3)).toEqual(['England', 'East Midlands', 'Nottinghamshire']);
     expect(k20.comparators).toHaveLength(9);
@@ -174,9 +174,9 @@ describe('governance through the gateway, with live casework and health figures'
 
   it('loads the children of every action in one query per table (no N+1)', async () => {
     stack.statements.governance.length = 0;
-    const res = await stack.queryAs<{ priorityActions: unknown[] }>('board_member', '{ priorityActions { reference area { reference } kpis { name } milestones { title } progressUpdates { nextSteps } } }');
+    const res = await stack.queryAs<{ priorityActions: { nodes: unknown[] } }>('board_member', '{ priorityActions { nodes { reference area { reference } kpis { name } milestones { title } progressUpdates { nextSteps } } } }');
     expect(res.errors).toBeUndefined();
-    expect(res.data!.priorityActions.length).toBeGreaterThan(10);
+    expect(res.data!.priorityActions.nodes.length).toBeGreaterThan(10);
     const selectsFrom = (table: string) => stack.statements.governance.filter((sql) => new RegExp(`^select .* from "${table}" `, 'i').test(sql));
     for (const table of ['priority_action', 'pap_area', 'priority_action_kpi', 'milestone', 'progress_update']) expect([table, selectsFrom(table).length]).toEqual([table, 1]);
   });
@@ -216,13 +216,13 @@ describe('governance through the gateway, with live casework and health figures'
       expect(o.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     });
     it('create an action with its KPIs looked up in one query, and refuse an unknown KPI by its position, writing nothing', async () => {
-      const { data } = await stack.queryAs<{ kpis: Array<{ id: string }>; papAreas: Array<{ reference: string }> }>('board_member', '{ kpis { id } papAreas { reference } }');
-      const [k1, k2] = data!.kpis.map((k) => k.id);
+      const { data } = await stack.queryAs<{ kpis: { nodes: Array<{ id: string }> }; papAreas: { nodes: Array<{ reference: string }> } }>('board_member', '{ kpis { nodes { id } } papAreas { nodes { reference } } }');
+      const [k1, k2] = data!.kpis.nodes.map((k) => k.id);
       const create = (reference: string, kpiIds: string[]) =>
         stack.queryAs<{ createPriorityAction: { reference: string; kpis: Array<{ id: string }> } }>(
           'board_member',
           'mutation($input: PriorityActionInput!) { createPriorityAction(input: $input) { reference kpis { id } } }',
-          { input: { areaReference: data!.papAreas[0].reference, reference, title: 'Test action', ownerOrganisation: 'JOINT', leadRole: 'Programme lead', startDate: '2026-02-01', kpiIds } },
+          { input: { areaReference: data!.papAreas.nodes[0].reference, reference, title: 'Test action', ownerOrganisation: 'JOINT', leadRole: 'Programme lead', startDate: '2026-02-01', kpiIds } },
         );
       const unknown = '00000000-0000-4000-8000-000000000000';
       const bad = await create('PAP-T.1', [k1, unknown]);
@@ -237,8 +237,8 @@ describe('governance through the gateway, with live casework and health figures'
       expect(stack.statements.governance.filter((q) => /^select .* from "kpi" .* in \(/i.test(q))).toHaveLength(1);
     });
     it('a KPI\'s trajectory changed by the board re-rates its live value at once', async () => {
-      const { data } = await stack.queryAs<{ kpis: Array<{ id: string; measureCode: string; reading: { value: number; rag: string } }> }>('board_member', `{ kpis { id measureCode reading(asOf: "${AS_OF}") { value rag } } }`);
-      const plans = data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!;
+      const { data } = await stack.queryAs<{ kpis: { nodes: Array<{ id: string; measureCode: string; reading: { value: number; rag: string } }> } }>('board_member', `{ kpis { nodes { id measureCode reading(asOf: "${AS_OF}") { value rag } } } }`);
+      const plans = data!.kpis.nodes.find((k) => k.measureCode === 'PLANS_ACTIVE')!;
       const strict = await stack.queryAs<{ updateKpi: { reading: { value: number; trajectoryValue: number; rag: string } } }>(
         'board_member',
         `mutation($id: ID!, $v: Float!) { updateKpi(kpiId: $id, input: { trajectory: [{ periodEnd: "2026-01-31", value: $v }], amberTolerance: 0 }) { reading(asOf: "${AS_OF}") { value trajectoryValue rag } } }`,

@@ -14,18 +14,18 @@ const SEED = { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: '2026-03
 
 /** Everything a reader can reach in governance, every relation followed. */
 const EVERYTHING = `{
-  governanceBodies { id code name meetings { id title body { id code } partnerBriefing { caseworkMeasures healthMeasures markdown meeting { id } } } }
-  meetings { id title body { id code } }
-  papAreas { id reference }
-  priorityActions {
+  governanceBodies { nodes { id code name meetings { id title body { id code } partnerBriefing { caseworkMeasures healthMeasures markdown meeting { id } } } } }
+  meetings { nodes { id title body { id code } } }
+  papAreas { nodes { id reference } }
+  priorityActions { nodes {
     id reference area { id reference } kpis { id measureCode name } kpi { id measureCode }
     milestones { id title } progressUpdates { id nextSteps }
     assessment(asOf: "${AS_OF}") { caseworkMeasures healthMeasures status reasons kpis { name kpi { id measureCode } } action { id reference } }
-  }
-  kpis { id measureCode name reading(asOf: "${AS_OF}") { caseworkMeasures healthMeasures kpi { id } value rag } comparators { areaName } }
-  escalations { id issue body { id code } action { id reference area { id reference } } }
-  reviews { id title findings { text linkedActionReferences } }
-  familyFeedback { id theme }
+  } }
+  kpis { nodes { id measureCode name reading(asOf: "${AS_OF}") { caseworkMeasures healthMeasures kpi { id } value rag } comparators { areaName } } }
+  escalations { nodes { id issue body { id code } action { id reference area { id reference } } } }
+  reviews { nodes { id title findings { text linkedActionReferences } } }
+  familyFeedback { nodes { id theme } }
   assuranceDashboard(asOf: "${AS_OF}") {
     caseworkMeasures healthMeasures
     kpiCards { name kpi { id measureCode } }
@@ -136,12 +136,12 @@ describe('a partner app sees published governance items only, by every path', ()
   });
 
   it('the escalation about a withdrawn action shows with no action, in the list and among the overdue', async () => {
-    const q = `{ escalations { issue action { reference } } assuranceDashboard(asOf: "${AS_OF}") { overdueEscalations { issue action { reference } } } }`;
-    type R = { escalations: Array<{ issue: string; action: { reference: string } | null }>; assuranceDashboard: { overdueEscalations: Array<{ issue: string; action: { reference: string } | null }> } };
+    const q = `{ escalations { nodes { issue action { reference } } } assuranceDashboard(asOf: "${AS_OF}") { overdueEscalations { issue action { reference } } } }`;
+    type R = { escalations: { nodes: Array<{ issue: string; action: { reference: string } | null }> }; assuranceDashboard: { overdueEscalations: Array<{ issue: string; action: { reference: string } | null }> } };
     const partner = await stack.queryAs<R>('partner_app', q);
     const board = await stack.queryAs<R>('board_member', q);
     expect(partner.errors).toBeUndefined();
-    const annual = (r: GraphQLResponse<R>) => r.data!.escalations.find((e) => e.issue.startsWith('Overdue annual reviews'))!;
+    const annual = (r: GraphQLResponse<R>) => r.data!.escalations.nodes.find((e) => e.issue.startsWith('Overdue annual reviews'))!;
     expect(annual(partner).action).toBeNull();
     expect(annual(board).action).toEqual({ reference: 'PAP-1.3' });
     expect(partner.data!.assuranceDashboard.overdueEscalations).toEqual([{ issue: annual(partner).issue, action: null }]);
@@ -178,7 +178,7 @@ describe('a partner app sees published governance items only, by every path', ()
 
   it('a withdrawn item asked for by id or reference answers exactly as one that does not exist', async () => {
     const ask = (role: 'partner_app' | 'board_member', id: string, reference: string) =>
-      stack.queryAs<{ meeting: unknown; priorityAction: unknown; meetings: unknown[] }>(role, 'query($id: ID!, $ref: String!) { meeting(id: $id) { title } priorityAction(reference: $ref) { reference } }', { id, ref: reference });
+      stack.queryAs<{ meeting: unknown; priorityAction: unknown; meetings: { nodes: unknown[] } }>(role, 'query($id: ID!, $ref: String!) { meeting(id: $id) { title } priorityAction(reference: $ref) { reference } }', { id, ref: reference });
     const absent = await ask('partner_app', randomUUID(), 'PAP-9.9');
     expect(absent).toEqual({ status: 200, data: { meeting: null, priorityAction: null } });
     expect(await ask('partner_app', 'not-an-id', 'PAP-9.9')).toEqual(absent);
@@ -187,10 +187,10 @@ describe('a partner app sees published governance items only, by every path', ()
       expect((await ask('board_member', id, ref)).data).toEqual({ meeting: { title: expect.any(String) }, priorityAction: { reference: ref } });
     }
     // Meetings of a withdrawn body look like meetings of a body that does not exist.
-    const byBody = (role: 'partner_app' | 'board_member', code: string) => stack.queryAs<{ meetings: unknown[] }>(role, 'query($c: String) { meetings(bodyCode: $c) { title } }', { c: code });
+    const byBody = (role: 'partner_app' | 'board_member', code: string) => stack.queryAs<{ meetings: { nodes: unknown[] } }>(role, 'query($c: String) { meetings(filter: { bodyCode: $c }) { nodes { title } } }', { c: code });
     expect(await byBody('partner_app', 'SELG')).toEqual(await byBody('partner_app', 'NONE'));
-    expect((await byBody('partner_app', 'SELG')).data!.meetings).toEqual([]);
-    expect((await byBody('board_member', 'SELG')).data!.meetings.length).toBe(4);
+    expect((await byBody('partner_app', 'SELG')).data!.meetings.nodes).toEqual([]);
+    expect((await byBody('board_member', 'SELG')).data!.meetings.nodes.length).toBe(4);
   });
 
   it('governance\'s _entities, called directly, gives a withdrawn KPI, action or meeting the answer it gives an unknown id', async () => {
@@ -230,20 +230,20 @@ describe('a partner app sees published governance items only, by every path', ()
   });
 
   it('a partner briefing skips a withdrawn next meeting and a meeting of a withdrawn body, whoever reads it', async () => {
-    const q = 'query($from: Date, $to: Date) { meetings(from: $from, to: $to) { title partnerBriefing { markdown } } }';
-    type R = { meetings: Array<{ title: string; partnerBriefing: { markdown: string } }> };
+    const q = 'query($from: Date, $to: Date) { meetings(filter: { from: $from, to: $to }) { nodes { title partnerBriefing { markdown } } } }';
+    type R = { meetings: { nodes: Array<{ title: string; partnerBriefing: { markdown: string } }> } };
     for (const role of ['partner_app', 'board_member'] as const) {
       const feb = await stack.queryAs<R>(role, q, { from: AS_OF, to: AS_OF });
       expect(feb.errors).toBeUndefined();
       const next = (md: string) => md.slice(md.indexOf('## Next meeting'));
       // The final Board (18 March) is withdrawn: the next published one is the PAIG on 8 April.
-      expect(next(feb.data!.meetings[0].partnerBriefing.markdown)).toContain('Partnership Assurance and Improvement Group, Q1');
-      expect(feb.data!.meetings[0].partnerBriefing.markdown).not.toContain('including exceptions');
+      expect(next(feb.data!.meetings.nodes[0].partnerBriefing.markdown)).toContain('Partnership Assurance and Improvement Group, Q1');
+      expect(feb.data!.meetings.nodes[0].partnerBriefing.markdown).not.toContain('including exceptions');
       // After the PAIG on 8 April comes SELG Q1 (22 April), published but its body withdrawn: skipped too.
       const paig = await stack.queryAs<R>(role, q, { from: '2026-04-08', to: '2026-04-08' });
       expect(paig.errors).toBeUndefined();
-      expect(paig.data!.meetings.map((m) => m.title)).toEqual(['Partnership Assurance and Improvement Group, Q1']);
-      const text = next(paig.data!.meetings[0].partnerBriefing.markdown);
+      expect(paig.data!.meetings.nodes.map((m) => m.title)).toEqual(['Partnership Assurance and Improvement Group, Q1']);
+      const text = next(paig.data!.meetings.nodes[0].partnerBriefing.markdown);
       expect(text).not.toContain('SEND Executive Leadership Group');
       expect(text).toContain('Partnership Assurance and Improvement Group, Q2');
     }

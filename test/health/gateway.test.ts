@@ -43,10 +43,10 @@ describe('health through the gateway', () => {
       '{ healthMeasures(codes: ["WAITING_COUNT"], from: "2026-10-01", to: "2026-10-31") { points { value } } }');
     expect(direct.errors).toBeUndefined();
     expect(direct.data!.healthMeasures[0].points[0].value).toBeGreaterThan(0);
-    const viaKpi = await stack.queryAs<{ kpis: Array<{ healthMeasure: { code: string; series: Array<{ value: number | null }> } | null }> }>('icb_analyst',
-      '{ kpis { healthMeasure { code series(from: "2026-10-01", to: "2026-10-31") { value } } } }');
+    const viaKpi = await stack.queryAs<{ kpis: { nodes: Array<{ healthMeasure: { code: string; series: Array<{ value: number | null }> } | null }> } }>('icb_analyst',
+      '{ kpis { nodes { healthMeasure { code series(from: "2026-10-01", to: "2026-10-31") { value } } } } }');
     expect(viaKpi.errors).toBeUndefined();
-    const waiting = viaKpi.data!.kpis.map((k) => k.healthMeasure).filter((m) => m?.code === 'WAITING_OVER_18WK_PCT');
+    const waiting = viaKpi.data!.kpis.nodes.map((k) => k.healthMeasure).filter((m) => m?.code === 'WAITING_OVER_18WK_PCT');
     expect(waiting.length).toBeGreaterThan(0);
     const pct = await stack.queryAs<{ healthMeasures: Array<{ points: Array<{ value: number | null }> }> }>('icb_analyst',
       '{ healthMeasures(codes: ["WAITING_OVER_18WK_PCT"], from: "2026-10-01", to: "2026-10-31") { points { value } } }');

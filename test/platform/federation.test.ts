@@ -17,14 +17,14 @@ describe('one gateway over three subgraphs', () => {
 
   it('answers one query with fields from casework, health and governance', async () => {
     const res = await stack.queryAs<{
-      kpis: Array<{ measureCode: string; reading: { value: number | null; rag: string } }>;
+      kpis: { nodes: Array<{ measureCode: string; reading: { value: number | null; rag: string } }> };
       children: { nodes: Array<{ id: string; linkKey: string; ehcPlans: unknown[]; healthReferrals: Array<{ pathway: string }> }> };
     }>(DCO, `query {
-      kpis { measureCode reading(asOf: "${TODAY}") { value rag periodEnd } }
+      kpis { nodes { measureCode reading(asOf: "${TODAY}") { value rag periodEnd } } }
       children(first: 50) { nodes { id linkKey ehcPlans { issueDate } healthReferrals { pathway receivedDate } } }
     }`);
     expect(res.errors).toBeUndefined();
-    const plans = res.data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!;
+    const plans = res.data!.kpis.nodes.find((k) => k.measureCode === 'PLANS_ACTIVE')!;
     expect(plans.reading.value).toBeGreaterThan(0);
     expect(['GREEN', 'AMBER', 'RED']).toContain(plans.reading.rag);
     expect(res.data!.children.nodes).toHaveLength(50);
@@ -36,10 +36,10 @@ describe('one gateway over three subgraphs', () => {
   });
 
   it('the KPI value through governance equals the casework measure asked for directly', async () => {
-    const viaKpi = await stack.queryAs<{ kpis: Array<{ measureCode: string; reading: { value: number; periodStart: string; periodEnd: string } }> }>(DCO,
-      `{ kpis { measureCode reading(asOf: "${TODAY}") { value periodStart periodEnd } } }`,
+    const viaKpi = await stack.queryAs<{ kpis: { nodes: Array<{ measureCode: string; reading: { value: number; periodStart: string; periodEnd: string } }> } }>(DCO,
+      `{ kpis { nodes { measureCode reading(asOf: "${TODAY}") { value periodStart periodEnd } } } }`,
     );
-    const reading = viaKpi.data!.kpis.find((k) => k.measureCode === 'PLANS_ACTIVE')!.reading;
+    const reading = viaKpi.data!.kpis.nodes.find((k) => k.measureCode === 'PLANS_ACTIVE')!.reading;
     const direct = await stack.queryAs<{ caseworkMeasures: Array<{ points: Array<{ value: number }> }> }>(DCO, 
       `{ caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "${reading.periodStart}", to: "${reading.periodEnd}") { points { value } } }`,
     );
@@ -56,7 +56,7 @@ describe('one gateway over three subgraphs', () => {
   });
 
   it('refuses a request without a token, at the gateway and at each subgraph', async () => {
-    const res = await stack.query('{ priorityActions { reference } }');
+    const res = await stack.query('{ priorityActions { nodes { reference } } }');
     expect(res.status).toBe(401);
     expect(res.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
     expect(res.data).toBeUndefined();
@@ -73,11 +73,11 @@ describe('one gateway over three subgraphs', () => {
   });
 
   it('keeps what a role may read when the same request asks for something it may not', async () => {
-    const res = await stack.queryAs<{ priorityActions: Array<{ reference: string }> | null; children: unknown }>(
+    const res = await stack.queryAs<{ priorityActions: { nodes: Array<{ reference: string }> } | null; children: unknown }>(
       'executive',
-      '{ priorityActions { reference } children(first: 1) { nodes { id } } }',
+      '{ priorityActions { nodes { reference } } children(first: 1) { nodes { id } } }',
     );
-    expect(res.data!.priorityActions!.length).toBeGreaterThan(0);
+    expect(res.data!.priorityActions!.nodes.length).toBeGreaterThan(0);
     expect(res.data!.children).toBeNull();
     expect(res.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([[['children'], 'FORBIDDEN']]);
   });
@@ -132,7 +132,7 @@ describe('one gateway over three subgraphs', () => {
     });
 
     it('governance loads the KPIs of every action in one query', async () => {
-      await stack.queryAs(DCO, '{ priorityActions { kpis { name } } }');
+      await stack.queryAs(DCO, '{ priorityActions { nodes { kpis { name } } } }');
       expect(selectsOn(stack.statements.governance, 'priority_action_kpi')).toHaveLength(1);
     });
   });

@@ -130,7 +130,7 @@ describe('SIGTERM under load, as a real process', () => {
       ...Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [`${name.toUpperCase()}_URL`, s.url])),
     });
     const headers = { 'content-type': 'application/json', ...(await stack.issuer.as('executive')) };
-    const body = JSON.stringify({ query: '{ priorityActions { reference title } kpis { name measureCode } teams { nodes { name } } }' });
+    const body = JSON.stringify({ query: '{ priorityActions { nodes { reference title } } kpis { nodes { name measureCode } } teams { nodes { name } } }' });
     const outcome = await loadThrough(`http://127.0.0.1:${gateway.port}/graphql`, { headers, body }, async () => void gateway.child.kill('SIGTERM'), { concurrency: 16, warmupMs: 1_500 });
     expect({ exit: await gateway.exited, output: gateway.output() }).toEqual({ exit: 0, output: expect.stringMatching(/SIGTERM; draining[\s\S]*stopped in \d+ ms/) });
     expect(outcome.inFlightAtStop).toBeGreaterThan(0);
@@ -142,7 +142,7 @@ describe('SIGTERM under load, as a real process', () => {
   it('a subgraph answers every request it had taken, closes its database pool after, then exits 0', async () => {
     const governance = await forkReady('subgraphs/governance/main.js', { ...env, DATABASE_URL: stack.databases.logins.governance.appUrl });
     const headers = { 'content-type': 'application/json', ...(await stack.issuer.as('executive')) };
-    const body = JSON.stringify({ query: '{ priorityActions { reference title } meetings { heldDate title } }' });
+    const body = JSON.stringify({ query: '{ priorityActions { nodes { reference title } } meetings { nodes { heldDate title } } }' });
     const outcome = await loadThrough(`http://127.0.0.1:${governance.port}/graphql`, { headers, body }, async () => void governance.child.kill('SIGTERM'), { concurrency: 16, warmupMs: 1_500 });
     expect({ exit: await governance.exited, output: governance.output() }).toEqual({ exit: 0, output: expect.stringMatching(/SIGTERM; draining[\s\S]*stopped in \d+ ms/) });
     expect(outcome.inFlightAtStop).toBeGreaterThan(0);

@@ -31,7 +31,7 @@ interface Dashboard {
   } | null;
 }
 
-const GOVERNANCE_ONLY = '{ priorityActions { reference title } }';
+const GOVERNANCE_ONLY = '{ priorityActions { nodes { reference title } } }';
 const CHILDREN = '{ children(first: 5, filter: { hasActivePlan: true }) { totalCount nodes { id district healthReferrals { pathway receivedDate } } } }';
 
 /** No error may carry a subgraph's address or its response. */
@@ -69,9 +69,9 @@ describe('a subgraph paused or killed under a real stack', () => {
     afterAll(() => stack.links.health.resume());
 
     it('a query that needs only governance answers at once', async () => {
-      const res = await stack.queryAs<{ priorityActions: unknown[] }>('board_member', GOVERNANCE_ONLY);
+      const res = await stack.queryAs<{ priorityActions: { nodes: unknown[] } }>('board_member', GOVERNANCE_ONLY);
       expect(res.errors).toBeUndefined();
-      expect(res.data!.priorityActions.length).toBeGreaterThan(0);
+      expect(res.data!.priorityActions.nodes.length).toBeGreaterThan(0);
     });
 
     it('the dashboard comes back within the deadline: governance\'s items and casework\'s KPIs as before, health\'s KPIs GREY saying why, one error naming health and the ICB', async () => {
@@ -120,15 +120,15 @@ describe('a subgraph paused or killed under a real stack', () => {
     });
 
     it('once health is known to be down, a request that needs it does not wait for it at all', async () => {
-      const res = await stack.queryAs<{ kpis: Array<{ ownerOrganisation: string; reading: { value: number | null; rag: string; ragReason: string | null } }> }>(
+      const res = await stack.queryAs<{ kpis: { nodes: Array<{ ownerOrganisation: string; reading: { value: number | null; rag: string; ragReason: string | null } }> } }>(
         'executive',
-        `{ kpis { ownerOrganisation reading(asOf: "${AS_OF}") { value rag ragReason } } }`,
+        `{ kpis { nodes { ownerOrganisation reading(asOf: "${AS_OF}") { value rag ragReason } } } }`,
       );
-      const icb = res.data!.kpis.filter((x) => x.ownerOrganisation === 'ICB');
+      const icb = res.data!.kpis.nodes.filter((x) => x.ownerOrganisation === 'ICB');
       expect(icb.length).toBeGreaterThan(0);
       for (const k of icb) expect(k.reading).toMatchObject({ value: null, rag: 'GREY', ragReason: "health's service (ICB) did not answer: there is no value to rate." });
       // Casework's readings are read as ever.
-      expect(res.data!.kpis.filter((x) => x.ownerOrganisation === 'LA').some((k) => k.reading.value !== null)).toBe(true);
+      expect(res.data!.kpis.nodes.filter((x) => x.ownerOrganisation === 'LA').some((k) => k.reading.value !== null)).toBe(true);
       // No call was made: the error says health is not answering, not that a call to it timed out.
       expect(res.errors!.length).toBeGreaterThan(0);
       for (const e of res.errors!) {
@@ -173,12 +173,12 @@ describe('a subgraph paused or killed under a real stack', () => {
     });
 
     it('the action a health KPI is linked to is still assessed, and says which KPI could not be read', async () => {
-      const res = await stack.queryAs<{ priorityActions: Array<{ reference: string; assessment: { status: string; reasons: string[]; overridden: boolean }; kpis: Array<{ name: string; ownerOrganisation: string }> }> }>(
+      const res = await stack.queryAs<{ priorityActions: { nodes: Array<{ reference: string; assessment: { status: string; reasons: string[]; overridden: boolean }; kpis: Array<{ name: string; ownerOrganisation: string }> }> } }>(
         'executive',
-        `{ priorityActions { reference kpis { name ownerOrganisation } assessment(asOf: "${AS_OF}") { status reasons overridden } } }`,
+        `{ priorityActions { nodes { reference kpis { name ownerOrganisation } assessment(asOf: "${AS_OF}") { status reasons overridden } } } }`,
       );
       // A board override or every milestone done decides the status without the KPIs.
-      const withHealthKpi = res.data!.priorityActions.filter((a) => a.kpis.some((k) => k.ownerOrganisation === 'ICB') && !a.assessment.overridden && a.assessment.status !== 'COMPLETE');
+      const withHealthKpi = res.data!.priorityActions.nodes.filter((a) => a.kpis.some((k) => k.ownerOrganisation === 'ICB') && !a.assessment.overridden && a.assessment.status !== 'COMPLETE');
       expect(withHealthKpi.length).toBeGreaterThan(0);
       for (const a of withHealthKpi) {
         expect(a.assessment.status).toEqual(expect.any(String));

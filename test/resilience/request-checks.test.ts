@@ -32,9 +32,9 @@ describe('a caller\'s mistakes, in production', () => {
   };
 
   it.each([
-    ['a literal argument', '{ meetings(from: "2026-02-0x") { heldDate } }', undefined, 'from'],
+    ['a literal in a list\'s filter', '{ meetings(filter: { from: "2026-02-0x" }) { nodes { heldDate } } }', undefined, 'filter.from'],
     ['a field of an input object', '{ children(first: 1, filter: { asOf: "2026-02-30" }) { totalCount } }', undefined, 'filter.asOf'],
-    ['a variable', 'query($d: Date) { meetings(from: $d) { heldDate } }', { d: '2026-13-01' }, undefined],
+    ['a variable', 'query($d: Date) { meetings(filter: { from: $d }) { nodes { heldDate } } }', { d: '2026-13-01' }, undefined],
   ])('a malformed Date in %s is BAD_USER_INPUT, HTTP 400, naming it', async (_what, query, variables, field) => {
     const res = await post(stack.gateway.url, { query, variables }, auth);
     expectClientError(res, 'BAD_USER_INPUT', field);

@@ -129,13 +129,13 @@ describe('attack corpus', () => {
     });
 
     it('the KPI reached through governance is disclosed the same way as the measure asked for directly', async () => {
-      const q = `{ priorityActions { reference kpi { caseworkMeasure { code unit latest(asOf: "${TODAY}") { value numerator denominator suppressed } } } } }`;
-      type R = { priorityActions: Array<{ reference: string; kpi: { caseworkMeasure: { code: string; unit: string; latest: Point } | null } | null }> };
-      const truth = (await stack.queryAs<R>(DCO, q)).data!.priorityActions;
+      const q = `{ priorityActions { nodes { reference kpi { caseworkMeasure { code unit latest(asOf: "${TODAY}") { value numerator denominator suppressed } } } } } }`;
+      type R = { priorityActions: { nodes: Array<{ reference: string; kpi: { caseworkMeasure: { code: string; unit: string; latest: Point } | null } | null }> } };
+      const truth = (await stack.queryAs<R>(DCO, q)).data!.priorityActions.nodes;
       const seen = await stack.queryAs<R>('executive', q);
       expect(seen.errors).toBeUndefined();
       let compared = 0;
-      seen.data!.priorityActions.forEach((a, i) => {
+      seen.data!.priorityActions.nodes.forEach((a, i) => {
         const t = truth[i].kpi?.caseworkMeasure;
         const p = a.kpi?.caseworkMeasure;
         if (!t || !p) return;
@@ -211,31 +211,31 @@ describe('request limits at the gateway (and behind it, at each subgraph)', () =
   afterAll(async () => stack?.stop());
 
   it('refuses a query deeper than GRAPHQL_MAX_DEPTH, naming the limit', async () => {
-    const res = await stack.queryAs(DCO, '{ priorityActions { kpi { caseworkMeasure { latest(asOf: "2026-11-22") { value } } } } }');
+    const res = await stack.queryAs(DCO, '{ priorityActions { nodes { kpi { caseworkMeasure { latest(asOf: "2026-11-22") { value } } } } } }');
     expectRefused(res, 400, 'GRAPHQL_VALIDATION_FAILED');
     expect(res.errors!.map((e) => e.message).join(' ')).toMatch(/depth limit of 4 exceeded.*GRAPHQL_MAX_DEPTH/);
   });
 
   it('refuses an alias flood, naming the limit', async () => {
-    const res = await stack.queryAs(DCO, `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: priorityActions { reference }`).join(' ')} }`);
+    const res = await stack.queryAs(DCO, `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: priorityActions { nodes { reference } }`).join(' ')} }`);
     expectRefused(res, 400, 'GRAPHQL_VALIDATION_FAILED');
     expect(res.errors!.map((e) => e.message).join(' ')).toMatch(/Aliases limit of 3 exceeded.*GRAPHQL_MAX_ALIASES/);
   });
 
   it('refuses a document with too many tokens, naming the limit', async () => {
-    const res = await stack.queryAs(DCO, `{ priorityActions { ${'reference '.repeat(150)} } }`);
+    const res = await stack.queryAs(DCO, `{ priorityActions { nodes { ${'reference '.repeat(150)} } } }`);
     expectRefused(res, 400, 'GRAPHQL_PARSE_FAILED');
     expect(res.errors![0].message).toMatch(/Token limit of 120 exceeded.*GRAPHQL_MAX_TOKENS/);
   });
 
   it('refuses a query over the cost limit, naming the limit', async () => {
-    const res = await stack.queryAs(DCO, '{ priorityActions { reference title kpi { name measureCode target caseworkMeasure { code name unit description } } } }');
+    const res = await stack.queryAs(DCO, '{ priorityActions { nodes { reference title kpi { name measureCode target caseworkMeasure { code name unit description } } } } }');
     expectRefused(res, 400, 'GRAPHQL_VALIDATION_FAILED');
     expect(res.errors!.map((e) => e.message).join(' ')).toMatch(/Cost limit of 20 exceeded.*GRAPHQL_MAX_COST/i);
   });
 
   it('refuses a directive flood, naming the limit', async () => {
-    const res = await stack.queryAs(DCO, '{ priorityActions { reference @include(if: true) @include(if: true) @skip(if: false) @skip(if: false) } }');
+    const res = await stack.queryAs(DCO, '{ priorityActions { nodes { reference @include(if: true) @include(if: true) @skip(if: false) @skip(if: false) } } }');
     expect(res.status).toBe(400);
     expect(res.errors!.map((e) => e.message).join(' ')).toMatch(/Directives limit of 3 exceeded.*GRAPHQL_MAX_DIRECTIVES/i);
   });
@@ -248,12 +248,12 @@ describe('request limits at the gateway (and behind it, at each subgraph)', () =
   });
 
   it('a batched HTTP request is refused', async () => {
-    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await stack.issuer.as(DCO)) }, body: JSON.stringify([{ query: '{ priorityActions { reference } }' }, { query: '{ priorityActions { reference } }' }]) });
+    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await stack.issuer.as(DCO)) }, body: JSON.stringify([{ query: '{ priorityActions { nodes { reference } } }' }, { query: '{ priorityActions { nodes { reference } } }' }]) });
     expect(res.status).toBe(400);
   });
 
   it('a body over the limit gets 413 before anything is parsed', async () => {
-    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await stack.issuer.as(DCO)) }, body: JSON.stringify({ query: `{ priorityActions { reference } } # ${'x'.repeat(1_100_000)}` }) });
+    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await stack.issuer.as(DCO)) }, body: JSON.stringify({ query: `{ priorityActions { nodes { reference } } } # ${'x'.repeat(1_100_000)}` }) });
     expect(res.status).toBe(413);
   });
 
@@ -280,7 +280,7 @@ describe('in production mode', () => {
   });
 
   it('errors carry no stack traces', async () => {
-    const res = await stack.queryAs('executive', '{ priorityActions { reference } child(id: "00000000-0000-0000-0000-000000000000") { surname } }');
+    const res = await stack.queryAs('executive', '{ priorityActions { nodes { reference } } child(id: "00000000-0000-0000-0000-000000000000") { surname } }');
     expect(res.errors!.length).toBeGreaterThan(0);
     for (const e of res.errors!) expect(e.extensions?.stacktrace).toBeUndefined();
   });

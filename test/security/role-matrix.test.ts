@@ -96,7 +96,7 @@ const ROWS: Row[] = [
   {
     column: 'governance',
     name: 'the Priority Action Plan',
-    query: () => `{ priorityActions { reference } }`,
+    query: () => `{ priorityActions { nodes { reference } } }`,
     shows: /"reference":"/,
     expect: { auditor: 'forbidden', admin: 'forbidden', others: 'allowed' },
   },

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
 
@@ -70,7 +70,7 @@ export class Attendance {
   @Field({ description: 'The organisation: LA, ICB, the parent carer forum, schools, DfE, ...' })
   organisation!: string;
 
-  @Field({ description: 'How many attended from it.' })
+  @Field(() => Int, { description: 'How many attended from it.' })
   count!: number;
 }
 

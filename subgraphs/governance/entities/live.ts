@@ -1,4 +1,4 @@
-import { Authorized, Directive, Field, Float, ID, ObjectType } from 'type-graphql';
+import { Authorized, Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
 import { FIGURE_DESCRIPTIONS, FIGURE_KEY, MeasureFigure } from '../../toolkit/measures/figures';
@@ -132,10 +132,10 @@ export class ActionSummary {
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'How many of an area\'s actions have each status.' })
 export class StatusCount {
-  @Field(() => ActionStatusValue)
+  @Field(() => ActionStatusValue, { description: 'The status.' })
   status!: ActionStatusValue;
 
-  @Field({ description: 'Number of actions.' })
+  @Field(() => Int, { description: 'Number of actions with it.' })
   count!: number;
 }
 
@@ -155,16 +155,16 @@ export class AreaProgress {
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'A family voice theme: how often it came up in the window and when last.' })
 export class ThemeCount {
-  @Field()
+  @Field({ description: 'The theme, e.g. "Communication".' })
   theme!: string;
 
-  @Field({ description: 'Pieces of feedback with this theme in the window.' })
+  @Field(() => Int, { description: 'Pieces of feedback with this theme in the window.' })
   count!: number;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'When the latest of them was received.' })
   latestDate!: string;
 
-  @Field({ description: 'How many of them have a "we did" response.' })
+  @Field(() => Int, { description: 'How many of them have a "we did" response.' })
   responded!: number;
 }
 

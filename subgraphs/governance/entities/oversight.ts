@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { Authorized, Field, Float, ID, ObjectType } from 'type-graphql';
+import { Authorized, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
 import { GovernanceBody } from './body';
@@ -173,7 +173,7 @@ export class PublishedComparator {
   @Property({ type: 'string', length: 64 })
   measureCode!: string;
 
-  @Field({ description: 'The year: the calendar year for flows (plans issued, requests, reviews); the January of the count for caseload (2025 for 2024/25).' })
+  @Field(() => Int, { description: 'The year: the calendar year for flows (plans issued, requests, reviews); the January of the count for caseload (2025 for 2024/25).' })
   @Property({ type: 'integer' })
   year!: number;
 

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { checkFirst, connectionTypes, findPage, type Connection } from '../../toolkit/connection';
+import { cursorCodec } from '../../toolkit/cursor';
 import { Access } from '../../toolkit/access';
 import { refId } from '../../toolkit/records';
 import { groupByKeys, type SubgraphContext } from '../../toolkit/context';
@@ -7,7 +9,7 @@ import { FIGURE_DESCRIPTIONS } from '../../toolkit/measures/figures';
 import {
   CaseworkMeasureRef, Escalation, FamilyFeedback, GovernanceBody, HealthMeasureRef, Kpi, Meeting, Milestone, PapArea, PriorityAction, ProgressUpdate, PublishedComparator, Review, ReviewFinding,
 } from '../entities';
-import { ActionStatusValue, EscalationStatus, Organisation } from '../entities/enums';
+import { ActionStatusValue, EscalationStatus, FeedbackSource, Organisation, ReviewKind } from '../entities/enums';
 import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } from '../entities/live';
 import { publishedOnly, publishedWhere, referencesFor } from '../rules/published';
 import { KNOWN_CODES, ownerOrganisationOf } from '../rules/codes';
@@ -27,6 +29,112 @@ class TrajectoryPoint {
   value!: number;
 }
 
+const MAX_PAGE = 100;
+const MAX_COMPARATOR_PAGE = 500;
+const PAGE_SIZE = `Page size, 1-${MAX_PAGE}.`;
+const AFTER = 'The endCursor of the previous page.';
+
+/** One codec per list, each with the parts of the list's order. */
+const CURSORS = {
+  bodies: cursorCodec('governanceBodies', ['date', 'text', 'uuid']),
+  meetings: cursorCodec('meetings', ['date', 'uuid']),
+  areas: cursorCodec('papAreas', ['text', 'uuid']),
+  actions: cursorCodec('priorityActions', ['text', 'uuid']),
+  kpis: cursorCodec('kpis', ['text', 'text', 'uuid']),
+  escalations: cursorCodec('escalations', ['date', 'uuid']),
+  reviews: cursorCodec('reviews', ['date', 'uuid']),
+  feedback: cursorCodec('familyFeedback', ['date', 'uuid']),
+  comparators: cursorCodec('publishedComparators', ['integer', 'text', 'text', 'uuid']),
+};
+
+const { Connection: GovernanceBodyConnection } = connectionTypes(GovernanceBody, 'GovernanceBody', { plural: 'governance bodies', order: 'oldest first' });
+const { Connection: MeetingConnection } = connectionTypes(Meeting, 'Meeting', { plural: 'meetings', order: 'by date' });
+const { Connection: PapAreaConnection } = connectionTypes(PapArea, 'PapArea', { plural: 'areas for priority action', order: 'by reference' });
+const { Connection: PriorityActionConnection } = connectionTypes(PriorityAction, 'PriorityAction', { plural: 'Priority Action Plan actions', order: 'by reference' });
+const { Connection: KpiConnection } = connectionTypes(Kpi, 'Kpi', { plural: 'KPIs', order: 'by owner then name' });
+const { Connection: EscalationConnection } = connectionTypes(Escalation, 'Escalation', { plural: 'escalations', order: 'newest first' });
+const { Connection: ReviewConnection } = connectionTypes(Review, 'Review', { plural: 'stocktakes and deep dives', order: 'by date' });
+const { Connection: FamilyFeedbackConnection } = connectionTypes(FamilyFeedback, 'FamilyFeedback', { plural: 'pieces of family voice', order: 'newest first' });
+const { Connection: PublishedComparatorConnection } = connectionTypes(PublishedComparator, 'PublishedComparator', { plural: 'published figures', order: 'by year, geographic level and area name' });
+
+@InputType({ description: 'Which governance bodies to list; every condition given must hold.' })
+class GovernanceBodyFilter {
+  @Field(() => String, { nullable: true, description: 'Only the body with this code, e.g. SPIB.' })
+  code?: string | null;
+}
+
+@InputType({ description: 'Which meetings to list; every condition given must hold.' })
+class MeetingFilter {
+  @Field(() => String, { nullable: true, description: 'Only meetings of the body with this code, e.g. SPIB.' })
+  bodyCode?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Only meetings held on or after this date.' })
+  from?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Only meetings held on or before this date.' })
+  to?: string | null;
+}
+
+@InputType({ description: 'Which areas for priority action to list; every condition given must hold.' })
+class PapAreaFilter {
+  @Field(() => String, { nullable: true, description: 'Only the area with this reference, e.g. APA-1.' })
+  reference?: string | null;
+}
+
+@InputType({ description: 'Which Priority Action Plan actions to list; every condition given must hold.' })
+class PriorityActionFilter {
+  @Field(() => String, { nullable: true, description: 'Only actions of the area with this reference, e.g. APA-1.' })
+  areaReference?: string | null;
+
+  @Field(() => Organisation, { nullable: true, description: 'Only actions this organisation owns.' })
+  ownerOrganisation?: Organisation | null;
+}
+
+@InputType({ description: 'Which KPIs to list; every condition given must hold.' })
+class KpiFilter {
+  @Field(() => Organisation, { nullable: true, description: 'Only KPIs over this organisation\'s measures.' })
+  ownerOrganisation?: Organisation | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only KPIs over this measure code.' })
+  measureCode?: string | null;
+}
+
+@InputType({ description: 'Which escalations to list; every condition given must hold.' })
+class EscalationFilter {
+  @Field(() => EscalationStatus, { nullable: true, description: 'Only escalations with this status.' })
+  status?: EscalationStatus | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Only those still open after their response was due, at this date.' })
+  overdueAsOf?: string | null;
+}
+
+@InputType({ description: 'Which stocktakes and deep dives to list; every condition given must hold.' })
+class ReviewFilter {
+  @Field(() => ReviewKind, { nullable: true, description: 'Only stocktakes, or only deep dives.' })
+  kind?: ReviewKind | null;
+}
+
+@InputType({ description: 'Which family voice to list; every condition given must hold.' })
+class FamilyFeedbackFilter {
+  @Field(() => String, { nullable: true, description: 'Only feedback with this theme, e.g. "Communication".' })
+  theme?: string | null;
+
+  @Field(() => FeedbackSource, { nullable: true, description: 'Only feedback from this source.' })
+  source?: FeedbackSource | null;
+}
+
+@InputType({ description: 'Which of DfE\'s published figures to list.' })
+class PublishedComparatorFilter {
+  @Field(() => ID, { description: 'The measure code, e.g. EHC_20WK_EXCL.' })
+  measureCode!: string;
+
+  @Field(() => [String], { nullable: true, description: 'Only these areas, each by ONS code (E92000001, E12000004, E10000024), old LA code (891) or exact name.' })
+  areas?: string[] | null;
+
+  @Field(() => [Int], { nullable: true, description: 'Only these years.' })
+  years?: number[] | null;
+}
+
 function checkedAsOf(asOf: string | null | undefined): string {
   const d = asOf ?? today();
   if (!isIsoDate(d)) throw badInput('asOf', 'must be a date written YYYY-MM-DD.');
@@ -36,87 +144,138 @@ function checkedAsOf(asOf: string | null | undefined): string {
 @Resolver()
 export class GovernanceQueries {
   @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => [GovernanceBody], { description: 'The partnership\'s governance bodies, oldest first.' })
-  governanceBodies(@Ctx() context: SubgraphContext): Promise<GovernanceBody[]> {
-    return context.em.find(GovernanceBody, whereVisible(context, 'GovernanceBody'), { orderBy: { startDate: 'asc', code: 'asc' } });
+  @Query(() => GovernanceBodyConnection, { description: 'The partnership\'s governance bodies, oldest first.' })
+  governanceBodies(
+    @Arg('filter', () => GovernanceBodyFilter, { nullable: true, description: 'Which bodies; all the caller may see when left out.' }) filter: GovernanceBodyFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<GovernanceBody>> {
+    const where = filter?.code ? { code: filter.code } : {};
+    return findPage(context.em, GovernanceBody, whereVisible(context, 'GovernanceBody', where), [['startDate', 'asc'], ['code', 'asc'], ['id', 'asc']], CURSORS.bodies, { first: checkFirst(first, MAX_PAGE), after });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => [Meeting], { description: 'Meetings, by date, optionally of one body (by code) and within dates.' })
+  @Query(() => MeetingConnection, { description: 'Meetings, by date.' })
   meetings(
-    @Arg('bodyCode', () => String, { nullable: true }) bodyCode: string | null,
-    @Arg('from', () => DateScalar, { nullable: true }) from: string | null,
-    @Arg('to', () => DateScalar, { nullable: true }) to: string | null,
+    @Arg('filter', () => MeetingFilter, { nullable: true, description: 'Which meetings; all the caller may see when left out.' }) filter: MeetingFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
     @Ctx() context: SubgraphContext,
-  ): Promise<Meeting[]> {
+  ): Promise<Connection<Meeting>> {
+    const { bodyCode, from, to } = filter ?? {};
     const where: Record<string, unknown> = {};
     if (bodyCode) where.body = { code: bodyCode };
     if (from || to) where.heldDate = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
-    return context.em.find(Meeting, whereVisible(context, 'Meeting', where), { orderBy: { heldDate: 'asc' } });
+    return findPage(context.em, Meeting, whereVisible(context, 'Meeting', where), [['heldDate', 'asc'], ['id', 'asc']], CURSORS.meetings, { first: checkFirst(first, MAX_PAGE), after });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => Meeting, { nullable: true, description: 'One meeting by id.' })
-  async meeting(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Meeting | null> {
+  @Query(() => Meeting, { nullable: true, description: 'One meeting by id; null when there is none (or the caller may not see it).' })
+  async meeting(@Arg('id', () => ID, { description: 'The meeting\'s id.' }) id: string, @Ctx() context: SubgraphContext): Promise<Meeting | null> {
     return isUuid(id) ? context.em.findOne(Meeting, whereVisible(context, 'Meeting', { id })) : null;
   }
 
   @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => [PapArea], { description: 'The areas for priority action, by reference.' })
-  papAreas(@Ctx() context: SubgraphContext): Promise<PapArea[]> {
-    return context.em.find(PapArea, whereVisible(context, 'PapArea'), { orderBy: { reference: 'asc' } });
+  @Query(() => PapAreaConnection, { description: 'The areas for priority action, by reference.' })
+  papAreas(
+    @Arg('filter', () => PapAreaFilter, { nullable: true, description: 'Which areas; all the caller may see when left out.' }) filter: PapAreaFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<PapArea>> {
+    const where = filter?.reference ? { reference: filter.reference } : {};
+    return findPage(context.em, PapArea, whereVisible(context, 'PapArea', where), [['reference', 'asc'], ['id', 'asc']], CURSORS.areas, { first: checkFirst(first, MAX_PAGE), after });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => [PriorityAction], { description: 'The Priority Action Plan\'s actions, by reference.' })
-  priorityActions(@Ctx() context: SubgraphContext): Promise<PriorityAction[]> {
-    return context.em.find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
+  @Query(() => PriorityActionConnection, { description: 'The Priority Action Plan\'s actions, by reference.' })
+  priorityActions(
+    @Arg('filter', () => PriorityActionFilter, { nullable: true, description: 'Which actions; all the caller may see when left out.' }) filter: PriorityActionFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<PriorityAction>> {
+    const where: Record<string, unknown> = {};
+    if (filter?.areaReference) where.area = { reference: filter.areaReference };
+    if (filter?.ownerOrganisation) where.ownerOrganisation = filter.ownerOrganisation;
+    return findPage(context.em, PriorityAction, whereVisible(context, 'PriorityAction', where), [['reference', 'asc'], ['id', 'asc']], CURSORS.actions, { first: checkFirst(first, MAX_PAGE), after });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => PriorityAction, { nullable: true, description: 'One action by reference, e.g. PAP-1.1.' })
-  priorityAction(@Arg('reference') reference: string, @Ctx() context: SubgraphContext): Promise<PriorityAction | null> {
+  @Query(() => PriorityAction, { nullable: true, description: 'One action by reference, e.g. PAP-1.1; null when there is none (or the caller may not see it).' })
+  priorityAction(@Arg('reference', { description: 'The action\'s reference, e.g. PAP-1.1.' }) reference: string, @Ctx() context: SubgraphContext): Promise<PriorityAction | null> {
     return context.em.findOne(PriorityAction, whereVisible(context, 'PriorityAction', { reference }));
   }
 
   @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => [Kpi], { description: 'The KPIs the partnership tracks.' })
-  kpis(@Ctx() context: SubgraphContext): Promise<Kpi[]> {
-    return context.em.find(Kpi, whereVisible(context, 'Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
-  }
-
-  @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => [Escalation], { description: 'Escalations, newest first; overdueAsOf keeps those still open after their response was due at that date.' })
-  escalations(@Arg('overdueAsOf', () => DateScalar, { nullable: true }) overdueAsOf: string | null, @Ctx() context: SubgraphContext): Promise<Escalation[]> {
-    const where: Record<string, unknown> = overdueAsOf ? { status: EscalationStatus.OPEN, responseDueDate: { $lt: overdueAsOf } } : {};
-    return context.em.find(Escalation, whereVisible(context, 'Escalation', where), { orderBy: { raisedDate: 'desc' } });
-  }
-
-  @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => [Review], { description: 'Stocktakes and deep dives, by date.' })
-  reviews(@Ctx() context: SubgraphContext): Promise<Review[]> {
-    return context.em.find(Review, whereVisible(context, 'Review'), { orderBy: { heldDate: 'asc' } });
-  }
-
-  @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => [FamilyFeedback], { description: 'Family voice, newest first, optionally of one theme.' })
-  familyFeedback(@Arg('theme', () => String, { nullable: true }) theme: string | null, @Ctx() context: SubgraphContext): Promise<FamilyFeedback[]> {
-    return context.em.find(FamilyFeedback, whereVisible(context, 'FamilyFeedback', theme ? { theme } : {}), { orderBy: { receivedDate: 'desc' } });
-  }
-
-  @Authorized(Access.GOVERNANCE_READ)
-  @Query(() => [PublishedComparator], { description: 'DfE\'s published figures for a measure code: England, regions and local authorities. areas filters by ONS code (E92000001, E12000004, E10000024), old LA code (891) or exact name; years by year.' })
-  publishedComparators(
-    @Arg('code', () => ID) code: string,
-    @Arg('areas', () => [String], { nullable: true }) areas: string[] | null,
-    @Arg('years', () => [Int], { nullable: true }) years: number[] | null,
+  @Query(() => KpiConnection, { description: 'The KPIs the partnership tracks, by owner then name.' })
+  kpis(
+    @Arg('filter', () => KpiFilter, { nullable: true, description: 'Which KPIs; all the caller may see when left out.' }) filter: KpiFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
     @Ctx() context: SubgraphContext,
-  ): Promise<PublishedComparator[]> {
-    if (!ownerOrganisationOf(code)) throw badInput('code', `"${code}" is not a measure code. ${KNOWN_CODES}`);
-    const where: Record<string, unknown> = { measureCode: code };
+  ): Promise<Connection<Kpi>> {
+    const where: Record<string, unknown> = {};
+    if (filter?.ownerOrganisation) where.ownerOrganisation = filter.ownerOrganisation;
+    if (filter?.measureCode) where.measureCode = filter.measureCode;
+    return findPage(context.em, Kpi, whereVisible(context, 'Kpi', where), [['ownerOrganisation', 'asc'], ['name', 'asc'], ['id', 'asc']], CURSORS.kpis, { first: checkFirst(first, MAX_PAGE), after });
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Query(() => EscalationConnection, { description: 'Escalations, newest first.' })
+  escalations(
+    @Arg('filter', () => EscalationFilter, { nullable: true, description: 'Which escalations; all the caller may see when left out.' }) filter: EscalationFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<Escalation>> {
+    const where: Record<string, unknown> = {};
+    if (filter?.status) where.status = filter.status;
+    if (filter?.overdueAsOf) Object.assign(where, { status: EscalationStatus.OPEN, responseDueDate: { $lt: filter.overdueAsOf } });
+    return findPage(context.em, Escalation, whereVisible(context, 'Escalation', where), [['raisedDate', 'desc'], ['id', 'asc']], CURSORS.escalations, { first: checkFirst(first, MAX_PAGE), after });
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Query(() => ReviewConnection, { description: 'Stocktakes and deep dives, by date.' })
+  reviews(
+    @Arg('filter', () => ReviewFilter, { nullable: true, description: 'Which reviews; all the caller may see when left out.' }) filter: ReviewFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<Review>> {
+    const where = filter?.kind ? { kind: filter.kind } : {};
+    return findPage(context.em, Review, whereVisible(context, 'Review', where), [['heldDate', 'asc'], ['id', 'asc']], CURSORS.reviews, { first: checkFirst(first, MAX_PAGE), after });
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Query(() => FamilyFeedbackConnection, { description: 'Family voice, newest first.' })
+  familyFeedback(
+    @Arg('filter', () => FamilyFeedbackFilter, { nullable: true, description: 'Which feedback; all the caller may see when left out.' }) filter: FamilyFeedbackFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<FamilyFeedback>> {
+    const where: Record<string, unknown> = {};
+    if (filter?.theme) where.theme = filter.theme;
+    if (filter?.source) where.source = filter.source;
+    return findPage(context.em, FamilyFeedback, whereVisible(context, 'FamilyFeedback', where), [['receivedDate', 'desc'], ['id', 'asc']], CURSORS.feedback, { first: checkFirst(first, MAX_PAGE), after });
+  }
+
+  @Authorized(Access.GOVERNANCE_READ)
+  @Query(() => PublishedComparatorConnection, { description: 'DfE\'s published figures for a measure code: England, regions and local authorities, by year, level and area name.' })
+  publishedComparators(
+    @Arg('filter', () => PublishedComparatorFilter, { description: 'Which figures: the measure code, and optionally areas and years.' }) filter: PublishedComparatorFilter,
+    @Arg('first', () => Int, { defaultValue: 100, description: `Page size, 1-${MAX_COMPARATOR_PAGE}.` }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<PublishedComparator>> {
+    const { measureCode, areas, years } = filter;
+    if (!ownerOrganisationOf(measureCode)) throw badInput('filter.measureCode', `"${measureCode}" is not a measure code. ${KNOWN_CODES}`);
+    const where: Record<string, unknown> = { measureCode };
     if (areas?.length) where.$or = [{ areaCode: { $in: areas } }, { oldLaCode: { $in: areas } }, { areaName: { $in: areas } }];
     if (years?.length) where.year = { $in: years };
-    return context.em.find(PublishedComparator, where, { orderBy: { year: 'asc', geographicLevel: 'asc', areaName: 'asc' } });
+    return findPage(context.em, PublishedComparator, where, [['year', 'asc'], ['geographicLevel', 'asc'], ['areaName', 'asc'], ['id', 'asc']], CURSORS.comparators, { first: checkFirst(first, MAX_COMPARATOR_PAGE), after });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
