@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     const childId = childIds[dayBack % childIds.length];
     const receivedDate = new Date(Date.now() - (30 + dayBack) * 86_400_000).toISOString().slice(0, 10);
     dayBack += 1;
-    const mutation = 'mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { id } }';
+    const mutation = 'mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { request { id } } }';
     const results = await Promise.all([0, 1].map(() => post('la_caseworker', mutation, { i: { childId, receivedDate } })));
     writeAttempts += 2;
     for (const r of results) {

@@ -11,6 +11,8 @@ import type { SubgraphContext } from './context';
 export const authChecker: AuthChecker<SubgraphContext> = ({ context, info }, allowed) => {
   const roles = effectiveRoles(context.caller);
   if (allowed.length === 0 ? roles.length > 0 : roles.some((r) => (allowed as string[]).includes(r))) return true;
-  throw new GraphQLError(`Forbidden: your role may not read ${info.parentType.name}.${info.fieldName}.`, { extensions: { code: 'FORBIDDEN' } });
+  // A mutation is something done, not read: the refusal says so, naming the mutation.
+  const refused = info.parentType.name === 'Mutation' ? `perform ${info.fieldName}` : `read ${info.parentType.name}.${info.fieldName}`;
+  throw new GraphQLError(`Forbidden: your role may not ${refused}.`, { extensions: { code: 'FORBIDDEN' } });
 };
 

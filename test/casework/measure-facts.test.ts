@@ -65,27 +65,27 @@ describe('the maintained measure figures stay in step with the records', () => {
 
   it('after each mutation of a life cycle: request, decision, advice, final plan, review, cessation, allocations', async () => {
     const requests = await value('EHCNA_REQUESTS', '2025-01-01', '2025-01-31');
-    const { recordEhcnaRequest: request } = await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { id } }', { i: { childId: C4, receivedDate: '2025-01-06', source: 'SCHOOL' } });
+    const { recordEhcnaRequest: { request } } = await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { request { id } } }', { i: { childId: C4, receivedDate: '2025-01-06', source: 'SCHOOL' } });
     expect(await value('EHCNA_REQUESTS', '2025-01-01', '2025-01-31')).toEqual([requests[0]! + 1]);
-    const { recordRequestDecision: d } = await ok('mutation($i: RecordDecisionInput!) { recordRequestDecision(input: $i) { assessment { id } } }', { i: { requestId: request.id, outcome: 'ASSESS', decisionDate: '2025-02-17' } });
+    const { recordRequestDecision: { request: d } } = await ok('mutation($i: RecordDecisionInput!) { recordRequestDecision(input: $i) { request { assessment { id } } } }', { i: { requestId: request.id, outcome: 'ASSESS', decisionDate: '2025-02-17' } });
     const assessmentId = d.assessment.id;
-    await ok('mutation($i: RecordAdviceInput!) { recordAdviceAsked(input: $i) { id } }', { i: { assessmentId, adviceType: 'EDUCATIONAL_PSYCHOLOGY', date: '2025-02-18' } });
-    await ok('mutation($i: RecordAdviceInput!) { recordAdviceReturned(input: $i) { id } }', { i: { assessmentId, adviceType: 'EDUCATIONAL_PSYCHOLOGY', date: '2025-04-02' } });
+    await ok('mutation($i: RecordAdviceInput!) { recordAdviceAsked(input: $i) { assessment { id } } }', { i: { assessmentId, adviceType: 'EDUCATIONAL_PSYCHOLOGY', date: '2025-02-18' } });
+    await ok('mutation($i: RecordAdviceInput!) { recordAdviceReturned(input: $i) { assessment { id } } }', { i: { assessmentId, adviceType: 'EDUCATIONAL_PSYCHOLOGY', date: '2025-04-02' } });
     await expectInStep();
     const slcnBefore = await value('PLANS_ACTIVE', '2025-06-01', '2025-06-30', { district: 'Ashfield', primary_need: 'SLCN' });
-    const { recordFinalPlan: plan } = await ok('mutation($i: RecordFinalPlanInput!) { recordFinalPlan(input: $i) { id } }', {
+    const { recordFinalPlan: { plan } } = await ok('mutation($i: RecordFinalPlanInput!) { recordFinalPlan(input: $i) { plan { id } } }', {
       i: { assessmentId, issueDate: '2025-05-26', placements: [{ rank: 1, urn: '123456' }], senNeeds: [{ senType: 'SLCN', rank: 1 }] },
     });
     // Dee's primary need moves from MLD to SLCN: her plans, old and new, now count under SLCN.
     expect(slcnBefore).toEqual([0]);
     expect(await value('PLANS_ACTIVE', '2025-06-01', '2025-06-30', { district: 'Ashfield', primary_need: 'SLCN' })).toEqual([2]);
     await expectInStep();
-    const { recordReviewMeeting: review } = await ok('mutation($i: RecordReviewMeetingInput!) { recordReviewMeeting(input: $i) { id } }', { i: { planId: plan.id, meetingDate: '2026-05-20' } });
+    const { recordReviewMeeting: { review } } = await ok('mutation($i: RecordReviewMeetingInput!) { recordReviewMeeting(input: $i) { review { id } } }', { i: { planId: plan.id, meetingDate: '2026-05-20' } });
     const active = await value('PLANS_ACTIVE', '2026-06-01', '2026-06-30');
-    await ok('mutation($i: RecordReviewDecisionInput!) { recordReviewDecision(input: $i) { outcome } }', { i: { reviewId: review.id, outcome: 'CEASE', ceaseReason: 'NEEDS_MET', decisionDate: '2026-06-18' } });
+    await ok('mutation($i: RecordReviewDecisionInput!) { recordReviewDecision(input: $i) { review { outcome } } }', { i: { reviewId: review.id, outcome: 'CEASE', ceaseReason: 'NEEDS_MET', decisionDate: '2026-06-18' } });
     expect(await value('PLANS_ACTIVE', '2026-06-01', '2026-06-30')).toEqual([active[0]! - 1]);
-    await ok('mutation($i: AllocateWorkerInput!) { allocateWorker(input: $i) { id } }', { i: { childId: C4, caseworkerId: W1, startDate: '2025-01-01' } });
-    await ok('mutation($i: NoAllocatedWorkerInput!) { recordNoAllocatedWorker(input: $i) { id } }', {
+    await ok('mutation($i: AllocateWorkerInput!) { allocateWorker(input: $i) { allocation { id } } }', { i: { childId: C4, caseworkerId: W1, startDate: '2025-01-01' } });
+    await ok('mutation($i: NoAllocatedWorkerInput!) { recordNoAllocatedWorker(input: $i) { allocation { id } } }', {
       i: { childId: C4, decidedBy: 'Team manager', reason: 'Plan working well', startDate: '2026-01-05', nextReviewDate: '2026-07-05' },
     });
     await expectInStep();

@@ -50,7 +50,7 @@ describe('recordMeetingOutcome', () => {
   const meeting = new Meeting();
   it('needs every decision and every action\'s description and owner; blank paragraphs of discussion are dropped, not refused', () => {
     expect(recordMeetingOutcome.check({ meetingId: 'm', discussion: ['', 'Said.'], decisions: ['Agreed.'], actionsArising: [] }, meeting)).toEqual([]);
-    expect(fields(recordMeetingOutcome.check({ meetingId: 'm', discussion: [], decisions: ['Agreed.', ' '], actionsArising: [{ description: ' ', owner: 'LA' }] }, meeting))).toEqual(['decisions[1]', 'actionsArising[0].description']);
+    expect(fields(recordMeetingOutcome.check({ meetingId: 'm', discussion: [], decisions: ['Agreed.', ' '], actionsArising: [{ description: ' ', owner: 'LA' }] }, meeting))).toEqual(['input.decisions[1]', 'input.actionsArising[0].description']);
   });
   it('replaces what was recorded, trimmed', () => {
     const m = recordMeetingOutcome.apply(undefined as never, { meetingId: 'm', discussion: [' a ', ''], decisions: [' b '], actionsArising: [{ description: ' c ', owner: ' LA ' }] }, Object.assign(new Meeting(), { discussion: ['old'] })) as Meeting;
@@ -101,7 +101,7 @@ describe('createPriorityAction', () => {
 
 describe('overrideActionStatus', () => {
   it('an override needs a reason and an expiry date; clearing one needs neither', () => {
-    expect(fields(overrideActionStatus.check({ actionId: 'a', status: ActionStatusValue.ON_TRACK, reason: '', expiryDate: null }, action))).toEqual(['reason', 'expiryDate']);
+    expect(fields(overrideActionStatus.check({ actionId: 'a', status: ActionStatusValue.ON_TRACK, reason: '', expiryDate: null }, action))).toEqual(['input.reason', 'input.expiryDate']);
     expect(overrideActionStatus.check({ actionId: 'a', status: ActionStatusValue.ON_TRACK, reason: 'Agreed', expiryDate: '2026-04-01' }, action)).toEqual([]);
     expect(overrideActionStatus.check({ actionId: 'a', status: null, reason: null, expiryDate: null }, action)).toEqual([]);
   });
@@ -109,13 +109,13 @@ describe('overrideActionStatus', () => {
 
 describe('milestones and progress updates', () => {
   it('a milestone is not due before its action started', () => {
-    expect(addMilestone.check({ actionId: 'a', title: 'M', dueDate: '2024-03-31' }, action)).toEqual([{ field: 'dueDate', message: 'dueDate: is before the action started (2024-04-01).' }]);
+    expect(addMilestone.check({ actionId: 'a', title: 'M', dueDate: '2024-03-31' }, action)).toEqual([{ field: 'input.dueDate', message: 'input.dueDate: is before the action started (2024-04-01).' }]);
     expect(addMilestone.check({ actionId: 'a', title: 'M', dueDate: '2024-04-01' }, action)).toEqual([]);
   });
   it('a progress update gives both the current position and the next steps', () => {
     const update = { actionId: 'a', recordedDate: '2026-02-10', currentPosition: 'Backlog down.', nextSteps: '  ', recordedBy: 'u' };
-    expect(fields(recordProgressUpdate.check(update, action))).toEqual(['nextSteps']);
-    expect(fields(recordProgressUpdate.check({ ...update, currentPosition: '' }, action))).toEqual(['currentPosition', 'nextSteps']);
+    expect(fields(recordProgressUpdate.check(update, action))).toEqual(['input.nextSteps']);
+    expect(fields(recordProgressUpdate.check({ ...update, currentPosition: '' }, action))).toEqual(['input.currentPosition', 'input.nextSteps']);
   });
 });
 
@@ -128,10 +128,10 @@ describe('escalations', () => {
   const escalation = (status: EscalationStatus) => Object.assign(new Escalation(), { status, raisedDate: '2026-05-01' });
   it('a closed escalation takes no response, and a response is not dated before it was raised', () => {
     expect(respondToEscalation.check({ escalationId: 'e', response: 'Done', respondedDate: '2026-05-02' }, escalation(EscalationStatus.OPEN))).toEqual([]);
-    expect(fields(respondToEscalation.check({ escalationId: 'e', response: 'Done', respondedDate: '2026-04-30' }, escalation(EscalationStatus.CLOSED)))).toEqual(['escalationId', 'respondedDate']);
+    expect(fields(respondToEscalation.check({ escalationId: 'e', response: 'Done', respondedDate: '2026-04-30' }, escalation(EscalationStatus.CLOSED)))).toEqual(['input.escalationId', 'input.respondedDate']);
   });
   it('only an escalation with a response closes', () => {
-    expect(fields(closeEscalation.check({ escalationId: 'e' }, escalation(EscalationStatus.OPEN)))).toEqual(['escalationId']);
+    expect(fields(closeEscalation.check({ escalationId: 'e' }, escalation(EscalationStatus.OPEN)))).toEqual(['input.escalationId']);
     expect(closeEscalation.check({ escalationId: 'e' }, escalation(EscalationStatus.RESPONDED))).toEqual([]);
   });
 });
@@ -139,7 +139,7 @@ describe('escalations', () => {
 describe('family feedback', () => {
   it('a response is not dated before the feedback was received', () => {
     const feedback = Object.assign(new FamilyFeedback(), { source: FeedbackSource.SURVEY, receivedDate: '2026-01-10' });
-    expect(respondToFamilyFeedback.check({ feedbackId: 'f', weDid: 'Changed it.', respondedDate: '2026-01-09' }, feedback)).toEqual([{ field: 'respondedDate', message: 'respondedDate: is before the feedback was received (2026-01-10).' }]);
-    expect(fields(respondToFamilyFeedback.check({ feedbackId: 'f', weDid: ' ', respondedDate: '2026-01-10' }, feedback))).toEqual(['weDid']);
+    expect(respondToFamilyFeedback.check({ feedbackId: 'f', weDid: 'Changed it.', respondedDate: '2026-01-09' }, feedback)).toEqual([{ field: 'input.respondedDate', message: 'input.respondedDate: is before the feedback was received (2026-01-10).' }]);
+    expect(fields(respondToFamilyFeedback.check({ feedbackId: 'f', weDid: ' ', respondedDate: '2026-01-10' }, feedback))).toEqual(['input.weDid']);
   });
 });

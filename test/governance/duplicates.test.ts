@@ -32,10 +32,11 @@ describe('governance writes that cannot double', () => {
 
   /** The same mutation sent AT_ONCE times together: the one answer that made a record, and the rest. */
   async function atOnce<T>(field: string, query: string, variables: Record<string, unknown>) {
-    const answers = await Promise.all(Array.from({ length: AT_ONCE }, () => stack.queryAs<Record<string, T>>('board_member', query, variables)));
+    const answers = await Promise.all(Array.from({ length: AT_ONCE }, () => stack.queryAs<Record<string, Record<string, T>>>('board_member', query, variables)));
     const made = answers.filter((a) => !a.errors);
     const refused = answers.filter((a) => a.errors) as Array<GraphQLResponse & { errors: NonNullable<GraphQLResponse['errors']> }>;
-    return { made: made.map((a) => a.data![field]), refused };
+    // A mutation's payload holds the one record it wrote.
+    return { made: made.map((a) => Object.values(a.data![field])[0]), refused };
   }
 
   /** Every refusal is a CONFLICT naming the record that was made. */
@@ -51,10 +52,10 @@ describe('governance writes that cannot double', () => {
     sql<{ user_id: string; fields: string[] }>(`SELECT user_id, fields FROM audit_event WHERE action = 'WRITE' AND entity_type = $1 AND entity_id = $2`, [entityType, entityId]);
 
   it('an action: one is made, its KPI linked once; the others hear which', async () => {
-    const kpi = await stack.queryAs<{ createKpi: { id: string } }>('board_member', 'mutation { createKpi(input: { name: "Plans", measureCode: "PLANS_ACTIVE", interval: MONTH, direction: LOWER_IS_BETTER, amberTolerance: 1 }) { id } }');
+    const kpi = await stack.queryAs<{ createKpi: { kpi: { id: string } }}>('board_member', 'mutation { createKpi(input: { name: "Plans", measureCode: "PLANS_ACTIVE", interval: MONTH, direction: LOWER_IS_BETTER, amberTolerance: 1 }) { kpi { id } } }');
     expect(kpi.errors).toBeUndefined();
-    const input = { areaReference: 'APA-1', reference: 'PAP-1.1', title: 'Plans on time', ownerOrganisation: 'LA', leadRole: 'Service Director', startDate: '2026-04-01', kpiIds: [kpi.data!.createKpi.id] };
-    const { made, refused } = await atOnce<{ id: string }>('createPriorityAction', 'mutation($input: PriorityActionInput!) { createPriorityAction(input: $input) { id } }', { input });
+    const input = { areaReference: 'APA-1', reference: 'PAP-1.1', title: 'Plans on time', ownerOrganisation: 'LA', leadRole: 'Service Director', startDate: '2026-04-01', kpiIds: [kpi.data!.createKpi.kpi.id] };
+    const { made, refused } = await atOnce<{ id: string }>('createPriorityAction', 'mutation($input: PriorityActionInput!) { createPriorityAction(input: $input) { action { id } } }', { input });
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'PriorityAction', made[0].id);
     expect(await count('priority_action')).toBe(1);
@@ -69,7 +70,7 @@ describe('governance writes that cannot double', () => {
   });
 
   it('a KPI over a code, at once or later: one KPI, the others CONFLICT naming it', async () => {
-    const query = 'mutation { createKpi(input: { name: "Requests", measureCode: "EHCNA_REQUESTS", interval: MONTH, direction: LOWER_IS_BETTER, amberTolerance: 5 }) { id } }';
+    const query = 'mutation { createKpi(input: { name: "Requests", measureCode: "EHCNA_REQUESTS", interval: MONTH, direction: LOWER_IS_BETTER, amberTolerance: 5 }) { kpi { id } } }';
     const { made, refused } = await atOnce<{ id: string }>('createKpi', query, {});
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'Kpi', made[0].id);
@@ -80,7 +81,7 @@ describe('governance writes that cannot double', () => {
   });
 
   it('a meeting of a body on a date, at once or later', async () => {
-    const query = 'mutation { createMeeting(input: { bodyCode: "SELG", heldDate: "2026-04-22", title: "SEND Executive Leadership Group, Q1" }) { id } }';
+    const query = 'mutation { createMeeting(input: { bodyCode: "SELG", heldDate: "2026-04-22", title: "SEND Executive Leadership Group, Q1" }) { meeting { id } } }';
     const { made, refused } = await atOnce<{ id: string }>('createMeeting', query, {});
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'Meeting', made[0].id);
@@ -88,14 +89,14 @@ describe('governance writes that cannot double', () => {
     expectConflictsNaming([later as never], 'Meeting', made[0].id);
     expect(await count('meeting')).toBe(1);
     // Another date of the same body is another meeting.
-    expect((await stack.queryAs('board_member', 'mutation { createMeeting(input: { bodyCode: "SELG", heldDate: "2026-07-15", title: "Q2" }) { id } }')).errors).toBeUndefined();
+    expect((await stack.queryAs('board_member', 'mutation { createMeeting(input: { bodyCode: "SELG", heldDate: "2026-07-15", title: "Q2" }) { meeting { id } } }')).errors).toBeUndefined();
     const [entry] = await audited('Meeting', made[0].id);
     expect(entry.fields).toEqual(expect.arrayContaining(['body', 'heldDate', 'title']));
     expect(entry.fields).not.toContain('bodyCode');
   });
 
   it('a progress update of an action at a date', async () => {
-    const query = 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedDate: "2026-05-01", currentPosition: "Backlog down to 40.", nextSteps: "Clear it by June.") { id } }';
+    const query = 'mutation($id: ID!) { recordProgressUpdate(input: { actionId: $id, recordedDate: "2026-05-01", currentPosition: "Backlog down to 40.", nextSteps: "Clear it by June." }) { progressUpdate { id } } }';
     const { made, refused } = await atOnce<{ id: string }>('recordProgressUpdate', query, { id: actionId });
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'ProgressUpdate', made[0].id);
@@ -103,7 +104,7 @@ describe('governance writes that cannot double', () => {
   });
 
   it('a milestone of an action, by title and due date', async () => {
-    const query = 'mutation($id: ID!, $title: String!) { addMilestone(actionId: $id, title: $title, dueDate: "2026-09-30") { id } }';
+    const query = 'mutation($id: ID!, $title: String!) { addMilestone(input: { actionId: $id, title: $title, dueDate: "2026-09-30" }) { milestone { id } } }';
     const { made, refused } = await atOnce<{ id: string }>('addMilestone', query, { id: actionId, title: 'Backlog cleared' });
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'Milestone', made[0].id);
@@ -117,7 +118,7 @@ describe('governance writes that cannot double', () => {
 
   it('an escalation of an issue to a body on a day', async () => {
     const input = { raisedBy: 'Designated Clinical Officer', raisedByOrganisation: 'ICB', bodyCode: 'SELG', issue: 'Occupational therapy waits rising.', raisedDate: '2026-05-04', responseDueDate: '2026-06-01', actionId };
-    const { made, refused } = await atOnce<{ id: string }>('raiseEscalation', 'mutation($input: EscalationInput!) { raiseEscalation(input: $input) { id } }', { input });
+    const { made, refused } = await atOnce<{ id: string }>('raiseEscalation', 'mutation($input: EscalationInput!) { raiseEscalation(input: $input) { escalation { id } } }', { input });
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'Escalation', made[0].id);
     expect(await count('escalation')).toBe(1);
@@ -125,17 +126,17 @@ describe('governance writes that cannot double', () => {
 
   it('a piece of family feedback', async () => {
     const input = { source: 'SURVEY', theme: 'Communication', receivedDate: '2026-05-05', youSaid: 'Letters about our plans are hard to understand.' };
-    const { made, refused } = await atOnce<{ id: string }>('recordFamilyFeedback', 'mutation($input: FamilyFeedbackInput!) { recordFamilyFeedback(input: $input) { id } }', { input });
+    const { made, refused } = await atOnce<{ id: string }>('recordFamilyFeedback', 'mutation($input: FamilyFeedbackInput!) { recordFamilyFeedback(input: $input) { feedback { id } } }', { input });
     expect(made).toHaveLength(1);
     expectConflictsNaming(refused, 'FamilyFeedback', made[0].id);
     // Other words on the same day and theme are other feedback.
-    expect((await stack.queryAs('board_member', 'mutation($input: FamilyFeedbackInput!) { recordFamilyFeedback(input: $input) { id } }', { input: { ...input, youSaid: 'We never hear back.' } })).errors).toBeUndefined();
+    expect((await stack.queryAs('board_member', 'mutation($input: FamilyFeedbackInput!) { recordFamilyFeedback(input: $input) { feedback { id } } }', { input: { ...input, youSaid: 'We never hear back.' } })).errors).toBeUndefined();
     expect(await count('family_feedback')).toBe(2);
   });
 
   it('linking a KPI to an action at once: one link; every answer is the action or a CONFLICT naming it', async () => {
-    const kpi = await stack.queryAs<{ createKpi: { id: string } }>('board_member', 'mutation { createKpi(input: { name: "Decisions", measureCode: "EHCNA_DECISION_6WK", interval: MONTH, direction: HIGHER_IS_BETTER, amberTolerance: 5 }) { id } }');
-    const { made, refused } = await atOnce<{ id: string }>('linkKpiToAction', 'mutation($a: ID!, $k: ID!) { linkKpiToAction(actionId: $a, kpiId: $k) { id } }', { a: actionId, k: kpi.data!.createKpi.id });
+    const kpi = await stack.queryAs<{ createKpi: { kpi: { id: string } }}>('board_member', 'mutation { createKpi(input: { name: "Decisions", measureCode: "EHCNA_DECISION_6WK", interval: MONTH, direction: HIGHER_IS_BETTER, amberTolerance: 5 }) { kpi { id } } }');
+    const { made, refused } = await atOnce<{ id: string }>('linkKpiToAction', 'mutation($a: ID!, $k: ID!) { linkKpiToAction(input: { actionId: $a, kpiId: $k }) { action { id } } }', { a: actionId, k: kpi.data!.createKpi.kpi.id });
     expect(made.length).toBeGreaterThanOrEqual(1);
     for (const m of made) expect(m.id).toBe(actionId);
     expectConflictsNaming(refused, 'PriorityAction', actionId);

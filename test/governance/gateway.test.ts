@@ -184,23 +184,23 @@ describe('governance through the gateway, with live casework and health figures'
   describe('mutations', () => {
     it('refuse a progress update without next steps, naming the field, and record nothing', async () => {
       const { data } = await stack.queryAs<{ priorityAction: { id: string; progressUpdates: unknown[] } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id progressUpdates { id } } }');
-      const res = await stack.queryAs('board_member', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedDate: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "  ") { id } }', { id: data!.priorityAction.id });
+      const res = await stack.queryAs('board_member', 'mutation($id: ID!) { recordProgressUpdate(input: { actionId: $id, recordedDate: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "  " }) { progressUpdate { id } } }', { id: data!.priorityAction.id });
       expect(res.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
-      expect(res.errors![0].extensions!.field).toBe('nextSteps');
+      expect(res.errors![0].extensions!.field).toBe('input.nextSteps');
       const after = await stack.queryAs<{ priorityAction: { progressUpdates: unknown[] } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { progressUpdates { id } } }');
       expect(after.data!.priorityAction.progressUpdates).toHaveLength(data!.priorityAction.progressUpdates.length);
     });
 
     it('record a valid update with its audit entry; executives may not write', async () => {
       const { data } = await stack.queryAs<{ priorityAction: { id: string } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id } }');
-      const denied = await stack.queryAs('executive', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedDate: "2026-02-10", currentPosition: "x", nextSteps: "y") { id } }', { id: data!.priorityAction.id });
+      const denied = await stack.queryAs('executive', 'mutation($id: ID!) { recordProgressUpdate(input: { actionId: $id, recordedDate: "2026-02-10", currentPosition: "x", nextSteps: "y" }) { progressUpdate { id } } }', { id: data!.priorityAction.id });
       expect(denied.errors![0].extensions!.code).toBe('FORBIDDEN');
-      const ok = await stack.queryAs<{ recordProgressUpdate: { id: string; nextSteps: string } }>('board_member', 'mutation($id: ID!) { recordProgressUpdate(actionId: $id, recordedDate: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "Clear it by March.") { id nextSteps } }', { id: data!.priorityAction.id });
+      const ok = await stack.queryAs<{ recordProgressUpdate: { progressUpdate: { id: string; nextSteps: string } }}>('board_member', 'mutation($id: ID!) { recordProgressUpdate(input: { actionId: $id, recordedDate: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "Clear it by March." }) { progressUpdate { id nextSteps } } }', { id: data!.priorityAction.id });
       expect(ok.errors).toBeUndefined();
       const client = new Client({ connectionString: stack.databases.logins.governance.ownerUrl });
       await client.connect();
       try {
-        const audit = await client.query('SELECT entity_type, user_id FROM audit_event WHERE entity_id = $1', [ok.data!.recordProgressUpdate.id]);
+        const audit = await client.query('SELECT entity_type, user_id FROM audit_event WHERE entity_id = $1', [ok.data!.recordProgressUpdate.progressUpdate.id]);
         expect(audit.rows).toEqual([{ entity_type: 'ProgressUpdate', user_id: 'test-board_member' }]);
       } finally {
         await client.end();
@@ -208,20 +208,20 @@ describe('governance through the gateway, with live casework and health figures'
     });
 
     it('refuse a KPI over an unknown code and an override without a reason', async () => {
-      const kpi = await stack.queryAs('board_member', 'mutation { createKpi(input: { name: "X", measureCode: "PLANS_OPEN", interval: MONTH, direction: HIGHER_IS_BETTER, amberTolerance: 1 }) { id } }');
+      const kpi = await stack.queryAs('board_member', 'mutation { createKpi(input: { name: "X", measureCode: "PLANS_OPEN", interval: MONTH, direction: HIGHER_IS_BETTER, amberTolerance: 1 }) { kpi { id } } }');
       expect(kpi.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.measureCode' });
       expect(kpi.errors![0].message).toContain('PLANS_ACTIVE');
       const { data } = await stack.queryAs<{ priorityAction: { id: string } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id } }');
-      const o = await stack.queryAs('board_member', 'mutation($id: ID!) { overrideActionStatus(actionId: $id, status: ON_TRACK, reason: "", expiryDate: "2026-04-01") { id } }', { id: data!.priorityAction.id });
-      expect(o.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+      const o = await stack.queryAs('board_member', 'mutation($id: ID!) { overrideActionStatus(input: { actionId: $id, status: ON_TRACK, reason: "", expiryDate: "2026-04-01" }) { action { id } } }', { id: data!.priorityAction.id });
+      expect(o.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
     });
     it('create an action with its KPIs looked up in one query, and refuse an unknown KPI by its position, writing nothing', async () => {
       const { data } = await stack.queryAs<{ kpis: { nodes: Array<{ id: string }> }; papAreas: { nodes: Array<{ reference: string }> } }>('board_member', '{ kpis { nodes { id } } papAreas { nodes { reference } } }');
       const [k1, k2] = data!.kpis.nodes.map((k) => k.id);
       const create = (reference: string, kpiIds: string[]) =>
-        stack.queryAs<{ createPriorityAction: { reference: string; kpis: Array<{ id: string }> } }>(
+        stack.queryAs<{ createPriorityAction: { action: { reference: string; kpis: Array<{ id: string }> } }}>(
           'board_member',
-          'mutation($input: PriorityActionInput!) { createPriorityAction(input: $input) { reference kpis { id } } }',
+          'mutation($input: PriorityActionInput!) { createPriorityAction(input: $input) { action { reference kpis { id } } } }',
           { input: { areaReference: data!.papAreas.nodes[0].reference, reference, title: 'Test action', ownerOrganisation: 'JOINT', leadRole: 'Programme lead', startDate: '2026-02-01', kpiIds } },
         );
       const unknown = '00000000-0000-4000-8000-000000000000';
@@ -233,36 +233,36 @@ describe('governance through the gateway, with live casework and health figures'
       stack.statements.governance.length = 0;
       const ok = await create('PAP-T.2', [k1, k2]);
       expect(ok.errors).toBeUndefined();
-      expect(ok.data!.createPriorityAction.kpis.map((k) => k.id).sort()).toEqual([k1, k2].sort());
+      expect(ok.data!.createPriorityAction.action.kpis.map((k) => k.id).sort()).toEqual([k1, k2].sort());
       expect(stack.statements.governance.filter((q) => /^select .* from "kpi" .* in \(/i.test(q))).toHaveLength(1);
     });
     it('a KPI\'s trajectory changed by the board re-rates its live value at once', async () => {
       const { data } = await stack.queryAs<{ kpis: { nodes: Array<{ id: string; measureCode: string; reading: { value: number; rag: string } }> } }>('board_member', `{ kpis { nodes { id measureCode reading(asOf: "${AS_OF}") { value rag } } } }`);
       const plans = data!.kpis.nodes.find((k) => k.measureCode === 'PLANS_ACTIVE')!;
-      const strict = await stack.queryAs<{ updateKpi: { reading: { value: number; trajectoryValue: number; rag: string } } }>(
+      const strict = await stack.queryAs<{ updateKpi: { kpi: { reading: { value: number; trajectoryValue: number; rag: string } } }}>(
         'board_member',
-        `mutation($id: ID!, $v: Float!) { updateKpi(kpiId: $id, input: { trajectory: [{ periodEnd: "2026-01-31", value: $v }], amberTolerance: 0 }) { reading(asOf: "${AS_OF}") { value trajectoryValue rag } } }`,
+        `mutation($id: ID!, $v: Float!) { updateKpi(input: { kpiId: $id, trajectory: [{ periodEnd: "2026-01-31", value: $v }], amberTolerance: 0 }) { kpi { reading(asOf: "${AS_OF}") { value trajectoryValue rag } } } }`,
         { id: plans.id, v: plans.reading.value - 1 },
       );
       expect(strict.errors).toBeUndefined();
-      expect(strict.data!.updateKpi.reading).toEqual({ value: plans.reading.value, trajectoryValue: plans.reading.value - 1, rag: 'RED' });
-      const bad = await stack.queryAs('board_member', 'mutation($id: ID!) { updateKpi(kpiId: $id, input: { statisticalNeighbours: ["E10000024"] }) { id } }', { id: plans.id });
+      expect(strict.data!.updateKpi.kpi.reading).toEqual({ value: plans.reading.value, trajectoryValue: plans.reading.value - 1, rag: 'RED' });
+      const bad = await stack.queryAs('board_member', 'mutation($id: ID!) { updateKpi(input: { kpiId: $id, statisticalNeighbours: ["E10000024"] }) { kpi { id } } }', { id: plans.id });
       expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.statisticalNeighbours[0]' });
     });
 
     it('refuse a meeting outside its body\'s life and an escalation due before it was raised', async () => {
-      const m = await stack.queryAs('board_member', 'mutation { createMeeting(input: { bodyCode: "SPIB", heldDate: "2026-05-06", title: "Board" }) { id } }');
+      const m = await stack.queryAs('board_member', 'mutation { createMeeting(input: { bodyCode: "SPIB", heldDate: "2026-05-06", title: "Board" }) { meeting { id } } }');
       expect(m.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.heldDate' });
-      const ok = await stack.queryAs<{ createMeeting: { heldDate: string; body: { code: string } } }>('board_member', 'mutation { createMeeting(input: { bodyCode: "SELG", heldDate: "2027-04-14", title: "SEND Executive Leadership Group, Q5", attendance: [{ organisation: "LA", count: 5 }] }) { heldDate body { code } } }');
-      expect(ok.data!.createMeeting).toEqual({ heldDate: '2027-04-14', body: { code: 'SELG' } });
-      const e = await stack.queryAs('board_member', 'mutation { raiseEscalation(input: { raisedBy: "DCO", raisedByOrganisation: ICB, bodyCode: "PAIG", issue: "x", raisedDate: "2026-05-01", responseDueDate: "2026-04-01" }) { id } }');
+      const ok = await stack.queryAs<{ createMeeting: { meeting: { heldDate: string; body: { code: string } } }}>('board_member', 'mutation { createMeeting(input: { bodyCode: "SELG", heldDate: "2027-04-14", title: "SEND Executive Leadership Group, Q5", attendance: [{ organisation: "LA", count: 5 }] }) { meeting { heldDate body { code } } } }');
+      expect(ok.data!.createMeeting.meeting).toEqual({ heldDate: '2027-04-14', body: { code: 'SELG' } });
+      const e = await stack.queryAs('board_member', 'mutation { raiseEscalation(input: { raisedBy: "DCO", raisedByOrganisation: ICB, bodyCode: "PAIG", issue: "x", raisedDate: "2026-05-01", responseDueDate: "2026-04-01" }) { escalation { id } } }');
       expect(e.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.responseDueDate' });
     });
 
     it('publishing an item shows it to partner apps', async () => {
       const { data } = await stack.queryAs<{ priorityAction: { id: string } }>('board_member', '{ priorityAction(reference: "PAP-1.5") { id } }');
       expect((await stack.queryAs<{ priorityAction: unknown }>('partner_app', '{ priorityAction(reference: "PAP-1.5") { reference } }')).data!.priorityAction).toBeNull();
-      const res = await stack.queryAs('board_member', 'mutation($id: ID!) { setPublished(kind: PRIORITY_ACTION, id: $id, published: true) }', { id: data!.priorityAction.id });
+      const res = await stack.queryAs('board_member', 'mutation($id: ID!) { setPublished(input: { kind: PRIORITY_ACTION, id: $id, published: true }) { published } }', { id: data!.priorityAction.id });
       expect(res.errors).toBeUndefined();
       expect((await stack.queryAs<{ priorityAction: unknown }>('partner_app', '{ priorityAction(reference: "PAP-1.5") { reference } }')).data!.priorityAction).toEqual({ reference: 'PAP-1.5' });
     });

@@ -59,7 +59,7 @@ describe('a partner app sees published governance items only, by every path', ()
     return rows[0].id;
   };
   const publish = async (kind: string, id: string, published: boolean) => {
-    const res = await stack.queryAs('board_member', 'mutation($kind: PublishableKind!, $id: ID!, $p: Boolean!) { setPublished(kind: $kind, id: $id, published: $p) }', { kind, id, p: published });
+    const res = await stack.queryAs('board_member', 'mutation($kind: PublishableKind!, $id: ID!, $p: Boolean!) { setPublished(input: { kind: $kind, id: $id, published: $p }) { published } }', { kind, id, p: published });
     expect(res.errors).toBeUndefined();
   };
 

@@ -103,7 +103,7 @@ const ROWS: Row[] = [
   {
     column: 'governance',
     name: 'recording a progress update on an action (a write)',
-    query: (f) => `mutation { recordProgressUpdate(actionId: "${f.actionId}", recordedDate: "2026-11-20", currentPosition: "On track.", nextSteps: "Review in December.") { id } }`,
+    query: (f) => `mutation { recordProgressUpdate(input: { actionId: "${f.actionId}", recordedDate: "2026-11-20", currentPosition: "On track.", nextSteps: "Review in December." }) { progressUpdate { id } } }`,
     expect: { board_member: 'allowed', others: 'forbidden' },
     shows: /"id":"/,
   },

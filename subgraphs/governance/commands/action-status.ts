@@ -17,10 +17,10 @@ export interface StatusOverride {
 
 /** An override needs a reason and an expiry date; clearing one needs neither. */
 export const overrideActionStatus: Command<StatusOverride, PriorityAction, PriorityAction> = {
-  load: (tx, input) => mustFind(tx, PriorityAction, input.actionId, 'actionId', 'action'),
+  load: (tx, input) => mustFind(tx, PriorityAction, input.actionId, 'input.actionId', 'action'),
   check: (input) =>
     input.status
-      ? [...requiredText('reason', input.reason), ...(input.expiryDate ? [] : [problem('expiryDate', 'an override needs an expiry date.')])]
+      ? [...requiredText('input.reason', input.reason), ...(input.expiryDate ? [] : [problem('input.expiryDate', 'an override needs an expiry date.')])]
       : [],
   apply: (_tx, input, action) => {
     action.overrideStatus = input.status;

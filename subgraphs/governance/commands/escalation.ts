@@ -60,18 +60,18 @@ export const raiseEscalation: Command<NewEscalation, { body: GovernanceBody | nu
 
 /** A response to an escalation that is not closed, not dated before it was raised. */
 export const respondToEscalation: Command<EscalationResponse, Escalation, Escalation> = {
-  load: (tx, input) => mustFind(tx, Escalation, input.escalationId, 'escalationId', 'escalation'),
+  load: (tx, input) => mustFind(tx, Escalation, input.escalationId, 'input.escalationId', 'escalation'),
   check: (input, escalation) => [
-    ...requiredText('response', input.response),
-    ...(escalation.status === EscalationStatus.CLOSED ? [problem('escalationId', 'the escalation is closed.')] : []),
-    ...(input.respondedDate < escalation.raisedDate ? [problem('respondedDate', `is before it was raised (${escalation.raisedDate}).`)] : []),
+    ...requiredText('input.response', input.response),
+    ...(escalation.status === EscalationStatus.CLOSED ? [problem('input.escalationId', 'the escalation is closed.')] : []),
+    ...(input.respondedDate < escalation.raisedDate ? [problem('input.respondedDate', `is before it was raised (${escalation.raisedDate}).`)] : []),
   ],
   apply: (_tx, input, escalation) => Object.assign(escalation, { response: input.response.trim(), respondedDate: input.respondedDate, status: EscalationStatus.RESPONDED }),
 };
 
 /** Closed once its response is accepted: only a RESPONDED escalation closes. */
 export const closeEscalation: Command<{ escalationId: string }, Escalation, Escalation> = {
-  load: (tx, input) => mustFind(tx, Escalation, input.escalationId, 'escalationId', 'escalation'),
-  check: (_input, escalation) => (escalation.status === EscalationStatus.RESPONDED ? [] : [problem('escalationId', 'only an escalation with a response can be closed.')]),
+  load: (tx, input) => mustFind(tx, Escalation, input.escalationId, 'input.escalationId', 'escalation'),
+  check: (_input, escalation) => (escalation.status === EscalationStatus.RESPONDED ? [] : [problem('input.escalationId', 'only an escalation with a response can be closed.')]),
   apply: (_tx, _input, escalation) => Object.assign(escalation, { status: EscalationStatus.CLOSED }),
 };

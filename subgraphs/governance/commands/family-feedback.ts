@@ -40,10 +40,10 @@ export const recordFamilyFeedback: Command<NewFamilyFeedback, null, FamilyFeedba
 
 /** A response not dated before the feedback was received. */
 export const respondToFamilyFeedback: Command<FeedbackResponse, FamilyFeedback, FamilyFeedback> = {
-  load: (tx, input) => mustFind(tx, FamilyFeedback, input.feedbackId, 'feedbackId', 'family feedback'),
+  load: (tx, input) => mustFind(tx, FamilyFeedback, input.feedbackId, 'input.feedbackId', 'family feedback'),
   check: (input, feedback) => [
-    ...requiredText('weDid', input.weDid),
-    ...(input.respondedDate < feedback.receivedDate ? [problem('respondedDate', `is before the feedback was received (${feedback.receivedDate}).`)] : []),
+    ...requiredText('input.weDid', input.weDid),
+    ...(input.respondedDate < feedback.receivedDate ? [problem('input.respondedDate', `is before the feedback was received (${feedback.receivedDate}).`)] : []),
   ],
   apply: (_tx, input, feedback) => Object.assign(feedback, { weDid: input.weDid.trim(), respondedDate: input.respondedDate }),
 };

@@ -98,7 +98,7 @@ export const createKpi: Command<NewKpi, null, Kpi> = {
 
 /** The measure code and interval stay: a KPI over another measure is a new KPI. */
 export const updateKpi: Command<KpiChanges, Kpi, Kpi> = {
-  load: (tx, input) => mustFind(tx, Kpi, input.kpiId, 'kpiId', 'KPI'),
+  load: (tx, input) => mustFind(tx, Kpi, input.kpiId, 'input.kpiId', 'KPI'),
   check: (input) => [
     ...(input.name !== undefined ? requiredText('input.name', input.name, SHORT_TEXT) : []),
     ...(input.amberTolerance === null ? [problem('input.amberTolerance', TOLERANCE)] : []),

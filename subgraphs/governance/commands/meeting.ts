@@ -81,11 +81,11 @@ export const createMeeting: Command<NewMeeting, { body: GovernanceBody | null },
 };
 
 export const recordMeetingOutcome: Command<MeetingOutcome, Meeting, Meeting> = {
-  load: (tx, input) => mustFind(tx, Meeting, input.meetingId, 'meetingId', 'meeting'),
+  load: (tx, input) => mustFind(tx, Meeting, input.meetingId, 'input.meetingId', 'meeting'),
   check: (input) => [
-    ...eachText('discussion', input.discussion, (f, v) => optionalText(f, v)),
-    ...eachText('decisions', input.decisions, (f, v) => requiredText(f, v)),
-    ...actionsArisingProblems('actionsArising', input.actionsArising),
+    ...eachText('input.discussion', input.discussion, (f, v) => optionalText(f, v)),
+    ...eachText('input.decisions', input.decisions, (f, v) => requiredText(f, v)),
+    ...actionsArisingProblems('input.actionsArising', input.actionsArising),
   ],
   apply: (_tx, input, meeting) => {
     meeting.discussion = input.discussion.map((d) => d.trim()).filter(Boolean);

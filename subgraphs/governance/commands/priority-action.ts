@@ -59,8 +59,8 @@ export const createPriorityAction: Command<NewPriorityAction, { area: PapArea | 
 /** Links a KPI to an action; linking one already linked changes nothing. */
 export const linkKpiToAction: Command<{ actionId: string; kpiId: string }, { action: PriorityAction; kpi: Kpi; linked: boolean }, PriorityAction> = {
   load: async (tx, input) => {
-    const action = await mustFind(tx, PriorityAction, input.actionId, 'actionId', 'action');
-    const kpi = await mustFind(tx, Kpi, input.kpiId, 'kpiId', 'KPI');
+    const action = await mustFind(tx, PriorityAction, input.actionId, 'input.actionId', 'action');
+    const kpi = await mustFind(tx, Kpi, input.kpiId, 'input.kpiId', 'KPI');
     return { action, kpi, linked: !!(await tx.findOne(PriorityActionKpi, { action, kpi })) };
   },
   check: () => [],

@@ -21,12 +21,12 @@ export interface NewProgressUpdate {
  * CONFLICT naming the one that exists.
  */
 export const recordProgressUpdate: Command<NewProgressUpdate, PriorityAction, ProgressUpdate> = {
-  load: (tx, input) => mustFind(tx, PriorityAction, input.actionId, 'actionId', 'action'),
-  check: (input) => [...requiredText('currentPosition', input.currentPosition), ...requiredText('nextSteps', input.nextSteps)],
+  load: (tx, input) => mustFind(tx, PriorityAction, input.actionId, 'input.actionId', 'action'),
+  check: (input) => [...requiredText('input.currentPosition', input.currentPosition), ...requiredText('input.nextSteps', input.nextSteps)],
   apply: (tx, input, action) =>
     tx.create(ProgressUpdate, { action, recordedDate: input.recordedDate, currentPosition: input.currentPosition.trim(), nextSteps: input.nextSteps.trim(), recordedBy: input.recordedBy }),
   onConflict: async (em, input) => {
     const existing = await em.findOne(ProgressUpdate, { action: input.actionId, recordedDate: input.recordedDate });
-    return existing && conflict(`recordedDate: the action already has a progress update on ${input.recordedDate}.`, { type: 'ProgressUpdate', id: existing.id });
+    return existing && conflict(`input.recordedDate: the action already has a progress update on ${input.recordedDate}.`, { type: 'ProgressUpdate', id: existing.id });
   },
 };

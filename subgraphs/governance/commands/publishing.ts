@@ -26,7 +26,7 @@ export interface Publication {
 
 /** Publishes an item to partner apps, or withdraws it. */
 export const setPublished: Command<Publication, { id: string; published: boolean }, boolean> = {
-  load: (tx, input) => mustFind(tx, PUBLISHABLE[input.kind], input.id, 'id', input.kind.toLowerCase().replace('_', ' ')),
+  load: (tx, input) => mustFind(tx, PUBLISHABLE[input.kind], input.id, 'input.id', input.kind.toLowerCase().replace('_', ' ')),
   check: () => [],
   apply: (_tx, input, item) => {
     item.published = input.published;

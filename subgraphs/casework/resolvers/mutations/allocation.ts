@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
+import { payloadType } from '../../../toolkit/payload';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
 import { allocateWorker, recordNoAllocatedWorker, type NoWorkerDecided, type WorkerAllocated } from '../../commands/allocation';
@@ -36,17 +37,20 @@ export class NoAllocatedWorkerInput implements NoWorkerDecided {
   nextReviewDate!: string;
 }
 
+const AllocateWorkerPayload = payloadType('allocateWorker', 'allocation', WorkerAllocation, 'The allocation, as recorded.');
+const RecordNoAllocatedWorkerPayload = payloadType('recordNoAllocatedWorker', 'allocation', WorkerAllocation, 'The allocation, as recorded.');
+
 @Resolver()
 export class AllocationMutations {
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => WorkerAllocation, { description: 'Allocate a caseworker to a child from a date; the allocation before it ends the day before.' })
-  allocateWorker(@Arg('input', () => AllocateWorkerInput) input: AllocateWorkerInput, @Ctx() context: SubgraphContext): Promise<WorkerAllocation> {
-    return runCommand(context.em, context, allocateWorker, input);
+  @Mutation(() => AllocateWorkerPayload, { description: 'Allocate a caseworker to a child from a date; the allocation before it ends the day before.' })
+  async allocateWorker(@Arg('input', () => AllocateWorkerInput, { description: 'What to record.' }) input: AllocateWorkerInput, @Ctx() context: SubgraphContext): Promise<{ allocation: WorkerAllocation }> {
+    return { allocation: await runCommand(context.em, context, allocateWorker, input) };
   }
 
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => WorkerAllocation, { description: 'Record a decision that a child will have no allocated worker: who decided, why, and when it is next reviewed.' })
-  recordNoAllocatedWorker(@Arg('input', () => NoAllocatedWorkerInput) input: NoAllocatedWorkerInput, @Ctx() context: SubgraphContext): Promise<WorkerAllocation> {
-    return runCommand(context.em, context, recordNoAllocatedWorker, input);
+  @Mutation(() => RecordNoAllocatedWorkerPayload, { description: 'Record a decision that a child will have no allocated worker: who decided, why, and when it is next reviewed.' })
+  async recordNoAllocatedWorker(@Arg('input', () => NoAllocatedWorkerInput, { description: 'What to record.' }) input: NoAllocatedWorkerInput, @Ctx() context: SubgraphContext): Promise<{ allocation: WorkerAllocation }> {
+    return { allocation: await runCommand(context.em, context, recordNoAllocatedWorker, input) };
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
+import { payloadType } from '../../../toolkit/payload';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
 import { recordAdviceAsked, recordAdviceReturned, recordAssessmentEnd, recordDraftPlan, type Advice, type AssessmentEnd, type DraftPlan } from '../../commands/assessment';
@@ -40,29 +41,34 @@ export class RecordAssessmentEndInput implements AssessmentEnd {
   date!: string;
 }
 
+const RecordAdviceAskedPayload = payloadType('recordAdviceAsked', 'assessment', EhcNeedsAssessment, 'The assessment, as it stands after the write.');
+const RecordAdviceReturnedPayload = payloadType('recordAdviceReturned', 'assessment', EhcNeedsAssessment, 'The assessment, as it stands after the write.');
+const RecordDraftPlanPayload = payloadType('recordDraftPlan', 'assessment', EhcNeedsAssessment, 'The assessment, as it stands after the write.');
+const RecordAssessmentEndPayload = payloadType('recordAssessmentEnd', 'assessment', EhcNeedsAssessment, 'The assessment, as it stands after the write.');
+
 @Resolver()
 export class AssessmentMutations {
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => EhcNeedsAssessment, { description: 'Record that advice was asked for (educational psychology, health or social care).' })
-  recordAdviceAsked(@Arg('input', () => RecordAdviceInput) input: RecordAdviceInput, @Ctx() context: SubgraphContext): Promise<EhcNeedsAssessment> {
-    return runCommand(context.em, context, recordAdviceAsked, input);
+  @Mutation(() => RecordAdviceAskedPayload, { description: 'Record that advice was asked for (educational psychology, health or social care).' })
+  async recordAdviceAsked(@Arg('input', () => RecordAdviceInput, { description: 'What to record.' }) input: RecordAdviceInput, @Ctx() context: SubgraphContext): Promise<{ assessment: EhcNeedsAssessment }> {
+    return { assessment: await runCommand(context.em, context, recordAdviceAsked, input) };
   }
 
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => EhcNeedsAssessment, { description: 'Record that advice came back.' })
-  recordAdviceReturned(@Arg('input', () => RecordAdviceInput) input: RecordAdviceInput, @Ctx() context: SubgraphContext): Promise<EhcNeedsAssessment> {
-    return runCommand(context.em, context, recordAdviceReturned, input);
+  @Mutation(() => RecordAdviceReturnedPayload, { description: 'Record that advice came back.' })
+  async recordAdviceReturned(@Arg('input', () => RecordAdviceInput, { description: 'What to record.' }) input: RecordAdviceInput, @Ctx() context: SubgraphContext): Promise<{ assessment: EhcNeedsAssessment }> {
+    return { assessment: await runCommand(context.em, context, recordAdviceReturned, input) };
   }
 
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => EhcNeedsAssessment, { description: 'Record the draft EHC plan sent to the family: the decision to issue a plan.' })
-  recordDraftPlan(@Arg('input', () => RecordDraftPlanInput) input: RecordDraftPlanInput, @Ctx() context: SubgraphContext): Promise<EhcNeedsAssessment> {
-    return runCommand(context.em, context, recordDraftPlan, input);
+  @Mutation(() => RecordDraftPlanPayload, { description: 'Record the draft EHC plan sent to the family: the decision to issue a plan.' })
+  async recordDraftPlan(@Arg('input', () => RecordDraftPlanInput, { description: 'What to record.' }) input: RecordDraftPlanInput, @Ctx() context: SubgraphContext): Promise<{ assessment: EhcNeedsAssessment }> {
+    return { assessment: await runCommand(context.em, context, recordDraftPlan, input) };
   }
 
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => EhcNeedsAssessment, { description: 'Record that an assessment ended without a plan: a decision not to issue one, or withdrawal.' })
-  recordAssessmentEnd(@Arg('input', () => RecordAssessmentEndInput) input: RecordAssessmentEndInput, @Ctx() context: SubgraphContext): Promise<EhcNeedsAssessment> {
-    return runCommand(context.em, context, recordAssessmentEnd, input);
+  @Mutation(() => RecordAssessmentEndPayload, { description: 'Record that an assessment ended without a plan: a decision not to issue one, or withdrawal.' })
+  async recordAssessmentEnd(@Arg('input', () => RecordAssessmentEndInput, { description: 'What to record.' }) input: RecordAssessmentEndInput, @Ctx() context: SubgraphContext): Promise<{ assessment: EhcNeedsAssessment }> {
+    return { assessment: await runCommand(context.em, context, recordAssessmentEnd, input) };
   }
 }

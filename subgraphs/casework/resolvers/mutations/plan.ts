@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
+import { payloadType } from '../../../toolkit/payload';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
 import { recordFinalPlan, type FinalPlan, type Need, type Placement } from '../../commands/plan';
@@ -58,11 +59,13 @@ export class RecordFinalPlanInput implements FinalPlan {
   exception?: TwentyWeekException | null;
 }
 
+const RecordFinalPlanPayload = payloadType('recordFinalPlan', 'plan', EhcPlan, 'The plan, as recorded.');
+
 @Resolver()
 export class PlanMutations {
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => EhcPlan, { description: 'Record the final EHC plan as issued, with its placements and needs.' })
-  recordFinalPlan(@Arg('input', () => RecordFinalPlanInput) input: RecordFinalPlanInput, @Ctx() context: SubgraphContext): Promise<EhcPlan> {
-    return runCommand(context.em, context, recordFinalPlan, input);
+  @Mutation(() => RecordFinalPlanPayload, { description: 'Record the final EHC plan as issued, with its placements and needs.' })
+  async recordFinalPlan(@Arg('input', () => RecordFinalPlanInput, { description: 'What to record.' }) input: RecordFinalPlanInput, @Ctx() context: SubgraphContext): Promise<{ plan: EhcPlan }> {
+    return { plan: await runCommand(context.em, context, recordFinalPlan, input) };
   }
 }

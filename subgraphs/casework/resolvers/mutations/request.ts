@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
+import { payloadType } from '../../../toolkit/payload';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
 import { recordDecision, recordRequest, type Decision, type NewRequest } from '../../commands/request';
@@ -37,17 +38,20 @@ export class RecordDecisionInput implements Decision {
   tribunal?: boolean | null;
 }
 
+const RecordEhcnaRequestPayload = payloadType('recordEhcnaRequest', 'request', EhcnaRequest, 'The request, as recorded.');
+const RecordRequestDecisionPayload = payloadType('recordRequestDecision', 'request', EhcnaRequest, 'The request, as recorded.');
+
 @Resolver()
 export class RequestMutations {
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => EhcnaRequest, { description: 'Record a request for an EHC needs assessment.' })
-  recordEhcnaRequest(@Arg('input', () => RecordRequestInput) input: RecordRequestInput, @Ctx() context: SubgraphContext): Promise<EhcnaRequest> {
-    return runCommand(context.em, context, recordRequest, input);
+  @Mutation(() => RecordEhcnaRequestPayload, { description: 'Record a request for an EHC needs assessment.' })
+  async recordEhcnaRequest(@Arg('input', () => RecordRequestInput, { description: 'What to record.' }) input: RecordRequestInput, @Ctx() context: SubgraphContext): Promise<{ request: EhcnaRequest }> {
+    return { request: await runCommand(context.em, context, recordRequest, input) };
   }
 
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => EhcnaRequest, { description: 'Record the decision whether to assess; a decision to assess opens the EHC needs assessment.' })
-  recordRequestDecision(@Arg('input', () => RecordDecisionInput) input: RecordDecisionInput, @Ctx() context: SubgraphContext): Promise<EhcnaRequest> {
-    return runCommand(context.em, context, recordDecision, input);
+  @Mutation(() => RecordRequestDecisionPayload, { description: 'Record the decision whether to assess; a decision to assess opens the EHC needs assessment.' })
+  async recordRequestDecision(@Arg('input', () => RecordDecisionInput, { description: 'What to record.' }) input: RecordDecisionInput, @Ctx() context: SubgraphContext): Promise<{ request: EhcnaRequest }> {
+    return { request: await runCommand(context.em, context, recordDecision, input) };
   }
 }

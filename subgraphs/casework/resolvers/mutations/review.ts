@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
+import { payloadType } from '../../../toolkit/payload';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
 import { recordReviewDecision, recordReviewMeeting, type ReviewDecision, type ReviewMeeting } from '../../commands/review';
@@ -31,17 +32,20 @@ export class RecordReviewDecisionInput implements ReviewDecision {
   ceaseReason?: CeaseReason | null;
 }
 
+const RecordReviewMeetingPayload = payloadType('recordReviewMeeting', 'review', AnnualReview, 'The annual review, as it stands after the write.');
+const RecordReviewDecisionPayload = payloadType('recordReviewDecision', 'review', AnnualReview, 'The annual review, as it stands after the write.');
+
 @Resolver()
 export class ReviewMutations {
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => AnnualReview, { description: 'Record an annual review meeting held.' })
-  recordReviewMeeting(@Arg('input', () => RecordReviewMeetingInput) input: RecordReviewMeetingInput, @Ctx() context: SubgraphContext): Promise<AnnualReview> {
-    return runCommand(context.em, context, recordReviewMeeting, input);
+  @Mutation(() => RecordReviewMeetingPayload, { description: 'Record an annual review meeting held.' })
+  async recordReviewMeeting(@Arg('input', () => RecordReviewMeetingInput, { description: 'What to record.' }) input: RecordReviewMeetingInput, @Ctx() context: SubgraphContext): Promise<{ review: AnnualReview }> {
+    return { review: await runCommand(context.em, context, recordReviewMeeting, input) };
   }
 
   @Authorized(Access.CASEWORK_PERSON_WRITE)
-  @Mutation(() => AnnualReview, { description: 'Record the council\'s decision after a review meeting; CEASE also ceases the plan on the decision date.' })
-  recordReviewDecision(@Arg('input', () => RecordReviewDecisionInput) input: RecordReviewDecisionInput, @Ctx() context: SubgraphContext): Promise<AnnualReview> {
-    return runCommand(context.em, context, recordReviewDecision, input);
+  @Mutation(() => RecordReviewDecisionPayload, { description: 'Record the council\'s decision after a review meeting; CEASE also ceases the plan on the decision date.' })
+  async recordReviewDecision(@Arg('input', () => RecordReviewDecisionInput, { description: 'What to record.' }) input: RecordReviewDecisionInput, @Ctx() context: SubgraphContext): Promise<{ review: AnnualReview }> {
+    return { review: await runCommand(context.em, context, recordReviewDecision, input) };
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
+import { payloadType } from '../../../toolkit/payload';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
 import { closeEscalation, raiseEscalation, respondToEscalation } from '../../commands/escalation';
@@ -34,24 +35,46 @@ class EscalationInput {
   published?: boolean;
 }
 
+@InputType({ description: 'A body\'s response to an escalation.' })
+class RespondToEscalationInput {
+  @Field(() => ID, { description: 'The escalation.' })
+  escalationId!: string;
+
+  @Field({ description: 'The body\'s response.' })
+  response!: string;
+
+  @Field(() => DateScalar, { description: 'When the body responded.' })
+  respondedDate!: string;
+}
+
+@InputType({ description: 'An escalation to close.' })
+class CloseEscalationInput {
+  @Field(() => ID, { description: 'The escalation, once its response is accepted.' })
+  escalationId!: string;
+}
+
+const RespondToEscalationPayload = payloadType('respondToEscalation', 'escalation', Escalation, 'The escalation, as it stands after the write.');
+const CloseEscalationPayload = payloadType('closeEscalation', 'escalation', Escalation, 'The escalation, as it stands after the write.');
+const RaiseEscalationPayload = payloadType('raiseEscalation', 'escalation', Escalation, 'The escalation, as it stands after the write.');
+
 /** Escalations to the bodies and their responses (commands/escalation.ts). */
 @Resolver()
 export class EscalationMutations {
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => Escalation, { description: 'Escalates an issue to a body.' })
-  raiseEscalation(@Arg('input', () => EscalationInput) input: EscalationInput, @Ctx() context: SubgraphContext): Promise<Escalation> {
-    return runCommand(context.em, context, raiseEscalation, input);
+  @Mutation(() => RaiseEscalationPayload, { description: 'Escalates an issue to a body.' })
+  async raiseEscalation(@Arg('input', () => EscalationInput, { description: 'What to record.' }) input: EscalationInput, @Ctx() context: SubgraphContext): Promise<{ escalation: Escalation }> {
+    return { escalation: await runCommand(context.em, context, raiseEscalation, input) };
   }
 
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => Escalation, { description: 'Records the body\'s response to an escalation.' })
-  respondToEscalation(@Arg('escalationId', () => ID) escalationId: string, @Arg('response', () => String) response: string, @Arg('respondedDate', () => DateScalar) respondedDate: string, @Ctx() context: SubgraphContext): Promise<Escalation> {
-    return runCommand(context.em, context, respondToEscalation, { escalationId, response, respondedDate });
+  @Mutation(() => RespondToEscalationPayload, { description: 'Records the body\'s response to an escalation.' })
+  async respondToEscalation(@Arg('input', () => RespondToEscalationInput, { description: 'The escalation and the response.' }) input: RespondToEscalationInput, @Ctx() context: SubgraphContext): Promise<{ escalation: Escalation }> {
+    return { escalation: await runCommand(context.em, context, respondToEscalation, input) };
   }
 
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => Escalation, { description: 'Closes an escalation once its response is accepted.' })
-  closeEscalation(@Arg('escalationId', () => ID) escalationId: string, @Ctx() context: SubgraphContext): Promise<Escalation> {
-    return runCommand(context.em, context, closeEscalation, { escalationId });
+  @Mutation(() => CloseEscalationPayload, { description: 'Closes an escalation once its response is accepted.' })
+  async closeEscalation(@Arg('input', () => CloseEscalationInput, { description: 'The escalation.' }) input: CloseEscalationInput, @Ctx() context: SubgraphContext): Promise<{ escalation: Escalation }> {
+    return { escalation: await runCommand(context.em, context, closeEscalation, input) };
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
+import { payloadType } from '../../../toolkit/payload';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
 import { recordFamilyFeedback, respondToFamilyFeedback } from '../../commands/family-feedback';
@@ -25,18 +26,33 @@ class FamilyFeedbackInput {
   published?: boolean;
 }
 
+@InputType({ description: 'The partnership\'s "we did" response to family voice.' })
+class RespondToFamilyFeedbackInput {
+  @Field(() => ID, { description: 'The family voice responded to.' })
+  feedbackId!: string;
+
+  @Field({ description: 'We did: what the partnership did.' })
+  weDid!: string;
+
+  @Field(() => DateScalar, { description: 'When the response was given.' })
+  respondedDate!: string;
+}
+
+const RespondToFamilyFeedbackPayload = payloadType('respondToFamilyFeedback', 'feedback', FamilyFeedback, 'The family voice, as it stands after the write.');
+const RecordFamilyFeedbackPayload = payloadType('recordFamilyFeedback', 'feedback', FamilyFeedback, 'The family voice, as it stands after the write.');
+
 /** Family voice: "you said, we did" (commands/family-feedback.ts). */
 @Resolver()
 export class FamilyFeedbackMutations {
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => FamilyFeedback, { description: 'Records family voice.' })
-  recordFamilyFeedback(@Arg('input', () => FamilyFeedbackInput) input: FamilyFeedbackInput, @Ctx() context: SubgraphContext): Promise<FamilyFeedback> {
-    return runCommand(context.em, context, recordFamilyFeedback, input);
+  @Mutation(() => RecordFamilyFeedbackPayload, { description: 'Records family voice.' })
+  async recordFamilyFeedback(@Arg('input', () => FamilyFeedbackInput, { description: 'What to record.' }) input: FamilyFeedbackInput, @Ctx() context: SubgraphContext): Promise<{ feedback: FamilyFeedback }> {
+    return { feedback: await runCommand(context.em, context, recordFamilyFeedback, input) };
   }
 
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => FamilyFeedback, { description: 'Records the partnership\'s "we did" response to family voice.' })
-  respondToFamilyFeedback(@Arg('feedbackId', () => ID) feedbackId: string, @Arg('weDid', () => String) weDid: string, @Arg('respondedDate', () => DateScalar) respondedDate: string, @Ctx() context: SubgraphContext): Promise<FamilyFeedback> {
-    return runCommand(context.em, context, respondToFamilyFeedback, { feedbackId, weDid, respondedDate });
+  @Mutation(() => RespondToFamilyFeedbackPayload, { description: 'Records the partnership\'s "we did" response to family voice.' })
+  async respondToFamilyFeedback(@Arg('input', () => RespondToFamilyFeedbackInput, { description: 'The feedback and the response.' }) input: RespondToFamilyFeedbackInput, @Ctx() context: SubgraphContext): Promise<{ feedback: FamilyFeedback }> {
+    return { feedback: await runCommand(context.em, context, respondToFamilyFeedback, input) };
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, Float, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
+import { payloadType } from '../../../toolkit/payload';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { Interval } from '../../../toolkit/measures/periods';
 import { runCommand } from '../../../toolkit/write';
@@ -23,7 +24,7 @@ class KpiInput {
   @Field()
   name!: string;
 
-  @Field({ description: `A casework code (${CASEWORK_CODES.join(', ')}) or a health code (${HEALTH_CODES.join(', ')}).` })
+  @Field(() => ID, { description: `A casework code (${CASEWORK_CODES.join(', ')}) or a health code (${HEALTH_CODES.join(', ')}).` })
   measureCode!: string;
 
   @Field(() => Interval)
@@ -59,6 +60,9 @@ class KpiInput {
 
 @InputType({ description: 'Changes to a KPI\'s targets; fields left out keep their value. The measure code and interval do not change (make a new KPI).' })
 class KpiUpdateInput {
+  @Field(() => ID, { description: 'The KPI to change.' })
+  kpiId!: string;
+
   @Field({ nullable: true })
   name?: string;
 
@@ -87,18 +91,21 @@ class KpiUpdateInput {
   statisticalNeighbours?: string[];
 }
 
+const CreateKpiPayload = payloadType('createKpi', 'kpi', Kpi, 'The KPI, as it stands after the write.');
+const UpdateKpiPayload = payloadType('updateKpi', 'kpi', Kpi, 'The KPI, as it stands after the write.');
+
 /** KPIs and their targets (commands/kpi.ts). */
 @Resolver()
 export class KpiMutations {
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => Kpi, { description: 'Adds a KPI over a casework or health measure code.' })
-  createKpi(@Arg('input', () => KpiInput) input: KpiInput, @Ctx() context: SubgraphContext): Promise<Kpi> {
-    return runCommand(context.em, context, createKpi, input);
+  @Mutation(() => CreateKpiPayload, { description: 'Adds a KPI over a casework or health measure code.' })
+  async createKpi(@Arg('input', () => KpiInput, { description: 'What to record.' }) input: KpiInput, @Ctx() context: SubgraphContext): Promise<{ kpi: Kpi }> {
+    return { kpi: await runCommand(context.em, context, createKpi, input) };
   }
 
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => Kpi, { description: 'Changes a KPI\'s name, baseline, target, trajectory, direction, tolerance or statistical neighbours.' })
-  updateKpi(@Arg('kpiId', () => ID) kpiId: string, @Arg('input', () => KpiUpdateInput) input: KpiUpdateInput, @Ctx() context: SubgraphContext): Promise<Kpi> {
-    return runCommand(context.em, context, updateKpi, { ...input, kpiId });
+  @Mutation(() => UpdateKpiPayload, { description: 'Changes a KPI\'s name, baseline, target, trajectory, direction, tolerance or statistical neighbours.' })
+  async updateKpi(@Arg('input', () => KpiUpdateInput, { description: 'The KPI and what to change.' }) input: KpiUpdateInput, @Ctx() context: SubgraphContext): Promise<{ kpi: Kpi }> {
+    return { kpi: await runCommand(context.em, context, updateKpi, input) };
   }
 }

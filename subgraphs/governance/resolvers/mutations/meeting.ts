@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
+import { payloadType } from '../../../toolkit/payload';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
 import { createMeeting, recordMeetingOutcome } from '../../commands/meeting';
@@ -57,24 +58,36 @@ class MeetingInput {
   published?: boolean;
 }
 
+@InputType({ description: 'What a meeting discussed and decided, and its actions arising.' })
+class RecordMeetingOutcomeInput {
+  @Field(() => ID, { description: 'The meeting.' })
+  meetingId!: string;
+
+  @Field(() => [String], { description: 'What was discussed, one paragraph per item.' })
+  discussion!: string[];
+
+  @Field(() => [String], { description: 'Decisions taken.' })
+  decisions!: string[];
+
+  @Field(() => [ActionArisingInput], { description: 'Actions arising.' })
+  actionsArising!: ActionArisingInput[];
+}
+
+const CreateMeetingPayload = payloadType('createMeeting', 'meeting', Meeting, 'The meeting, as it stands after the write.');
+const RecordMeetingOutcomePayload = payloadType('recordMeetingOutcome', 'meeting', Meeting, 'The meeting, as it stands after the write.');
+
 /** Meetings of the governance bodies (commands/meeting.ts). */
 @Resolver()
 export class MeetingMutations {
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => Meeting, { description: 'Schedules or records a meeting of a body.' })
-  createMeeting(@Arg('input', () => MeetingInput) input: MeetingInput, @Ctx() context: SubgraphContext): Promise<Meeting> {
-    return runCommand(context.em, context, createMeeting, input);
+  @Mutation(() => CreateMeetingPayload, { description: 'Schedules or records a meeting of a body.' })
+  async createMeeting(@Arg('input', () => MeetingInput, { description: 'What to record.' }) input: MeetingInput, @Ctx() context: SubgraphContext): Promise<{ meeting: Meeting }> {
+    return { meeting: await runCommand(context.em, context, createMeeting, input) };
   }
 
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => Meeting, { description: 'Records what a meeting discussed and decided, and its actions arising (replacing what was recorded).' })
-  recordMeetingOutcome(
-    @Arg('meetingId', () => ID) meetingId: string,
-    @Arg('discussion', () => [String]) discussion: string[],
-    @Arg('decisions', () => [String]) decisions: string[],
-    @Arg('actionsArising', () => [ActionArisingInput]) actionsArising: ActionArisingInput[],
-    @Ctx() context: SubgraphContext,
-  ): Promise<Meeting> {
-    return runCommand(context.em, context, recordMeetingOutcome, { meetingId, discussion, decisions, actionsArising });
+  @Mutation(() => RecordMeetingOutcomePayload, { description: 'Records what a meeting discussed and decided, and its actions arising (replacing what was recorded).' })
+  async recordMeetingOutcome(@Arg('input', () => RecordMeetingOutcomeInput, { description: 'What to record.' }) input: RecordMeetingOutcomeInput, @Ctx() context: SubgraphContext): Promise<{ meeting: Meeting }> {
+    return { meeting: await runCommand(context.em, context, recordMeetingOutcome, input) };
   }
 }

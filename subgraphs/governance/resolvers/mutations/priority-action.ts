@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { Access } from '../../../toolkit/access';
 import type { SubgraphContext } from '../../../toolkit/context';
+import { payloadType } from '../../../toolkit/payload';
 import { DateScalar } from '../../../toolkit/date-scalar';
 import { runCommand } from '../../../toolkit/write';
 import { createPriorityAction, linkKpiToAction } from '../../commands/priority-action';
@@ -34,18 +35,30 @@ class PriorityActionInput {
   published?: boolean;
 }
 
+@InputType({ description: 'A KPI to link to an action.' })
+class LinkKpiToActionInput {
+  @Field(() => ID, { description: 'The action.' })
+  actionId!: string;
+
+  @Field(() => ID, { description: 'The KPI.' })
+  kpiId!: string;
+}
+
+const LinkKpiToActionPayload = payloadType('linkKpiToAction', 'action', PriorityAction, 'The action, as it stands after the write.');
+const CreatePriorityActionPayload = payloadType('createPriorityAction', 'action', PriorityAction, 'The action, as it stands after the write.');
+
 /** The Priority Action Plan's actions and their KPIs (commands/priority-action.ts). */
 @Resolver()
 export class PriorityActionMutations {
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => PriorityAction, { description: 'Adds an action to the Priority Action Plan.' })
-  createPriorityAction(@Arg('input', () => PriorityActionInput) input: PriorityActionInput, @Ctx() context: SubgraphContext): Promise<PriorityAction> {
-    return runCommand(context.em, context, createPriorityAction, input);
+  @Mutation(() => CreatePriorityActionPayload, { description: 'Adds an action to the Priority Action Plan.' })
+  async createPriorityAction(@Arg('input', () => PriorityActionInput, { description: 'What to record.' }) input: PriorityActionInput, @Ctx() context: SubgraphContext): Promise<{ action: PriorityAction }> {
+    return { action: await runCommand(context.em, context, createPriorityAction, input) };
   }
 
   @Authorized(Access.GOVERNANCE_WRITE)
-  @Mutation(() => PriorityAction, { description: 'Links a KPI to an action (no change if already linked).' })
-  linkKpiToAction(@Arg('actionId', () => ID) actionId: string, @Arg('kpiId', () => ID) kpiId: string, @Ctx() context: SubgraphContext): Promise<PriorityAction> {
-    return runCommand(context.em, context, linkKpiToAction, { actionId, kpiId });
+  @Mutation(() => LinkKpiToActionPayload, { description: 'Links a KPI to an action (no change if already linked).' })
+  async linkKpiToAction(@Arg('input', () => LinkKpiToActionInput, { description: 'The action and the KPI.' }) input: LinkKpiToActionInput, @Ctx() context: SubgraphContext): Promise<{ action: PriorityAction }> {
+    return { action: await runCommand(context.em, context, linkKpiToAction, input) };
   }
 }
