@@ -12,22 +12,24 @@ import { postGraphQL, startTestStack, type GraphQLResponse, type TestStack } fro
 const AS_OF = '2026-02-09';
 const SEED = { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: '2026-03-01', log: () => undefined };
 
-/** Everything a reader can reach in governance, every relation followed. */
+/**
+ * Everything a reader can reach in governance, every relation followed. (The measure
+ * specs the live types carry as keys are @inaccessible: no client can ask for them.)
+ */
 const EVERYTHING = `{
-  governanceBodies { nodes { id code name meetings { id title body { id code } partnerBriefing { caseworkMeasures healthMeasures markdown meeting { id } } } } }
+  governanceBodies { nodes { id code name meetings { id title body { id code } partnerBriefing { markdown meeting { id } } } } }
   meetings { nodes { id title body { id code } } }
   papAreas { nodes { id reference } }
   priorityActions { nodes {
     id reference area { id reference } kpis { id measureCode name } kpi { id measureCode }
     milestones { id title } progressUpdates { id nextSteps }
-    assessment(asOf: "${AS_OF}") { caseworkMeasures healthMeasures status reasons kpis { name kpi { id measureCode } } action { id reference } }
+    assessment(asOf: "${AS_OF}") { status reasons kpis { name kpi { id measureCode } } action { id reference } }
   } }
-  kpis { nodes { id measureCode name reading(asOf: "${AS_OF}") { caseworkMeasures healthMeasures kpi { id } value rag } comparators { areaName } } }
+  kpis { nodes { id measureCode name reading(asOf: "${AS_OF}") { kpi { id } value rag } comparators { areaName } } }
   escalations { nodes { id issue body { id code } action { id reference area { id reference } } } }
   reviews { nodes { id title findings { text linkedActionReferences } } }
   familyFeedback { nodes { id theme } }
   assuranceDashboard(asOf: "${AS_OF}") {
-    caseworkMeasures healthMeasures
     kpiCards { name kpi { id measureCode } }
     priorityActionPlan { area { id reference } byStatus { status count } actions { action { id reference area { id } } reasons latestNextSteps } }
     actionsNeedingAttention { action { id reference area { id reference } } reasons latestNextSteps }

@@ -25,10 +25,14 @@ export abstract class FigureKeyed {
   @Field(() => DateScalar, { description: FIGURE_DESCRIPTIONS.asOf })
   asOf!: string;
 
+  // Plumbing between subgraphs, hidden from clients: the specs are key fields; the figures come by
+  // @requires, hidden by the subgraphs that own them.
   @Field({ description: FIGURE_DESCRIPTIONS.caseworkMeasures })
+  @Directive('@inaccessible')
   caseworkMeasures!: string;
 
   @Field({ description: FIGURE_DESCRIPTIONS.healthMeasures })
+  @Directive('@inaccessible')
   healthMeasures!: string;
 
   @Field(() => [MeasureFigure], { nullable: true, description: FIGURE_DESCRIPTIONS.caseworkFigures })

@@ -44,6 +44,8 @@ export const FIGURE_DESCRIPTIONS = {
 
 @ObjectType('MeasureFigure', { description: 'One measure\'s latest whole periods up to a date, oldest first.' })
 @Directive('@shareable')
+// Plumbing between subgraphs (see the fields below): not part of the client-facing schema.
+@Directive('@inaccessible')
 export class MeasureFigure {
   @Field(() => ID, { description: 'The measure code.' })
   code!: string;
@@ -145,10 +147,14 @@ export function createFigureContributions(options: FigureContributionOptions) {
       @Field(() => DateScalar, { description: FIGURE_DESCRIPTIONS.asOf })
       asOf!: string;
 
+      // The key's measure specs and the figures exist so that governance can ask casework and
+      // health for them (@requires); clients read the computed values, so these are hidden.
       @Field({ description: FIGURE_DESCRIPTIONS.caseworkMeasures })
+      @Directive('@inaccessible')
       caseworkMeasures!: string;
 
       @Field({ description: FIGURE_DESCRIPTIONS.healthMeasures })
+      @Directive('@inaccessible')
       healthMeasures!: string;
     }
 
@@ -158,6 +164,7 @@ export function createFigureContributions(options: FigureContributionOptions) {
       // Nullable so that when this subgraph does not answer, the gateway can put null here and
       // governance still computes everything else, reading this owner's KPIs as unavailable.
       @FieldResolver(() => [MeasureFigure], { name: fieldName, nullable: true, description: FIGURE_DESCRIPTIONS[fieldName] })
+      @Directive('@inaccessible')
       async figures(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<MeasureFigure[]> {
         const requests = parseMeasureSpec(specOf(root));
         if (requests.length === 0) return [];
