@@ -179,7 +179,7 @@ export function auditEventsResolver(subgraph: string): Function {
       description: `The ${subgraph} subgraph's audit trail (its own database's), newest first: every person-level read and every write. Auditors only.`,
     })
     async auditEvents(
-      @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | null,
+      @Arg('filter', () => AuditEventFilter, { nullable: true, description: 'Which entries; the whole trail when left out.' }) filter: AuditEventFilter | null,
       @Arg('first', () => Int, { defaultValue: 50, description: `Entries per page, 1 to ${MAX_PAGE}.` }) first: number,
       @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
       @Ctx() context: SubgraphContext,

@@ -103,7 +103,7 @@ export enum AdviceType {
   HEALTH = 'HEALTH',
   SOCIAL_CARE = 'SOCIAL_CARE',
 }
-registerEnumType(AdviceType, { name: 'AdviceType', description: 'Whose advice an EHC needs assessment asks for (reg 6).' });
+registerEnumType(AdviceType, { name: 'AdviceType', description: 'Whose advice an EHC needs assessment asks for (reg 6).', valuesConfig: { EDUCATIONAL_PSYCHOLOGY: { description: 'Educational psychology advice.' }, HEALTH: { description: 'Health advice (from the ICB\'s services).' }, SOCIAL_CARE: { description: 'Social care advice.' } } });
 
 export enum TwentyWeekException {
   SCHOOL_CLOSURE = 'A',
@@ -216,7 +216,7 @@ export enum AgeBand {
   AGED_16_TO_19 = 'AGED_16_TO_19',
   AGED_20_TO_25 = 'AGED_20_TO_25',
 }
-registerEnumType(AgeBand, { name: 'AgeBand', description: 'Age bands as DfE publishes EHC plan figures, by age today.' });
+registerEnumType(AgeBand, { name: 'AgeBand', description: 'Age bands as DfE publishes EHC plan figures, by age today.', valuesConfig: { UNDER_5: { description: 'Under 5.' }, AGED_5_TO_10: { description: '5 to 10.' }, AGED_11_TO_15: { description: '11 to 15.' }, AGED_16_TO_19: { description: '16 to 19.' }, AGED_20_TO_25: { description: '20 to 25.' } } });
 
 /** Inclusive [min, max] years of age of each band. */
 export const AGE_BANDS: Record<AgeBand, readonly [number, number]> = {

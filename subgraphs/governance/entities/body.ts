@@ -7,7 +7,7 @@ import { DateScalar } from '../../toolkit/date-scalar';
 @ObjectType({ description: 'A governance body of the SEND partnership, e.g. the SEND Partnership Improvement Board.' })
 @Entity({ tableName: 'governance_body' })
 export class GovernanceBody {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
@@ -80,7 +80,7 @@ export class Attendance {
 // A body meets at most once a day: a second meeting of it on the same date is the first one submitted twice.
 @Unique({ properties: ['body', 'heldDate'] })
 export class Meeting {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 

@@ -114,10 +114,10 @@ export class KpiCard {
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'An action with its status at a date, the reasons, and its latest next steps.' })
 export class ActionSummary {
-  @Field(() => PriorityAction)
+  @Field(() => PriorityAction, { description: 'The action.' })
   action!: PriorityAction;
 
-  @Field(() => ActionStatusValue)
+  @Field(() => ActionStatusValue, { description: 'Its status at the date, by the written rule.' })
   status!: ActionStatusValue;
 
   @Field(() => [String], { description: 'Why it has this status, by the written rule.' })
@@ -146,7 +146,7 @@ export class StatusCount {
 @Authorized(Access.GOVERNANCE_READ)
 @ObjectType({ description: 'An area for priority action with its actions\' statuses.' })
 export class AreaProgress {
-  @Field(() => PapArea)
+  @Field(() => PapArea, { description: 'The area for priority action.' })
   area!: PapArea;
 
   @Field(() => [StatusCount], { description: 'Actions by status (every status, zero included).' })

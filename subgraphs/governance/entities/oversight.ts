@@ -17,7 +17,7 @@ export const FAMILY_FEEDBACK_UNIQUE = 'family_feedback_source_theme_received_on_
 // The issue is free text, so the index holds its digest: a btree entry cannot hold a long text.
 @Unique({ name: ESCALATION_UNIQUE, expression: `create unique index "${ESCALATION_UNIQUE}" on "escalation" ("body_id", "raised_on", md5("issue"))` })
 export class Escalation {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
@@ -68,7 +68,7 @@ export class Escalation {
 @ObjectType({ description: 'A DfE/NHS England stocktake of the Priority Action Plan, or an Area of Priority Action deep dive.' })
 @Entity({ tableName: 'review' })
 export class Review {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
@@ -97,7 +97,7 @@ export class Review {
 @ObjectType({ description: 'A finding of a stocktake or deep dive: a strength or an improvement needed.' })
 @Entity({ tableName: 'review_finding' })
 export class ReviewFinding {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
@@ -127,7 +127,7 @@ export class ReviewFinding {
 // "You said" is free text, so the index holds its digest: a btree entry cannot hold a long text.
 @Unique({ name: FAMILY_FEEDBACK_UNIQUE, expression: `create unique index "${FAMILY_FEEDBACK_UNIQUE}" on "family_feedback" ("source", "theme", "received_on", md5("you_said"))` })
 export class FamilyFeedback {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
@@ -165,7 +165,7 @@ export class FamilyFeedback {
 @Entity({ tableName: 'published_comparator' })
 @Unique({ properties: ['measureCode', 'year', 'areaCode'] })
 export class PublishedComparator {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 

@@ -12,7 +12,7 @@ export const MILESTONE_UNIQUE = 'milestone_action_id_due_on_title_unique';
 @ObjectType({ description: 'An area for priority action named by the inspection, under which the Priority Action Plan groups its actions.' })
 @Entity({ tableName: 'pap_area' })
 export class PapArea {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
@@ -37,7 +37,7 @@ export class PapArea {
 @ObjectType({ description: 'A key performance indicator the partnership tracks: a live casework or health measure with a baseline, a target and a trajectory.' })
 @Entity({ tableName: 'kpi' })
 export class Kpi {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
@@ -98,7 +98,7 @@ export class Kpi {
 @ObjectType({ description: 'An action in the Priority Action Plan agreed after the area SEND inspection.' })
 @Entity({ tableName: 'priority_action' })
 export class PriorityAction {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
@@ -149,7 +149,7 @@ export class PriorityAction {
 // The title is free text, so the index holds its digest: a btree entry cannot hold a long text.
 @Unique({ name: MILESTONE_UNIQUE, expression: `create unique index "${MILESTONE_UNIQUE}" on "milestone" ("action_id", "due_on", md5("title"))` })
 export class Milestone {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
@@ -175,7 +175,7 @@ export class Milestone {
 // One position per action per date: a second report at the same date is the first one submitted twice.
 @Unique({ properties: ['action', 'recordedDate'] })
 export class ProgressUpdate {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 

@@ -280,7 +280,7 @@ export class GovernanceQueries {
 
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => AssuranceDashboard, { description: 'The chief executives\' assurance dashboard at a date (today if none): KPI cards with live values and RAG, the Priority Action Plan by area and status, actions at risk or off track, overdue escalations, next meetings and stocktakes, and recent family voice themes.' })
-  async assuranceDashboard(@Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
+  async assuranceDashboard(@Arg('asOf', () => DateScalar, { nullable: true, description: 'The date to judge at; today when left out.' }) asOf: string | null, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
     const kpis = await context.em.find(Kpi, whereVisible(context, 'Kpi'));
     return figureKeyFor('partnership', checkedAsOf(asOf), kpis);
   }
@@ -346,7 +346,7 @@ export class PriorityActionResolver {
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => ActionAssessment, { description: 'Its status at a date (today if none) by the written rule, with live KPI values.' })
-  async assessment(@Root() action: PriorityAction, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
+  async assessment(@Root() action: PriorityAction, @Arg('asOf', () => DateScalar, { nullable: true, description: 'The date to judge at; today when left out.' }) asOf: string | null, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
     return figureKeyFor(action.id, checkedAsOf(asOf), await kpisOfAction(context).load(action.id));
   }
 
@@ -379,7 +379,7 @@ export class KpiResolver {
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => KpiReading, { description: 'The KPI at a date (today if none): its live value from the owning subgraph for the last whole period, rated against the trajectory.' })
-  reading(@Root() kpi: Kpi, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null): FigureRoot {
+  reading(@Root() kpi: Kpi, @Arg('asOf', () => DateScalar, { nullable: true, description: 'The date to judge at; today when left out.' }) asOf: string | null): FigureRoot {
     return figureKeyFor(kpi.id, checkedAsOf(asOf), [kpi]);
   }
 
@@ -397,7 +397,7 @@ export class KpiResolver {
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [PublishedComparator], { description: `DfE's published figures to compare with, each at its latest year on or before \`year\` (all years if none): England, ${HOME_AREA.regionName}, ${HOME_AREA.name} and the KPI's statistical neighbours.` })
-  async comparators(@Root() kpi: Kpi, @Arg('year', () => Int, { nullable: true }) year: number | null, @Ctx() context: SubgraphContext): Promise<PublishedComparator[]> {
+  async comparators(@Root() kpi: Kpi, @Arg('year', () => Int, { nullable: true, description: 'The latest year to take each figure at; every year when left out.' }) year: number | null, @Ctx() context: SubgraphContext): Promise<PublishedComparator[]> {
     const rows = await comparatorsFor(context).load(kpi.measureCode);
     return comparatorSet(kpi, rows, year ?? 9999);
   }
@@ -428,7 +428,7 @@ export class EscalationResolver {
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => Boolean, { description: 'True when still open after its response was due, at asOf (today if none).' })
-  overdue(@Root() e: Escalation, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null): boolean {
+  overdue(@Root() e: Escalation, @Arg('asOf', () => DateScalar, { nullable: true, description: 'The date to judge at; today when left out.' }) asOf: string | null): boolean {
     return e.status === EscalationStatus.OPEN && e.responseDueDate < checkedAsOf(asOf);
   }
 }

@@ -43,7 +43,7 @@ registerEnumType(Pathway, {
   },
 });
 
-registerEnumType(Urgency, { name: 'Urgency', description: 'How urgently the referrer asked for the child to be seen.' });
+registerEnumType(Urgency, { name: 'Urgency', description: 'How urgently the referrer asked for the child to be seen.', valuesConfig: { ROUTINE: { description: 'Routine.' }, URGENT: { description: 'Urgent.' } } });
 
 registerEnumType(ReferralStatus, {
   name: 'ReferralStatus',

@@ -25,7 +25,7 @@ export const WAIT_INDEX_SQL = `CREATE INDEX referral_wait_index ON referral USIN
 @Check({ name: 'referral_second_contact_date_check', expression: 'second_contact_date >= first_contact_date' })
 @Check({ name: 'referral_discharge_date_check', expression: 'discharge_date >= received_date' })
 export class Referral {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 

@@ -11,7 +11,7 @@ import type { HealthService } from './service';
 @Entity({ tableName: 'space_cohort' })
 @Check({ name: 'space_cohort_planned_sessions_check', expression: 'planned_sessions >= 1 AND planned_sessions <= 52' })
 export class SpaceCohort {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
@@ -43,7 +43,7 @@ export class SpaceCohort {
 @Check({ name: 'space_enrolment_fasa_before_check', expression: 'fasa_before >= 0 AND fasa_before <= 36' })
 @Check({ name: 'space_enrolment_fasa_after_check', expression: 'fasa_after >= 0 AND fasa_after <= 36' })
 export class SpaceEnrolment {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 

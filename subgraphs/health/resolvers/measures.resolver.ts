@@ -28,10 +28,10 @@ export class HealthMeasuresResolver {
     description: 'Children\'s health measures by period, all computed in one database round trip. Codes: ' + healthCatalogue.definitions.map((d) => d.code).join(', ') + '. Each measure\'s description (HealthMeasure.description) says which filters apply to it.',
   })
   async healthMeasures(
-    @Arg('codes', () => [ID]) codes: string[],
-    @Arg('from', () => DateScalar) from: string,
-    @Arg('to', () => DateScalar) to: string,
-    @Arg('interval', () => Interval, { defaultValue: Interval.MONTH }) interval: Interval,
+    @Arg('codes', () => [ID], { description: 'Measure codes, e.g. WAITING_COUNT.' }) codes: string[],
+    @Arg('from', () => DateScalar, { description: 'A date in the first period.' }) from: string,
+    @Arg('to', () => DateScalar, { description: 'A date in the last period.' }) to: string,
+    @Arg('interval', () => Interval, { defaultValue: Interval.MONTH, description: 'How the range is cut into periods.' }) interval: Interval,
     @Arg('pathway', () => Pathway, { nullable: true, description: 'Only referrals on this pathway (for the measures the pathway filter applies to).' }) pathway: Pathway | null,
     @Arg('serviceId', () => ID, { nullable: true, description: 'Only this service (a HealthService id).' }) serviceId: string | null,
     @Ctx() context: SubgraphContext,

@@ -100,13 +100,13 @@ export class ReferralResolver {
 
   @Authorized(Access.HEALTH_PERSON_READ)
   @FieldResolver(() => ReferralStatus, { nullable: true, description: 'Where the referral stands on `asOf` (today when left out); null if not yet received then.' })
-  status(@Root() referral: Referral, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null): ReferralStatus | null {
+  status(@Root() referral: Referral, @Arg('asOf', () => DateScalar, { nullable: true, description: 'The date to judge at; today when left out.' }) asOf: string | null): ReferralStatus | null {
     return referralStatusAt(referral, asOf ?? today()) as ReferralStatus | null;
   }
 
   @Authorized(Access.HEALTH_PERSON_READ)
   @FieldResolver(() => Float, { nullable: true, description: 'Weeks waited (days / 7, one decimal) on `asOf` (today when left out) if still waiting then; null otherwise.' })
-  weeksWaited(@Root() referral: Referral, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null): number | null {
+  weeksWaited(@Root() referral: Referral, @Arg('asOf', () => DateScalar, { nullable: true, description: 'The date to judge at; today when left out.' }) asOf: string | null): number | null {
     const w = weeksWaited(referral, asOf ?? today());
     return w === null ? null : Math.round(w * 10) / 10;
   }

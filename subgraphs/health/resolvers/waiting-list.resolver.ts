@@ -49,8 +49,8 @@ export class WaitingListResolver {
   @Authorized(Access.HEALTH_AGGREGATES)
   @Query(() => WaitingList, { description: 'Referrals waiting on `asOf` (received by then, no first contact and no discharge by then), by weeks waited: one database round trip.' })
   async waitingList(
-    @Arg('asOf', () => DateScalar) asOf: string,
-    @Arg('pathway', () => Pathway, { nullable: true }) pathway: Pathway | null,
+    @Arg('asOf', () => DateScalar, { description: 'The date the waits are judged at.' }) asOf: string,
+    @Arg('pathway', () => Pathway, { nullable: true, description: 'Only referrals on this pathway.' }) pathway: Pathway | null,
     @Arg('serviceId', () => ID, { nullable: true, description: 'Only this service (a HealthService id).' }) serviceId: string | null,
     @Ctx() context: SubgraphContext,
   ): Promise<WaitingList> {

@@ -58,9 +58,9 @@ export function createMeasureEntity(options: MeasureEntityOptions) {
     @FieldResolver(() => [MeasurePoint], { description: 'The measure for each period from `from` to `to`, across the whole area.' })
     async series(
       @Root() measure: MeasureEntityShape,
-      @Arg('from', () => DateScalar) from: string,
-      @Arg('to', () => DateScalar) to: string,
-      @Arg('interval', () => Interval, { defaultValue: Interval.MONTH }) interval: Interval,
+      @Arg('from', () => DateScalar, { description: 'A date in the first period.' }) from: string,
+      @Arg('to', () => DateScalar, { description: 'A date in the last period.' }) to: string,
+      @Arg('interval', () => Interval, { defaultValue: Interval.MONTH, description: 'How the periods are cut.' }) interval: Interval,
       @Ctx() context: SubgraphContext,
     ): Promise<MeasurePoint[]> {
       const [series] = await measureSeries(context.em, options.catalogue, { codes: [measure.code], from, to, interval }, (options.policy ?? (() => showAsComputed))(context));
@@ -71,8 +71,8 @@ export function createMeasureEntity(options: MeasureEntityOptions) {
     @FieldResolver(() => MeasurePoint, { description: 'The measure for the last whole period ending on or before `asOf`.' })
     async latest(
       @Root() measure: MeasureEntityShape,
-      @Arg('asOf', () => DateScalar) asOf: string,
-      @Arg('interval', () => Interval, { defaultValue: Interval.MONTH }) interval: Interval,
+      @Arg('asOf', () => DateScalar, { description: 'The latest whole period ending on or before this date is given.' }) asOf: string,
+      @Arg('interval', () => Interval, { defaultValue: Interval.MONTH, description: 'How the periods are cut.' }) interval: Interval,
       @Ctx() context: SubgraphContext,
     ): Promise<MeasurePoint> {
       const period = lastCompletePeriod(asOf, interval);

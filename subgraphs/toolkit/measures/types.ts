@@ -5,6 +5,7 @@ import { Interval } from './periods';
 registerEnumType(Interval, {
   name: 'Interval',
   description: 'How a series is cut into periods: calendar MONTH, QUARTER or YEAR, or FINANCIAL_YEAR (1 April to 31 March).',
+  valuesConfig: { MONTH: { description: 'Calendar months.' }, QUARTER: { description: 'Calendar quarters (January to March, ...).' }, YEAR: { description: 'Calendar years.' }, FINANCIAL_YEAR: { description: 'Financial years, 1 April to 31 March.' } },
 });
 
 /** One period of one measure. Shared in shape by every subgraph that publishes measures. */
@@ -42,6 +43,6 @@ export class MeasureSeries {
   @Field({ description: 'COUNT, PERCENT, WEEKS or SCORE.' })
   unit!: string;
 
-  @Field(() => [MeasurePoint])
+  @Field(() => [MeasurePoint], { description: 'The periods, oldest first.' })
   points!: MeasurePoint[];
 }

@@ -10,28 +10,28 @@ import { Organisation } from '../../entities/enums';
 
 @InputType({ description: 'An issue escalated to a body.' })
 class EscalationInput {
-  @Field()
+  @Field({ description: 'Who raised it (role or name).' })
   raisedBy!: string;
 
-  @Field(() => Organisation)
+  @Field(() => Organisation, { description: 'The organisation that raised it.' })
   raisedByOrganisation!: Organisation;
 
   @Field({ description: 'The body\'s code, e.g. SPIB.' })
   bodyCode!: string;
 
-  @Field()
+  @Field({ description: 'The issue escalated.' })
   issue!: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'When it was raised.' })
   raisedDate!: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'When the body must respond by.' })
   responseDueDate!: string;
 
   @Field(() => ID, { nullable: true, description: 'The action it concerns, if any.' })
   actionId?: string | null;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Whether partner apps may see it (default false).', nullable: true })
   published?: boolean;
 }
 

@@ -10,19 +10,19 @@ import { FeedbackSource } from '../../entities/enums';
 
 @InputType({ description: 'Family voice received.' })
 class FamilyFeedbackInput {
-  @Field(() => FeedbackSource)
+  @Field(() => FeedbackSource, { description: 'Where it came from.' })
   source!: FeedbackSource;
 
-  @Field()
+  @Field({ description: 'The theme, e.g. "Communication".' })
   theme!: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'When it was received.' })
   receivedDate!: string;
 
   @Field({ description: 'What families said, without naming anyone.' })
   youSaid!: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Whether partner apps may see it (default true).', nullable: true })
   published?: boolean;
 }
 

@@ -15,46 +15,46 @@ class TrajectoryPointInput {
   @Field(() => DateScalar, { description: 'Last day of the period.' })
   periodEnd!: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The value expected.' })
   value!: number;
 }
 
 @InputType({ description: 'A KPI: a casework or health measure code with a baseline, target and trajectory.' })
 class KpiInput {
-  @Field()
+  @Field({ description: 'Name as the board reports it.' })
   name!: string;
 
   @Field(() => ID, { description: `A casework code (${CASEWORK_CODES.join(', ')}) or a health code (${HEALTH_CODES.join(', ')}).` })
   measureCode!: string;
 
-  @Field(() => Interval)
+  @Field(() => Interval, { description: 'How the measure\'s periods are cut.' })
   interval!: Interval;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'The value when the plan started.', nullable: true })
   baseline?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The period of the baseline, in words, e.g. 2024/25.', nullable: true })
   baselinePeriod?: string | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'The value aimed for.', nullable: true })
   target?: number | null;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { description: 'When the target should be met.', nullable: true })
   targetDate?: string | null;
 
-  @Field(() => DirectionValue)
+  @Field(() => DirectionValue, { description: 'Whether a higher or a lower value is better.' })
   direction!: DirectionValue;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'How far short of the trajectory, in the measure\'s unit, still counts as AMBER rather than RED.' })
   amberTolerance!: number;
 
-  @Field(() => [TrajectoryPointInput], { nullable: true })
+  @Field(() => [TrajectoryPointInput], { description: 'The value expected per period.', nullable: true })
   trajectory?: TrajectoryPointInput[];
 
   @Field(() => [String], { nullable: true, description: 'Old LA codes of statistical neighbours, e.g. ["886", "855"].' })
   statisticalNeighbours?: string[];
 
-  @Field({ nullable: true })
+  @Field({ description: 'Whether partner apps may see it (default true).', nullable: true })
   published?: boolean;
 }
 
@@ -63,25 +63,25 @@ class KpiUpdateInput {
   @Field(() => ID, { description: 'The KPI to change.' })
   kpiId!: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Name as the board reports it.', nullable: true })
   name?: string;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'The value when the plan started.', nullable: true })
   baseline?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The period of the baseline, in words, e.g. 2024/25.', nullable: true })
   baselinePeriod?: string | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'The value aimed for.', nullable: true })
   target?: number | null;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { description: 'When the target should be met.', nullable: true })
   targetDate?: string | null;
 
-  @Field(() => DirectionValue, { nullable: true })
+  @Field(() => DirectionValue, { description: 'Whether a higher or a lower value is better.', nullable: true })
   direction?: DirectionValue;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'How far short of the trajectory, in the measure\'s unit, still counts as AMBER rather than RED.', nullable: true })
   amberTolerance?: number;
 
   @Field(() => [TrajectoryPointInput], { nullable: true, description: 'Replaces the whole trajectory.' })

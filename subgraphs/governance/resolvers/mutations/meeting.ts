@@ -18,13 +18,13 @@ class AttendanceInput {
 
 @InputType({ description: 'An action arising from a meeting.' })
 class ActionArisingInput {
-  @Field()
+  @Field({ description: 'What will be done.' })
   description!: string;
 
-  @Field()
+  @Field({ description: 'Who will do it.' })
   owner!: string;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { description: 'By when.', nullable: true })
   dueDate?: string | null;
 }
 
@@ -33,25 +33,25 @@ class MeetingInput {
   @Field({ description: 'The body\'s code, e.g. SPIB.' })
   bodyCode!: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'The date it meets or met.' })
   heldDate!: string;
 
-  @Field()
+  @Field({ description: 'Title.' })
   title!: string;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { description: 'The topics the meeting focuses on.', nullable: true })
   focusTopics?: string[];
 
-  @Field(() => [AttendanceInput], { nullable: true })
+  @Field(() => [AttendanceInput], { description: 'Attendance by organisation.', nullable: true })
   attendance?: AttendanceInput[];
 
   @Field(() => [String], { nullable: true, description: 'What was discussed, one paragraph per item.' })
   discussion?: string[];
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { description: 'Decisions taken.', nullable: true })
   decisions?: string[];
 
-  @Field(() => [ActionArisingInput], { nullable: true })
+  @Field(() => [ActionArisingInput], { description: 'Actions arising.', nullable: true })
   actionsArising?: ActionArisingInput[];
 
   @Field({ nullable: true, description: 'Whether partner apps may see it (default false).' })

@@ -16,16 +16,16 @@ class PriorityActionInput {
   @Field({ description: 'Short unique reference, e.g. PAP-1.4.' })
   reference!: string;
 
-  @Field()
+  @Field({ description: 'Title.' })
   title!: string;
 
-  @Field(() => Organisation)
+  @Field(() => Organisation, { description: 'The organisation that owns the action.' })
   ownerOrganisation!: Organisation;
 
-  @Field()
+  @Field({ description: 'The role that leads the action.' })
   leadRole!: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'When work started.' })
   startDate!: string;
 
   @Field(() => [ID], { nullable: true, description: 'KPIs to link.' })
