@@ -62,7 +62,6 @@ export const PARTNER_CONTRACT: ContractDeclaration = {
     'Kpi',
     'KpiCard',
     'KpiReading',
-    'MeasureFigure',
     'MeasurePoint',
     'MeasureSeries',
     'Meeting',

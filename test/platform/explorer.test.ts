@@ -94,7 +94,7 @@ describe('the explorer', () => {
 
       await page.click('.graphiql-query-editor .CodeMirror');
       await page.keyboard.press('Control+A');
-      await page.keyboard.type('{ papAreas { reference } }');
+      await page.keyboard.type('{ papAreas { nodes { reference } } }');
       const answer = page.waitForResponse((r) => r.url() === `${origin}/partner/graphql` && r.request().postData()?.includes('papAreas') === true);
       await page.click('.graphiql-execute-button');
       expect((await answer).status()).toBe(200);

@@ -12,19 +12,19 @@ import { TEST_LINK_KEY_SECRET } from '../support/databases';
 const SCHEMA = join(__dirname, '..', '..', 'schema');
 const TODAY = '2026-11-22';
 // Crosses subgraphs: a KPI reading is governance's, worked out from figures casework or health compute.
-const PARTNER_OPERATION = `query PartnerKpis { kpis { name reading(asOf: "${TODAY}") { value rag } } priorityActions { reference title } }`;
+const PARTNER_OPERATION = `query PartnerKpis { kpis { nodes { name reading(asOf: "${TODAY}") { value rag } } } priorityActions { nodes { reference title } } }`;
 
 interface PartnerKpis {
-  kpis: Array<{ name: string; reading: { value: number | null; rag: string } }>;
-  priorityActions: Array<{ reference: string }>;
+  kpis: { nodes: Array<{ name: string; reading: { value: number | null; rag: string } }> };
+  priorityActions: { nodes: Array<{ reference: string }> };
 }
 
 /** The answer holds published KPIs, some with a live value from another subgraph, and actions. */
 function expectPartnerAnswer(data: unknown): void {
   const d = data as PartnerKpis;
-  expect(d.kpis.length).toBeGreaterThan(0);
-  expect(d.kpis.some((k) => typeof k.reading.value === 'number')).toBe(true);
-  expect(d.priorityActions.length).toBeGreaterThan(0);
+  expect(d.kpis.nodes.length).toBeGreaterThan(0);
+  expect(d.kpis.nodes.some((k) => typeof k.reading.value === 'number')).toBe(true);
+  expect(d.priorityActions.nodes.length).toBeGreaterThan(0);
 }
 
 interface Introspection {
@@ -127,7 +127,7 @@ describe('trusted documents', () => {
 
   it('in production, refuses a partner app any other operation with a clear error, even one differing by a space', async () => {
     const headers = await stack.issuer.as('partner_app');
-    for (const query of ['{ kpis { name } }', PARTNER_OPERATION + ' ']) {
+    for (const query of ['{ kpis { nodes { name } } }', PARTNER_OPERATION + ' ']) {
       const res = await postGraphQL(partnerEndpoint(), query, undefined, headers);
       expect(res.status).toBe(400);
       expect(res.data).toBeUndefined();
@@ -135,25 +135,25 @@ describe('trusted documents', () => {
       expect(res.errors![0].message).toContain(documentHash(query));
     }
     // A second role does not lift the rule.
-    const both = await postGraphQL(production.url, '{ kpis { name } }', undefined, await stack.issuer.as(['executive', 'partner_app']));
+    const both = await postGraphQL(production.url, '{ kpis { nodes { name } } }', undefined, await stack.issuer.as(['executive', 'partner_app']));
     expect(both.errors!.map((e) => e.extensions!.code)).toEqual(['PERSISTED_QUERY_NOT_REGISTERED']);
   });
 
   it('holds only the roles configured: other roles run any operation', async () => {
-    const res = await postGraphQL(production.url, '{ kpis { name } }', undefined, await stack.issuer.as('executive'));
+    const res = await postGraphQL(production.url, '{ kpis { nodes { name } } }', undefined, await stack.issuer.as('executive'));
     expect({ status: res.status, errors: res.errors }).toEqual({ status: 200, errors: undefined });
   });
 
   it('outside production, lets a partner app run anything, with automatic persisted queries', async () => {
     const headers = { 'content-type': 'application/json', ...(await stack.issuer.as('partner_app')) };
-    const query = '{ kpis { name ownerOrganisation } }';
+    const query = '{ kpis { nodes { name ownerOrganisation } } }';
     const persistedQuery = { version: 1, sha256Hash: documentHash(query) };
     const miss = await fetch(partnerUrl, { method: 'POST', headers, body: JSON.stringify({ extensions: { persistedQuery } }) });
     expect(((await miss.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     const register = await fetch(partnerUrl, { method: 'POST', headers, body: JSON.stringify({ query, extensions: { persistedQuery } }) });
     expect(register.status).toBe(200);
     const hit = await fetch(partnerUrl, { method: 'POST', headers, body: JSON.stringify({ extensions: { persistedQuery } }) });
-    expect(((await hit.json()) as { data: PartnerKpis }).data.kpis.length).toBeGreaterThan(0);
+    expect(((await hit.json()) as { data: PartnerKpis }).data.kpis.nodes.length).toBeGreaterThan(0);
   });
 
   it('is configured per role from the environment', () => {
@@ -167,8 +167,8 @@ describe('trusted documents', () => {
   it('registers all of a manifest or nothing, and again changes nothing', () => {
     const api = buildSchema(readFileSync(join(SCHEMA, 'api.graphql'), 'utf8'));
     const before = readFileSync(store, 'utf8');
-    const good = '{ papAreas { reference } }';
-    expect(() => registerDocuments([{ body: good }, { name: 'Bad', body: '{ kpis { nhsNumber } }' }, { id: 'abc', body: good }], 'PARTNER:app', store, api))
+    const good = '{ papAreas { nodes { reference } } }';
+    expect(() => registerDocuments([{ body: good }, { name: 'Bad', body: '{ kpis { nodes { nhsNumber } } }' }, { id: 'abc', body: good }], 'PARTNER:app', store, api))
       .toThrow(/Operation Bad: Cannot query field "nhsNumber" on type "Kpi"[\s\S]*Operation 3: its id is not the SHA-256 of its body/);
     expect(readFileSync(store, 'utf8')).toBe(before);
     expect(registerDocuments([{ body: PARTNER_OPERATION }], 'PARTNER:app', store, api)).toEqual({ added: [], alreadyRegistered: [documentHash(PARTNER_OPERATION)] });
