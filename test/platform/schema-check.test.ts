@@ -58,33 +58,33 @@ describe('npm run schema:check', () => {
   });
 
   it('fails on a breaking change, naming its coordinate', async () => {
-    edit('kpis', 'remove');
+    edit('waitingList', 'remove');
     const { code, out } = await schemaCheck(scratch);
     expect(code).toBe(1);
     expect(out).toMatch(/api\.graphql: 1 breaking \(1 not in CHANGELOG\.md\)/);
     expect(out).toMatch(/partner\.graphql: 1 breaking \(1 not in CHANGELOG\.md\)/);
-    expect(out).toContain('BREAKING, not recorded: Query.kpis');
+    expect(out).toContain('BREAKING, not recorded: Query.waitingList');
   });
 
   it('passes a safe change', async () => {
-    edit('kpis', 'add-beside');
+    edit('waitingList', 'add-beside');
     const { code, out } = await schemaCheck(scratch);
     expect(out).toMatch(/api\.graphql: 0 breaking \(0 not in CHANGELOG\.md\), 0 dangerous, [1-9]\d* safe/);
     expect(code).toBe(0);
   });
 
   it('passes a breaking change CHANGELOG.md records under Unreleased, and not one recorded under an earlier release', async () => {
-    edit('kpis', 'remove');
+    edit('waitingList', 'remove');
     const changelog = join(scratch, 'CHANGELOG.md');
     const original = readFileSync(changelog, 'utf8');
-    writeFileSync(changelog, original.replace('## Unreleased\n', '## Unreleased\n\n### Breaking changes\n\n- `Query.kpis`: removed; read `assuranceDashboard.kpiCards`.\n'));
+    writeFileSync(changelog, original.replace('## Unreleased\n', '## Unreleased\n\n### Breaking changes\n\n- `Query.waitingList`: removed; read `healthMeasures`.\n'));
     expect((await schemaCheck(scratch)).code).toBe(0);
-    writeFileSync(changelog, original.replace('## Unreleased\n', '## Unreleased\n\n## 2026-01-01\n\n- `Query.kpis`: removed.\n'));
+    writeFileSync(changelog, original.replace('## Unreleased\n', '## Unreleased\n\n## 2026-01-01\n\n- `Query.waitingList`: removed.\n'));
     expect((await schemaCheck(scratch)).code).toBe(1);
   });
 
   it('releases: the current schemas become the released ones and the Unreleased section is dated', async () => {
-    edit('kpis', 'remove');
+    edit('waitingList', 'remove');
     const paths = repositoryPaths(scratch);
     release(paths, '2026-12-05');
     expect(readFileSync(join(scratch, 'schema', 'released', 'api.graphql'), 'utf8')).toBe(readFileSync(join(scratch, 'schema', 'api.graphql'), 'utf8'));
