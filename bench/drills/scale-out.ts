@@ -97,7 +97,7 @@ function haproxyConfig(pools: Array<{ name: string; port: number; replicas: Repl
 /** Requests a replica has answered, summed over operations and outcomes, from its /metrics. */
 async function servedBy(replica: Replica): Promise<number | null> {
   try {
-    const text = await (await fetch(`http://127.0.0.1:${replica.port}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
+    const text = await (await fetch(`http://127.0.0.1:${replica.port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
     return text
       .split('\n')
       .filter((l) => l.startsWith('send_graphql_requests_total{'))
