@@ -62,18 +62,6 @@ export const auditFailures = metric('send_audit_failures_total', () => new Count
   labelNames: ['database'] as const,
 }));
 
-export const importRows = metric('send_import_rows_total', () => new Counter({
-  name: 'send_import_rows_total',
-  help: 'Records read by an import, by subgraph, import and outcome (imported, skipped: invalid and left out, refused: the whole file refused).',
-  labelNames: ['subgraph', 'import', 'outcome'] as const,
-}));
-
-export const importRuns = metric('send_import_runs_total', () => new Counter({
-  name: 'send_import_runs_total',
-  help: 'Import runs, by subgraph, import and result (imported, refused, failed).',
-  labelNames: ['subgraph', 'import', 'result'] as const,
-}));
-
 /** A gauge read when scraped, from whatever `read` returns then (e.g. a pool's connections, a subgraph's state). */
 export function observedGauge<L extends string>(name: string, help: string, labelNames: readonly L[], read: () => Array<{ labels: Record<L, string>; value: number }>): void {
   const existing = register.getSingleMetric(name);
