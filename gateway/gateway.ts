@@ -8,9 +8,11 @@ import type { Pool } from 'undici';
 import { createAuthenticator, type AuthConfig, type Caller } from '../platform/auth';
 import { maskUnexpectedErrors } from '../platform/errors';
 import { close, createGraphQLHttpServer, listen, requestIdFrom } from '../platform/http';
+import { observationPlugin } from '../platform/observe';
 import { limitMessagesPlugin, limitOptions, requestChecksPlugin, requestLimitsFromEnv, type RequestLimits } from '../platform/limits';
 import { applyScalarRules } from '../platform/scalars';
 import { SubgraphMonitor, type SubgraphState } from './monitor';
+import { exportSubgraphHealth } from './telemetry';
 import { explorerFiles } from './explorer';
 import { callerErrors } from './partial';
 import { loadTrustedDocuments, persistedQueryCache, trustedDocumentSettingsFromEnv, trustedDocumentsPlugin, type TrustedDocumentSettings } from './trusted-documents';
@@ -123,7 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...limitOptions(limits),
       persistedQueries: { cache: persistedQueryCache(documents) },
       formatError: maskUnexpectedErrors(!!options.production),
-      plugins: [limitMessagesPlugin(), requestChecksPlugin(limits), trustedDocumentsPlugin<GatewayContext>(documents, trusted.roles), callerErrorsPlugin()],
+      plugins: [observationPlugin(), limitMessagesPlugin(), requestChecksPlugin(limits), trustedDocumentsPlugin<GatewayContext>(documents, trusted.roles), callerErrorsPlugin()],
     });
   };
   const apollo = serve(supergraphSdl);
@@ -132,8 +134,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (partner) await partner.start();
   await apollo.start();
   monitor.start();
+  exportSubgraphHealth(monitor);
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
+    service: 'gateway',
     // Started means the supergraph is loaded; draining is answered by the HTTP layer.
     ready: async () => true,
     routes: {

@@ -1,10 +1,19 @@
+// Tracing first, before anything it instruments is loaded.
+import { startTracing } from '../platform/tracing';
+startTracing('gateway');
+
 import { join } from 'node:path';
 import { authConfigFromEnv } from '../platform/auth';
 import { announceReady } from '../platform/lifecycle';
+import { createLogger, setProcessLogger } from '../platform/logger';
+import { startProcessMetrics } from '../platform/metrics';
 import { startGateway } from './gateway';
+
+const logger = setProcessLogger(createLogger('gateway'));
 
 /** Runs the gateway as its own process; subgraph URLs come from CASEWORK_URL, HEALTH_URL and GOVERNANCE_URL. */
 async function main(): Promise<void> {
+  startProcessMetrics();
   const defaults: Record<string, number> = { casework: 4001, health: 4002, governance: 4003 };
   const subgraphUrls: Record<string, string> = {};
   for (const [name, port] of Object.entries(defaults)) {
@@ -25,6 +34,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`gateway failed to start: ${(err as Error).message}`);
+  logger.fatal({ err }, `gateway failed to start: ${(err as Error).message}`);
   process.exit(1);
 });

@@ -2,6 +2,9 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { fetch as undiciFetch, Pool } from 'undici';
 import { clientKeepAliveMs, wholeNumberFromEnv } from '../platform/http';
+import { log } from '../platform/logger';
+import { injectTraceContext } from '../platform/tracing';
+import { recordSubgraphFetch } from './telemetry';
 import type { SubgraphMonitor } from './monitor';
 import { partialResponse, serviceLabel, SUBGRAPH_UNAVAILABLE, type Failure } from './partial';
 
@@ -109,6 +112,8 @@ export class ForwardingDataSource<C extends ForwardingContext & Record<string, a
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<C>): void {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
     if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    // W3C traceparent of the gateway's fetch span, so the subgraph's spans join the caller's trace.
+    if (request.http) injectTraceContext(request.http.headers);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<C>) {
@@ -120,20 +125,23 @@ export class ForwardingDataSource<C extends ForwardingContext & Record<string, a
     failedInRequest.set(options.context, failed);
     if (failed.has(this.serviceName) || this.monitor.isDown(this.serviceName)) {
       const failure = { code: SUBGRAPH_UNAVAILABLE, message: `${serviceLabel(this.serviceName)} is not answering: the fields it provides are null.${mutation ? ' Nothing was changed.' : ''}` };
+      recordSubgraphFetch(this.serviceName, 'skipped', 0, SUBGRAPH_UNAVAILABLE);
       return partialResponse(query ?? '', variables, this.serviceName, failure);
     }
     const started = performance.now();
     try {
       const response = await super.process(options);
       this.monitor.answered(this.serviceName, performance.now() - started);
+      recordSubgraphFetch(this.serviceName, response.errors?.length ? 'error' : 'ok', (performance.now() - started) / 1000);
       return response;
     } catch (err) {
       const failure = describeFailure(err, this.serviceName, this.timeoutMs, mutation);
+      recordSubgraphFetch(this.serviceName, failure.unavailable ? 'unavailable' : 'refused', (performance.now() - started) / 1000, failure.code);
       if (failure.unavailable) {
         failed.add(this.serviceName);
         this.monitor.failed(this.serviceName);
       } else if (!(err instanceof GraphQLError)) {
-        console.error(`${this.serviceName}: unexpected failure of a subgraph call:`, (err as Error).message);
+        log().error({ err, subgraph: this.serviceName }, 'unexpected failure of a subgraph call');
       }
       return partialResponse(query ?? '', variables, this.serviceName, failure);
     }

@@ -22,7 +22,8 @@ export interface Role {
 }
 
 const TOKENS = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'];
-const SERVER = ['NODE_ENV', 'HOST', 'PORT'];
+// Every server also reads the logging, metrics and tracing settings (README, "Logs, metrics and traces").
+const SERVER = ['NODE_ENV', 'HOST', 'PORT', 'LOG_LEVEL', 'LOG_FORMAT', 'METRICS_TOKEN', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME'];
 const IMPORT = { needs: ['DATABASE_URL', 'LINK_KEY_SECRET'], optional: ['NODE_ENV', 'DB_PREFIX', 'DATA_DIR'] };
 
 export const ROLES: readonly Role[] = [

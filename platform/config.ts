@@ -36,7 +36,21 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'SUBGRAPH_CHECK_INTERVAL_MS', default: '5000', description: 'How often the gateway checks each subgraph\'s /health/ready (every second while one is down); a subgraph found down is skipped until it is back.' },
   { name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS', default: '5000', description: 'How long every server keeps an idle keep-alive connection; the gateway\'s own pools give theirs up sooner (half of it, at most 4 s).' },
   { name: 'DRAIN_TIMEOUT_MS', default: '8000', description: 'On SIGTERM: how long requests in flight may take to finish before their connections are closed.' },
-  { name: 'NODE_ENV', default: 'development', description: '"production" turns off introspection and stack traces and refuses to start without OIDC_* and LINK_KEY_SECRET.' },
+  { name: 'CASEWORK_URL', default: 'http://localhost:4001/graphql', description: 'The gateway run on its own (the gateway role): where the casework subgraph\'s GraphQL endpoint is. npm start sets it.' },
+  { name: 'HEALTH_URL', default: 'http://localhost:4002/graphql', description: 'The gateway run on its own: where the health subgraph\'s GraphQL endpoint is.' },
+  { name: 'GOVERNANCE_URL', default: 'http://localhost:4003/graphql', description: 'The gateway run on its own: where the governance subgraph\'s GraphQL endpoint is.' },
+  { name: 'SUPERGRAPH_PATH', default: 'schema/supergraph.graphql', description: 'The composed supergraph the gateway serves (a ConfigMap in Kubernetes).' },
+  { name: 'OIDC_JWKS', default: '(unset)', description: 'The issuer\'s key set inline, as JSON, instead of OIDC_JWKS_URL: how npm start hands the development issuer\'s keys to its processes.' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info (one line per request), debug (also health checks and scrapes), trace or silent.' },
+  { name: 'LOG_FORMAT', default: '(json; pretty at a terminal outside production)', description: '"json" (one JSON object per line, for a log shipper) or "pretty" (for a person; needs the development dependencies).' },
+  { name: 'METRICS_TOKEN', default: '(unset: loopback only)', description: 'Bearer token a scraper must send to read /metrics; unset, /metrics answers only callers on the same machine, never through a proxy.' },
+  { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: '(unset: no tracing)', description: 'OTLP/HTTP endpoint (e.g. http://collector:4318) the gateway and subgraphs send traces to; the other standard OTEL_* variables (OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER, OTEL_BSP_*) apply as the OpenTelemetry SDK defines them.' },
+  { name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', default: '(OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces)', description: 'The traces endpoint itself, when it is not the usual path under OTEL_EXPORTER_OTLP_ENDPOINT; setting it also turns tracing on.' },
+  { name: 'OTEL_SERVICE_NAME', default: 'send-<process>', description: 'The service name on a process\'s spans (send-gateway, send-casework...).' },
+  { name: 'PARTNER_SUPERGRAPH_PATH', default: '(partner-supergraph.graphql beside the supergraph)', description: 'The partner contract\'s supergraph, served at /partner/graphql; without the file there is no partner endpoint.' },
+  { name: 'TRUSTED_DOCUMENTS_ROLES', default: 'partner_app in production, none outside', description: 'Roles that may run only registered operations (comma-separated, or none); others are refused with PERSISTED_QUERY_NOT_REGISTERED.' },
+  { name: 'TRUSTED_DOCUMENTS_PATH', default: '(trusted-documents.json beside the supergraph)', description: 'The registered operations (`npm run documents:register`).' },
+  { name: 'NODE_ENV', default: 'development', description: '"production" turns off introspection, the explorer and stack traces, holds partner apps to registered operations, and refuses to start without OIDC_* and LINK_KEY_SECRET.' },
 ];
 
 /** Everything the start command reads from the environment; see the README's table. */

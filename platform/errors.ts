@@ -1,5 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { log as processLog } from './logger';
 
 /** True for an error raised by the database or its driver, whose text may quote the values it was given. */
 export function isDatabaseError(err: unknown): boolean {
@@ -15,7 +16,7 @@ export function isDatabaseError(err: unknown): boolean {
  * always masked (a constraint message can quote the value that broke it, such as
  * an NHS number); other faults are masked in production.
  */
-export function maskUnexpectedErrors(production: boolean, log: (message: string, err: unknown) => void = (m, e) => console.error(m, e)) {
+export function maskUnexpectedErrors(production: boolean, log: (message: string, err: unknown) => void = (m, err) => processLog().error({ err }, m)) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (formatted.extensions && 'response' in formatted.extensions) {
       // Apollo's gateway puts a failed subgraph call's URL and body here: internal, never the caller's.
@@ -25,7 +26,7 @@ export function maskUnexpectedErrors(production: boolean, log: (message: string,
     const original = unwrapResolverError(error);
     if (original instanceof GraphQLError || !(original instanceof Error)) return formatted;
     if (!production && !isDatabaseError(original)) return formatted;
-    log('unexpected error:', original);
+    log('unexpected error', original);
     return { message: 'Internal server error.', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

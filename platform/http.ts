@@ -1,6 +1,9 @@
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
+import { log } from './logger';
+import { serveMetrics } from './metrics';
+import { attachContext, endRequest, logRequestError, observeRequest, type RequestObservation } from './observe';
 
 /** An error that ends a request with an HTTP status and a GraphQL-shaped body. */
 export class HttpError extends Error {
@@ -32,6 +35,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   files?: Record<string, StaticFile>;
   /** How long an idle keep-alive connection is kept open; from HTTP_KEEP_ALIVE_TIMEOUT_MS when not given. */
   keepAliveTimeoutMs?: number;
+  /** The process's name in its access log and metrics (gateway, casework...). */
+  service?: string;
 }
 
 /** A file served as it is. */
@@ -136,14 +141,19 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     // Once the listener is closed, each response is the connection's last: the client
     // opens a new one (refused, so safe to retry elsewhere) instead of reusing this one.
     if (state.closing) res.setHeader('connection', 'close');
-    void handle(req, res).catch((err: unknown) => {
+    // Access log, metrics and the server span (platform/observe.ts).
+    const { observation, run } = observeRequest(options.service ?? 'send', req);
+    void run(() => handle(req, res, observation)).catch((err: unknown) => {
       if (err instanceof HttpError) {
         sendJson(res, err.status, graphqlError(err.message, err.code), err.headers);
       } else {
         sendJson(res, 500, graphqlError('Internal server error.', 'INTERNAL_SERVER_ERROR'));
-        console.error(err);
+        logRequestError(observation, err, 'unexpected error answering a request');
       }
-    }).finally(() => options.onResponse?.(req, res.statusCode));
+    }).finally(() => {
+      endRequest(observation, res);
+      options.onResponse?.(req, res.statusCode);
+    });
   });
 
   drainStates.set(server, state);
@@ -156,8 +166,9 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     socket.once('close', () => state.connections.delete(socket));
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, observation: RequestObservation): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return serveMetrics(req, res);
     if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'live' });
     if (url.pathname === '/health/ready') {
       if (state.draining) return sendJson(res, 503, { status: 'draining' });
@@ -193,6 +204,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
       }
     }
     const context = await options.context(req);
+    attachContext(observation, context);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -291,7 +303,7 @@ export async function drain(server: Server, options: { drainTimeoutMs?: number }
   }
   const left = [...state.connections.values()];
   const cutOff = left.filter((c) => c.inFlight > 0).length;
-  if (cutOff > 0) console.error(`${cutOff} request(s) still running after the drain timeout of ${timeout} ms were cut off`);
+  if (cutOff > 0) log().warn({ cutOff, drainTimeoutMs: timeout }, 'requests still running at the drain timeout were cut off');
   server.closeAllConnections();
   await stopped;
   return { ms: Date.now() - started, cutOff, idleClosed: left.length - cutOff };

@@ -1,4 +1,6 @@
 import { drainTimeoutMs } from './http';
+import { log } from './logger';
+import { stopTracing } from './tracing';
 
 /** Time allowed after the drain for Apollo and the database pools to close, before the process exits regardless. */
 const CLOSE_ALLOWANCE_MS = 5_000;
@@ -16,24 +18,27 @@ export function announceReady(label: string, name: string, running: { url: strin
     if (stopping) return;
     stopping = true;
     const drainMs = drainTimeoutMs();
-    console.log(`${label}: ${why}; draining (up to ${drainMs} ms)`);
+    const logger = log();
+    logger.info({ drainTimeoutMs: drainMs }, `${label}: ${why}; draining (up to ${drainMs} ms)`);
     setTimeout(() => {
-      console.error(`${label}: still stopping ${drainMs + CLOSE_ALLOWANCE_MS} ms after ${why}; exiting`);
+      logger.error(`${label}: still stopping ${drainMs + CLOSE_ALLOWANCE_MS} ms after ${why}; exiting`);
       process.exit(1);
     }, drainMs + CLOSE_ALLOWANCE_MS).unref();
     const started = Date.now();
     try {
       await running.stop();
-      console.log(`${label}: stopped in ${Date.now() - started} ms`);
+      // The last spans (this drain's requests) leave before the process does.
+      await stopTracing();
+      logger.info({ durationMs: Date.now() - started }, `${label}: stopped in ${Date.now() - started} ms`);
       process.exit(0);
     } catch (err) {
-      console.error(`${label}: failed to stop cleanly: ${(err as Error).message}`);
+      logger.error({ err }, `${label}: failed to stop cleanly`);
       process.exit(1);
     }
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('disconnect', () => void stop('its parent went away'));
-  console.log(`${label} listening on ${running.url}`);
+  log().info({ port: running.port }, `${label} listening on ${running.url}`);
   process.send?.({ type: 'ready', name, port: running.port });
 }

@@ -1,5 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { auditEvents, auditFailures } from '../../platform/metrics';
+import { log } from '../../platform/logger';
 import type { SubgraphContext } from './context';
 
 /** One person-level record read in a request, with the fields read from it. */
@@ -21,6 +23,11 @@ export function recordIdOf(source: unknown): string {
     for (const [key, v] of Object.entries(s)) if (/Id$/.test(key) && typeof v === 'string') return `${key}:${v}`;
   }
   return '(unidentified)';
+}
+
+/** The database an entity manager works on, naming a trail in the metrics. */
+function databaseOf(em: EntityManager): string {
+  return String(em.config.get('dbName') ?? 'unknown');
 }
 
 /**
@@ -51,6 +58,8 @@ export async function insertAuditEvents(
     fields: r.fields,
   }));
   await em.getConnection().execute('SELECT public.append_audit_events(CAST(? AS json))', [JSON.stringify(rows)], 'run', transaction as never);
+  // Appended: a write's entries are still undone with the write's transaction if it rolls back.
+  auditEvents.inc({ database: databaseOf(em), action }, rows.length);
 }
 
 /**
@@ -95,7 +104,8 @@ export function auditReadsPlugin(personLevelTypes: readonly string[]): ApolloSer
             await insertAuditEvents(contextValue.em, contextValue, 'READ', [...reads.values()].map((r) => ({ entityType: r.entityType, entityId: r.entityId, fields: [...r.fields].sort() })));
           } catch (err) {
             // The HTTP status stays as it is so that the gateway relays this error as it stands.
-            console.error(`audit trail insert failed (request ${contextValue.requestId}):`, err);
+            auditFailures.inc({ database: databaseOf(contextValue.em) });
+            log().error({ err, operation: contextValue.operationName }, 'audit trail insert failed: the person-level data was withheld');
             if (response.body.kind === 'single') {
               response.body.singleResult = {
                 errors: [{ message: 'The audit trail could not record this person-level read, so its data is withheld. Try again later.', extensions: { code: 'AUDIT_UNAVAILABLE' } }],

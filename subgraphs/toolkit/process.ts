@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { authConfigFromEnv } from '../../platform/auth';
 import { announceReady } from '../../platform/lifecycle';
+import { log } from '../../platform/logger';
+import { startProcessMetrics } from '../../platform/metrics';
 import type { SubgraphDefinition } from './subgraph';
 import { startSubgraph } from './subgraph';
 
@@ -8,7 +10,7 @@ import { startSubgraph } from './subgraph';
 export function requireEnv(name: string): string {
   const value = process.env[name];
   if (!value) {
-    console.error(`${name} is not set.`);
+    log().fatal(`${name} is not set.`);
     process.exit(2);
   }
   return value;
@@ -21,6 +23,7 @@ export function requireEnv(name: string): string {
  * orphan behind).
  */
 export async function runSubgraphProcess(definition: SubgraphDefinition): Promise<void> {
+  startProcessMetrics();
   const running = await startSubgraph(definition, {
     port: Number(process.env.PORT ?? 0),
     host: process.env.HOST || '127.0.0.1',

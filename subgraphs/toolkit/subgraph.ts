@@ -14,6 +14,8 @@ import { openDatabase, type MigrationEntry, type Orm } from './database';
 import { maskUnexpectedErrors } from '../../platform/errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
 import { close, createGraphQLHttpServer, listen, requestIdFrom } from '../../platform/http';
+import { observationPlugin } from '../../platform/observe';
+import { exportPoolUse } from './database/pool-metrics';
 import { limitMessagesPlugin, limitOptions, requestChecksPlugin, requestLimitsFromEnv, subgraphLimits, type RequestLimits } from '../../platform/limits';
 
 export interface SeedOptions {
@@ -95,14 +97,17 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     plugins: [
       // Per-field timings are not for callers to see.
       ApolloServerPluginInlineTraceDisabled(),
+      observationPlugin(),
       auditReadsPlugin(definition.personLevelTypes),
       limitMessagesPlugin(),
       requestChecksPlugin(limits),
     ],
   });
   await apollo.start();
+  const stopPoolMetrics = exportPoolUse(definition.name, orm);
   const server = createGraphQLHttpServer<SubgraphContext>({
     apollo,
+    service: definition.name,
     ready: async () => orm.isConnected(),
     context: async (req) => ({
       em: orm.em.fork() as EntityManager,
@@ -120,6 +125,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     server,
     async stop() {
       await close(server);
+      stopPoolMetrics();
       await apollo.stop();
       await orm.close(true);
     },

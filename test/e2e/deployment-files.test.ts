@@ -338,10 +338,57 @@ describe('the image\'s roles', () => {
   });
 });
 
+/**
+ * Every environment variable read in platform/, gateway/, subgraphs/ and infra/,
+ * by name, with the first file reading it: env.X and process.env.X, env['X'],
+ * the helpers that take a name (wholeNumberFromEnv('X'), port(env, 'X'),
+ * requireEnv('X')), names kept in a table (envVar: 'X', GRAPHQL_MAX_*), and a
+ * name built per subgraph (`${name}_URL`), expanded for each.
+ */
+function variablesReadBySource(): Map<string, string> {
+  const found = new Map<string, string>();
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(ROOT, dir))) {
+      const path = join(dir, entry);
+      if (statSync(join(ROOT, path)).isDirectory()) walk(path);
+      else if (path.endsWith('.ts')) files.push(path);
+    }
+  };
+  for (const dir of ['platform', 'gateway', 'subgraphs', 'infra']) walk(dir);
+  const fixed = [/\benv\.([A-Z][A-Z0-9_]+)/g, /\benv\[['"]([A-Z][A-Z0-9_]+)['"]\]/g, /FromEnv\(\s*['"]([A-Z][A-Z0-9_]+)['"]/g, /\(env, ['"]([A-Z][A-Z0-9_]+)['"]/g, /requireEnv\(['"]([A-Z][A-Z0-9_]+)['"]/g, /envVar: ['"]([A-Z][A-Z0-9_]+)['"]/g, /['"](GRAPHQL_MAX_[A-Z_]+)['"]/g];
+  const perSubgraph = [/\benv\[`\$\{[^}]+\}_([A-Z][A-Z0-9_]+)`\]/g, /FromEnv\(`\$\{[^}]+\}_([A-Z][A-Z0-9_]+)`/g];
+  for (const file of files) {
+    const text = read(file);
+    for (const pattern of fixed) for (const m of text.matchAll(pattern)) if (!found.has(m[1])) found.set(m[1], file);
+    for (const pattern of perSubgraph) {
+      for (const m of text.matchAll(pattern)) for (const s of SUBGRAPH_NAMES) if (!found.has(`${s.toUpperCase()}_${m[1]}`)) found.set(`${s.toUpperCase()}_${m[1]}`, file);
+    }
+  }
+  return found;
+}
+
 describe('the README', () => {
   it('documents every configuration variable', () => {
     const readme = read('README.md');
     for (const v of CONFIG_VARIABLES) expect({ variable: v.name, documented: readme.includes(`\`${v.name}\``) }).toEqual({ variable: v.name, documented: true });
+    // The Configuration table is CONFIG_VARIABLES, row for row.
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const rows = section.slice(0, section.indexOf('\n\n', section.indexOf('| variable'))).split('\n').filter((l) => /^\| `/.test(l));
+    expect(rows).toEqual(CONFIG_VARIABLES.map((v) => `| \`${v.name}\` | ${v.default} | ${v.description} |`));
+  });
+
+  it('lists every variable the gateway, the subgraphs and the commands read, so the table above is all of them', () => {
+    const found = variablesReadBySource();
+    // Read but not configuration: the login name an import is recorded as when --user is not given.
+    const notConfiguration = new Set(['USER']);
+    const listed = new Set(CONFIG_VARIABLES.map((v) => v.name));
+    const missing = [...found.keys()].filter((name) => !listed.has(name) && !notConfiguration.has(name)).map((name) => `${name} (${found.get(name)})`);
+    expect(missing).toEqual([]);
+    // The scan finds what it should: one of each way of reading a variable.
+    for (const name of ['OIDC_JWKS', 'SUPERGRAPH_PATH', 'HEALTH_URL', 'GOVERNANCE_TIMEOUT_MS', 'GRAPHQL_MAX_COST', 'EMBEDDED_PG_PORT', 'CASEWORK_PORT', 'DRAIN_TIMEOUT_MS', 'LOG_LEVEL', 'METRICS_TOKEN']) {
+      expect({ name, found: found.has(name) }).toEqual({ name, found: true });
+    }
   });
 
   it('documents every role and the variables each needs', () => {
