@@ -20,24 +20,14 @@ const snapshotServiceFilter = `(CAST(:serviceId AS uuid) IS NULL OR s.service_id
  * each month's figures, kept in step by triggers; a period is a run of whole months.
  */
 const monthsInPeriod = (alias: string) => `${alias}.month BETWEEN p.period_start AND p.period_end`;
-const firstContactPathwayFilter = `(CAST(:pathway AS text) IS NULL OR f.pathway = CAST(:pathway AS text))`;
-const firstContactServiceFilter = `(CAST(:serviceId AS uuid) IS NULL OR f.service_id = CAST(:serviceId AS uuid))`;
 
 /**
- * The median of weeks to first contact from the period's counts by days waited, as
- * percentile_cont(0.5) over every referral's days / 7.0 would give it, bit for bit:
- * the values at 0-based positions floor((n-1)/2) and ceil((n-1)/2) of the ordered
- * list, as float8, then lo + 0.5 * (hi - lo). Reads the distinct days of the period,
- * a bounded number whatever the volume.
+ * The median of weeks to first contact, from the month distributions (see the
+ * migration's health_first_contact_median): the same figure percentile_cont(0.5)
+ * over every referral's days / 7.0 gives, bit for bit, with a binary search per
+ * month whatever the volume.
  */
-const firstContactMedian = `SELECT (x.lo + CAST(0.5 AS float8) * (x.hi - x.lo)) * x.n AS numerator, COALESCE(x.n, 0) AS denominator
-      FROM (SELECT max(h.total) AS n,
-              CAST(min(h.days) FILTER (WHERE h.cum > (h.total - 1) / 2) / 7.0 AS float8) AS lo,
-              CAST(min(h.days) FILTER (WHERE h.cum > h.total / 2) / 7.0 AS float8) AS hi
-            FROM (SELECT f.days, CAST(sum(sum(f.referrals)) OVER (ORDER BY f.days) AS bigint) AS cum, CAST(sum(sum(f.referrals)) OVER () AS bigint) AS total
-                  FROM health_first_contact_month f
-                  WHERE ${monthsInPeriod('f')} AND ${firstContactPathwayFilter} AND ${firstContactServiceFilter}
-                  GROUP BY f.days) h) x`;
+const firstContactMedian = `SELECT m.numerator, m.denominator FROM health_first_contact_median(p.period_start, p.period_end, CAST(:pathway AS text), CAST(:serviceId AS uuid)) m`;
 
 const definitions: MeasureDefinition[] = [
   {

@@ -8,10 +8,14 @@ import { Migration } from '@mikro-orm/migrations';
  * end on a month end, so a period's figure is the sum of its months.
  *
  * - `health_first_contact_month`: referrals by month of first contact, service,
- *   pathway and days from received to first contact. A median needs the whole
- *   distribution, and days are a bounded domain: the measure finds the middle one
- *   or two values from the cumulative counts and interpolates as percentile_cont
- *   does, so the figure is the same to the last bit.
+ *   pathway and days from received to first contact; and from it
+ *   `health_first_contact_distribution`: per month and filter (every pathway and
+ *   service alone, each pathway, each service, each pair; '' and the nil uuid
+ *   stand for "all") the distinct days waited in order, their counts and running
+ *   totals. A median needs the whole distribution: health_first_contact_median()
+ *   finds a month's middle one or two values by binary search on the running
+ *   totals (a longer period merges its months' counts) and interpolates as
+ *   percentile_cont does, so the figure is the same to the last bit.
  * - `health_advice_month`: health advice returned, and returned within 6 weeks,
  *   by month returned.
  * - `health_space_cohort_fact`: each SPACE cohort's contribution (families
@@ -23,9 +27,13 @@ import { Migration } from '@mikro-orm/migrations';
  * imports, the seed and hand-written SQL need no code of their own: referral and
  * advice rows add their own +1/-1 (transition tables, so INSERT ... ON CONFLICT
  * DO UPDATE counts each row once, as inserted or as updated); a change to a
- * cohort, an enrolment or an attendance recomputes the cohorts it touched. Each
- * refresh takes a transaction-level advisory lock, so concurrent writers update
- * the shared month rows one after the other and never deadlock. TRUNCATE rebuilds.
+ * cohort, an enrolment or an attendance recomputes the cohorts it touched. The
+ * first-contact distributions of the months a transaction touched are rebuilt
+ * once, when it commits (a deferred constraint trigger, as casework's facts), so
+ * an import of many chunks pays once; before it commits, the median does not yet
+ * show the transaction's own writes. Each refresh takes a transaction-level
+ * advisory lock, so concurrent writers update the shared month rows one after the
+ * other and never deadlock. TRUNCATE rebuilds.
  *
  * A bulk load may SET LOCAL health.defer_measure_months = 'on' and must then call
  * health_rebuild_measure_months() before it commits.
@@ -39,6 +47,8 @@ export class Migration20261205000200_health_measure_months extends Migration {
 const MONTH_OF = (day: string) => `((${day}) - (EXTRACT(DAY FROM (${day}))::int - 1))`;
 const COHORT_END = `(c.start_date + 7 * (c.planned_sessions - 1))`;
 const LOCK = `PERFORM pg_advisory_xact_lock(hashtext('health_measure_months'));`;
+/** The service_id of the rows that count every service. */
+const ALL_SERVICES = `CAST('00000000-0000-0000-0000-000000000000' AS uuid)`;
 const DEFERRED = `IF current_setting('health.defer_measure_months', true) = 'on' THEN RETURN NULL; END IF;`;
 
 /**
@@ -99,6 +109,20 @@ export const HEALTH_MEASURE_MONTHS_SQL = `
     referrals int NOT NULL,
     PRIMARY KEY (month, service_id, pathway, days)
   );
+  CREATE TABLE health_first_contact_distribution (
+    month date NOT NULL,
+    pathway varchar(32) NOT NULL,
+    service_id uuid NOT NULL,
+    referrals int NOT NULL,
+    days int[] NOT NULL,
+    counts int[] NOT NULL,
+    running_totals int[] NOT NULL,
+    PRIMARY KEY (month, pathway, service_id)
+  );
+  -- The months whose distributions a transaction's statements changed, until it commits.
+  CREATE TABLE health_first_contact_pending (
+    months date[] NOT NULL
+  );
   CREATE TABLE health_advice_month (
     month date NOT NULL PRIMARY KEY,
     returned int NOT NULL,
@@ -125,6 +149,91 @@ export const HEALTH_MEASURE_MONTHS_SQL = `
     PRIMARY KEY (month, service_id)
   );
 
+  -- Rebuilds these months' first-contact distributions from health_first_contact_month.
+  CREATE FUNCTION health_refresh_first_contact_distributions(months date[]) RETURNS void LANGUAGE plpgsql
+  SET plan_cache_mode = force_custom_plan AS $fn$
+  BEGIN
+    IF months IS NULL OR cardinality(months) = 0 THEN RETURN; END IF;
+    ${LOCK}
+    DELETE FROM health_first_contact_distribution WHERE month = ANY(months);
+    INSERT INTO health_first_contact_distribution (month, pathway, service_id, referrals, days, counts, running_totals)
+    SELECT month, pathway, service_id, sum(n)::int, array_agg(days ORDER BY days), array_agg(n ORDER BY days), array_agg(running ORDER BY days)
+    FROM (SELECT g.*, CAST(sum(g.n) OVER (PARTITION BY g.month, g.pathway, g.service_id ORDER BY g.days) AS int) AS running
+          FROM (SELECT f.month, COALESCE(f.pathway, '') AS pathway, COALESCE(f.service_id, ${ALL_SERVICES}) AS service_id, f.days, sum(f.referrals)::int AS n
+                FROM health_first_contact_month f WHERE f.month = ANY(months)
+                GROUP BY GROUPING SETS ((f.month, f.pathway, f.service_id, f.days), (f.month, f.pathway, f.days), (f.month, f.service_id, f.days), (f.month, f.days))
+                HAVING sum(f.referrals) <> 0) g) c
+    GROUP BY month, pathway, service_id;
+  END
+  $fn$;
+
+  -- The 1-based position of the first running total above k (there is one: k < the last total).
+  CREATE FUNCTION health_first_above(running_totals int[], k bigint) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $fn$
+  DECLARE
+    lo int := 1;
+    hi int := cardinality(running_totals);
+    mid int;
+  BEGIN
+    WHILE lo < hi LOOP
+      mid := (lo + hi) / 2;
+      IF running_totals[mid] > k THEN hi := mid; ELSE lo := mid + 1; END IF;
+    END LOOP;
+    RETURN lo;
+  END
+  $fn$;
+
+  -- The median of days / 7.0 over the period's first contacts (null for none), times their number,
+  -- as percentile_cont(0.5) would give it: positions floor((n-1)/2) and ceil((n-1)/2), lo + 0.5 * (hi - lo).
+  CREATE FUNCTION health_first_contact_median(period_start date, period_end date, want_pathway text, want_service uuid,
+    OUT numerator float8, OUT denominator bigint) LANGUAGE plpgsql STABLE AS $fn$
+  DECLARE
+    d record;
+    n bigint;
+    lo_days int;
+    hi_days int;
+    lo float8;
+    hi float8;
+  BEGIN
+    IF date_trunc('month', period_start) = date_trunc('month', period_end) THEN
+      SELECT f.referrals, f.days, f.running_totals INTO d FROM health_first_contact_distribution f
+        WHERE f.month = CAST(date_trunc('month', period_start) AS date)
+          AND f.pathway = COALESCE(want_pathway, '') AND f.service_id = COALESCE(want_service, ${ALL_SERVICES});
+      n := COALESCE(d.referrals, 0);
+      IF n > 0 THEN
+        lo_days := d.days[health_first_above(d.running_totals, (n - 1) / 2)];
+        hi_days := d.days[health_first_above(d.running_totals, n / 2)];
+      END IF;
+    ELSE
+      SELECT COALESCE(max(h.total), 0), min(h.days) FILTER (WHERE h.running > (h.total - 1) / 2), min(h.days) FILTER (WHERE h.running > h.total / 2)
+        INTO n, lo_days, hi_days
+        FROM (SELECT x.days, CAST(sum(sum(x.n)) OVER (ORDER BY x.days) AS bigint) AS running, CAST(sum(sum(x.n)) OVER () AS bigint) AS total
+              FROM health_first_contact_distribution f, unnest(f.days, f.counts) AS x(days, n)
+              WHERE f.month BETWEEN period_start AND period_end
+                AND f.pathway = COALESCE(want_pathway, '') AND f.service_id = COALESCE(want_service, ${ALL_SERVICES})
+              GROUP BY x.days) h;
+    END IF;
+    denominator := n;
+    IF n = 0 THEN numerator := NULL; RETURN; END IF;
+    lo := CAST(lo_days / 7.0 AS float8);
+    hi := CAST(hi_days / 7.0 AS float8);
+    numerator := (lo + CAST(0.5 AS float8) * (hi - lo)) * n;
+  END
+  $fn$;
+
+  -- At commit: rebuild the distributions of every month the transaction's statements touched, once.
+  CREATE FUNCTION health_first_contact_pending_flush() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  DECLARE
+    touched date[];
+  BEGIN
+    WITH taken AS (DELETE FROM health_first_contact_pending p RETURNING p.months)
+    SELECT array_agg(DISTINCT m ORDER BY m) INTO touched FROM taken, unnest(taken.months) AS m;
+    PERFORM health_refresh_first_contact_distributions(touched);
+    RETURN NULL;
+  END
+  $fn$;
+  CREATE CONSTRAINT TRIGGER health_first_contact_pending_flush AFTER INSERT ON health_first_contact_pending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION health_first_contact_pending_flush();
+
   -- Recomputes these cohorts' facts and their share of the month totals.
   CREATE FUNCTION health_refresh_space_cohorts(ids uuid[]) RETURNS void LANGUAGE plpgsql
   SET plan_cache_mode = force_custom_plan AS $fn$
@@ -144,10 +253,13 @@ export const HEALTH_MEASURE_MONTHS_SQL = `
     PERFORM set_config('health.defer_measure_months', 'off', true);
     ${LOCK}
     DELETE FROM health_first_contact_month;
+    DELETE FROM health_first_contact_distribution;
+    DELETE FROM health_first_contact_pending;
     DELETE FROM health_advice_month;
     DELETE FROM health_space_cohort_fact;
     DELETE FROM health_space_month;
     ${applyFirstContact(firstContactRows('referral', 1))}
+    PERFORM health_refresh_first_contact_distributions(ARRAY(SELECT DISTINCT month FROM health_first_contact_month));
     ${applyAdvice(adviceRows('health_advice_request', 1))}
     INSERT INTO health_space_cohort_fact ${cohortFacts('true')};
     ${applySpace('SELECT * FROM health_space_cohort_fact', 1)}
@@ -155,6 +267,8 @@ export const HEALTH_MEASURE_MONTHS_SQL = `
   $fn$;
 
   CREATE FUNCTION health_referral_months_trigger() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  DECLARE
+    touched date[] := '{}';
   BEGIN
     ${DEFERRED}
     ${LOCK}
@@ -165,6 +279,13 @@ export const HEALTH_MEASURE_MONTHS_SQL = `
     ELSE
       ${applyFirstContact(`${firstContactRows('new_rows', 1)} UNION ALL ${firstContactRows('old_rows', -1)}`)}
     END IF;
+    IF TG_OP <> 'DELETE' THEN
+      SELECT touched || coalesce(array_agg(DISTINCT ${MONTH_OF('first_contact_date')}) FILTER (WHERE first_contact_date IS NOT NULL), '{}') INTO touched FROM new_rows;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+      SELECT touched || coalesce(array_agg(DISTINCT ${MONTH_OF('first_contact_date')}) FILTER (WHERE first_contact_date IS NOT NULL), '{}') INTO touched FROM old_rows;
+    END IF;
+    IF cardinality(touched) > 0 THEN INSERT INTO health_first_contact_pending (months) VALUES (touched); END IF;
     RETURN NULL;
   END
   $fn$;

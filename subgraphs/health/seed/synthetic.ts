@@ -246,6 +246,6 @@ export async function seedHealth(em: EntityManager, options: SeedOptions): Promi
     await connection.execute('SELECT health_rebuild_measure_months()', [], 'all', t.getTransactionContext());
   });
   // Fresh statistics, so the first queries after seeding are planned on the real volumes.
-  await em.getConnection().execute('ANALYZE referral, health_advice_request, space_cohort, space_enrolment, space_attendance, health_month_end, health_month_end_service, health_first_contact_month, health_advice_month, health_space_cohort_fact, health_space_month');
+  await em.getConnection().execute('ANALYZE referral, health_advice_request, space_cohort, space_enrolment, space_attendance, health_month_end, health_month_end_service, health_first_contact_month, health_first_contact_distribution, health_advice_month, health_space_cohort_fact, health_space_month');
   options.log(`health: ${referrals.length} referrals, ${advice.length} health advice requests, ${space.cohorts.length} SPACE cohorts with ${space.enrolments.length} families`);
 }
