@@ -24,7 +24,7 @@ import { runScript } from './script';
 
 const NEEDS = ['ASD', 'SEMH', 'SLCN', 'MLD', 'SPLD'];
 
-function sen2Return(n: number, today: string, later: boolean): { xml: string; extract: string } {
+export function sen2Return(n: number, today: string, later: boolean): { xml: string; extract: string } {
   // Children born before 2019, so that requests from 2021 follow their birth; each a different child by
   // every key the import matches on (UPN, and names with birth date for those sent without one), or the
   // import would rightly refuse the return as naming one child twice.
