@@ -24,10 +24,18 @@ import { runScript } from './script';
 
 const NEEDS = ['ASD', 'SEMH', 'SLCN', 'MLD', 'SPLD'];
 
-function sen2Return(n: number, today: string, later: boolean): { xml: string; extract: string } {
-  // Children born before 2019, so that requests from 2021 follow their birth.
-  const people = syntheticPopulation(n * 4, today).filter((p) => p.birthDate < '2019-01-01').slice(0, n);
-  if (people.length < n) throw new Error(`only ${people.length} synthetic children born before 2019`);
+export function sen2Return(n: number, today: string, later: boolean): { xml: string; extract: string } {
+  // Children born before 2019, so that requests from 2021 follow their birth; each a different child by
+  // every key the import matches on (UPN, and names with birth date for those sent without one), or the
+  // import would rightly refuse the return as naming one child twice.
+  const seen = new Set<string>();
+  const people = syntheticPopulation(n * 4, today).filter((p) => {
+    const key = `${p.surname}|${p.forename}|${p.birthDate}`;
+    if (p.birthDate >= '2019-01-01' || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).slice(0, n);
+  if (people.length < n) throw new Error(`only ${people.length} distinct synthetic children born before 2019`);
   const persons: string[] = [];
   const extract = ['upn,uln,surname,forename,birth_date,nhs_number,district,team,allocated_worker,no_worker_reason,no_worker_review_date'];
   people.forEach((p, i) => {

@@ -9,19 +9,25 @@ import { monthEndFor } from './month-ends';
  * :pathway narrows the referral measures that are not tied to one pathway;
  * :serviceId narrows every referral and SPACE measure to one service.
  */
-const pathwayFilter = `(CAST(:pathway AS text) IS NULL OR r.pathway = CAST(:pathway AS text))`;
-const referralServiceFilter = `(CAST(:serviceId AS uuid) IS NULL OR r.service_id = CAST(:serviceId AS uuid))`;
-const cohortServiceFilter = `(CAST(:serviceId AS uuid) IS NULL OR c.service_id = CAST(:serviceId AS uuid))`;
 
 /** The month-end row a period reads (measures/month-ends.ts): periods always end on a month end. */
 const monthEnd = monthEndFor('p.period_end');
 const snapshotPathwayFilter = `(CAST(:pathway AS text) IS NULL OR s.pathway = CAST(:pathway AS text))`;
 const snapshotServiceFilter = `(CAST(:serviceId AS uuid) IS NULL OR s.service_id = CAST(:serviceId AS uuid))`;
 
+/**
+ * The month tables (migrations/Migration20261205000200_health_measure_months.ts) hold
+ * each month's figures, kept in step by triggers; a period is a run of whole months.
+ */
+const monthsInPeriod = (alias: string) => `${alias}.month BETWEEN p.period_start AND p.period_end`;
 
-/** A cohort's last planned session: weekly sessions from the start date. */
-const cohortEnd = `(c.start_date + 7 * (c.planned_sessions - 1))`;
-const cohortEndsInPeriod = `${cohortEnd} BETWEEN p.period_start AND p.period_end`;
+/**
+ * The median of weeks to first contact, from the month distributions (see the
+ * migration's health_first_contact_median): the same figure percentile_cont(0.5)
+ * over every referral's days / 7.0 gives, bit for bit, with a binary search per
+ * month whatever the volume.
+ */
+const firstContactMedian = `SELECT m.numerator, m.denominator FROM health_first_contact_median(p.period_start, p.period_end, CAST(:pathway AS text), CAST(:serviceId AS uuid)) m`;
 
 const definitions: MeasureDefinition[] = [
   {
@@ -66,8 +72,7 @@ const definitions: MeasureDefinition[] = [
     description: 'For referrals whose first care contact fell in the period, the median of weeks from referral received to first contact (days / 7; the mean of the middle two for an even count). Denominator: the number of such referrals (the numerator is median x denominator). Filters: pathway, service.',
     unit: 'WEEKS',
     kind: 'MEAN',
-    sql: `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (r.first_contact_date - r.received_date) / 7.0) * count(*) AS numerator, count(*) AS denominator FROM referral r
-      WHERE r.first_contact_date BETWEEN p.period_start AND p.period_end AND ${pathwayFilter} AND ${referralServiceFilter}`,
+    sql: firstContactMedian,
   },
   {
     code: 'CYP_MH_ACCESS',
@@ -86,8 +91,8 @@ const definitions: MeasureDefinition[] = [
     description: 'Of the health advice returned to the council in the period, the percentage returned within 6 weeks (42 days) of being asked for (SEND Regulations 2014, reg 8). Not filtered by pathway or service.',
     unit: 'PERCENT',
     kind: 'PERCENT',
-    sql: `SELECT count(*) FILTER (WHERE h.returned_date - h.asked_date <= 42) AS numerator, count(*) AS denominator FROM health_advice_request h
-      WHERE h.returned_date BETWEEN p.period_start AND p.period_end`,
+    sql: `SELECT COALESCE(sum(a.returned_within_6_weeks), 0) AS numerator, COALESCE(sum(a.returned), 0) AS denominator FROM health_advice_month a
+      WHERE ${monthsInPeriod('a')}`,
   },
   {
     code: 'SPACE_FAMILIES_ENROLLED',
@@ -95,8 +100,8 @@ const definitions: MeasureDefinition[] = [
     description: 'Families enrolled in SPACE cohorts whose first session fell in the period. Filter: service.',
     unit: 'COUNT',
     kind: 'COUNT',
-    sql: `SELECT count(*) AS numerator, NULL AS denominator FROM space_enrolment e JOIN space_cohort c ON c.id = e.cohort_id
-      WHERE c.start_date BETWEEN p.period_start AND p.period_end AND ${cohortServiceFilter}`,
+    sql: `SELECT COALESCE(sum(s.families_enrolled), 0) AS numerator, NULL AS denominator FROM health_space_month s
+      WHERE ${monthsInPeriod('s')} AND ${snapshotServiceFilter}`,
   },
   {
     code: 'SPACE_COMPLETION_PCT',
@@ -104,10 +109,8 @@ const definitions: MeasureDefinition[] = [
     description: 'Of the families in SPACE cohorts whose last planned session (start date + 7 x (planned sessions - 1) days) fell in the period, the percentage that attended at least 75% of the planned sessions. Filter: service.',
     unit: 'PERCENT',
     kind: 'PERCENT',
-    sql: `SELECT count(*) FILTER (WHERE 4 * (SELECT count(*) FROM space_attendance a WHERE a.enrolment_id = e.id AND a.attended) >= 3 * c.planned_sessions) AS numerator,
-        count(*) AS denominator
-      FROM space_enrolment e JOIN space_cohort c ON c.id = e.cohort_id
-      WHERE ${cohortEndsInPeriod} AND ${cohortServiceFilter}`,
+    sql: `SELECT COALESCE(sum(s.families_completing), 0) AS numerator, COALESCE(sum(s.families_finishing), 0) AS denominator FROM health_space_month s
+      WHERE ${monthsInPeriod('s')} AND ${snapshotServiceFilter}`,
   },
   {
     code: 'SPACE_FASA_MEAN_CHANGE',
@@ -115,9 +118,9 @@ const definitions: MeasureDefinition[] = [
     description: 'Among families in SPACE cohorts whose last planned session fell in the period and who have both a before and an after FASA (Family Accommodation Scale - Anxiety, 0-36) score, the mean of after minus before. Negative is improvement. Filter: service.',
     unit: 'SCORE',
     kind: 'MEAN',
-    sql: `SELECT sum(e.fasa_after - e.fasa_before) AS numerator, count(*) AS denominator
-      FROM space_enrolment e JOIN space_cohort c ON c.id = e.cohort_id
-      WHERE ${cohortEndsInPeriod} AND e.fasa_before IS NOT NULL AND e.fasa_after IS NOT NULL AND ${cohortServiceFilter}`,
+    // No family with both scores: no sum (null), as a sum over no rows is.
+    sql: `SELECT CASE WHEN sum(s.fasa_families) > 0 THEN sum(s.fasa_change) END AS numerator, COALESCE(sum(s.fasa_families), 0) AS denominator FROM health_space_month s
+      WHERE ${monthsInPeriod('s')} AND ${snapshotServiceFilter}`,
   },
 ];
 

@@ -1,10 +1,12 @@
 import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000000_toolkit';
 import { auditChainMigration } from '../../toolkit/migrations/Migration20261123000000_audit_chain';
 import { Migration20261122000200_health } from './Migration20261122000200_health';
+import { Migration20261205000200_health_measure_months } from './Migration20261205000200_health_measure_months';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
   ...toolkitMigrations,
   { name: 'Migration20261122000200_health', class: Migration20261122000200_health },
   auditChainMigration,
+  { name: 'Migration20261205000200_health_measure_months', class: Migration20261205000200_health_measure_months },
 ];

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { performance } from 'node:perf_hooks';
 import { migrate, openDatabase } from '.';
 import type { SeedOptions, SubgraphDefinition } from '../subgraph';
 import { grantRuntimePrivileges, provisionDatabases, sealAuditTrail, type SubgraphDatabaseLogins } from './provision';
@@ -32,7 +33,10 @@ export async function prepareDatabases(options: PrepareOptions): Promise<Record<
         const em = orm.em.fork() as EntityManager;
         if (await definition.isEmpty(em)) {
           options.log(`${definition.name}: loading synthetic data...`);
+          const started = performance.now();
           await definition.seed(em, options.seed);
+          // Peak memory of this process so far (the synthetic history is held in it), to size larger scales by.
+          options.log(`${definition.name}: synthetic data at scale ${options.seed.scale} loaded in ${((performance.now() - started) / 1000).toFixed(1)} s; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
         }
       }
     } finally {

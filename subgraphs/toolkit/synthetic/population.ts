@@ -37,13 +37,45 @@ export interface SyntheticPerson {
   district: string;
 }
 
-/** NHS numbers from a reserved synthetic range (starting 999), valid under modulus 11. */
-function syntheticNhsNumber(index: number): string {
+/**
+ * The first people's NHS numbers come from the 999 block, three stems apart, as
+ * they always have (so the data at the scales in use does not change); the 999
+ * block holds about 333,000 of them. Past that, numbers come from other blocks.
+ */
+export const PEOPLE_IN_999_BLOCK = 333_000;
+
+/** NHS numbers from a reserved synthetic range (starting 999, then 998, 996, ...), valid under modulus 11. */
+export function syntheticNhsNumber(index: number): string {
+  if (index >= PEOPLE_IN_999_BLOCK) return blockNhsNumber(998, index - PEOPLE_IN_999_BLOCK);
   for (let n = index * 3; ; n++) {
     const nine = `999${String(n).padStart(6, '0')}`;
     const check = nhsCheckDigit(nine);
     if (check !== null) return nine + String(check);
   }
+}
+
+/** Stem pairs in one three-digit block: 500,000 numbers. */
+const NUMBERS_PER_BLOCK = 500_000;
+
+/**
+ * The k-th number of a series of blocks `first`, `first` - 2, `first` - 4, ...
+ * (the population's overflow takes the even blocks from 998 down, former children's
+ * the odd ones from 997 down, so the two never meet, nor the 999 block). The k-th
+ * number is the valid one of the stems 2k and 2k + 1 of its block: the two differ
+ * only in the last digit, whose weight is 2, so their sums differ by 2 modulo 11
+ * and at most one has no check digit. Distinct k give distinct numbers. Every
+ * block stays in the 900s, far from the ranges the NHS issues to patients.
+ */
+export function blockNhsNumber(first: number, k: number): string {
+  const block = first - 2 * Math.floor(k / NUMBERS_PER_BLOCK);
+  if (block < 900) throw new RangeError('The synthetic NHS number blocks are exhausted; seed a smaller scale.');
+  const stem = 2 * (k % NUMBERS_PER_BLOCK);
+  for (const n of [stem, stem + 1]) {
+    const nine = `${block}${String(n).padStart(6, '0')}`;
+    const check = nhsCheckDigit(nine);
+    if (check !== null) return nine + String(check);
+  }
+  throw new Error('unreachable: one of two stems differing by 1 in the last digit has a check digit');
 }
 
 /** A UPN: a check letter then 12 digits; the check letter is synthetic, not DfE's algorithm. */

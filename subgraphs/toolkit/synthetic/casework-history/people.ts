@@ -6,19 +6,30 @@
  */
 import { addDays, daysBetween } from '../../dates';
 import { nhsCheckDigit } from '../../link-key';
-import { syntheticPopulation, type SyntheticPerson } from '../population';
+import { blockNhsNumber, syntheticPopulation, type SyntheticPerson } from '../population';
 import type { Random } from '../random';
 import { opensToday, type Case } from './cases';
 import type { HistoryChild } from './rows';
 
-/** NHS numbers for former children, from a part of the synthetic 999 range the shared population never reaches. */
+/** Former children numbered from the 999 block (as they always have been) before the odd blocks take over. */
+const FORMER_IN_999_BLOCK = 195_000;
+
+/**
+ * NHS numbers for former children: from a part of the synthetic 999 range the shared
+ * population rarely reaches (`taken` says where it does), then from the odd blocks
+ * from 997 down, which nobody else uses.
+ */
 function formerNhsNumber(n: number, taken: Set<string>): string {
+  if (n >= FORMER_IN_999_BLOCK) return blockNhsNumber(997, n - FORMER_IN_999_BLOCK);
   for (let k = 600_000 + n * 2; ; k++) {
     const nine = `999${String(k).padStart(6, '0')}`;
     const check = nhsCheckDigit(nine);
     if (check === null) continue;
     const nhs = nine + String(check);
-    if (!taken.has(nhs)) return nhs;
+    if (!taken.has(nhs)) {
+      taken.add(nhs);
+      return nhs;
+    }
   }
 }
 
@@ -74,7 +85,6 @@ export function attachChildren(rng: Random, cases: readonly Case[], people: read
     const base = formerPool[formerCount % formerPool.length];
     const n = formerCount++;
     const nhsNumber = formerNhsNumber(n, taken);
-    taken.add(nhsNumber);
     // Aged 2-17 when the request was received.
     const birthDate = addDays(c.receivedDate, -rng.int(2 * 365, 17 * 365));
     return { ...toChild(base, false), nhsNumber, upn: `X892${String(n).padStart(9, '0')}`, birthDate };
