@@ -164,9 +164,21 @@ export class Milestone {
   @Property({ type: 'date' })
   dueOn!: string;
 
-  @Field(() => DateScalar, { nullable: true, description: 'When it was completed; null while it is not.' })
+  @Field(() => DateScalar, { nullable: true, description: 'When the board recorded it complete; null while it is not. A milestone tied to a KPI is met by its readings instead: see ActionAssessment.milestones.' })
   @Property({ type: 'date', nullable: true })
   completedOn?: string | null;
+
+  /** The KPI whose reading meets this milestone, with `threshold`; null for a milestone the board marks complete. */
+  @ManyToOne({ entity: () => Kpi, fieldName: 'kpi_id', nullable: true, index: true })
+  kpi?: Kpi | null;
+
+  @Field(() => Float, { nullable: true, description: 'With kpi: the value, in the KPI\'s own unit, a reading must reach in the KPI\'s direction for the milestone to be met (e.g. 46 for "46% within 20 weeks in a quarter").' })
+  @Property({ type: 'double', nullable: true })
+  threshold?: number | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'With kpi: readings of periods starting on or after this date count (null: from the action\'s start), so a level held before the work began does not meet it.' })
+  @Property({ type: 'date', nullable: true })
+  measuredFrom?: string | null;
 }
 
 @Authorized(Access.GOVERNANCE_READ)

@@ -2,6 +2,7 @@ import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000
 import { auditChainMigration } from '../../toolkit/migrations/Migration20261123000000_audit_chain';
 import { Migration20261122000300_governance } from './Migration20261122000300_governance';
 import { Migration20261123000300_governance_no_doubles } from './Migration20261123000300_governance_no_doubles';
+import { Migration20261205000300_governance_milestone_kpi } from './Migration20261205000300_governance_milestone_kpi';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   { name: 'Migration20261122000300_governance', class: Migration20261122000300_governance },
   { name: 'Migration20261123000300_governance_no_doubles', class: Migration20261123000300_governance_no_doubles },
   auditChainMigration,
+  { name: 'Migration20261205000300_governance_milestone_kpi', class: Migration20261205000300_governance_milestone_kpi },
 ];

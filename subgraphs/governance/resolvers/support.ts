@@ -11,6 +11,7 @@ import { visibilityFilter, visibleWhere, type GovernanceItem } from '../rules/pu
 import { SUBGRAPH_ORGANISATION } from '../../../platform/topology';
 import { greyReason, ragFor, trendOf, expectedValue } from '../rules/rag';
 import { actionStatus, type StatusResult } from '../rules/status';
+import { judgeMilestone, type MilestoneJudgement } from '../rules/milestones';
 
 /** The caller's published filter for one kind of item (see rules/published.ts). */
 export const visible = (context: SubgraphContext, kind: GovernanceItem) => visibilityFilter(context.caller, kind);
@@ -159,22 +160,50 @@ export function evaluateKpi(kpi: Kpi, asOf: string, root: FigureRoot): KpiEvalua
   };
 }
 
+/** A milestone as judged at a date: met by the board's record, or by its KPI's readings (rules/milestones.ts). */
+export interface JudgedMilestone extends MilestoneJudgement {
+  milestone: Milestone;
+  kpi: Kpi | null;
+}
+
+/** A KPI's readings from the figures the gateway brought, and whether its owner gave them. */
+function readingsOf(kpi: Kpi, root: FigureRoot) {
+  const figures = kpi.ownerOrganisation === Organisation.ICB ? root.healthFigures : root.caseworkFigures;
+  const figure = (figures ?? []).find((f) => f.code === kpi.measureCode && f.interval === kpi.interval);
+  return { readable: figures != null && Boolean(figure?.available), points: figure?.points ?? [] };
+}
+
+/** Each milestone judged at asOf; a tied one by its KPI, found among the action's own KPIs. */
+export function judgeMilestones(milestones: readonly Milestone[], actionKpis: readonly Kpi[], actionStart: string, asOf: string, root: FigureRoot): JudgedMilestone[] {
+  return milestones.map((m) => {
+    const kpiId = m.kpi ? refId(m.kpi) : null;
+    const kpi = kpiId ? actionKpis.find((k) => k.id === kpiId) ?? null : null;
+    if (kpiId && (!kpi || m.threshold == null)) {
+      // Tied to a KPI the caller may not see or no longer linked: judged as unreadable rather than as unmet.
+      return { milestone: m, kpi: null, completedOn: null, unjudged: 'its KPI is not one this action shows.', note: null };
+    }
+    const tie = kpi ? { kpiName: kpi.name, threshold: m.threshold!, from: m.measuredFrom ?? actionStart, direction: kpi.direction, ...readingsOf(kpi, root) } : null;
+    return { milestone: m, kpi, ...judgeMilestone({ completedOn: m.completedOn ?? null }, tie, asOf) };
+  });
+}
+
 /** The status of actions at a date by the written rule, with their linked KPIs rated from the figures. */
-export async function assessActions(context: SubgraphContext, actions: readonly PriorityAction[], asOf: string, root: FigureRoot): Promise<Array<StatusResult & { action: PriorityAction; kpis: KpiEvaluation[]; latestUpdate: ProgressUpdate | null }>> {
+export async function assessActions(context: SubgraphContext, actions: readonly PriorityAction[], asOf: string, root: FigureRoot): Promise<Array<StatusResult & { action: PriorityAction; kpis: KpiEvaluation[]; milestones: JudgedMilestone[]; latestUpdate: ProgressUpdate | null }>> {
   const ids = actions.map((a) => a.id);
   const [milestones, updates, kpis] = await Promise.all([milestonesOf(context).loadMany(ids), updatesOf(context).loadMany(ids), kpisOfAction(context).loadMany(ids)]);
   return actions.map((action, i) => {
     const ms = milestones[i] as Milestone[];
     const ups = (updates[i] as ProgressUpdate[]).filter((u) => u.recordedOn <= asOf);
     const evaluations = (kpis[i] as Kpi[]).map((k) => evaluateKpi(k, asOf, root));
+    const judged = judgeMilestones(ms, kpis[i] as Kpi[], action.startedOn, asOf, root);
     const result = actionStatus({
       asOf,
       startedOn: action.startedOn,
-      milestones: ms.map((m) => ({ title: m.title, dueOn: m.dueOn, completedOn: m.completedOn ?? null })),
+      milestones: judged.map((j) => ({ title: j.milestone.title, dueOn: j.milestone.dueOn, completedOn: j.completedOn, note: j.note, unjudged: j.unjudged })),
       lastUpdateOn: ups[0]?.recordedOn ?? null,
       kpis: evaluations.map((e) => ({ name: e.kpi.name, latest: e.rag, previous: e.previousRag, unavailable: e.unavailable })),
       override: action.overrideStatus && action.overrideReason && action.overrideExpiresOn ? { status: action.overrideStatus, reason: action.overrideReason, expiresOn: action.overrideExpiresOn } : null,
     });
-    return { ...result, action, kpis: evaluations, latestUpdate: ups[0] ?? null };
+    return { ...result, action, kpis: evaluations, milestones: judged, latestUpdate: ups[0] ?? null };
   });
 }

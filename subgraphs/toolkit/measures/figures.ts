@@ -26,8 +26,12 @@ export type FigureConsumer = (typeof FIGURE_CONSUMERS)[number];
 
 export const FIGURE_KEY = 'id asOf caseworkMeasures healthMeasures';
 
-/** How many whole periods, ending with the last one on or before asOf, each figure carries: enough for a trend. */
-export const FIGURE_PERIODS = 6;
+/**
+ * How many whole periods, ending with the last one on or before asOf, each figure
+ * carries: enough for a trend, and for a milestone tied to a KPI to find the
+ * period that first reached its threshold (two years of months, six of quarters).
+ */
+export const FIGURE_PERIODS = 24;
 
 export const FIGURE_DESCRIPTIONS = {
   KpiReading: 'A KPI at a date: its live value from the owning organisation, rated against the partnership\'s trajectory.',
