@@ -1,4 +1,4 @@
-import { Collection, Entity, Enum, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Check, Collection, Entity, Enum, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Authorized, Field, Float, ID, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -148,6 +148,8 @@ export class PriorityAction {
 // The same milestone (title) due on the same date twice on one action is one milestone submitted twice.
 // The title is free text, so the index holds its digest: a btree entry cannot hold a long text.
 @Unique({ name: MILESTONE_UNIQUE, expression: `create unique index "${MILESTONE_UNIQUE}" on "milestone" ("action_id", "due_on", md5("title"))` })
+// A KPI and a threshold together, or neither: a milestone is met by a reading of one against the other.
+@Check({ name: 'milestone_kpi_threshold_check', expression: '(("kpi_id" is null) = ("threshold" is null))' })
 export class Milestone {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

@@ -3,7 +3,7 @@ import { badUserInput } from '../../../platform/problems';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
 import { isUuid, refId } from '../../toolkit/records';
 import { formatMeasureSpec, type MeasureFigure } from '../../toolkit/measures/figures';
-import { figurePeriods } from '../../toolkit/measures/figures';
+import { figurePeriods, MAX_FIGURE_PERIODS } from '../../toolkit/measures/figures';
 import type { Interval } from '../../toolkit/measures/periods';
 import { GovernanceBody, Kpi, Meeting, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate } from '../entities';
 import { Organisation, RagValue, type TrendValue } from '../entities/enums';
@@ -94,14 +94,25 @@ export interface FigureRoot {
   healthFigures?: MeasureFigure[] | null;
 }
 
-/** The figure requests for a set of KPIs, split by the subgraph that owns each code. */
-export function figureKeyFor(id: string, asOf: string, kpis: readonly Kpi[]): FigureRoot {
-  return {
-    id,
-    asOf,
-    caseworkMeasures: formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === Organisation.LA).map((k) => ({ code: k.measureCode, interval: k.interval }))),
-    healthMeasures: formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === Organisation.ICB).map((k) => ({ code: k.measureCode, interval: k.interval }))),
-  };
+/**
+ * The figure requests for a set of KPIs, split by the subgraph that owns each code.
+ * A KPI a milestone is measured by (`measuredKpiIds`) is asked for MAX_FIGURE_PERIODS
+ * periods, so the milestone can find the reading that first met it; the rest for
+ * the usual few.
+ */
+export function figureKeyFor(id: string, asOf: string, kpis: readonly Kpi[], measuredKpiIds: ReadonlySet<string> = new Set()): FigureRoot {
+  const requests = (owner: Organisation) =>
+    formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === owner).map((k) => ({ code: k.measureCode, interval: k.interval, ...(measuredKpiIds.has(k.id) ? { periods: MAX_FIGURE_PERIODS } : {}) })));
+  return { id, asOf, caseworkMeasures: requests(Organisation.LA), healthMeasures: requests(Organisation.ICB) };
+}
+
+/** The ids of the KPIs some milestone is measured by: one query per request. */
+export function measuredKpiIds(context: SubgraphContext): Promise<Set<string>> {
+  return context.loaders.get<string, Set<string>>('Kpi.measuringMilestones', async (keys) => {
+    const rows = await context.em.find(Milestone, { kpi: { $ne: null } }, { fields: ['kpi'] });
+    const ids = new Set(rows.map((m) => refId(m.kpi!)));
+    return keys.map(() => ids);
+  }).load('all');
 }
 
 export interface KpiEvaluation {

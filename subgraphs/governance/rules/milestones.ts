@@ -8,9 +8,9 @@ import { DirectionValue } from '../entities/enums';
  * that reaches the threshold in the KPI's direction, and by nothing else,
  * so a milestone and the KPI that measures it cannot disagree. Once reached it
  * stays met when later readings fall: the milestone was to get there once. The
- * readings are the ones the owning organisation serves for the date (the latest
- * FIGURE_PERIODS whole periods), so a threshold first reached before that window
- * is not seen. A milestone tied to no KPI is met when the board records it.
+ * readings are the ones the owning organisation serves for the date (for a KPI a
+ * milestone is measured by, the latest MAX_FIGURE_PERIODS whole periods), so a
+ * threshold first reached before that window is not seen. A milestone tied to no KPI is met when the board records it.
  * Pure: the readings are passed in.
  */
 

@@ -116,11 +116,11 @@ export async function seedGovernance(em: EntityManager, options: SeedOptions): P
       actionsArising: [], published: true,
     });
     // From April 2026 the quarterly SEND Executive Leadership Group, each supported by the
-    // Partnership Assurance and Improvement Group two weeks before; scheduled a year past today.
+    // Partnership Assurance and Improvement Group two weeks before; scheduled at least six months past today.
     const selgDates = ['2026-04-22', '2026-07-15', '2026-10-14', '2027-01-13'];
-    while (selgDates[selgDates.length - 1] < addDays(today, 365)) selgDates.push(addDays(selgDates[selgDates.length - 1], 91));
+    while (selgDates[selgDates.length - 1] < addDays(today, 182)) selgDates.push(addDays(selgDates[selgDates.length - 1], 91));
     for (const [i, selgOn] of selgDates.entries()) {
-      const quarter = `Q${(i % 4) + 1} ${2026 + Math.floor(i / 4)}-${String(27 + Math.floor(i / 4)).padStart(2, '0')}`;
+      const quarter = `Q${i + 1}`;
       const paigOn = addDays(selgOn, -14);
       tx.create(Meeting, {
         body: paig, heldOn: paigOn, title: `Partnership Assurance and Improvement Group, ${quarter}`, focusTopics: ['Performance assurance', 'Priority Action Plan'],
