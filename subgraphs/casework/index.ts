@@ -40,7 +40,7 @@ export const casework: SubgraphDefinition = {
     ...figures.referenceResolvers,
   },
   /** Every GraphQL type that describes a person: reads of these are audited. */
-  personLevelTypes: ['Child', 'EhcnaRequest', 'EhcNeedsAssessment', 'EhcPlan', 'PlanPlacement', 'SenNeed', 'AnnualReview', 'WorkerAllocation'],
+  personLevelTypes: ['Child', 'ChildMerge', 'EhcnaRequest', 'EhcNeedsAssessment', 'EhcPlan', 'PlanPlacement', 'SenNeed', 'AnnualReview', 'WorkerAllocation'],
   appendOnlyTables: ['audit_event'],
   seed: seedCasework,
   isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM child) AS empty'))[0].empty,

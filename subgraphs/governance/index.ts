@@ -4,6 +4,7 @@ import { CaseworkMeasureRef, entities, HealthMeasureRef } from './entities';
 import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } from './entities/live';
 import { migrations } from './migrations';
 import { ActionAssessmentResolver, AssuranceDashboardResolver, KpiReadingResolver, PartnerBriefingResolver } from './resolvers/live.resolver';
+import { ActionMilestonesResolver, MilestoneResolver } from './resolvers/milestone.resolver';
 import { governanceMutations } from './resolvers/mutations';
 import { EscalationResolver, GovernanceBodyResolver, GovernanceQueries, KpiResolver, MeetingResolver, PriorityActionResolver, ReviewResolver } from './resolvers/queries.resolver';
 import { seedGovernance } from './seed/synthetic';
@@ -21,7 +22,7 @@ export const governance: SubgraphDefinition = {
   migrations,
   resolvers: [
     GovernanceQueries, ...governanceMutations, GovernanceBodyResolver, MeetingResolver, PriorityActionResolver, KpiResolver, EscalationResolver, ReviewResolver,
-    KpiReadingResolver, ActionAssessmentResolver, AssuranceDashboardResolver, PartnerBriefingResolver,
+    KpiReadingResolver, ActionAssessmentResolver, AssuranceDashboardResolver, PartnerBriefingResolver, MilestoneResolver, ActionMilestonesResolver,
   ],
   orphanedTypes: [CaseworkMeasureRef, HealthMeasureRef, KpiReading, ActionAssessment, AssuranceDashboard, PartnerBriefing],
   referenceResolvers: {

@@ -28,6 +28,8 @@ export interface SubgraphContext {
   loaders: Loaders;
   operationName?: string;
   requestId: string;
+  /** The partnership's secret for link keys, where this subgraph holds it (casework and health). */
+  linkKeySecret?: string;
 }
 
 /** Groups rows by a key, in the order of the keys asked for (the DataLoader contract). */

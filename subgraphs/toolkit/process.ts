@@ -30,6 +30,7 @@ export async function runSubgraphProcess(definition: SubgraphDefinition): Promis
     databaseUrl: requireEnv('DATABASE_URL'),
     production: process.env.NODE_ENV === 'production',
     auth: authConfigFromEnv(),
+    linkKeySecret: process.env.LINK_KEY_SECRET || undefined,
   });
   announceReady(`${definition.name} subgraph`, definition.name, running);
 }

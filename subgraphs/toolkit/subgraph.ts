@@ -68,6 +68,8 @@ export interface SubgraphRuntimeOptions {
   /** Request limits as the gateway applies them (GRAPHQL_MAX_*); a subgraph allows the looser subgraphLimits of them. */
   limits?: RequestLimits;
   onQuery?: (sql: string) => void;
+  /** The partnership's secret for link keys, for a subgraph that records NHS numbers (HOLDS_LINK_KEY_SECRET). */
+  linkKeySecret?: string;
 }
 
 export interface RunningSubgraph {
@@ -114,6 +116,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
       caller: await authenticate(req),
       loaders: new Loaders(),
       requestId: requestIdFrom(req) ?? randomUUID(),
+      linkKeySecret: options.linkKeySecret,
     }),
   });
   const port = await listen(server, options.port, options.host);

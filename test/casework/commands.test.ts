@@ -68,7 +68,21 @@ describe('casework commands: checks', () => {
   it('a final plan: the life cycle, then the placements and needs, every problem named', () => {
     const good = { assessmentId: 'a', issueDate: '2025-05-26', placements: [{ rank: 1, urn: '123456' }], senNeeds: [{ senType: SenType.SLCN, rank: 1 }] };
     expect(recordFinalPlan.check(good, assessmentState({ draftPlanDate: '2025-05-01' }))).toEqual([]);
-    expect(messages(recordFinalPlan.check({ ...good, issueDate: '2025-04-30' }, assessmentState({ draftPlanDate: '2025-05-01' })))).toEqual(['input.issueDate (2025-04-30) is before the draft plan (2025-05-01).']);
+    const drafted = assessmentState({ draftPlanDate: '2025-05-01' });
+    const reg13 = (issueDate: string) => `input.issueDate (${issueDate}) is before the end of the family's 15 days to comment on the draft plan (reg 13(1); record familyAgreedEarlyDate if they agreed to an earlier issue) (2025-05-16).`;
+    expect(messages(recordFinalPlan.check({ ...good, issueDate: '2025-04-30' }, drafted))).toEqual([reg13('2025-04-30')]);
+    // Reg 13(1) at its edge: 10 and 14 days after the draft are refused, naming the date the rule uses; 15 days is accepted.
+    expect(messages(recordFinalPlan.check({ ...good, issueDate: '2025-05-11' }, drafted))).toEqual([reg13('2025-05-11')]);
+    expect(messages(recordFinalPlan.check({ ...good, issueDate: '2025-05-15' }, drafted))).toEqual([reg13('2025-05-15')]);
+    expect(recordFinalPlan.check({ ...good, issueDate: '2025-05-16' }, drafted)).toEqual([]);
+    // The family's early agreement, recorded, lets the plan follow the draft sooner; the agreement itself follows the draft and precedes the issue.
+    expect(recordFinalPlan.check({ ...good, issueDate: '2025-05-11', familyAgreedEarlyDate: '2025-05-08' }, drafted)).toEqual([]);
+    expect(messages(recordFinalPlan.check({ ...good, issueDate: '2025-04-30', familyAgreedEarlyDate: '2025-04-29' }, drafted))).toEqual([
+      'input.issueDate (2025-04-30) is before the draft plan (2025-05-01).',
+      'input.familyAgreedEarlyDate (2025-04-29) is before the draft plan (2025-05-01).',
+    ]);
+    expect(messages(recordFinalPlan.check({ ...good, issueDate: '2025-05-11', familyAgreedEarlyDate: '2025-05-12' }, drafted))).toEqual(['input.familyAgreedEarlyDate (2025-05-12) is after input.issueDate (2025-05-11).']);
+    expect(fields(recordFinalPlan.check({ ...good, familyAgreedEarlyDate: '2025-05-12' }, assessmentState({})))).toEqual(['input.familyAgreedEarlyDate']);
     const bad = { ...good, placements: [{ rank: 1, urn: '12', ukprn: '10001234' }, { rank: 1 }], senNeeds: [{ senType: SenType.ASD, rank: 2 }] };
     expect(fields(recordFinalPlan.check(bad, assessmentState({ outcome: AssessmentOutcome.NOT_ISSUE_PLAN }, { outcome: RequestOutcome.NOT_YET_DECIDED, outcomeDate: null })))).toEqual([
       'input.assessmentId',
@@ -84,7 +98,7 @@ describe('casework commands: checks', () => {
   it('a review meeting: after the issue and the last meeting, before the plan ceased; its decision after the meeting', () => {
     const state: ReviewMeetingState = { plan: as<EhcPlan>({ id: 'p', issueDate: '2024-03-01', ceaseDate: '2026-01-10' }), reviews: [as<AnnualReview>({ meetingDate: '2025-02-20' })], today: TODAY };
     expect(recordReviewMeeting.check({ planId: 'p', meetingDate: '2025-12-01' }, state)).toEqual([]);
-    expect(messages(recordReviewMeeting.check({ planId: 'p', meetingDate: '2025-02-20' }, state))).toEqual(['input.meetingDate (2025-02-20) is before the last review meeting (2025-02-21).']);
+    expect(messages(recordReviewMeeting.check({ planId: 'p', meetingDate: '2025-02-20' }, state))).toEqual(['input.meetingDate (2025-02-20) is not after the last review meeting (2025-02-20).']);
     expect(messages(recordReviewMeeting.check({ planId: 'p', meetingDate: '2026-01-10' }, state))).toEqual(['input.meetingDate: the plan ceased on 2026-01-10.']);
     const decision = { reviewId: 'v', outcome: ReviewOutcome.CEASE, decisionDate: '2025-03-01', ceaseReason: null };
     expect(fields(recordReviewDecision.check(decision, { review: as<AnnualReview>({ meetingDate: null }), plan: null, today: TODAY }))).toEqual(['input.reviewId', 'input.ceaseReason']);
@@ -95,7 +109,7 @@ describe('casework commands: checks', () => {
     const state: AllocationState = { child: as<Child>({ id: 'c' }), current: as<WorkerAllocation>({ startDate: '2026-01-05' }), today: TODAY };
     expect(allocateWorker.check({ childId: 'c', caseworkerId: 'w', startDate: '2026-01-06' }, { ...state, worker: {} as never })).toEqual([]);
     expect(messages(allocateWorker.check({ childId: 'c', caseworkerId: 'w', startDate: '2026-01-05' }, { ...state, worker: {} as never }))).toEqual([
-      'input.startDate (2026-01-05) is before the start of the current allocation (2026-01-06).',
+      'input.startDate (2026-01-05) is not after the start of the current allocation (2026-01-05).',
     ]);
     const none = { childId: 'c', decidedBy: ' ', reason: 'x', startDate: '2026-02-01', nextReviewDate: '2026-01-01' };
     expect(fields(recordNoAllocatedWorker.check(none, state))).toEqual(['input.decidedBy', 'input.nextReviewDate']);

@@ -60,7 +60,7 @@ describe('casework writes that cannot double', () => {
   it('the same allocation submitted 10 times at once, in 3 rounds, leaves one allocation per round and one open', async () => {
     for (const startDate of ['2024-02-01', '2024-03-01', '2024-04-01']) {
       const answers = await submit(10, 'mutation($i: AllocateWorkerInput!) { allocateWorker(input: $i) { allocation { id } } }', { childId: C2, caseworkerId: W1, startDate });
-      oneMade(answers, 'allocateWorker', 'WorkerAllocation', [/is before the start of the current allocation/]);
+      oneMade(answers, 'allocateWorker', 'WorkerAllocation', [/is not after the start of the current allocation/]);
     }
     const rows = (await owner.query(`SELECT start_date::text AS s, end_date::text AS e FROM worker_allocation WHERE child_id = $1 ORDER BY start_date`, [C2])).rows;
     expect(rows).toEqual([
@@ -88,7 +88,7 @@ describe('casework writes that cannot double', () => {
 
   it('the same review meeting submitted 20 times at once makes one review', async () => {
     const answers = await submit(20, 'mutation($i: RecordReviewMeetingInput!) { recordReviewMeeting(input: $i) { review { id } } }', { planId: E5, meetingDate: '2024-04-20' });
-    oneMade(answers, 'recordReviewMeeting', 'AnnualReview', [/is before the last review meeting/]);
+    oneMade(answers, 'recordReviewMeeting', 'AnnualReview', [/is not after the last review meeting/]);
     expect((await owner.query(`SELECT count(*)::int AS n FROM annual_review WHERE plan_id = $1`, [E5])).rows[0].n).toBe(1);
   });
 

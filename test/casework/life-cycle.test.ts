@@ -41,17 +41,20 @@ describe('the life cycle: what may follow what', () => {
     expect(endedWithoutPlan(AssessmentOutcome.ISSUE_PLAN)).toBeNull();
   });
 
-  it('the final plan follows the draft, or the decision to assess when there was no draft', () => {
-    expect(finalPlanFollows({ outcomeDate: '2025-02-01' }, { draftPlanDate: '2025-04-01' })).toEqual({ name: 'the draft plan', date: '2025-04-01' });
+  it('the final plan follows the draft by the family\'s 15 days (reg 13(1)) unless they agreed to an earlier issue, or the decision to assess when there was no draft', () => {
+    const step = finalPlanFollows({ outcomeDate: '2025-02-01' }, { draftPlanDate: '2025-04-01' });
+    expect(step.date).toBe('2025-04-16');
+    expect(step.name).toMatch(/15 days to comment on the draft plan \(reg 13\(1\)/);
+    expect(finalPlanFollows({ outcomeDate: '2025-02-01' }, { draftPlanDate: '2025-04-01' }, true)).toEqual({ name: 'the draft plan', date: '2025-04-01' });
     expect(finalPlanFollows({ outcomeDate: '2025-02-01' }, { draftPlanDate: null })).toEqual({ name: 'the decision to assess', date: '2025-02-01' });
   });
 
-  it('a review meeting comes the day after the issue or the last meeting, whichever is later; none from the day the plan ceased', () => {
+  it('a review meeting comes after the issue or the last meeting, whichever is later, named by its own date; none from the day the plan ceased', () => {
     const plan = { issueDate: '2024-03-01', ceaseDate: '2026-01-10' };
-    expect(reviewMeetingFollows(plan, [])).toEqual({ name: 'the plan\'s issue date', date: '2024-03-02' });
-    expect(reviewMeetingFollows(plan, [null, '2025-02-20', '2025-02-10'])).toEqual({ name: 'the last review meeting', date: '2025-02-21' });
+    expect(reviewMeetingFollows(plan, [])).toEqual({ name: 'the plan\'s issue date', date: '2024-03-01', after: true });
+    expect(reviewMeetingFollows(plan, [null, '2025-02-20', '2025-02-10'])).toEqual({ name: 'the last review meeting', date: '2025-02-20', after: true });
     // A meeting recorded before the plan's issue (imported) does not move the earliest date back.
-    expect(reviewMeetingFollows(plan, ['2024-01-01'])).toEqual({ name: 'the plan\'s issue date', date: '2024-03-02' });
+    expect(reviewMeetingFollows(plan, ['2024-01-01'])).toEqual({ name: 'the plan\'s issue date', date: '2024-03-01', after: true });
     expect(ceasedBy(plan, '2026-01-09')).toBe(false);
     expect(ceasedBy(plan, '2026-01-10')).toBe(true);
     expect(ceasedBy({ ceaseDate: null }, '2099-01-01')).toBe(false);
@@ -88,7 +91,7 @@ describe('the life cycle: what may follow what', () => {
 
   it('a new allocation starts after the current one did, which ends the day before', () => {
     expect(allocationFollows(null)).toBeNull();
-    expect(allocationFollows({ startDate: '2025-12-31' })).toEqual({ name: 'the start of the current allocation', date: '2026-01-01' });
+    expect(allocationFollows({ startDate: '2025-12-31' })).toEqual({ name: 'the start of the current allocation', date: '2025-12-31', after: true });
     expect(allocationEndsBefore('2024-03-01')).toBe('2024-02-29');
   });
 

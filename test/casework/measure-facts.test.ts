@@ -128,7 +128,7 @@ describe('the maintained measure figures stay in step with the records', () => {
     const run = (xml: string) =>
       importSen2({ open: () => chunksOf(xml, 512), user: 'test-importer', today: '2026-11-22', database: async () => ({ em: em(), linkKeySecret: TEST_LINK_KEY_SECRET }) });
     const amy = { Surname: 'Able', Forename: 'Amy', PersonBirthDate: '2012-03-04', Sex: 'F', UPN: 'A123456789012' };
-    const fay = { Surname: 'Fox', Forename: 'Fay', PersonBirthDate: '2014-02-02', Sex: 'F', UPN: 'F123456789012' };
+    const fay = { Surname: 'Fox', Forename: 'Fay', PersonBirthDate: '2014-02-02', Sex: 'F', UPN: 'L623456789012' };
     const first = sen2([
       person(amy, [planRequest({ received: '2023-01-02', decided: '2023-02-13', assessed: '2023-05-01', start: '2023-05-22', need: 'ASD' })]),
       person(fay, [planRequest({ received: '2022-03-01', decided: '2022-04-01', assessed: '2022-06-01', start: '2022-07-01', need: 'ASD' })]),

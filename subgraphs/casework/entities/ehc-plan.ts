@@ -25,6 +25,10 @@ export class EhcPlan {
   @Property({ type: 'date', index: true })
   issueDate!: string;
 
+  @Field(() => DateScalar, { nullable: true, description: 'Date the family agreed to the final plan being issued before their 15 days to comment on the draft ran out (reg 13(1)); null when they did not.' })
+  @Property({ type: 'date', nullable: true })
+  familyAgreedEarlyDate?: string | null;
+
   @Field({ description: 'Whether the plan includes a personal budget.' })
   @Property({ type: 'boolean', default: false })
   personalBudget: boolean = false;

@@ -8,7 +8,8 @@
 import { parse } from 'csv-parse/sync';
 import { isIsoDate } from '../../toolkit/date-scalar';
 import { csvBatches, csvFailure, ProblemList, textRule, type TextRules } from '../../toolkit/import-text';
-import { isValidNhsNumber, normaliseNhsNumber } from '../../toolkit/link-key';
+import { normaliseNhsNumber } from '../../toolkit/link-key';
+import { nhsNumberProblem, ulnProblem, upnProblem } from '../rules/identity';
 import { KeyIndex } from './key-index';
 import { matchKeyOf, type Problem } from './sen2-validate';
 
@@ -95,9 +96,11 @@ export class CaseExtractValidator {
       return v;
     };
     const upn = get('upn')?.toUpperCase() ?? null;
-    if (upn && !/^[A-Z]\d{12}$|^[A-Z]\d{11}[A-Z]$/.test(upn)) problem('upn', upn, 'must be a letter and 12 digits, or a letter, 11 digits and a letter');
+    const upnWrong = upn && upnProblem(upn);
+    if (upnWrong) problem('upn', upn, upnWrong);
     const uln = get('uln');
-    if (uln && !/^\d{10}$/.test(uln)) problem('uln', uln, 'must be 10 digits');
+    const ulnWrong = uln && ulnProblem(uln);
+    if (ulnWrong) problem('uln', uln, ulnWrong);
     const surname = get('surname');
     const forename = get('forename');
     const birthDate = get('birth_date');
@@ -107,7 +110,8 @@ export class CaseExtractValidator {
     else if (birthDate && !isIsoDate(birthDate)) problem('birth_date', birthDate, 'must be a real calendar date written YYYY-MM-DD');
     const nhsRaw = get('nhs_number');
     const nhsNumber = nhsRaw ? normaliseNhsNumber(nhsRaw) : null;
-    if (nhsRaw && !isValidNhsNumber(nhsRaw)) problem('nhs_number', nhsRaw, 'not a valid NHS number: 10 digits whose last is the modulus 11 check digit');
+    const nhsWrong = nhsRaw && nhsNumberProblem(nhsRaw);
+    if (nhsWrong) problem('nhs_number', nhsRaw, nhsWrong);
     const district = get('district');
     const allocatedWorker = get('allocated_worker');
     const noWorkerReason = get('no_worker_reason');

@@ -8,6 +8,7 @@ import { isIsoDate } from '../../toolkit/date-scalar';
 import { shownValue, textRule } from '../../toolkit/import-text';
 import { SEN2_CODES } from '../entities/enums';
 import { dateOrderProblems } from '../rules/timescales';
+import { normalisePostcode, normaliseUpn, POSTCODE_FORMAT, ULN_FORMAT, upnProblem } from '../rules/identity';
 import { TEXT_CAP, type Sen2Header, type XmlNode } from './sen2-xml';
 
 export interface Problem {
@@ -81,11 +82,8 @@ export interface Sen2Person {
 }
 
 export const ETHNICITIES = ['WBRI', 'WIRI', 'WIRT', 'WOTH', 'WROM', 'MWBC', 'MWBA', 'MWAS', 'MOTH', 'AIND', 'APKN', 'ABAN', 'AOTH', 'BCRB', 'BAFR', 'BOTH', 'CHNE', 'OOTH', 'REFU', 'NOBT'];
-const UPN = /^[A-Z]\d{12}$|^[A-Z]\d{11}[A-Z]$/;
 const ULN = /^\d{10}$/;
 const UPN_UNKNOWN = /^UN([1-9]|10)$/;
-/** Deliberately loose (outward code, space, inward code): SEN2 validates postcodes only lightly, and odd ones (GIR 0AA, BFPO) exist. */
-const POSTCODE = /^[A-Z0-9]{2,4} ?[0-9][A-Z]{2}$/;
 const URN = /^\d{6}$/;
 const UKPRN = /^\d{8}$/;
 const BOOLEAN: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
@@ -256,14 +254,13 @@ export function validatePerson(node: XmlNode, position: number, today: string = 
   const sex = r.code(node, 'Sex', path, SEN2_CODES.sex, true);
   const ethnicity = r.code(node, 'Ethnicity', path, ETHNICITIES);
   const postcodeRaw = r.text(node, 'PostCode', path, false);
-  let postcode: string | null = null;
-  if (postcodeRaw !== null) {
-    const normal = postcodeRaw.toUpperCase().replace(/\s+/g, ' ');
-    if (!POSTCODE.test(normal)) r.problem(`${path}/PostCode`, postcodeRaw, 'must be a UK postcode, e.g. NG18 1AB');
-    else postcode = normal.includes(' ') ? normal : `${normal.slice(0, -3)} ${normal.slice(-3)}`;
-  }
-  const upn = r.pattern(node, 'UPN', path, UPN, 'must be a letter and 12 digits, or a letter, 11 digits and a letter', false, true);
-  const uln = r.pattern(node, 'UniqueLearnerNumber', path, ULN, 'must be 10 digits');
+  const postcode = postcodeRaw === null ? null : normalisePostcode(postcodeRaw);
+  if (postcodeRaw !== null && postcode === null) r.problem(`${path}/PostCode`, postcodeRaw, POSTCODE_FORMAT);
+  const upnRaw = r.text(node, 'UPN', path, false);
+  const upnWrong = upnRaw === null ? null : upnProblem(upnRaw);
+  if (upnRaw !== null && upnWrong) r.problem(`${path}/UPN`, upnRaw.toUpperCase(), upnWrong);
+  const upn = upnRaw === null || upnWrong ? null : normaliseUpn(upnRaw);
+  const uln = r.pattern(node, 'UniqueLearnerNumber', path, ULN, ULN_FORMAT);
   const upnUnknown = r.pattern(node, 'UPNunknown', path, UPN_UNKNOWN, 'must be UN1 to UN10', false, true);
   if (upn && upnUnknown) r.problem(`${path}/UPNunknown`, upnUnknown, 'give a UPN or UPNunknown, not both');
 

@@ -2,6 +2,7 @@ import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000
 import { auditChainMigration } from '../../toolkit/migrations/Migration20261123000000_audit_chain';
 import { Migration20261122000100_casework } from './Migration20261122000100_casework';
 import { Migration20261124000100_casework_unique_writes } from './Migration20261124000100_casework_unique_writes';
+import { Migration20261205000100_casework_children } from './Migration20261205000100_casework_children';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   { name: 'Migration20261122000100_casework', class: Migration20261122000100_casework },
   { name: 'Migration20261124000100_casework_unique_writes', class: Migration20261124000100_casework_unique_writes },
   auditChainMigration,
+  { name: 'Migration20261205000100_casework_children', class: Migration20261205000100_casework_children },
 ];

@@ -17,10 +17,15 @@ import { addDays, maxDate } from '../../toolkit/dates';
 import { AssessmentOutcome, RequestOutcome, ReviewOutcome } from '../entities/enums';
 import { reviewDueAfter } from './timescales';
 
-/** A step recorded earlier, whose date a later step must not precede (no date: nothing to compare). */
+/**
+ * A step recorded earlier, whose date a later step must not precede (no date:
+ * nothing to compare), or, with `after`, must come strictly after. The message
+ * quotes `date` as `name`, so `date` is always the date the rule compares with.
+ */
 export interface EarlierStep {
   name: string;
   date: string | null | undefined;
+  after?: boolean;
 }
 
 /* The request and the decision whether to assess. */
@@ -81,9 +86,24 @@ export function endedWithoutPlan(outcome: AssessmentOutcome): 'a decision not to
 
 /* The plan. */
 
-/** The final plan follows the draft plan or, when no draft was recorded, the decision to assess. */
-export function finalPlanFollows(request: { outcomeDate?: string | null }, assessment: { draftPlanDate?: string | null }): EarlierStep {
-  return assessment.draftPlanDate ? { name: 'the draft plan', date: assessment.draftPlanDate } : assessmentStepFollows(request);
+/** The family's time to comment on a draft plan before the final plan may be issued (reg 13(1)). */
+export const DRAFT_COMMENT_DAYS = 15;
+
+/**
+ * The final plan follows the draft plan by at least the family's 15 days to
+ * comment (reg 13(1)), or follows it at all when the family agreed to an earlier
+ * issue; when no draft was recorded, it follows the decision to assess.
+ */
+export function finalPlanFollows(request: { outcomeDate?: string | null }, assessment: { draftPlanDate?: string | null }, familyAgreedEarly = false): EarlierStep {
+  const draft = assessment.draftPlanDate;
+  if (!draft) return assessmentStepFollows(request);
+  if (familyAgreedEarly) return { name: 'the draft plan', date: draft };
+  return { name: `the end of the family's ${DRAFT_COMMENT_DAYS} days to comment on the draft plan (reg 13(1); record familyAgreedEarlyDate if they agreed to an earlier issue)`, date: addDays(draft, DRAFT_COMMENT_DAYS) };
+}
+
+/** The family's agreement to an early issue comes after the draft plan was sent. */
+export function familyAgreementFollows(assessment: { draftPlanDate?: string | null }): EarlierStep {
+  return { name: 'the draft plan', date: assessment.draftPlanDate };
 }
 
 /** A plan is no longer in force from the day it ceased: nothing more is recorded on it from then. */
@@ -101,10 +121,10 @@ export function latestPlan<P extends { issue: string }>(plans: readonly P[]): P 
 
 /* Annual reviews. */
 
-/** A review meeting comes after the plan's issue and after the last meeting held: at the earliest the day after. */
+/** A review meeting comes after the plan's issue and after the last meeting held (strictly: the day after at the earliest). */
 export function reviewMeetingFollows(plan: { issueDate: string }, meetingsHeld: ReadonlyArray<string | null | undefined>): EarlierStep {
   const last = meetingsHeld.reduce<string | null>((a, m) => (m && (!a || m > a) ? m : a), null);
-  return last && last > plan.issueDate ? { name: 'the last review meeting', date: addDays(last, 1) } : { name: 'the plan\'s issue date', date: addDays(plan.issueDate, 1) };
+  return last && last > plan.issueDate ? { name: 'the last review meeting', date: last, after: true } : { name: 'the plan\'s issue date', date: plan.issueDate, after: true };
 }
 
 /** A review row that stands for a due date with no meeting yet (one was missed): the next meeting completes it. */
@@ -138,7 +158,7 @@ export function ceaseReasonProblem(outcome: ReviewOutcome, ceaseReason: unknown)
 
 /** A new allocation starts after the current one did (which then ends the day before); any date when there is none. */
 export function allocationFollows(current: { startDate: string } | null): EarlierStep | null {
-  return current ? { name: 'the start of the current allocation', date: addDays(current.startDate, 1) } : null;
+  return current ? { name: 'the start of the current allocation', date: current.startDate, after: true } : null;
 }
 
 /** The last day of the allocation a new one replaces. */

@@ -1,4 +1,4 @@
-import { Collection, Entity, Enum, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Check, Collection, Entity, Enum, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Authorized, Field, Float, ID, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -148,6 +148,8 @@ export class PriorityAction {
 // The same milestone (title) due on the same date twice on one action is one milestone submitted twice.
 // The title is free text, so the index holds its digest: a btree entry cannot hold a long text.
 @Unique({ name: MILESTONE_UNIQUE, expression: `create unique index "${MILESTONE_UNIQUE}" on "milestone" ("action_id", "due_on", md5("title"))` })
+// A KPI and a threshold together, or neither: a milestone is met by a reading of one against the other.
+@Check({ name: 'milestone_kpi_threshold_check', expression: '(("kpi_id" is null) = ("threshold" is null))' })
 export class Milestone {
   @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -164,9 +166,21 @@ export class Milestone {
   @Property({ fieldName: 'due_on', type: 'date' })
   dueDate!: string;
 
-  @Field(() => DateScalar, { nullable: true, description: 'When it was completed; null while it is not.' })
+  @Field(() => DateScalar, { nullable: true, description: 'When the board recorded it complete; null while it is not. A milestone tied to a KPI is met by its readings instead: see ActionAssessment.milestones.' })
   @Property({ fieldName: 'completed_on', type: 'date', nullable: true })
   completedDate?: string | null;
+
+  /** The KPI whose reading meets this milestone, with `threshold`; null for a milestone the board marks complete. */
+  @ManyToOne({ entity: () => Kpi, fieldName: 'kpi_id', nullable: true, index: true })
+  kpi?: Kpi | null;
+
+  @Field(() => Float, { nullable: true, description: 'With kpi: the value, in the KPI\'s own unit, a reading must reach in the KPI\'s direction for the milestone to be met (e.g. 46 for "46% within 20 weeks in a quarter").' })
+  @Property({ type: 'double', nullable: true })
+  threshold?: number | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'With kpi: readings of periods starting on or after this date count (null: from the action\'s start), so a level held before the work began does not meet it.' })
+  @Property({ type: 'date', nullable: true })
+  measuredFrom?: string | null;
 }
 
 @Authorized(Access.GOVERNANCE_READ)

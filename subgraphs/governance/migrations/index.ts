@@ -3,6 +3,7 @@ import { auditChainMigration } from '../../toolkit/migrations/Migration202611230
 import { Migration20261122000300_governance } from './Migration20261122000300_governance';
 import { Migration20261123000300_governance_no_doubles } from './Migration20261123000300_governance_no_doubles';
 import { Migration20261205000300_governance_action_due_date } from './Migration20261205000300_governance_action_due_date';
+import { Migration20261205000400_governance_milestone_kpi } from './Migration20261205000400_governance_milestone_kpi';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   { name: 'Migration20261123000300_governance_no_doubles', class: Migration20261123000300_governance_no_doubles },
   auditChainMigration,
   { name: 'Migration20261205000300_governance_action_due_date', class: Migration20261205000300_governance_action_due_date },
+  { name: 'Migration20261205000400_governance_milestone_kpi', class: Migration20261205000400_governance_milestone_kpi },
 ];

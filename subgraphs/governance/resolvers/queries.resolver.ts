@@ -14,7 +14,7 @@ import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } fro
 import { publishedOnly, publishedWhere, referencesFor } from '../rules/published';
 import { KNOWN_CODES, ownerOrganisationOf } from '../rules/codes';
 import { comparatorSet, comparatorsFor } from './comparators';
-import { actionsById, areasById, badInput, bodiesById, figureKeyFor, kpisOfAction, milestonesOf, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
+import { actionsById, areasById, badInput, bodiesById, figureKeyFor, kpisOfAction, measuredKpiIds, milestonesOf, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
 import { isIsoDate } from '../../toolkit/date-scalar';
 import { today } from '../../toolkit/dates';
@@ -282,7 +282,7 @@ export class GovernanceQueries {
   @Query(() => AssuranceDashboard, { description: 'The chief executives\' assurance dashboard at a date (today if none): KPI cards with live values and RAG, the Priority Action Plan by area and status, actions at risk or off track, overdue escalations, next meetings and stocktakes, and recent family voice themes.' })
   async assuranceDashboard(@Arg('asOf', () => DateScalar, { nullable: true, description: 'The date to judge at; today when left out.' }) asOf: string | null, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
     const kpis = await context.em.find(Kpi, whereVisible(context, 'Kpi'));
-    return figureKeyFor('partnership', checkedAsOf(asOf), kpis);
+    return figureKeyFor('partnership', checkedAsOf(asOf), kpis, await measuredKpiIds(context));
   }
 }
 
@@ -347,7 +347,7 @@ export class PriorityActionResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => ActionAssessment, { description: 'Its status at a date (today if none) by the written rule, with live KPI values.' })
   async assessment(@Root() action: PriorityAction, @Arg('asOf', () => DateScalar, { nullable: true, description: 'The date to judge at; today when left out.' }) asOf: string | null, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
-    return figureKeyFor(action.id, checkedAsOf(asOf), await kpisOfAction(context).load(action.id));
+    return figureKeyFor(action.id, checkedAsOf(asOf), await kpisOfAction(context).load(action.id), await measuredKpiIds(context));
   }
 
   @Authorized(Access.GOVERNANCE_READ)

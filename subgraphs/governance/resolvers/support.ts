@@ -3,7 +3,7 @@ import { badUserInput } from '../../../platform/problems';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
 import { isUuid, refId } from '../../toolkit/records';
 import { formatMeasureSpec, type MeasureFigure } from '../../toolkit/measures/figures';
-import { figurePeriods } from '../../toolkit/measures/figures';
+import { figurePeriods, MAX_FIGURE_PERIODS } from '../../toolkit/measures/figures';
 import type { Interval } from '../../toolkit/measures/periods';
 import { GovernanceBody, Kpi, Meeting, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate } from '../entities';
 import { Organisation, RagValue, type TrendValue } from '../entities/enums';
@@ -11,6 +11,7 @@ import { visibilityFilter, visibleWhere, type GovernanceItem } from '../rules/pu
 import { SUBGRAPH_ORGANISATION } from '../../../platform/topology';
 import { greyReason, ragFor, trendOf, expectedValue } from '../rules/rag';
 import { actionStatus, type StatusResult } from '../rules/status';
+import { judgeMilestone, type MilestoneJudgement } from '../rules/milestones';
 
 /** The caller's published filter for one kind of item (see rules/published.ts). */
 export const visible = (context: SubgraphContext, kind: GovernanceItem) => visibilityFilter(context.caller, kind);
@@ -93,14 +94,25 @@ export interface FigureRoot {
   healthFigures?: MeasureFigure[] | null;
 }
 
-/** The figure requests for a set of KPIs, split by the subgraph that owns each code. */
-export function figureKeyFor(id: string, asOf: string, kpis: readonly Kpi[]): FigureRoot {
-  return {
-    id,
-    asOf,
-    caseworkMeasures: formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === Organisation.LA).map((k) => ({ code: k.measureCode, interval: k.interval }))),
-    healthMeasures: formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === Organisation.ICB).map((k) => ({ code: k.measureCode, interval: k.interval }))),
-  };
+/**
+ * The figure requests for a set of KPIs, split by the subgraph that owns each code.
+ * A KPI a milestone is measured by (`measuredKpiIds`) is asked for MAX_FIGURE_PERIODS
+ * periods, so the milestone can find the reading that first met it; the rest for
+ * the usual few.
+ */
+export function figureKeyFor(id: string, asOf: string, kpis: readonly Kpi[], measuredKpiIds: ReadonlySet<string> = new Set()): FigureRoot {
+  const requests = (owner: Organisation) =>
+    formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === owner).map((k) => ({ code: k.measureCode, interval: k.interval, ...(measuredKpiIds.has(k.id) ? { periods: MAX_FIGURE_PERIODS } : {}) })));
+  return { id, asOf, caseworkMeasures: requests(Organisation.LA), healthMeasures: requests(Organisation.ICB) };
+}
+
+/** The ids of the KPIs some milestone is measured by: one query per request. */
+export function measuredKpiIds(context: SubgraphContext): Promise<Set<string>> {
+  return context.loaders.get<string, Set<string>>('Kpi.measuringMilestones', async (keys) => {
+    const rows = await context.em.find(Milestone, { kpi: { $ne: null } }, { fields: ['kpi'] });
+    const ids = new Set(rows.map((m) => refId(m.kpi!)));
+    return keys.map(() => ids);
+  }).load('all');
 }
 
 export interface KpiEvaluation {
@@ -159,22 +171,50 @@ export function evaluateKpi(kpi: Kpi, asOf: string, root: FigureRoot): KpiEvalua
   };
 }
 
+/** A milestone as judged at a date: met by the board's record, or by its KPI's readings (rules/milestones.ts). */
+export interface JudgedMilestone extends MilestoneJudgement {
+  milestone: Milestone;
+  kpi: Kpi | null;
+}
+
+/** A KPI's readings from the figures the gateway brought, and whether its owner gave them. */
+function readingsOf(kpi: Kpi, root: FigureRoot) {
+  const figures = kpi.ownerOrganisation === Organisation.ICB ? root.healthFigures : root.caseworkFigures;
+  const figure = (figures ?? []).find((f) => f.code === kpi.measureCode && f.interval === kpi.interval);
+  return { readable: figures != null && Boolean(figure?.available), points: figure?.points ?? [] };
+}
+
+/** Each milestone judged at asOf; a tied one by its KPI, found among the action's own KPIs. */
+export function judgeMilestones(milestones: readonly Milestone[], actionKpis: readonly Kpi[], actionStart: string, asOf: string, root: FigureRoot): JudgedMilestone[] {
+  return milestones.map((m) => {
+    const kpiId = m.kpi ? refId(m.kpi) : null;
+    const kpi = kpiId ? actionKpis.find((k) => k.id === kpiId) ?? null : null;
+    if (kpiId && (!kpi || m.threshold == null)) {
+      // Tied to a KPI the caller may not see or no longer linked: judged as unreadable rather than as unmet.
+      return { milestone: m, kpi: null, completedDate: null, unjudged: 'its KPI is not one this action shows.', note: null };
+    }
+    const tie = kpi ? { kpiName: kpi.name, threshold: m.threshold!, from: m.measuredFrom ?? actionStart, direction: kpi.direction, ...readingsOf(kpi, root) } : null;
+    return { milestone: m, kpi, ...judgeMilestone({ completedDate: m.completedDate ?? null }, tie, asOf) };
+  });
+}
+
 /** The status of actions at a date by the written rule, with their linked KPIs rated from the figures. */
-export async function assessActions(context: SubgraphContext, actions: readonly PriorityAction[], asOf: string, root: FigureRoot): Promise<Array<StatusResult & { action: PriorityAction; kpis: KpiEvaluation[]; latestUpdate: ProgressUpdate | null }>> {
+export async function assessActions(context: SubgraphContext, actions: readonly PriorityAction[], asOf: string, root: FigureRoot): Promise<Array<StatusResult & { action: PriorityAction; kpis: KpiEvaluation[]; milestones: JudgedMilestone[]; latestUpdate: ProgressUpdate | null }>> {
   const ids = actions.map((a) => a.id);
   const [milestones, updates, kpis] = await Promise.all([milestonesOf(context).loadMany(ids), updatesOf(context).loadMany(ids), kpisOfAction(context).loadMany(ids)]);
   return actions.map((action, i) => {
     const ms = milestones[i] as Milestone[];
     const ups = (updates[i] as ProgressUpdate[]).filter((u) => u.recordedDate <= asOf);
     const evaluations = (kpis[i] as Kpi[]).map((k) => evaluateKpi(k, asOf, root));
+    const judged = judgeMilestones(ms, kpis[i] as Kpi[], action.startDate, asOf, root);
     const result = actionStatus({
       asOf,
       startDate: action.startDate,
-      milestones: ms.map((m) => ({ title: m.title, dueDate: m.dueDate, completedDate: m.completedDate ?? null })),
+      milestones: judged.map((j) => ({ title: j.milestone.title, dueDate: j.milestone.dueDate, completedDate: j.completedDate, note: j.note, unjudged: j.unjudged })),
       lastUpdateOn: ups[0]?.recordedDate ?? null,
       kpis: evaluations.map((e) => ({ name: e.kpi.name, latest: e.rag, previous: e.previousRag, unavailable: e.unavailable })),
       override: action.overrideStatus && action.overrideReason && action.overrideExpiryDate ? { status: action.overrideStatus, reason: action.overrideReason, expiryDate: action.overrideExpiryDate } : null,
     });
-    return { ...result, action, kpis: evaluations, latestUpdate: ups[0] ?? null };
+    return { ...result, action, kpis: evaluations, milestones: judged, latestUpdate: ups[0] ?? null };
   });
 }

@@ -15,7 +15,12 @@ export interface StatusInput {
   asOf: string;
   /** When the action started: the clock for "no update" runs from here until the first update. */
   startDate: string;
-  milestones: ReadonlyArray<{ title: string; dueDate: string; completedDate: string | null }>;
+  /**
+   * Each milestone as judged at asOf (rules/milestones.ts): a milestone tied to a KPI
+   * carries the completion its readings give, a `note` on where the KPI stands, or,
+   * when its KPI could not be read, `unjudged` (it then neither helps nor harms).
+   */
+  milestones: ReadonlyArray<{ title: string; dueDate: string; completedDate: string | null; note?: string | null; unjudged?: string | null }>;
   /** Date of the latest progress update recorded on or before asOf, if any. */
   lastUpdateOn: string | null;
   /**
@@ -46,10 +51,16 @@ export function actionStatus(input: StatusInput): StatusResult {
   }
   const off: string[] = [];
   const risk: string[] = [];
+  const unjudged: string[] = [];
   for (const m of input.milestones) {
     if (done(m, asOf)) continue;
-    if (m.dueDate < asOf) off.push(`Milestone "${m.title}" was due on ${m.dueDate} and is not complete.`);
-    else if (m.dueDate <= addDays(asOf, DUE_SOON_DAYS)) risk.push(`Milestone "${m.title}" is due on ${m.dueDate} (within ${DUE_SOON_DAYS} days) and is not complete.`);
+    if (m.unjudged) {
+      unjudged.push(`Milestone "${m.title}" could not be judged: ${m.unjudged}`);
+      continue;
+    }
+    const why = m.note ? ` ${m.note}` : '';
+    if (m.dueDate < asOf) off.push(`Milestone "${m.title}" was due on ${m.dueDate} and is not complete.${why}`);
+    else if (m.dueDate <= addDays(asOf, DUE_SOON_DAYS)) risk.push(`Milestone "${m.title}" is due on ${m.dueDate} (within ${DUE_SOON_DAYS} days) and is not complete.${why}`);
   }
   for (const k of input.kpis) {
     if (k.latest === RagValue.RED && k.previous === RagValue.RED) off.push(`KPI "${k.name}" has been red for two consecutive periods.`);
@@ -62,7 +73,7 @@ export function actionStatus(input: StatusInput): StatusResult {
   }
   // A KPI that could not be read does not move the status, but the board is told
   // the status was judged without it.
-  const unread = input.kpis.filter((k) => k.unavailable).map((k) => `KPI "${k.name}" could not be read: ${k.unavailable} did not answer.`);
+  const unread = [...input.kpis.filter((k) => k.unavailable).map((k) => `KPI "${k.name}" could not be read: ${k.unavailable} did not answer.`), ...unjudged];
   if (off.length) return { status: ActionStatusValue.OFF_TRACK, reasons: [...off, ...risk, ...unread], overridden: false };
   if (risk.length) return { status: ActionStatusValue.AT_RISK, reasons: [...risk, ...unread], overridden: false };
   return { status: ActionStatusValue.ON_TRACK, reasons: unread, overridden: false };

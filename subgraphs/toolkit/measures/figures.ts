@@ -26,8 +26,14 @@ export type FigureConsumer = (typeof FIGURE_CONSUMERS)[number];
 
 export const FIGURE_KEY = 'id asOf caseworkMeasures healthMeasures';
 
-/** How many whole periods, ending with the last one on or before asOf, each figure carries: enough for a trend. */
+/** How many whole periods, ending with the last one on or before asOf, a figure carries unless asked for more: enough for a trend. */
 export const FIGURE_PERIODS = 6;
+/**
+ * The most periods a request may ask for ("CODE:INTERVAL:24"): governance asks
+ * this many for a KPI that a milestone is measured by, so the milestone can find
+ * the reading that first met it (two years of months, six of quarters).
+ */
+export const MAX_FIGURE_PERIODS = 24;
 
 export const FIGURE_DESCRIPTIONS = {
   KpiReading: 'A KPI at a date: its live value from the owning organisation, rated against the partnership\'s trajectory.',
@@ -36,8 +42,8 @@ export const FIGURE_DESCRIPTIONS = {
   PartnerBriefing: 'A briefing for partners on a board meeting, as Markdown, with the live KPI values at the meeting date.',
   id: 'What this is about: a KPI, an action, or the whole partnership.',
   asOf: 'The date the figures are taken at: each figure\'s latest period is the last whole period ending on or before it.',
-  caseworkMeasures: 'The council measures needed, as CODE:INTERVAL separated by commas.',
-  healthMeasures: 'The ICB measures needed, as CODE:INTERVAL separated by commas.',
+  caseworkMeasures: 'The council measures needed, as CODE:INTERVAL (or CODE:INTERVAL:PERIODS for more than the usual six periods) separated by commas.',
+  healthMeasures: 'The ICB measures needed, as CODE:INTERVAL (or CODE:INTERVAL:PERIODS for more than the usual six periods) separated by commas.',
   caseworkFigures: 'Live council figures for caseworkMeasures, from the casework subgraph, with small-number suppression applied for the caller; null when the casework subgraph did not answer.',
   healthFigures: 'Live ICB figures for healthMeasures, from the health subgraph, with small-number suppression applied for the caller; null when the health subgraph did not answer.',
 } as const;
@@ -63,21 +69,25 @@ export class MeasureFigure {
 export interface MeasureRequest {
   code: string;
   interval: Interval;
+  /** How many whole periods, FIGURE_PERIODS when not given, at most MAX_FIGURE_PERIODS. */
+  periods?: number;
 }
 
-/** "PLANS_ACTIVE:MONTH,CYP_MH_ACCESS:QUARTER" → requests; an empty string is none. */
+/** "PLANS_ACTIVE:MONTH,CYP_MH_ACCESS:QUARTER:24" → requests; an empty string is none. */
 export function parseMeasureSpec(spec: string | null | undefined): MeasureRequest[] {
   if (!spec) return [];
   return spec.split(',').filter(Boolean).map((part) => {
-    const [code, interval = 'MONTH'] = part.split(':');
+    const [code, interval = 'MONTH', count] = part.split(':');
     if (!(interval in Interval)) throw new Error(`Unknown interval "${interval}" in measure request "${part}".`);
-    return { code, interval: interval as Interval };
+    const periods = count === undefined ? FIGURE_PERIODS : Number(count);
+    if (!Number.isInteger(periods) || periods < 1 || periods > MAX_FIGURE_PERIODS) throw new Error(`The periods in measure request "${part}" must be a whole number from 1 to ${MAX_FIGURE_PERIODS}.`);
+    return { code, interval: interval as Interval, periods };
   });
 }
 
 /** The canonical spec for a set of requests: sorted and de-duplicated, so equal needs make equal keys. */
 export function formatMeasureSpec(requests: readonly MeasureRequest[]): string {
-  return [...new Set(requests.map((r) => `${r.code}:${r.interval}`))].sort().join(',');
+  return [...new Set(requests.map((r) => `${r.code}:${r.interval}${r.periods && r.periods !== FIGURE_PERIODS ? `:${r.periods}` : ''}`))].sort().join(',');
 }
 
 /** The FIGURE_PERIODS whole periods ending with the last one on or before asOf. */
@@ -112,20 +122,24 @@ export function createFigureContributions(options: FigureContributionOptions) {
 
   const load = (context: SubgraphContext) =>
     context.loaders.get<string, MeasureFigure>(`figures:${options.owner}`, async (keys) => {
-      const groups = new Map<string, { asOf: string; interval: Interval; codes: Set<string> }>();
+      // One statement per (asOf, interval), over the most periods any request in it asks for;
+      // each request gets its own last few.
+      const groups = new Map<string, { asOf: string; interval: Interval; count: number; codes: Set<string>; counts: Set<number> }>();
       for (const key of keys) {
-        const [asOf, interval, code] = key.split('|');
-        const g = groups.get(`${asOf}|${interval}`) ?? { asOf, interval: interval as Interval, codes: new Set<string>() };
+        const [asOf, interval, code, count] = key.split('|');
+        const g = groups.get(`${asOf}|${interval}`) ?? { asOf, interval: interval as Interval, count: 0, codes: new Set<string>(), counts: new Set<number>() };
         if (options.catalogue.has(code)) g.codes.add(code);
+        g.count = Math.max(g.count, Number(count));
+        g.counts.add(Number(count));
         groups.set(`${asOf}|${interval}`, g);
       }
       const byKey = new Map<string, MeasureFigure>();
       const policy = (options.policy ?? (() => showAsComputed))(context);
       for (const g of groups.values()) {
         if (g.codes.size === 0) continue;
-        const periods = figurePeriods(g.asOf, g.interval);
+        const periods = figurePeriods(g.asOf, g.interval, g.count);
         const series = await measureSeries(context.em, options.catalogue, { codes: [...g.codes], from: periods[0].start, to: periods[periods.length - 1].end, interval: g.interval }, policy);
-        for (const s of series) byKey.set(`${g.asOf}|${g.interval}|${s.code}`, { code: s.code, interval: g.interval, available: true, points: s.points });
+        for (const s of series) for (const count of g.counts) byKey.set(`${g.asOf}|${g.interval}|${s.code}|${count}`, { code: s.code, interval: g.interval, available: true, points: s.points.slice(-count) });
       }
       return keys.map((key) => {
         const [, interval, code] = key.split('|');
@@ -168,7 +182,7 @@ export function createFigureContributions(options: FigureContributionOptions) {
       async figures(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<MeasureFigure[]> {
         const requests = parseMeasureSpec(specOf(root));
         if (requests.length === 0) return [];
-        const figures = await load(context).loadMany(requests.map((r) => `${root.asOf}|${r.interval}|${r.code}`));
+        const figures = await load(context).loadMany(requests.map((r) => `${root.asOf}|${r.interval}|${r.code}|${r.periods ?? FIGURE_PERIODS}`));
         return figures.map((f) => {
           if (f instanceof Error) throw f;
           return f;

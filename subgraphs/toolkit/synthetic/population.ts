@@ -1,5 +1,6 @@
 import { addDays, toDayNumber, fromDayNumber } from '../dates';
 import { nhsCheckDigit } from '../link-key';
+import { withUpnCheckLetter } from '../upn';
 import { Random } from './random';
 
 /** About the 7,500 children's records the seeds say were moved into the case system. */
@@ -78,9 +79,9 @@ export function blockNhsNumber(first: number, k: number): string {
   throw new Error('unreachable: one of two stems differing by 1 in the last digit has a check digit');
 }
 
-/** A UPN: a check letter then 12 digits; the check letter is synthetic, not DfE's algorithm. */
+/** A UPN: DfE's check letter then 12 digits (891, the council's LA code, and the position). */
 function syntheticUpn(index: number): string {
-  return `X891${String(index).padStart(9, '0')}`;
+  return withUpnCheckLetter(`891${String(index).padStart(9, '0')}`);
 }
 
 /**

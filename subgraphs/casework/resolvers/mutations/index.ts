@@ -1,4 +1,5 @@
 // Loaded in life-cycle order: type-graphql lists mutations in the order their modules declare them.
+import { ChildMutations } from './child';
 import { RequestMutations } from './request';
 import { AssessmentMutations } from './assessment';
 import { PlanMutations } from './plan';
@@ -12,4 +13,4 @@ import { AllocationMutations } from './allocation';
  * the first, extensions.problems lists them all), writes in one transaction with
  * its audit entries, and answers CONFLICT naming the record a duplicate ran into.
  */
-export const caseworkMutations = [RequestMutations, AssessmentMutations, PlanMutations, ReviewMutations, AllocationMutations];
+export const caseworkMutations = [ChildMutations, RequestMutations, AssessmentMutations, PlanMutations, ReviewMutations, AllocationMutations];

@@ -57,6 +57,9 @@ export class RecordFinalPlanInput implements FinalPlan {
 
   @Field(() => TwentyWeekException, { nullable: true, description: 'A reg 10(4) exception to the 20-week limit, if one applied.' })
   exception?: TwentyWeekException | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'The day the family agreed to the plan being issued before their 15 days to comment on the draft ran out (reg 13(1)); without it the plan is refused earlier than 15 days after the draft.' })
+  familyAgreedEarlyDate?: string | null;
 }
 
 const RecordFinalPlanPayload = payloadType('recordFinalPlan', 'plan', EhcPlan, 'The plan, as recorded.');

@@ -2,7 +2,7 @@
 import { MeetingMutations } from './meeting';
 import { KpiMutations } from './kpi';
 import { PriorityActionMutations } from './priority-action';
-import { MilestoneMutations } from './milestone';
+import { MilestoneMutations, MilestoneTieMutations } from './milestone';
 import { ProgressUpdateMutations } from './progress-update';
 import { ActionStatusMutations } from './action-status';
 import { EscalationMutations } from './escalation';
@@ -15,5 +15,5 @@ import { PublishingMutations } from './publishing';
  * loads, checks, applies and is audited through the toolkit's one write path.
  */
 export const governanceMutations = [
-  MeetingMutations, KpiMutations, PriorityActionMutations, MilestoneMutations, ProgressUpdateMutations, ActionStatusMutations, EscalationMutations, FamilyFeedbackMutations, PublishingMutations,
+  MeetingMutations, KpiMutations, PriorityActionMutations, MilestoneMutations, MilestoneTieMutations, ProgressUpdateMutations, ActionStatusMutations, EscalationMutations, FamilyFeedbackMutations, PublishingMutations,
 ];

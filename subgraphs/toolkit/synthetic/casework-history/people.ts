@@ -6,6 +6,7 @@
  */
 import { addDays, daysBetween } from '../../dates';
 import { nhsCheckDigit } from '../../link-key';
+import { withUpnCheckLetter } from '../../upn';
 import { blockNhsNumber, syntheticPopulation, type SyntheticPerson } from '../population';
 import type { Random } from '../random';
 import { opensToday, type Case } from './cases';
@@ -87,7 +88,7 @@ export function attachChildren(rng: Random, cases: readonly Case[], people: read
     const nhsNumber = formerNhsNumber(n, taken);
     // Aged 2-17 when the request was received.
     const birthDate = addDays(c.receivedDate, -rng.int(2 * 365, 17 * 365));
-    return { ...toChild(base, false), nhsNumber, upn: `X892${String(n).padStart(9, '0')}`, birthDate };
+    return { ...toChild(base, false), nhsNumber, upn: withUpnCheckLetter(`892${String(n).padStart(9, '0')}`), birthDate };
   };
   for (const c of cases) {
     let child: HistoryChild | null = null;
