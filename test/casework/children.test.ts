@@ -88,22 +88,22 @@ describe('a caseworker\'s whole job, from a new child to a final plan, a correct
 
   it('walks the new child to a final plan, with reg 13(1) applied at its edge', async () => {
     const { recordChild: { child } } = await ok(RECORD, { i: { forename: 'Ben', surname: 'Baker', birthDate: '2016-07-08', sex: 'MALE' } });
-    const { recordEhcnaRequest: request } = await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { id } }', { i: { childId: child.id, receivedDate: '2025-01-06' } });
-    const { recordRequestDecision: decided } = await ok('mutation($i: RecordDecisionInput!) { recordRequestDecision(input: $i) { assessment { id } } }', { i: { requestId: request.id, outcome: 'ASSESS', decisionDate: '2025-02-10' } });
-    const assessmentId = decided.assessment.id;
-    await ok('mutation($i: RecordDraftPlanInput!) { recordDraftPlan(input: $i) { outcome } }', { i: { assessmentId, draftPlanDate: '2025-05-01' } });
+    const { recordEhcnaRequest: { request } } = await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { request { id } } }', { i: { childId: child.id, receivedDate: '2025-01-06' } });
+    const { recordRequestDecision: decided } = await ok('mutation($i: RecordDecisionInput!) { recordRequestDecision(input: $i) { request { assessment { id } } } }', { i: { requestId: request.id, outcome: 'ASSESS', decisionDate: '2025-02-10' } });
+    const assessmentId = decided.request.assessment.id;
+    await ok('mutation($i: RecordDraftPlanInput!) { recordDraftPlan(input: $i) { assessment { id } } }', { i: { assessmentId, draftPlanDate: '2025-05-01' } });
     const plan = (issueDate: string, familyAgreedEarlyDate?: string) =>
-      as('mutation($i: RecordFinalPlanInput!) { recordFinalPlan(input: $i) { issueDate familyAgreedEarlyDate } }', { i: { assessmentId, issueDate, familyAgreedEarlyDate, placements: [{ rank: 1, urn: '123456' }], senNeeds: [{ senType: 'ASD', rank: 1 }] } });
+      as('mutation($i: RecordFinalPlanInput!) { recordFinalPlan(input: $i) { plan { issueDate familyAgreedEarlyDate } } }', { i: { assessmentId, issueDate, familyAgreedEarlyDate, placements: [{ rank: 1, urn: '123456' }], senNeeds: [{ senType: 'ASD', rank: 1 }] } });
     const early = await plan('2025-05-11');
     expect(early.errors![0].message).toMatch(/input\.issueDate \(2025-05-11\) is before the end of the family's 15 days to comment on the draft plan .*\(2025-05-16\)\./);
     const agreed = await plan('2025-05-11', '2025-05-09');
     expect(agreed.errors).toBeUndefined();
-    expect(agreed.data!.recordFinalPlan).toEqual({ issueDate: '2025-05-11', familyAgreedEarlyDate: '2025-05-09' });
+    expect(agreed.data!.recordFinalPlan.plan).toEqual({ issueDate: '2025-05-11', familyAgreedEarlyDate: '2025-05-09' });
   });
 
   it('corrects a child, checked as a new one, and refuses a birth date after the first request', async () => {
     const { recordChild: { child } } = await ok(RECORD, { i: { forename: 'Cal', surname: 'Cole', birthDate: '2012-01-01', sex: 'MALE' } });
-    await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { id } }', { i: { childId: child.id, receivedDate: '2024-09-02' } });
+    await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { request { id } } }', { i: { childId: child.id, receivedDate: '2024-09-02' } });
     const { correctChild } = await ok(CORRECT, { i: { childId: child.id, forename: 'Callum', upn: 'E323456789012', nhsNumber: NHS_B } });
     expect(correctChild.child).toMatchObject({ forename: 'Callum', birthDate: '2012-01-01', upn: 'E323456789012', linkKey: linkKeyFor(NHS_B, SECRET) });
     const bad = await as(CORRECT, { i: { childId: child.id, birthDate: '2024-09-03', upn: 'B123456789012' } });
@@ -118,8 +118,8 @@ describe('a caseworker\'s whole job, from a new child to a final plan, a correct
   it('merges two records of the same child, moving the history and recording who, when and why', async () => {
     const { recordChild: { child: keep } } = await ok(RECORD, { i: { forename: 'Dee', surname: 'Dunn', birthDate: '2014-02-02', sex: 'FEMALE', upn: 'G423456789012' } });
     const { recordChild: { child: other } } = await ok(RECORD, { i: { forename: 'Dee', surname: 'Dunn', birthDate: '2014-02-02', sex: 'FEMALE', nhsNumber: '9990000034' } });
-    await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { id } }', { i: { childId: keep.id, receivedDate: '2025-03-03' } });
-    await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { id } }', { i: { childId: other.id, receivedDate: '2024-03-04' } });
+    await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { request { id } } }', { i: { childId: keep.id, receivedDate: '2025-03-03' } });
+    await ok('mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { request { id } } }', { i: { childId: other.id, receivedDate: '2024-03-04' } });
     const refused = await as(MERGE, { i: { keepChildId: keep.id, mergeChildId: keep.id, reason: 'x' } });
     expect(refused.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
 

@@ -51,11 +51,11 @@ describe('a milestone tied to its KPI', () => {
 interface Judged { milestone: { title: string; dueDate: string; threshold: number | null; kpi: { measureCode: string } | null }; completedDate: string | null; note: string | null }
 interface Assessed { reference: string; assessment: { status: string; reasons: string[]; milestones: Judged[]; kpis: Array<{ kpi: { measureCode: string; direction: string }; value: number | null; rag: string }> } }
 
-const QUERY = `query($asOf: Date!) { priorityActions { reference assessment(asOf: $asOf) {
+const QUERY = `query($asOf: Date!) { priorityActions(first: 100) { nodes { reference assessment(asOf: $asOf) {
   status reasons
   milestones { completedDate note milestone { title dueDate threshold kpi { measureCode } } }
   kpis { value rag kpi { measureCode direction } }
-} } }`;
+} } } }`;
 
 /**
  * A fresh start as at several dates: the seed runs to each, and the Priority
@@ -70,9 +70,9 @@ describe.each(['2026-03-01', '2026-11-22', '2027-05-03'])('a fresh start as at %
   afterAll(async () => stack?.stop());
 
   it('shows a mix of statuses, each with its reasons, and no milestone contradicts its KPI', async () => {
-    const res = await stack.queryAs<{ priorityActions: Assessed[] }>('designated_clinical_officer', QUERY, { asOf: today });
+    const res = await stack.queryAs<{ priorityActions: { nodes: Assessed[] } }>('designated_clinical_officer', QUERY, { asOf: today });
     expect(res.errors).toBeUndefined();
-    const actions = res.data!.priorityActions;
+    const actions = res.data!.priorityActions.nodes;
     const counts: Record<string, number> = {};
     for (const a of actions) counts[a.assessment.status] = (counts[a.assessment.status] ?? 0) + 1;
     // Not all of one status; none more than half the plan.
