@@ -8,6 +8,11 @@ export function isDatabaseError(err: unknown): boolean {
   return typeof e.sqlState === 'string' || typeof e.severity === 'string' || /Exception$/.test(e.name) || e.constructor?.name === 'DatabaseError';
 }
 
+function isClientStatus(http: unknown): boolean {
+  const status = (http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /**
  * Apollo's formatError: errors raised on purpose (GraphQLErrors: FORBIDDEN,
  * BAD_USER_INPUT, validation, parse) pass unchanged; anything else is a fault,
@@ -23,6 +28,10 @@ export function maskUnexpectedErrors(production: boolean, log: (message: string,
       formatted = { ...formatted, extensions };
     }
     const original = unwrapResolverError(error);
+    if (original instanceof GraphQLError && !original.extensions?.code && isClientStatus(original.extensions?.http)) {
+      // Apollo's own refusals of a request (a persisted query whose hash does not match) carry a 4xx but no code.
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
+    }
     if (original instanceof GraphQLError || !(original instanceof Error)) return formatted;
     if (!production && !isDatabaseError(original)) return formatted;
     log('unexpected error:', original);
