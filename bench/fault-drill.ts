@@ -281,7 +281,7 @@ async function main(): Promise<void> {
   // What the processes logged as faults (masked as INTERNAL_SERVER_ERROR in answers), by message.
   const faultsLogged = new Map<string, number>();
   stackLog.forEach((l, i) => {
-    if (!/unexpected error|unexpected failure/i.test(l)) return;
+    if (!/unexpected error|unexpected failure|audit trail insert failed/i.test(l)) return;
     const what = `${l.slice(0, 100)} ${/^\s*at /.test(stackLog[i + 1] ?? '') ? '' : (stackLog[i + 1] ?? '').slice(0, 100)}`.trim();
     faultsLogged.set(what, (faultsLogged.get(what) ?? 0) + 1);
   });

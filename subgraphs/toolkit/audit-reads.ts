@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { describeDatabaseError, isDatabaseError } from '../../platform/errors';
 import type { SubgraphContext } from './context';
 
 /** One person-level record read in a request, with the fields read from it. */
@@ -95,7 +96,8 @@ export function auditReadsPlugin(personLevelTypes: readonly string[]): ApolloSer
             await insertAuditEvents(contextValue.em, contextValue, 'READ', [...reads.values()].map((r) => ({ entityType: r.entityType, entityId: r.entityId, fields: [...r.fields].sort() })));
           } catch (err) {
             // The HTTP status stays as it is so that the gateway relays this error as it stands.
-            console.error(`audit trail insert failed (request ${contextValue.requestId}):`, err);
+            // By class and SQLSTATE: the driver's message is the insert, with the ids read.
+            console.error(`audit trail insert failed (request ${contextValue.requestId}):`, isDatabaseError(err) ? describeDatabaseError(err) : err);
             if (response.body.kind === 'single') {
               response.body.singleResult = {
                 errors: [{ message: 'The audit trail could not record this person-level read, so its data is withheld. Try again later.', extensions: { code: 'AUDIT_UNAVAILABLE' } }],
