@@ -15,7 +15,8 @@
  * crashes (exits the start command logged beyond those the drill caused);
  * acknowledged writes lost or doubled; personal data (names, UPNs, postcodes,
  * dates of birth of the children written to, and anything shaped like an NHS
- * number or UPN) found in the stack's output or in any error answered; RSS at the
+ * number or UPN) and SQL with values found in the stack's output or in any error
+ * answered; the faults the processes logged; RSS at the
  * start and end. Writes the figures as JSON beside it. Bounded in time and count;
  * stops itself.
  *
@@ -266,6 +267,10 @@ async function main(): Promise<void> {
     const hit = needles.find((n) => text.includes(n)) ?? /\b\d{3} ?\d{3} ?\d{4}\b|\b[A-HJ-NP-Z]\d{12}\b/.exec(text)?.[0];
     if (hit) leaks.push(text.slice(0, 160));
   }
+  // SQL with its values (a driver's message) in a log line can carry anything the query held.
+  const sqlLines = said.filter((t) => /\b(?:select\b[\s\S]*\bfrom|insert\s+into|update\s+"?\w+"?\s+set|delete\s+from)\b[\s\S]*'[^']*'/i.test(t));
+  console.log(`SQL with values in output: ${sqlLines.length} lines`);
+  for (const line of sqlLines.slice(0, 3)) console.log(`  ${line.slice(0, 160)}`);
   console.log(`personal data in output: ${leaks.length} lines (searched ${stackLog.length} lines of the stack's output and ${errorTexts.size} distinct errors answered, for ${needles.length} values of ${people.length} children and NHS-number and UPN shapes)`);
   for (const line of leaks.slice(0, 5)) console.log(`  ${line}`);
 
@@ -289,7 +294,7 @@ async function main(): Promise<void> {
   for (const [what, n] of [...faultsLogged].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${String(n).padStart(5)}  ${what}`);
   writeFileSync(args.out!.replace(/(\.json)?$/, '.log'), stackLog.join('\n'));
   console.log(`processes left after Ctrl-C: ${leftovers ? leftovers.split('\n').length : 0}`);
-  writeFileSync(args.out!, JSON.stringify({ minutes: MINUTES, rate: RATE, scale: Number(args.scale), rows, sigterm: { inFlight: atSigterm.size, dropped: droppedAtSigterm }, crashes, personalDataLines: leaks.length, writes: { attempts: writeAttempts, acknowledged: acknowledged.size, conflicts: writeConflicts, failures: writeFailures, lost, doubled, checked }, memory, stackLog: stackLog.slice(-200) }, null, 1));
+  writeFileSync(args.out!, JSON.stringify({ minutes: MINUTES, rate: RATE, scale: Number(args.scale), rows, sigterm: { inFlight: atSigterm.size, dropped: droppedAtSigterm }, crashes, personalDataLines: leaks.length, sqlLines: sqlLines.length, writes: { attempts: writeAttempts, acknowledged: acknowledged.size, conflicts: writeConflicts, failures: writeFailures, lost, doubled, checked }, memory, stackLog: stackLog.slice(-200) }, null, 1));
   console.log(`figures written to ${args.out}`);
 }
 
