@@ -294,7 +294,7 @@ async function main(): Promise<void> {
   for (const [what, n] of [...faultsLogged].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${String(n).padStart(5)}  ${what}`);
   writeFileSync(args.out!.replace(/(\.json)?$/, '.log'), stackLog.join('\n'));
   console.log(`processes left after Ctrl-C: ${leftovers ? leftovers.split('\n').length : 0}`);
-  writeFileSync(args.out!, JSON.stringify({ minutes: MINUTES, rate: RATE, scale: Number(args.scale), rows, sigterm: { inFlight: atSigterm.size, dropped: droppedAtSigterm }, crashes, personalDataLines: leaks.length, sqlLines: sqlLines.length, writes: { attempts: writeAttempts, acknowledged: acknowledged.size, conflicts: writeConflicts, failures: writeFailures, lost, doubled, checked }, memory, stackLog: stackLog.slice(-200) }, null, 1));
+  writeFileSync(args.out!, JSON.stringify({ minutes: MINUTES, rate: RATE, scale: Number(args.scale), rows, sigterm: { inFlight: atSigterm.size, dropped: droppedAtSigterm }, crashes, personalDataLines: leaks.length, sqlLines: sqlLines.map((l) => l.slice(0, 2000)), writes: { attempts: writeAttempts, acknowledged: acknowledged.size, conflicts: writeConflicts, failures: writeFailures, lost, doubled, checked }, memory, stackLog: stackLog.slice(-200) }, null, 1));
   console.log(`figures written to ${args.out}`);
 }
 

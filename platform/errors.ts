@@ -5,7 +5,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 export function isDatabaseError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const e = err as Error & Record<string, unknown>;
-  return typeof e.sqlState === 'string' || typeof e.severity === 'string' || /Exception$/.test(e.name) || e.constructor?.name === 'DatabaseError';
+  // The last: a connection lost mid-query is a plain Error, whose message the query builder prefixes with the SQL.
+  return typeof e.sqlState === 'string' || typeof e.severity === 'string' || /Exception$/.test(e.name) || e.constructor?.name === 'DatabaseError' || isDatabaseUnavailable(err);
 }
 
 function isClientStatus(http: unknown): boolean {

@@ -32,6 +32,15 @@ describe('database errors, answered and logged', () => {
     }
   });
 
+  it('a connection lost mid-query, a plain Error whose message begins with the SQL, is DATABASE_UNAVAILABLE and logged without the SQL', () => {
+    const logged: string[] = [];
+    const err = new Error(`${sql} - Connection terminated unexpectedly`);
+    const out = maskUnexpectedErrors(false, (m, e) => void logged.push(`${m} ${String(e)}`))({ message: err.message }, asResolverError(err));
+    expect(out.extensions).toEqual({ code: 'DATABASE_UNAVAILABLE' });
+    expect(out.message).not.toContain('select');
+    expect(logged.join('\n')).not.toMatch(/Yarrowby|select/);
+  });
+
   it('any other database error is INTERNAL_SERVER_ERROR, logged by class and SQLSTATE without its text', () => {
     const logged: string[] = [];
     const err = Object.assign(new Error(`insert into "child" ("nhs_number") values ('9434765919') - duplicate key value violates unique constraint "child_nhs_number_unique"`), { name: 'UniqueConstraintViolationException', code: '23505', severity: 'ERROR', detail: 'Key (nhs_number)=(9434765919) already exists.' });
