@@ -287,7 +287,9 @@ async function main(): Promise<void> {
   const faultsLogged = new Map<string, number>();
   stackLog.forEach((l, i) => {
     if (!/unexpected error|unexpected failure|audit trail insert failed/i.test(l)) return;
-    const what = `${l.slice(0, 100)} ${/^\s*at /.test(stackLog[i + 1] ?? '') ? '' : (stackLog[i + 1] ?? '').slice(0, 100)}`.trim();
+    // A multi-line error's first line may say only its class: its next line, unless that is a stack frame or another entry.
+    const next = stackLog[i + 1] ?? '';
+    const what = `${l.slice(0, 100)} ${/^\s*at |unexpected|audit trail/.test(next) ? '' : next.slice(0, 100)}`.trim();
     faultsLogged.set(what, (faultsLogged.get(what) ?? 0) + 1);
   });
   console.log(`faults the processes logged: ${[...faultsLogged.values()].reduce((a, b) => a + b, 0)}`);
