@@ -1,6 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { BREAK, GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ValidationContext, type ValidationRule, type ValueNode } from 'graphql';
+import { BREAK, GraphQLError, isUnionType, Kind, visit, type ASTNode, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule, type ValueNode } from 'graphql';
 import { badUserInput, type Problem } from './problems';
 
 /**
@@ -152,6 +152,8 @@ function pathWithin(value: ValueNode, target: ASTNode, prefix: string): string |
   if (value === target) return prefix;
   if (value.kind === Kind.OBJECT) {
     for (const f of value.fields) {
+      // An input field the type does not have is reported at the field itself.
+      if (f === target) return `${prefix}.${f.name.value}`;
       const p = pathWithin(f.value, target, `${prefix}.${f.name.value}`);
       if (p) return p;
     }
@@ -232,11 +234,46 @@ function representationCount(document: DocumentNode, variables: Record<string, u
   return count;
 }
 
+/**
+ * What is wrong with each entity representation a request carries, by position:
+ * one that is not an object, or whose __typename names no entity type of this
+ * schema, is the caller's mistake (left to the federation library, it is a fault
+ * of the server). A schema without `_Entity` (the gateway's) has nothing to check.
+ */
+function representationProblems(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): Problem[] {
+  const entity = schema.getType('_Entity');
+  if (!entity || !isUnionType(entity)) return [];
+  const names = new Set(entity.getTypes().map((t) => t.name));
+  const problems: Problem[] = [];
+  const check = (typename: unknown, isObject: boolean, i: number) => {
+    const field = `representations[${i}]`;
+    if (!isObject) problems.push({ field, message: `${field}: must be an object with a __typename and the entity's key fields.` });
+    else if (typeof typename !== 'string') problems.push({ field, message: `${field}: must have a __typename naming the entity type.` });
+    else if (!names.has(typename)) problems.push({ field, message: `${field}: "${typename.slice(0, 100)}" is not an entity type of this subgraph.` });
+  };
+  const given = variables?.representations;
+  const list = Array.isArray(given) ? given : given !== undefined && given !== null ? [given] : [];
+  list.forEach((r, i) => check((r as { __typename?: unknown } | null)?.__typename, typeof r === 'object' && r !== null && !Array.isArray(r), i));
+  visit(document, {
+    Field(node) {
+      if (node.name.value !== '_entities') return;
+      for (const arg of node.arguments ?? []) {
+        if (arg.value.kind !== Kind.LIST) continue;
+        arg.value.values.forEach((v, i) => {
+          const typename = v.kind === Kind.OBJECT ? v.fields.find((f) => f.name.value === '__typename')?.value : undefined;
+          check(typename?.kind === Kind.STRING ? typename.value : undefined, v.kind === Kind.OBJECT, i);
+        });
+      }
+    },
+  });
+  return problems.slice(0, 20);
+}
+
 /** True for a validation error about a value the caller wrote (a bad Date, an unknown enum value, a missing input field). */
 function isValueError(error: GraphQLError): ASTNode | undefined {
   const node = error.nodes?.[0];
   if (!node || error.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED') return undefined;
-  const valueKinds: string[] = [Kind.STRING, Kind.INT, Kind.FLOAT, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT];
+  const valueKinds: string[] = [Kind.STRING, Kind.INT, Kind.FLOAT, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT, Kind.OBJECT_FIELD];
   return valueKinds.includes(node.kind) ? node : undefined;
 }
 
@@ -256,7 +293,7 @@ export function requestChecksPlugin(limits: RequestLimits = requestLimitsFromEnv
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, request, document }) {
+        async didResolveOperation({ operation, request, document, schema }) {
           if (!operation) {
             throw badRequest(
               request.operationName
@@ -271,7 +308,7 @@ export function requestChecksPlugin(limits: RequestLimits = requestLimitsFromEnv
           if (representations > maxRepresentations) {
             throw badRequest(`Request refused: ${representations} entity representations in one request; the limit is ${maxRepresentations}. (GRAPHQL_MAX_REPRESENTATIONS)`, { limit: 'maxRepresentations' });
           }
-          const problems: Problem[] = [];
+          const problems: Problem[] = representationProblems(schema, document, request.variables);
           for (const { path, value } of stringLiterals(document)) {
             const p = stringProblem(path, value, maxStringLength);
             if (p) problems.push(p);

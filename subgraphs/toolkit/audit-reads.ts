@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvents, auditFailures } from '../../platform/metrics';
 import { log } from '../../platform/logger';
+import { describeDatabaseError, isDatabaseError } from '../../platform/errors';
 import type { SubgraphContext } from './context';
 
 /** One person-level record read in a request, with the fields read from it. */
@@ -105,7 +106,9 @@ export function auditReadsPlugin(personLevelTypes: readonly string[]): ApolloSer
           } catch (err) {
             // The HTTP status stays as it is so that the gateway relays this error as it stands.
             auditFailures.inc({ database: databaseOf(contextValue.em) });
-            log().error({ err, operation: contextValue.operationName }, 'audit trail insert failed: the person-level data was withheld');
+            // By class and SQLSTATE: the driver's message is the insert, with the ids read.
+            if (isDatabaseError(err)) log().error({ operation: contextValue.operationName, cause: describeDatabaseError(err) }, 'audit trail insert failed: the person-level data was withheld');
+            else log().error({ err, operation: contextValue.operationName }, 'audit trail insert failed: the person-level data was withheld');
             if (response.body.kind === 'single') {
               response.body.singleResult = {
                 errors: [{ message: 'The audit trail could not record this person-level read, so its data is withheld. Try again later.', extensions: { code: 'AUDIT_UNAVAILABLE' } }],

@@ -7,6 +7,7 @@
  */
 import { parse, type Options as ParseOptions } from 'csv-parse';
 import { isUtf8 } from 'node:buffer';
+import { isValidNhsNumber, normaliseNhsNumber } from './link-key';
 
 /** The encodings an importer can read. */
 export type TextEncoding = 'utf-8' | 'latin1' | 'windows-1252' | 'us-ascii';
@@ -173,13 +174,18 @@ export function textRule(value: string, rules: TextRules): string | null {
 /** Values longer than this are described, not shown, in a report. */
 const SHOWN_MAX = 40;
 
+function holdsNhsNumber(value: string): boolean {
+  return [...value.matchAll(/\d{3}[ -]?\d{3}[ -]?\d{4}/g)].some((m) => isValidNhsNumber(normaliseNhsNumber(m[0])));
+}
+
 /**
  * How a report shows a value: personal data (names, dates of birth, NHS numbers,
  * UPNs, postcodes, free text about a person) never, only its length; anything
  * long, only its length; else quoted.
  */
 export function shownValue(value: string, personal: boolean): string {
-  if (personal) return `(withheld: personal data, ${value.length} character${value.length === 1 ? '' : 's'})`;
+  // A value in the wrong column (a file whose rows do not match its header) can be anyone's NHS number.
+  if (personal || holdsNhsNumber(value)) return `(withheld: personal data, ${value.length} character${value.length === 1 ? '' : 's'})`;
   if (value.length > SHOWN_MAX) return `(${value.length.toLocaleString('en-GB')} characters, not shown)`;
   return JSON.stringify(value);
 }

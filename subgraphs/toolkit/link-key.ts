@@ -39,6 +39,6 @@ export function nhsCheckDigit(nineDigits: string): number | null {
 export function linkKeyFor(nhsNumber: string, secret: string): string {
   if (!secret) throw new Error('The partnership link key secret is not configured (LINK_KEY_SECRET).');
   const digits = normaliseNhsNumber(nhsNumber);
-  if (!isValidNhsNumber(digits)) throw new Error(`Not a valid NHS number: check digit fails for "${nhsNumber}".`);
+  if (!isValidNhsNumber(digits)) throw new Error('Not a valid NHS number: the check digit fails.');
   return createHmac('sha256', secret).update(digits).digest('base64url');
 }

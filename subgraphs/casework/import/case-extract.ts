@@ -61,6 +61,8 @@ export class CaseExtractValidator {
   /** Data rows read. */
   rows = 0;
   private at: Record<Column, number> | null = null;
+  /** Fields in the header row. */
+  private width = 0;
   private readonly seen = new KeyIndex();
   private readonly nhsSeen = new KeyIndex();
 
@@ -76,6 +78,7 @@ export class CaseExtractValidator {
       return false;
     }
     this.at = Object.fromEntries(CASE_EXTRACT_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<Column, number>;
+    this.width = header.length;
     return true;
   }
 
@@ -85,6 +88,13 @@ export class CaseExtractValidator {
     const at = this.at!;
     const problems: Problem[] = [];
     const problem = (column: string, value: string | null, rule: string) => problems.push({ person: row, path: column, value, rule });
+    // More fields than the header (an unquoted comma, say) shifts values into the wrong columns.
+    if (cells.length > this.width) {
+      problem('(row)', null, `has ${cells.length} fields; the header has ${this.width}`);
+      this.problems.push(...problems);
+      this.invalidRows.add(row);
+      return null;
+    }
     const get = (c: Column) => {
       const v = blank(cells[at[c]]);
       const rules = TEXT[c] ?? { max: 255 };

@@ -73,7 +73,9 @@ async function readFile(file: string, columns: readonly string[], validator: Val
   const records = csvRecords<Record<string, string>>(createReadStream(file), {
     trim: true,
     skip_empty_lines: true,
-    relax_column_count: true,
+    // A short row is reported column by column; a row longer than the header (an unquoted
+    // comma, say) is refused, never read with its last fields dropped.
+    relax_column_count_less: true,
     columns: (names: string[]) => {
       header = true;
       const normal = names.map((h) => h.trim().toLowerCase());

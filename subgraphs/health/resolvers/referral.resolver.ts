@@ -59,7 +59,8 @@ export function referralWhere(filter: ReferralFilter, asOf: string): FilterQuery
   if (filter.status === ReferralStatus.SEEN) and.push({ receivedDate: { $lte: asOf } }, { firstContactDate: { $lte: asOf } }, notDischarged);
   if (filter.status === ReferralStatus.DISCHARGED) and.push({ receivedDate: { $lte: asOf } }, { dischargeDate: { $lte: asOf } });
   if (filter.waitingLongerThanWeeks !== null && filter.waitingLongerThanWeeks !== undefined) {
-    if (filter.waitingLongerThanWeeks < 0) throw badInput('filter.waitingLongerThanWeeks', 'must be 0 or more.');
+    // A hundred years is past any wait; beyond it the date arithmetic leaves the calendar.
+    if (filter.waitingLongerThanWeeks < 0 || filter.waitingLongerThanWeeks > 5200) throw badInput('filter.waitingLongerThanWeeks', 'must be between 0 and 5200.');
     // More than 7N days at asOf: received before asOf - 7N.
     and.push(...waiting, { receivedDate: { $lt: addDays(asOf, -7 * filter.waitingLongerThanWeeks) } });
   }
