@@ -39,7 +39,7 @@ const QUERIES: Array<{ name: string; role: string; query: string }> = [
       query: `{ caseworkMeasures(codes: ${JSON.stringify(CASEWORK_CODES)}, from: "2019-01-01", to: "${AS_OF}", interval: ${interval}) { code name unit ${points} } }`,
     })),
   ),
-  { name: 'casework measures Mansfield as caseworker', role: 'la_caseworker', query: `{ caseworkMeasures(codes: ${JSON.stringify(CASEWORK_CODES)}, from: "2023-01-01", to: "${AS_OF}", interval: QUARTER, district: "Mansfield") { code ${points} } }` },
+  { name: 'casework measures Mansfield as caseworker', role: 'la_caseworker', query: `{ caseworkMeasures(codes: ${JSON.stringify(CASEWORK_CODES)}, from: "2023-01-01", to: "${AS_OF}", interval: QUARTER, filter: { district: "Mansfield" }) { code ${points} } }` },
   ...['icb_analyst', 'executive'].flatMap((role) =>
     ['MONTH', 'YEAR'].map((interval) => ({
       name: `health measures ${interval} as ${role}`,

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       await time('healthMeasures, pathway NEURODEVELOPMENTAL', { pathway: 'NEURODEVELOPMENTAL' });
       const context = { em: em(), caller: { userId: 'bench', roles: ['icb_analyst'], org: 'ICB' }, loaders: new Loaders(), requestId: 'bench' };
       t = performance.now();
-      const list = await new WaitingListResolver().waitingList(asOf, null, null, context);
+      const list = await new WaitingListResolver().waitingList(asOf, null, context);
       console.log(`waitingList(asOf: today): ${list.total} waiting, bands ${list.bands.map((b) => `${b.label}: ${b.count}`).join(', ')}; ${(performance.now() - t).toFixed(0)} ms`);
       t = performance.now();
       await em().transactional((tx) => refreshMonthEnds(tx as EntityManager));

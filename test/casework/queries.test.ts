@@ -100,13 +100,13 @@ describe('casework queries, on the casework subgraph itself', () => {
   it('an executive may not read children (FORBIDDEN) but may read measures', async () => {
     const res = await as('executive', '{ children(first: 1) { totalCount } }');
     expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');
-    const m = await as('executive', '{ caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "2023-12-01", to: "2023-12-31", primaryNeed: ASD) { code points { periodEnd } } }');
+    const m = await as('executive', '{ caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "2023-12-01", to: "2023-12-31", filter: { primaryNeed: ASD }) { code points { periodEnd } } }');
     expect(m.errors).toBeUndefined();
     expect(m.data!.caseworkMeasures[0].points).toHaveLength(1);
   });
 
   it('caseworkMeasures filters by district and primary need', async () => {
-    const res = await as('la_caseworker', '{ caseworkMeasures(codes: ["EHC_20WK_INCL"], from: "2023-01-01", to: "2023-12-31", interval: YEAR, district: "Ashfield", primaryNeed: ASD) { code points { numerator denominator } } }');
+    const res = await as('la_caseworker', '{ caseworkMeasures(codes: ["EHC_20WK_INCL"], from: "2023-01-01", to: "2023-12-31", interval: YEAR, filter: { district: "Ashfield", primaryNeed: ASD }) { code points { numerator denominator } } }');
     expect(res.errors).toBeUndefined();
     expect(res.data!.caseworkMeasures[0].points[0]).toEqual({ numerator: 1, denominator: 2 });
   });

@@ -156,15 +156,15 @@ describe('health measures on known data', () => {
 
   it('healthMeasures answers through the subgraph, refusing unknown codes and bad service ids by name', async () => {
     const ok = await h.queryAs<{ healthMeasures: Array<{ code: string; points: Array<{ value: number }> }> }>('icb_analyst',
-      `query($s: ID) { healthMeasures(codes: ["WAITING_COUNT"], from: "2025-03-01", to: "2025-03-31", pathway: NEURODEVELOPMENTAL, serviceId: $s) { code points { value } } }`, { s: ids['ND-NORTH'] });
+      `query($s: ID) { healthMeasures(codes: ["WAITING_COUNT"], from: "2025-03-01", to: "2025-03-31", filter: { pathway: NEURODEVELOPMENTAL, serviceId: $s }) { code points { value } } }`, { s: ids['ND-NORTH'] });
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.healthMeasures[0].points[0].value).toBe(3);
     const unknown = await h.queryAs('icb_analyst', '{ healthMeasures(codes: ["NOPE"], from: "2025-03-01", to: "2025-03-31") { code } }');
     expect(unknown.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect(unknown.errors![0].message).toContain('NOPE');
-    const badService = await h.queryAs('icb_analyst', '{ healthMeasures(codes: ["WAITING_COUNT"], from: "2025-03-01", to: "2025-03-31", serviceId: "x") { code } }');
+    const badService = await h.queryAs('icb_analyst', '{ healthMeasures(codes: ["WAITING_COUNT"], from: "2025-03-01", to: "2025-03-31", filter: { serviceId: "x" }) { code } }');
     expect(badService.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
-    expect(badService.errors![0].message).toContain('serviceId');
+    expect(badService.errors![0].message).toContain('filter.serviceId');
   });
 
   it('the HealthMeasure entity gives the same figure by code, withheld from an executive when it rests on small numbers', async () => {

@@ -78,7 +78,7 @@ describe('health subgraph over synthetic data', () => {
     for (const [asOf, pathway] of [[TODAY, null], ['2025-06-30', 'NEURODEVELOPMENTAL'], ['2024-01-31', 'CAMHS']] as const) {
       h.statements.length = 0;
       const res = await h.queryAs<{ waitingList: { total: number; bands: Array<{ label: string; count: number }> } }>(ANALYST,
-        'query($a: Date!, $p: Pathway) { waitingList(asOf: $a, pathway: $p) { total totalSuppressed bands { label minWeeks maxWeeks count suppressed } } }', { a: asOf, p: pathway });
+        'query($a: Date!, $p: Pathway) { waitingList(asOf: $a, filter: { pathway: $p }) { total totalSuppressed bands { label minWeeks maxWeeks count suppressed } } }', { a: asOf, p: pathway });
       expect(res.errors).toBeUndefined();
       const scoped = pathway ? rows.filter((r) => r.pathway === pathway) : rows;
       const expected = waitingListBands(scoped, asOf);

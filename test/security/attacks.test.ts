@@ -109,7 +109,7 @@ describe('attack corpus', () => {
     }
 
     it('filtering measures to small groups (one district, one month) never reveals a figure resting on 1-7 records', async () => {
-      const q = `query($d: String) { caseworkMeasures(codes: ["EHCNA_REQUESTS", "PLANS_ACTIVE", "EHC_20WK_EXCL", "EHC_MEAN_WEEKS"], from: "2025-01-01", to: "2026-10-31", district: $d) { code unit points { periodStart value numerator denominator suppressed } } }`;
+      const q = `query($d: String) { caseworkMeasures(codes: ["EHCNA_REQUESTS", "PLANS_ACTIVE", "EHC_20WK_EXCL", "EHC_MEAN_WEEKS"], from: "2025-01-01", to: "2026-10-31", filter: { district: $d }) { code unit points { periodStart value numerator denominator suppressed } } }`;
       type R = { caseworkMeasures: Array<{ code: string; unit: string; points: Array<Point & { periodStart: string }> }> };
       let withheld = 0;
       for (const district of [null, ...(await districts())]) {
@@ -150,7 +150,7 @@ describe('attack corpus', () => {
     const INJECTIONS = ["' OR '1'='1", "x'; DROP TABLE child; --", '") OR 1=1 --', '\\\'; SELECT pg_sleep(0); --', '%', '_', 'NULL'];
 
     it('strings in measure filters are bound parameters: they match no district, change nothing and break nothing', async () => {
-      const q = `query($d: String) { caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "2026-01-01", to: "2026-03-31", district: $d) { points { value } } }`;
+      const q = `query($d: String) { caseworkMeasures(codes: ["PLANS_ACTIVE"], from: "2026-01-01", to: "2026-03-31", filter: { district: $d }) { points { value } } }`;
       for (const d of INJECTIONS) {
         const res = await stack.queryAs<{ caseworkMeasures: Array<{ points: Array<{ value: number }> }> }>(DCO, q, { d });
         expect({ d, errors: res.errors, values: res.data?.caseworkMeasures[0].points.map((p) => p.value) }).toEqual({ d, errors: undefined, values: [0, 0, 0] });

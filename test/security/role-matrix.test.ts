@@ -57,7 +57,7 @@ const ROWS: Row[] = [
   {
     column: 'casework aggregates',
     name: 'casework measures for one district, by month',
-    query: (f) => `{ caseworkMeasures(codes: ["EHCNA_REQUESTS", "EHC_20WK_EXCL"], from: "2025-01-01", to: "2026-10-31", district: ${JSON.stringify(f.district)}) { code points { value numerator denominator suppressed } } }`,
+    query: (f) => `{ caseworkMeasures(codes: ["EHCNA_REQUESTS", "EHC_20WK_EXCL"], from: "2025-01-01", to: "2026-10-31", filter: { district: ${JSON.stringify(f.district)} }) { code points { value numerator denominator suppressed } } }`,
     expect: { la_caseworker: 'unsuppressed', designated_clinical_officer: 'unsuppressed', ...AGGREGATE_ONLY, others: 'forbidden' },
   },
   {
@@ -84,13 +84,13 @@ const ROWS: Row[] = [
   {
     column: 'health aggregates',
     name: 'health measures for one pathway, by month',
-    query: () => `{ healthMeasures(codes: ["WAITING_COUNT", "WAITING_OVER_18WK_PCT"], from: "2025-01-01", to: "2026-10-31", pathway: SALT) { code points { value numerator denominator suppressed } } }`,
+    query: () => `{ healthMeasures(codes: ["WAITING_COUNT", "WAITING_OVER_18WK_PCT"], from: "2025-01-01", to: "2026-10-31", filter: { pathway: SALT }) { code points { value numerator denominator suppressed } } }`,
     expect: { designated_clinical_officer: 'unsuppressed', icb_analyst: 'unsuppressed', la_caseworker: 'suppressed', executive: 'suppressed', board_member: 'suppressed', partner_app: 'suppressed', others: 'forbidden' },
   },
   {
     column: 'health aggregates',
     name: 'a waiting list by weeks waited (a breakdown with its total)',
-    query: () => `{ waitingList(asOf: "2026-11-01", pathway: OT) { total totalSuppressed bands { label count suppressed } } }`,
+    query: () => `{ waitingList(asOf: "2026-11-01", filter: { pathway: OT }) { total totalSuppressed bands { label count suppressed } } }`,
     expect: { designated_clinical_officer: 'unsuppressed', icb_analyst: 'unsuppressed', la_caseworker: 'suppressed', executive: 'suppressed', board_member: 'suppressed', partner_app: 'suppressed', others: 'forbidden' },
   },
   {

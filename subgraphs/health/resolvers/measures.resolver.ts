@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, ID, InputType, Query, Resolver } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -21,6 +21,15 @@ export const healthMeasure = createMeasureEntity({
   policy: (ctx) => measurePolicy(ctx, 'health'),
 });
 
+@InputType({ description: 'Which referrals the health measures count; every condition given must hold. Each measure\'s description (HealthMeasure.description) says which of these apply to it.' })
+export class HealthMeasureFilter {
+  @Field(() => Pathway, { nullable: true, description: 'Only referrals on this pathway (for the measures the pathway filter applies to).' })
+  pathway?: Pathway | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this service (a HealthService id).' })
+  serviceId?: string | null;
+}
+
 @Resolver()
 export class HealthMeasuresResolver {
   @Authorized(Access.HEALTH_AGGREGATES)
@@ -32,11 +41,10 @@ export class HealthMeasuresResolver {
     @Arg('from', () => DateScalar, { description: 'A date in the first period.' }) from: string,
     @Arg('to', () => DateScalar, { description: 'A date in the last period.' }) to: string,
     @Arg('interval', () => Interval, { defaultValue: Interval.MONTH, description: 'How the range is cut into periods.' }) interval: Interval,
-    @Arg('pathway', () => Pathway, { nullable: true, description: 'Only referrals on this pathway (for the measures the pathway filter applies to).' }) pathway: Pathway | null,
-    @Arg('serviceId', () => ID, { nullable: true, description: 'Only this service (a HealthService id).' }) serviceId: string | null,
+    @Arg('filter', () => HealthMeasureFilter, { nullable: true, description: 'Which referrals are counted; all when left out.' }) filter: HealthMeasureFilter | null,
     @Ctx() context: SubgraphContext,
   ): Promise<MeasureSeries[]> {
-    const bindings = { pathway: pathway ?? null, serviceId: checkServiceId(serviceId) };
+    const bindings = { pathway: filter?.pathway ?? null, serviceId: checkServiceId(filter?.serviceId, 'filter.serviceId') };
     return measureSeries(context.em, healthCatalogue, { codes, from, to, interval, bindings }, measurePolicy(context, 'health'));
   }
 }

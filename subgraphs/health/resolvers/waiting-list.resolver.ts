@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -44,16 +44,26 @@ export class WaitingList {
   bands!: WaitingListBand[];
 }
 
+@InputType({ description: 'Which referrals the waiting list counts; every condition given must hold.' })
+export class WaitingListFilter {
+  @Field(() => Pathway, { nullable: true, description: 'Only referrals on this pathway.' })
+  pathway?: Pathway | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this service (a HealthService id).' })
+  serviceId?: string | null;
+}
+
 @Resolver()
 export class WaitingListResolver {
   @Authorized(Access.HEALTH_AGGREGATES)
   @Query(() => WaitingList, { description: 'Referrals waiting on `asOf` (received by then, no first contact and no discharge by then), by weeks waited: one database round trip.' })
   async waitingList(
     @Arg('asOf', () => DateScalar, { description: 'The date the waits are judged at.' }) asOf: string,
-    @Arg('pathway', () => Pathway, { nullable: true, description: 'Only referrals on this pathway.' }) pathway: Pathway | null,
-    @Arg('serviceId', () => ID, { nullable: true, description: 'Only this service (a HealthService id).' }) serviceId: string | null,
+    @Arg('filter', () => WaitingListFilter, { nullable: true, description: 'Which referrals are counted; all waiting when left out.' }) filter: WaitingListFilter | null,
     @Ctx() context: SubgraphContext,
   ): Promise<WaitingList> {
+    const pathway = filter?.pathway ?? null;
+    const serviceId = checkServiceId(filter?.serviceId, 'filter.serviceId');
     // Bands are closed at the top, in days: 0-28, 29-91, 92-126, 127-364, 365+.
     const cells = WAITING_BANDS.map((b, i) => {
       const lower = i === 0 ? null : 7 * b.minWeeks;
@@ -68,12 +78,12 @@ export class WaitingListResolver {
           AND (CAST(:serviceId AS uuid) IS NULL OR r.service_id = CAST(:serviceId AS uuid))
       ) w`;
     const em = context.em;
-    const raw = em.getKnex().raw(sql, { asOf, pathway: pathway ?? null, serviceId: checkServiceId(serviceId) });
+    const raw = em.getKnex().raw(sql, { asOf, pathway, serviceId });
     const [row] = await em.getConnection().execute<Array<Record<string, number>>>(raw);
     const disclosed = breakdownPolicy(context, 'health')(WAITING_BANDS.map((_, i) => row[`b${i}`]), row.total);
     return {
       asOf,
-      pathway: pathway ?? null,
+      pathway,
       total: disclosed.total?.value ?? null,
       totalSuppressed: disclosed.total?.suppressed ?? false,
       bands: WAITING_BANDS.map((b, i) => ({ label: b.label, minWeeks: b.minWeeks, maxWeeks: b.maxWeeks, count: disclosed.cells[i].value, suppressed: disclosed.cells[i].suppressed })),
