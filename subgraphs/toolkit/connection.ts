@@ -192,3 +192,37 @@ function keyString(value: unknown): string {
   if (value && typeof value === 'object' && 'id' in value) return String((value as { id: unknown }).id);
   return String(value);
 }
+
+/**
+ * A page of a list that belongs to one record (a body's meetings, a team's
+ * caseworkers), from the rows a DataLoader fetched in `order` for every parent in
+ * the request at once: one statement however many parents, paged here with the
+ * same cursor codec and shape as a root list. The order's last key must be unique
+ * (the id); the page starts after the row the cursor names, or, if that row has
+ * gone since, after the last row whose key sorts before it.
+ */
+export function pageOfLoaded<T extends object, P extends readonly KeyPart[]>(
+  rows: readonly T[],
+  order: ReadonlyArray<readonly [keyof T & string, Order]>,
+  codec: CursorCodec<P>,
+  page: { first: number; after: string | null | undefined },
+): Connection<T> {
+  const keyOf = (row: T) => order.map(([field]) => keyString((row as Record<string, unknown>)[field]));
+  let start = 0;
+  if (page.after) {
+    const key = codec.decode(page.after) as unknown as string[];
+    const at = rows.findIndex((row) => keyOf(row).at(-1) === key.at(-1));
+    start = at >= 0 ? at + 1 : rows.findIndex((row) => sortsAfter(keyOf(row), key, order.map(([, dir]) => dir)));
+    if (start < 0) start = rows.length;
+  }
+  return connectionOf(rows.slice(start, start + page.first + 1), page, (row) => codec.encode(keyOf(row) as unknown as CursorKey<P>), rows.length);
+}
+
+/** Whether key a comes after key b in an order (parts compared as strings: ISO dates, ids and names). */
+function sortsAfter(a: readonly string[], b: readonly string[], order: readonly Order[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    return order[i] === 'asc' ? a[i] > b[i] : a[i] < b[i];
+  }
+  return false;
+}

@@ -49,9 +49,9 @@ describe('casework queries, on the casework subgraph itself', () => {
   });
 
   it('lists teams with their caseworkers, and a child\'s allocated worker', async () => {
-    const res = await as('la_caseworker', `{ teams { nodes { name kind caseworkers { id name } } } child(id: "${C1}") { allocatedWorker { name } currentAllocation { reason } } }`);
+    const res = await as('la_caseworker', `{ teams { nodes { name kind caseworkers { totalCount pageInfo { hasNextPage } nodes { id name } } } } child(id: "${C1}") { allocatedWorker { name } currentAllocation { reason } } }`);
     expect(res.errors).toBeUndefined();
-    expect(res.data!.teams.nodes).toEqual([{ name: 'Plan and Review North', kind: 'PLAN_AND_REVIEW', caseworkers: [{ id: expect.any(String), name: 'Sam Atkins' }] }]);
+    expect(res.data!.teams.nodes).toEqual([{ name: 'Plan and Review North', kind: 'PLAN_AND_REVIEW', caseworkers: { totalCount: 1, pageInfo: { hasNextPage: false }, nodes: [{ id: expect.any(String), name: 'Sam Atkins' }] } }]);
     // Amy's worker ended on 2025-12-31; since 2026-01-01 she has none, by decision.
     expect(res.data!.child).toEqual({ allocatedWorker: null, currentAllocation: { reason: 'Plan working well' } });
   });

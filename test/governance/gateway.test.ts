@@ -180,21 +180,53 @@ describe('governance through the gateway, with live casework and health figures'
 
   it('loads the children of every action in one query per table (no N+1)', async () => {
     stack.statements.governance.length = 0;
-    const res = await stack.queryAs<{ priorityActions: { nodes: unknown[] } }>('board_member', '{ priorityActions { nodes { reference area { reference } kpis { name } milestones { title } progressUpdates { nextSteps } } } }');
+    const res = await stack.queryAs<{ priorityActions: { nodes: unknown[] } }>('board_member', '{ priorityActions { nodes { reference area { reference } kpis { name } milestones { title } progressUpdates { totalCount nodes { nextSteps } } } } }');
     expect(res.errors).toBeUndefined();
     expect(res.data!.priorityActions.nodes.length).toBeGreaterThan(10);
     const selectsFrom = (table: string) => stack.statements.governance.filter((sql) => new RegExp(`^select .* from "${table}" `, 'i').test(sql));
     for (const table of ['priority_action', 'pap_area', 'priority_action_kpi', 'milestone', 'progress_update']) expect([table, selectsFrom(table).length]).toEqual([table, 1]);
   });
 
+  it('pages the meetings of every body with one query for all the bodies, by the cursor each page gives', async () => {
+    type Page = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string; heldDate: string }> };
+    type Bodies = { governanceBodies: { nodes: Array<{ code: string; meetings: Page }> } };
+    const all = await stack.queryAs<Bodies>('board_member', '{ governanceBodies { nodes { code meetings(first: 100) { totalCount pageInfo { hasNextPage endCursor } nodes { id heldDate } } } } }');
+    expect(all.errors).toBeUndefined();
+    const body = all.data!.governanceBodies.nodes.find((b) => b.meetings.totalCount > 2)!;
+    expect(body.meetings.nodes).toHaveLength(body.meetings.totalCount);
+    expect(body.meetings.nodes.map((m) => m.heldDate)).toEqual([...body.meetings.nodes.map((m) => m.heldDate)].sort());
+
+    stack.statements.governance.length = 0;
+    const paged: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 50; pages++) {
+      const res: { data?: Bodies | null; errors?: unknown } = await stack.queryAs<Bodies>('board_member', 'query($after: String) { governanceBodies { nodes { code meetings(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id heldDate } } } } }', { after });
+      expect(res.errors).toBeUndefined();
+      const page = res.data!.governanceBodies.nodes.find((b) => b.code === body.code)!.meetings;
+      expect(page.totalCount).toBe(body.meetings.totalCount);
+      paged.push(...page.nodes.map((m) => m.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(paged).toEqual(body.meetings.nodes.map((m) => m.id));
+    const pagesAsked = Math.ceil(body.meetings.totalCount / 2);
+    expect(stack.statements.governance.filter((sql) => /^select .* from "meeting" /i.test(sql))).toHaveLength(pagesAsked);
+
+    // The root list's cursor is another list's: refused by name, not read as a key.
+    const otherList = await stack.queryAs<{ meetings: { pageInfo: { endCursor: string } } }>('board_member', '{ meetings(first: 1) { pageInfo { endCursor } } }');
+    const refused = await stack.queryAs('board_member', 'query($after: String) { governanceBodies { nodes { meetings(after: $after) { totalCount } } } }', { after: otherList.data!.meetings.pageInfo.endCursor });
+    expect(refused.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors![0].extensions!.field).toBe('after');
+  });
+
   describe('mutations', () => {
     it('refuse a progress update without next steps, naming the field, and record nothing', async () => {
-      const { data } = await stack.queryAs<{ priorityAction: { id: string; progressUpdates: unknown[] } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id progressUpdates { id } } }');
+      const { data } = await stack.queryAs<{ priorityAction: { id: string; progressUpdates: { totalCount: number } } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { id progressUpdates { totalCount } } }');
       const res = await stack.queryAs('board_member', 'mutation($id: ID!) { recordProgressUpdate(input: { actionId: $id, recordedDate: "2026-02-10", currentPosition: "Backlog down to 40.", nextSteps: "  " }) { progressUpdate { id } } }', { id: data!.priorityAction.id });
       expect(res.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
       expect(res.errors![0].extensions!.field).toBe('input.nextSteps');
-      const after = await stack.queryAs<{ priorityAction: { progressUpdates: unknown[] } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { progressUpdates { id } } }');
-      expect(after.data!.priorityAction.progressUpdates).toHaveLength(data!.priorityAction.progressUpdates.length);
+      const after = await stack.queryAs<{ priorityAction: { progressUpdates: { totalCount: number } } }>('board_member', '{ priorityAction(reference: "PAP-1.1") { progressUpdates { totalCount } } }');
+      expect(after.data!.priorityAction.progressUpdates.totalCount).toBe(data!.priorityAction.progressUpdates.totalCount);
     });
 
     it('record a valid update with its audit entry; executives may not write', async () => {

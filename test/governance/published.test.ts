@@ -17,12 +17,12 @@ const SEED = { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: '2026-03
  * specs the live types carry as keys are @inaccessible: no client can ask for them.)
  */
 const EVERYTHING = `{
-  governanceBodies { nodes { id code name meetings { id title body { id code } partnerBriefing { markdown meeting { id } } } } }
+  governanceBodies { nodes { id code name meetings { nodes { id title body { id code } partnerBriefing { markdown meeting { id } } } } } }
   meetings { nodes { id title body { id code } } }
   papAreas { nodes { id reference } }
   priorityActions { nodes {
     id reference area { id reference } kpis { id measureCode name } kpi { id measureCode }
-    milestones { id title } progressUpdates { id nextSteps }
+    milestones { id title } progressUpdates { nodes { id nextSteps } }
     assessment(asOf: "${AS_OF}") { status reasons kpis { name kpi { id measureCode } } action { id reference } }
   } }
   kpis { nodes { id measureCode name reading(asOf: "${AS_OF}") { kpi { id } value rag } comparators { areaName } } }

@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { badUserInput } from '../../../platform/problems';
-import { checkFirst, connectionOf, connectionTypes, findPage, type Connection } from '../../toolkit/connection';
+import { checkFirst, connectionOf, connectionTypes, findPage, pageOfLoaded, type Connection } from '../../toolkit/connection';
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
@@ -213,6 +213,14 @@ export const { Connection: TeamConnection } = connectionTypes(Team, 'Team', {
 
 const teamCursor = cursorCodec('teams', ['text', 'uuid']);
 
+export const { Connection: CaseworkerConnection } = connectionTypes(Caseworker, 'Caseworker', {
+  plural: 'caseworkers',
+  order: 'by name',
+  decorate: [Authorized(Access.CASEWORK_PERSON_READ)],
+});
+
+const teamCaseworkersCursor = cursorCodec('Team.caseworkers', ['text', 'uuid']);
+
 @Resolver(() => Team)
 export class TeamResolver {
   @Authorized(Access.CASEWORK_PERSON_READ)
@@ -228,9 +236,15 @@ export class TeamResolver {
   }
 
   @Authorized(Access.CASEWORK_PERSON_READ)
-  @FieldResolver(() => [Caseworker], { description: 'The team\'s caseworkers, by name.' })
-  async caseworkers(@Root() team: Team, @Ctx() context: SubgraphContext): Promise<Caseworker[]> {
-    return manyBy(context, Caseworker, 'team', { name: 'asc' }).load(team.id);
+  @FieldResolver(() => CaseworkerConnection, { description: 'The team\'s caseworkers, by name, a page at a time.' })
+  async caseworkers(
+    @Root() team: Team,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1-100.' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<Caseworker>> {
+    const rows = await manyBy(context, Caseworker, 'team', { name: 'asc' }).load(team.id);
+    return pageOfLoaded(rows, [['name', 'asc'], ['id', 'asc']], teamCaseworkersCursor, { first: checkFirst(first, 100), after });
   }
 }
 

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { checkFirst, connectionTypes, findPage, type Connection } from '../../toolkit/connection';
+import { checkFirst, connectionTypes, findPage, pageOfLoaded, type Connection } from '../../toolkit/connection';
 import { cursorCodec } from '../../toolkit/cursor';
 import { Access } from '../../toolkit/access';
 import { refId } from '../../toolkit/records';
@@ -14,7 +14,7 @@ import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } fro
 import { publishedOnly, publishedWhere, referencesFor } from '../rules/published';
 import { KNOWN_CODES, ownerOrganisationOf } from '../rules/codes';
 import { comparatorSet, comparatorsFor } from './comparators';
-import { actionsById, areasById, badInput, bodiesById, figureKeyFor, kpisOfAction, measuredKpiIds, milestonesOf, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
+import { actionsById, areasById, badInput, bodiesById, figureKeyFor, kpisOfAction, measuredKpiIds, meetingsOf, milestonesOf, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
 import { isIsoDate } from '../../toolkit/date-scalar';
 import { today } from '../../toolkit/dates';
@@ -45,6 +45,8 @@ const CURSORS = {
   reviews: cursorCodec('reviews', ['date', 'uuid']),
   feedback: cursorCodec('familyFeedback', ['date', 'uuid']),
   comparators: cursorCodec('publishedComparators', ['integer', 'text', 'text', 'uuid']),
+  bodyMeetings: cursorCodec('GovernanceBody.meetings', ['date', 'uuid']),
+  actionUpdates: cursorCodec('PriorityAction.progressUpdates', ['date', 'uuid']),
 };
 
 const { Connection: GovernanceBodyConnection } = connectionTypes(GovernanceBody, 'GovernanceBody', { plural: 'governance bodies', order: 'oldest first' });
@@ -55,6 +57,7 @@ const { Connection: KpiConnection } = connectionTypes(Kpi, 'Kpi', { plural: 'KPI
 const { Connection: EscalationConnection } = connectionTypes(Escalation, 'Escalation', { plural: 'escalations', order: 'newest first' });
 const { Connection: ReviewConnection } = connectionTypes(Review, 'Review', { plural: 'stocktakes and deep dives', order: 'by date' });
 const { Connection: FamilyFeedbackConnection } = connectionTypes(FamilyFeedback, 'FamilyFeedback', { plural: 'pieces of family voice', order: 'newest first' });
+const { Connection: ProgressUpdateConnection } = connectionTypes(ProgressUpdate, 'ProgressUpdate', { plural: 'progress updates', order: 'newest first' });
 const { Connection: PublishedComparatorConnection } = connectionTypes(PublishedComparator, 'PublishedComparator', { plural: 'published figures', order: 'by year, geographic level and area name' });
 
 @InputType({ description: 'Which governance bodies to list; every condition given must hold.' })
@@ -289,9 +292,15 @@ export class GovernanceQueries {
 @Resolver(() => GovernanceBody)
 export class GovernanceBodyResolver {
   @Authorized(Access.GOVERNANCE_READ)
-  @FieldResolver(() => [Meeting], { description: 'Its meetings, by date.' })
-  meetings(@Root() body: GovernanceBody, @Ctx() context: SubgraphContext): Promise<Meeting[]> {
-    return context.em.find(Meeting, whereVisible(context, 'Meeting', { body: body.id }), { orderBy: { heldDate: 'asc' } });
+  @FieldResolver(() => MeetingConnection, { description: 'Its meetings, by date, a page at a time.' })
+  async meetings(
+    @Root() body: GovernanceBody,
+    @Arg('first', () => Int, { defaultValue: 50, description: PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<Meeting>> {
+    const rows = await meetingsOf(context).load(body.id);
+    return pageOfLoaded(rows, [['heldDate', 'asc'], ['id', 'asc']], CURSORS.bodyMeetings, { first: checkFirst(first, MAX_PAGE), after });
   }
 }
 
@@ -327,9 +336,15 @@ export class PriorityActionResolver {
   }
 
   @Authorized(Access.GOVERNANCE_READ)
-  @FieldResolver(() => [ProgressUpdate], { description: 'Its progress updates, newest first.' })
-  progressUpdates(@Root() action: PriorityAction, @Ctx() context: SubgraphContext): Promise<ProgressUpdate[]> {
-    return updatesOf(context).load(action.id);
+  @FieldResolver(() => ProgressUpdateConnection, { description: 'Its progress updates, newest first, a page at a time.' })
+  async progressUpdates(
+    @Root() action: PriorityAction,
+    @Arg('first', () => Int, { defaultValue: 50, description: PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after: string | null,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Connection<ProgressUpdate>> {
+    const rows = await updatesOf(context).load(action.id);
+    return pageOfLoaded(rows, [['recordedDate', 'desc'], ['id', 'asc']], CURSORS.actionUpdates, { first: checkFirst(first, MAX_PAGE), after });
   }
 
   @Authorized(Access.GOVERNANCE_READ)

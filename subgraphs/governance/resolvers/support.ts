@@ -67,6 +67,13 @@ export function milestonesOf(context: SubgraphContext) {
   );
 }
 
+/** Each body's meetings (visible ones only), by date: one query for every body in the request. */
+export function meetingsOf(context: SubgraphContext) {
+  return context.loaders.get<string, Meeting[]>('Meeting.byBody', async (ids) =>
+    groupByKeys(ids, await context.em.find(Meeting, whereVisible(context, 'Meeting', { body: { $in: [...ids] } }), { orderBy: { heldDate: 'asc', id: 'asc' } }), (m) => refId(m.body)),
+  );
+}
+
 export function updatesOf(context: SubgraphContext) {
   return context.loaders.get<string, ProgressUpdate[]>('ProgressUpdate.byAction', async (ids) =>
     groupByKeys(ids, await context.em.find(ProgressUpdate, whereVisible(context, 'ProgressUpdate', { action: { $in: [...ids] } }), { orderBy: { recordedDate: 'desc', id: 'asc' } }), (u) => (u.action as unknown as { id: string }).id),
