@@ -20,6 +20,70 @@ function ownTypes(schema: GraphQLSchema) {
   return Object.values(schema.getTypeMap()).filter((t) => !t.name.startsWith('__') && !(isScalarType(t) && isSpecifiedScalarType(t)));
 }
 
+/**
+ * The arguments a root computation takes beside `filter`: its question (which
+ * codes, over which periods, on which date), not which records it counts.
+ */
+const COMPUTATION_ARGUMENTS: Record<string, string[]> = {
+  caseworkMeasures: ['codes', 'from', 'to', 'interval'],
+  healthMeasures: ['codes', 'from', 'to', 'interval'],
+  waitingList: ['asOf'],
+};
+
+/**
+ * The lists inside a record that stay plain lists, because the record bounds
+ * them (docs/api-conventions.md, "Lists"). Anything that grows for as long as
+ * its record lives is a connection instead.
+ */
+const BOUNDED_LISTS: Record<string, string> = {
+  // A child's own history: a handful over a childhood.
+  'Child.requests': 'a child\'s requests for an EHC needs assessment',
+  'Child.assessments': 'one per request',
+  'Child.ehcPlans': 'one per assessment',
+  'Child.workerAllocations': 'the child\'s caseworkers, one at a time',
+  'Child.healthReferrals': 'a child\'s referrals to children\'s health services',
+  'Child.spaceEnrolments': 'a family\'s SPACE courses',
+  // What one record is made of.
+  'EhcPlan.placements': 'the plan\'s settings',
+  'EhcPlan.senNeeds': 'the plan\'s ranked needs',
+  'EhcPlan.annualReviews': 'one a year while the plan lasts',
+  'Meeting.focusTopics': 'the minutes of one meeting',
+  'Meeting.attendance': 'one line per organisation at one meeting',
+  'Meeting.discussion': 'the minutes of one meeting',
+  'Meeting.decisions': 'the minutes of one meeting',
+  'Meeting.actionsArising': 'the minutes of one meeting',
+  'Review.findings': 'one stocktake\'s findings',
+  'ReviewFinding.linkedActionReferences': 'the actions one finding names',
+  'PriorityAction.milestones': 'an action\'s planned steps',
+  'PriorityAction.kpis': 'the KPIs linked to one action',
+  'Kpi.statisticalNeighbours': 'the KPI\'s chosen neighbours (about ten)',
+  'Kpi.trajectory': 'one expected value per period of the plan',
+  'SpaceCohort.enrolments': 'one cohort\'s families (a course\'s places)',
+  'SpaceEnrolment.attendance': 'one family\'s planned sessions',
+  'AuditEvent.roles': 'the caller\'s roles',
+  'AuditEvent.fields': 'the fields one read returned',
+  // Fixed sets and computed answers whose size the question fixes.
+  'Kpi.comparators': 'the published comparators of the KPI\'s own and neighbouring areas for a year',
+  'WaitingList.bands': 'five bands of weeks waited',
+  'MeasureSeries.points': 'one per period asked for',
+  'CaseworkMeasure.series': 'one per period asked for',
+  'HealthMeasure.series': 'one per period asked for',
+  'ActionAssessment.reasons': 'the rule\'s reasons for one status',
+  'ActionAssessment.kpis': 'the KPIs linked to one action',
+  'ActionAssessment.milestones': 'an action\'s milestones, judged',
+  'ActionSummary.reasons': 'the rule\'s reasons for one status',
+  // The dashboard's summaries: one per KPI, area, status or theme, or capped; the full lists are the root connections.
+  'AssuranceDashboard.kpiCards': 'one per KPI',
+  'AssuranceDashboard.priorityActionPlan': 'one per area for priority action',
+  'AssuranceDashboard.actionsNeedingAttention': 'at most the plan\'s actions',
+  'AssuranceDashboard.overdueEscalations': 'the open escalations past due; the paged list is escalations(filter: { overdueAsOf })',
+  'AssuranceDashboard.nextMeetings': 'at most five',
+  'AssuranceDashboard.nextReviews': 'at most five',
+  'AssuranceDashboard.familyVoiceThemes': 'one per theme',
+  'AreaProgress.byStatus': 'one per status',
+  'AreaProgress.actions': 'one area\'s actions',
+};
+
 describe('the client-facing schema', () => {
   let schema: GraphQLSchema;
   beforeAll(async () => {
@@ -89,6 +153,41 @@ describe('the client-facing schema', () => {
         expect({ list: field.name, of: getNamedType(field.type).name }).toEqual({ list: field.name, of: 'MeasureSeries' });
       }
     }
+  });
+
+  it('narrows every root list by one filter object, never by loose arguments', () => {
+    const loose: string[] = [];
+    for (const field of Object.values(schema.getQueryType()!.getFields())) {
+      const returns = getNullableType(field.type);
+      // A root list, or a computation over a population (a waiting list): what narrows it is a field of `filter`.
+      if (!isListType(returns) && !getNamedType(returns).name.endsWith('Connection') && !(field.name in COMPUTATION_ARGUMENTS)) continue;
+      const filter = field.args.find((a) => a.name === 'filter');
+      if (!filter || !isInputObjectType(getNamedType(filter.type)) || !getNamedType(filter.type).name.endsWith('Filter')) loose.push(`${field.name}: no filter`);
+      const allowed = new Set(['filter', 'first', 'after', ...(COMPUTATION_ARGUMENTS[field.name] ?? [])]);
+      for (const arg of field.args) if (!allowed.has(arg.name)) loose.push(`${field.name}(${arg.name})`);
+    }
+    expect(loose).toEqual([]);
+  });
+
+  it('makes every list inside a record a connection, unless it is on the list of bounded ones', () => {
+    const unbounded: string[] = [];
+    const bounded = new Set<string>();
+    for (const type of ownTypes(schema)) {
+      if (!isObjectType(type) || ['Query', 'Mutation'].includes(type.name) || type.name.endsWith('Connection')) continue;
+      for (const field of Object.values(type.getFields())) {
+        const coordinate = `${type.name}.${field.name}`;
+        const returns = getNullableType(field.type);
+        if (getNamedType(returns).name.endsWith('Connection')) {
+          expect({ coordinate, args: field.args.map((a) => a.name).sort() }).toEqual({ coordinate, args: ['after', 'first'] });
+        } else if (isListType(returns)) {
+          if (coordinate in BOUNDED_LISTS) bounded.add(coordinate);
+          else unbounded.push(coordinate);
+        }
+      }
+    }
+    expect(unbounded).toEqual([]);
+    // The allowlist names fields that exist: a stale entry would hide a new list of the same name.
+    expect(Object.keys(BOUNDED_LISTS).filter((c) => !bounded.has(c))).toEqual([]);
   });
 
   it('gives every mutation one input argument and a payload', () => {
