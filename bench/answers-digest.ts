@@ -65,7 +65,7 @@ const QUERIES: Array<{ name: string; role: string; query: string }> = [
     name: 'priority actions with assessments as board member',
     role: 'board_member',
     query: `{ priorityActions { nodes { reference title ownerOrganisation startDate published overrideStatus overrideExpiryDate
-      milestones { title dueDate completedDate } progressUpdates { currentPosition nextSteps }
+      milestones { title dueDate completedDate } progressUpdates { nodes { currentPosition nextSteps } }
       assessment(asOf: "${AS_OF}") { status reasons overridden kpis { name value rag trend } }
       kpis { name measureCode reading(asOf: "${AS_OF}") { value periodStart periodEnd rag } } } } }`,
   },
