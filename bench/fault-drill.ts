@@ -1,3 +1,4 @@
+// Over 300 lines: one script that starts the stack, loads it, injects each fault in turn and prints the table; its parts only make sense in that order.
 /**
  * The unlucky world, as a script that prints figures: the whole stack started the
  * way `npm start` starts it (its own data directory and free ports), load from

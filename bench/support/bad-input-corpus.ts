@@ -1,3 +1,4 @@
+// Over 300 lines: one corpus, generated from the schemas, with the rule that judges each answer beside the case that needs it; split, a case and its verdict would live apart.
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';

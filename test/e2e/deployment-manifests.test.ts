@@ -1,3 +1,4 @@
+// Over 300 lines: every Kubernetes rule the deployment issue sets (probes, resources, HPAs, PDBs, network policies, secrets, the migration Job), each a short case over the rendered overlays.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

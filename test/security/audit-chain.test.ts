@@ -1,3 +1,4 @@
+// Over 300 lines: every way the trail can be tampered with (deleted, altered, back-dated, forged, reordered, cut, unsealed), each a short case against one real database.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// Over 300 lines: a frozen migration holds all of its own SQL (tables, the maintained monthly figures and their triggers), so editing a live module can never rewrite it.
 import { Migration } from '@mikro-orm/migrations';
 
 /** The council's casework: children, requests, assessments, EHC plans, annual reviews, teams and allocated workers. */

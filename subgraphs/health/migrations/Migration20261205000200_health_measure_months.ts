@@ -1,3 +1,4 @@
+// Over 300 lines: a frozen migration holds all of its own SQL (the monthly tables, their triggers and the backfill), so editing a live module can never rewrite it.
 import { Migration } from '@mikro-orm/migrations';
 
 /**
