@@ -20,9 +20,10 @@ export type Block =
   | { kind: 'table'; header: string[]; rows: string[][] };
 
 const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+type Token = ReturnType<typeof markdown.parse>[number];
 
 /** The inline children of one markdown-it inline token, as runs of plain, emphasised or strong text. */
-function runsOf(children: ReturnType<MarkdownIt['parseInline']>[number]['children']): Run[] {
+function runsOf(children: Token[] | null): Run[] {
   const runs: Run[] = [];
   let em = 0;
   let strong = 0;
