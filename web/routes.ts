@@ -1,0 +1,7 @@
+import type { Route } from './context';
+import { dashboardRoutes } from './pages/dashboard';
+
+/** Every page's routes. A new page module adds its list here (and its entry in nav.ts). */
+export function pageRoutes(): Route[] {
+  return [...dashboardRoutes];
+}
