@@ -31,6 +31,16 @@ export function requireSession(config: WebConfig, req: IncomingMessage): Session
   return session;
 }
 
+/**
+ * A script's own bearer token, for the routes that take one (Route.bearer): a
+ * session of that token alone, with no roles read from it (the gateway verifies
+ * the token and applies its roles; the app trusts nothing in it).
+ */
+export function bearerSession(req: IncomingMessage): Session | null {
+  const m = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/.exec(String(req.headers.authorization ?? ''));
+  return m ? { token: m[1], exp: Number.MAX_SAFE_INTEGER, user: 'bearer token', roles: [], org: '', csrf: '', bearer: true } : null;
+}
+
 /** Off to the issuer, coming back to `returnTo`. */
 export async function startSignIn(config: WebConfig, res: ServerResponse, returnTo: string): Promise<void> {
   const endpoints = await discover(config);

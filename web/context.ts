@@ -27,6 +27,12 @@ export interface Route {
   /** Path pattern; named groups become params. */
   path: RegExp;
   handle(ctx: PageContext): Promise<void>;
+  /**
+   * Also answers a request that brings its own `Authorization: Bearer` token
+   * instead of a session (a script downloading a CSV): the gateway checks the
+   * token as it checks every call. GET routes only, so no form to forge.
+   */
+  bearer?: boolean;
 }
 
 const ROLE_LABELS: Record<string, string> = {

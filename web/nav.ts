@@ -15,7 +15,13 @@ export const GOVERNANCE_READERS = ['la_caseworker', 'designated_clinical_officer
 /** Roles that record progress and escalations (the API's GOVERNANCE_WRITE). */
 export const GOVERNANCE_WRITERS = ['board_member'] as const;
 
-export const NAV: NavEntry[] = [{ href: '/', text: 'Assurance dashboard', roles: GOVERNANCE_READERS }];
+export const NAV: NavEntry[] = [
+  { href: '/', text: 'Assurance dashboard', roles: GOVERNANCE_READERS },
+  { href: '/measures', text: 'Measures explorer', roles: GOVERNANCE_READERS },
+  { href: '/briefings', text: 'Partner briefings', roles: GOVERNANCE_READERS },
+  { href: '/children', text: 'Children', roles: ['la_caseworker', 'designated_clinical_officer'] },
+  { href: '/audit', text: 'Audit trail', roles: ['auditor'] },
+];
 
 export function mayUse(roles: readonly string[], allowed: readonly string[]): boolean {
   return roles.some((r) => allowed.includes(r));

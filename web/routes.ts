@@ -1,7 +1,11 @@
 import type { Route } from './context';
 import { dashboardRoutes } from './pages/dashboard';
+import { explorerRoutes } from './explorer/page';
+import { auditRoutes } from './audit/page';
+import { timelineRoutes } from './timeline/page';
+import { briefingRoutes } from './briefing/page';
 
 /** Every page's routes. A new page module adds its list here (and its entry in nav.ts). */
 export function pageRoutes(): Route[] {
-  return [...dashboardRoutes];
+  return [...dashboardRoutes, ...explorerRoutes, ...auditRoutes, ...timelineRoutes, ...briefingRoutes];
 }

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { close, listen } from '../platform/http';
 import { log } from '../platform/logger';
 import { loadAssets } from './assets';
-import { authRoutes, requireSession, startSignIn } from './auth-routes';
+import { authRoutes, bearerSession, requireSession, startSignIn } from './auth-routes';
 import type { WebConfig } from './config';
 import { makeApi, pageLocals, renderPage, type PageContext, type Route } from './context';
 import { GatewayUnavailable, SignInNeeded } from './gateway-client';
@@ -60,7 +60,7 @@ export async function startWeb(config: WebConfig, options: { port?: number } = {
     if (authRoute && req.method === 'GET') return authRoute(req, res, url, nonce);
 
     const match = routes.map((r) => ({ r, m: r.method === req.method ? r.path.exec(url.pathname) : null })).find((x) => x.m);
-    const session = requireSession(config, req);
+    const session = (match?.r.bearer && bearerSession(req)) || requireSession(config, req);
     if (!session) {
       if (req.method === 'GET') return startSignIn(config, res, url.pathname + url.search);
       return startSignIn(config, res, url.pathname);
@@ -89,6 +89,7 @@ export async function startWeb(config: WebConfig, options: { port?: number } = {
     try {
       await match.r.handle(ctx);
     } catch (err) {
+      if (err instanceof SignInNeeded && session.bearer) return void res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer error="invalid_token"' }).end('The bearer token was refused: get a new one.\n');
       if (err instanceof SignInNeeded) return startSignIn(config, res, req.method === 'GET' ? url.pathname + url.search : url.pathname);
       if (err instanceof CsrfRefused) {
         return renderPage(views, res, 'message.njk', { ...locals, title: 'Your form could not be sent', paragraphs: ['The page had expired or was sent from somewhere else. Go back, reload the page and try again.'] }, 403);

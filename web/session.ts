@@ -18,6 +18,8 @@ export interface Session {
   csrf: string;
   /** Where the issuer ends sessions, if it says. */
   endSession?: string;
+  /** True for a script's own bearer token on a route that takes one (no sign-in to fall back to). */
+  bearer?: boolean;
 }
 
 /** A sign-in under way: PKCE verifier, state and where to go after. */

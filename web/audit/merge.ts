@@ -66,10 +66,20 @@ function newerFirst(a: AuditEntry, b: AuditEntry): number {
  * its end) is given as null.
  */
 export function mergeAuditPages(pages: Partial<Record<AuditSource, AuditPage | null>>, from: MergedCursor, size: number): { entries: AuditEntry[]; next: MergedCursor | null } {
-  const all: Array<{ source: AuditSource; cursor: string; node: AuditEntry }> = [];
-  for (const source of AUDIT_SOURCES) for (const e of pages[source]?.edges ?? []) all.push({ source, cursor: e.cursor, node: e.node });
-  all.sort((a, b) => newerFirst(a.node, b.node));
-  const shown = all.slice(0, size);
+  // A k-way merge of the trails' heads: each trail keeps its own order (by entry number), so what is shown
+  // from a trail is always the start of its page and its cursor can stand at the last one shown.
+  const heads = Object.fromEntries(AUDIT_SOURCES.map((s) => [s, 0])) as Record<AuditSource, number>;
+  const shown: Array<{ source: AuditSource; cursor: string; node: AuditEntry }> = [];
+  while (shown.length < size) {
+    let best: AuditSource | null = null;
+    for (const source of AUDIT_SOURCES) {
+      const edge = pages[source]?.edges[heads[source]];
+      if (edge && (!best || newerFirst(edge.node, pages[best]!.edges[heads[best]].node) < 0)) best = source;
+    }
+    if (!best) break;
+    const edge = pages[best]!.edges[heads[best]++];
+    shown.push({ source: best, cursor: edge.cursor, node: edge.node });
+  }
   const next: MergedCursor = {};
   let more = false;
   for (const source of AUDIT_SOURCES) {
