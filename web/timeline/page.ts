@@ -117,6 +117,7 @@ async function timeline(ctx: PageContext): Promise<void> {
     child: { ...child, born: longDate(child.birthDate), need: child.primaryNeed ? (words.get(child.primaryNeed) ?? child.primaryNeed) : 'None recorded' },
     partial: otherErrors,
     refusedHealth,
+    noHealth: !refusedHealth && child.healthReferrals === null,
     today: longDate(today),
     summary: (['met', 'missed', 'overdue', 'due', 'exception'] as DeadlineStatus[]).map((s) => ({ status: s, word: STATUS_WORDS[s], tag: STATUS_TAG[s], count: summary[s] })),
     events: events.map((e) => ({
