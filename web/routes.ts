@@ -1,7 +1,9 @@
 import type { Route } from './context';
 import { dashboardRoutes } from './pages/dashboard';
+import { kpiRoutes } from './pages/kpi';
+import { priorityActionRoutes } from './pages/priority-action';
 
 /** Every page's routes. A new page module adds its list here (and its entry in nav.ts). */
 export function pageRoutes(): Route[] {
-  return [...dashboardRoutes];
+  return [...dashboardRoutes, ...kpiRoutes, ...priorityActionRoutes];
 }

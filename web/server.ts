@@ -63,7 +63,8 @@ export async function startWeb(config: WebConfig, options: { port?: number } = {
     const session = requireSession(config, req);
     if (!session) {
       if (req.method === 'GET') return startSignIn(config, res, url.pathname + url.search);
-      return startSignIn(config, res, url.pathname);
+      // A form posted after the session ended: back to the page it was on (the write is not replayed).
+      return startSignIn(config, res, url.pathname.replace(/\/[^/]*$/, '') || '/');
     }
     const locals = pageLocals(session, url.pathname, nonce);
     if (!match) {
@@ -89,7 +90,7 @@ export async function startWeb(config: WebConfig, options: { port?: number } = {
     try {
       await match.r.handle(ctx);
     } catch (err) {
-      if (err instanceof SignInNeeded) return startSignIn(config, res, req.method === 'GET' ? url.pathname + url.search : url.pathname);
+      if (err instanceof SignInNeeded) return startSignIn(config, res, req.method === 'GET' ? url.pathname + url.search : url.pathname.replace(/\/[^/]*$/, '') || '/');
       if (err instanceof CsrfRefused) {
         return renderPage(views, res, 'message.njk', { ...locals, title: 'Your form could not be sent', paragraphs: ['The page had expired or was sent from somewhere else. Go back, reload the page and try again.'] }, 403);
       }

@@ -3,6 +3,7 @@ import type { PageContext, Route } from '../context';
 import { GOVERNANCE_READERS, mayUse, navFor } from '../nav';
 import { figure, longDate } from '../views';
 import { DASHBOARD_QUERY } from './dashboard-query';
+import { isDate, monthsBefore } from './dates';
 import { comparatorRows, seriesFigure, shownValue, type ComparatorIn, type MeasurePointIn } from './kpi-view';
 
 interface Card {
@@ -42,17 +43,6 @@ interface Dashboard {
 }
 
 const STATUSES = ['OFF_TRACK', 'AT_RISK', 'ON_TRACK', 'COMPLETE'];
-
-function isDate(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
-}
-
-function monthsBefore(iso: string, months: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() - months);
-  return d.toISOString().slice(0, 10);
-}
 
 export async function cardView(card: Card) {
   const measure = card.kpi.caseworkMeasure ?? card.kpi.healthMeasure;
