@@ -102,4 +102,18 @@ async function dashboard(ctx: PageContext): Promise<void> {
   });
 }
 
-export const dashboardRoutes: Route[] = [{ method: 'GET', path: /^\/$/, handle: dashboard }];
+async function accessibility(ctx: PageContext): Promise<void> {
+  ctx.render('message.njk', {
+    title: 'Accessibility',
+    paragraphs: [
+      'This service aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. It is built on the GOV.UK Design System, and every page is checked with axe-core in automated browser tests.',
+      'Ratings are always written as a word as well as shown in colour. Every chart has a written summary and a table of the same figures. Everything works with a keyboard, and nothing needs JavaScript.',
+      'Figures about fewer than 8 children are withheld to protect privacy; the page says so in words wherever that happens.',
+    ],
+  });
+}
+
+export const dashboardRoutes: Route[] = [
+  { method: 'GET', path: /^\/$/, handle: dashboard },
+  { method: 'GET', path: /^\/accessibility$/, handle: accessibility },
+];
