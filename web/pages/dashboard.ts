@@ -73,32 +73,33 @@ async function dashboard(ctx: PageContext): Promise<void> {
     if (isDate(asAtParam)) asOf = asAtParam;
     else errorSummary.push({ text: 'Date must be a real date, like 2026-03-31', href: '#asAt' });
   }
-  const today = new Date().toISOString().slice(0, 10);
-  const to = asOf ?? today;
-  const answer = await ctx.api<Dashboard>(DASHBOARD_QUERY, { asOf, from: monthsBefore(to, 24), to });
-  const d = answer.data?.assuranceDashboard;
-  if (!d) {
-    return ctx.render('message.njk', { title: 'Assurance dashboard', notice: { title: 'Important', text: answer.errors[0]?.message ?? 'The dashboard could not be loaded.' }, paragraphs: [] }, answer.errors.some((e) => e.extensions?.code === 'FORBIDDEN') ? 403 : 502);
-  }
-  const cards = await Promise.all(d.kpiCards.map(cardView));
-  const ragCounts = ['RED', 'AMBER', 'GREEN', 'GREY'].map((rag) => ({ rag, count: cards.filter((c) => c.rag === rag).length }));
-  const plan = d.priorityActionPlan.map((a) => ({ ...a, counts: STATUSES.map((s) => a.byStatus.find((b) => b.status === s)?.count ?? 0) }));
-  ctx.render('dashboard.njk', {
-    title: 'Assurance dashboard',
-    asOf: d.asOf,
-    asAtInput: asAtParam,
-    errorSummary,
-    partial: answer.errors.length ? answer.errors.map((e) => e.message) : null,
-    cards,
-    ragCounts,
-    statuses: STATUSES,
-    plan,
-    attention: d.actionsNeedingAttention,
-    escalations: d.overdueEscalations,
-    meetings: d.nextMeetings,
-    reviews: d.nextReviews,
-    themes: d.familyVoiceThemes,
-    feedback: answer.data?.familyFeedback?.nodes ?? [],
+  const to = asOf ?? new Date().toISOString().slice(0, 10);
+  return ctx.stream({ title: 'Assurance dashboard', errorSummary }, async () => {
+    const answer = await ctx.api<Dashboard>(DASHBOARD_QUERY, { asOf, from: monthsBefore(to, 24), to });
+    const d = answer.data?.assuranceDashboard;
+    if (!d) return { template: 'stream-problem.njk', data: { problemTitle: 'Assurance dashboard', problemText: answer.errors[0]?.message ?? 'The dashboard could not be loaded.' } };
+    const cards = await Promise.all(d.kpiCards.map(cardView));
+    const ragCounts = ['RED', 'AMBER', 'GREEN', 'GREY'].map((rag) => ({ rag, count: cards.filter((c) => c.rag === rag).length }));
+    const plan = d.priorityActionPlan.map((a) => ({ ...a, counts: STATUSES.map((s) => a.byStatus.find((b) => b.status === s)?.count ?? 0) }));
+    return {
+      template: 'dashboard-body.njk',
+      data: {
+        asOf: d.asOf,
+        asAtInput: asAtParam,
+        errorSummary,
+        partial: answer.errors.length ? answer.errors.map((e) => e.message) : null,
+        cards,
+        ragCounts,
+        statuses: STATUSES,
+        plan,
+        attention: d.actionsNeedingAttention,
+        escalations: d.overdueEscalations,
+        meetings: d.nextMeetings,
+        reviews: d.nextReviews,
+        themes: d.familyVoiceThemes,
+        feedback: answer.data?.familyFeedback?.nodes ?? [],
+      },
+    };
   });
 }
 
