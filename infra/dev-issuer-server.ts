@@ -19,7 +19,7 @@ import { DEV_ISSUER_NAME } from '../platform/auth';
 import { close, listen } from '../platform/http';
 import { announceReady } from '../platform/lifecycle';
 import { ALL_ROLES, USUAL_ORG, type RoleName } from '../platform/roles';
-import { CodeStore, readForm, readSignIn, redirect, redirectAllowed, signInPage } from './dev-issuer-signin';
+import { CodeStore, readForm, readSignIn, redirect, redirectAllowed, returnAllowed, signInPage } from './dev-issuer-signin';
 
 export interface DevIssuerOptions {
   /** The `iss` of its tokens: the URL the services are given as OIDC_ISSUER. */
@@ -125,7 +125,7 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<Running
       }
       case '/end-session': {
         const back = url.searchParams.get('post_logout_redirect_uri');
-        if (back && redirectAllowed(back, options.redirectUris ?? [])) return redirect(res, back);
+        if (back && returnAllowed(back, options.redirectUris ?? [])) return redirect(res, back);
         return send(res, 200, 'text/plain', 'Signed out.\n');
       }
       case '/token': {

@@ -56,6 +56,17 @@ export function redirectAllowed(uri: string, allowed: readonly string[]): boolea
   }
 }
 
+/** Where sign-out may return to: a page on the origin of a redirect URI the issuer accepts. */
+export function returnAllowed(uri: string, allowed: readonly string[]): boolean {
+  if (!allowed.length) return redirectAllowed(uri, allowed);
+  try {
+    const origin = new URL(uri).origin;
+    return allowed.some((a) => new URL(a).origin === origin);
+  } catch {
+    return false;
+  }
+}
+
 export function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }

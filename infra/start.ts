@@ -63,11 +63,11 @@ async function startSignInIssuer(config: StackConfig, port: number, webPort: num
 }
 
 async function checkPorts(config: StackConfig): Promise<void> {
+  await assertPortFree(config.gatewayPort, 'gateway', 'PORT');
+  for (const s of SUBGRAPHS) await assertPortFree(config.subgraphPorts[s.name], `${s.name} subgraph`, SUBGRAPH_PORTS[s.name].envVar);
   const ports = webPorts();
   await assertPortFree(ports.web, 'web app', 'WEB_PORT');
   if (!process.env.OIDC_ISSUER && !config.production) await assertPortFree(ports.devIssuer, 'development sign-in issuer', 'DEV_ISSUER_PORT');
-  await assertPortFree(config.gatewayPort, 'gateway', 'PORT');
-  for (const s of SUBGRAPHS) await assertPortFree(config.subgraphPorts[s.name], `${s.name} subgraph`, SUBGRAPH_PORTS[s.name].envVar);
 }
 
 /**

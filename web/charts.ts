@@ -5,7 +5,6 @@
  * Policy holds; app.css styles the marks instead. Every chart goes on a page
  * with a text summary and a table of the same figures.
  */
-import { parseHTML } from 'linkedom';
 
 export interface SeriesPoint {
   periodEnd: string;
@@ -23,14 +22,17 @@ interface SvgNode {
 
 type PlotModule = typeof import('@observablehq/plot');
 let plotModule: Promise<PlotModule> | null = null;
-// Plot is published as an ES module only; this CommonJS build loads it once with a real import().
+let domModule: Promise<typeof import('linkedom')> | null = null;
+// Plot is published as an ES module only (and linkedom's CommonJS build needs one): loaded once with a real import().
 const loadPlot = () => (plotModule ??= import('@observablehq/plot'));
+const loadDom = () => (domModule ??= import('linkedom'));
 
 const date = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00Z`);
 
 /** An SVG of the series (solid line, dots) and the trajectory (dashed line); withheld periods are gaps. */
 export async function seriesChart(series: readonly SeriesPoint[], trajectory: readonly SeriesPoint[], options: { width?: number; height?: number; label: string; unit?: string }): Promise<string> {
   const Plot = await loadPlot();
+  const { parseHTML } = await loadDom();
   const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
   const values = series.filter((p) => p.value !== null);
   const width = options.width ?? 320;
@@ -54,6 +56,12 @@ export async function seriesChart(series: readonly SeriesPoint[], trajectory: re
   // A null value leaves a gap in the line: a withheld month is not drawn as if it were known.
   for (const style of svg.querySelectorAll('style')) style.remove();
   for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');
+  // The chart is one image with one name; Plot's labels on its parts would be ARIA on role-less elements.
+  for (const el of svg.querySelectorAll('[aria-label],[aria-description]')) {
+    el.removeAttribute('aria-label');
+    el.removeAttribute('aria-description');
+  }
+  svg.setAttribute('aria-label', options.label);
   svg.setAttribute('role', 'img');
   svg.setAttribute('focusable', 'false');
   return svg.outerHTML;

@@ -17,6 +17,13 @@ export interface PageContext {
   api<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer<T>>;
   /** Renders a template inside the layout, with the person and the navigation filled in. */
   render(template: string, data: Record<string, unknown>, status?: number): void;
+  /**
+   * Sends the layout's top at once (header, navigation: the first paint), then
+   * the content `produce` renders once the API has answered. Everything that can
+   * refuse the request (session, input) is checked before, since the status is
+   * sent with the top.
+   */
+  stream(data: Record<string, unknown>, produce: () => Promise<{ template: string; data: Record<string, unknown> }>): Promise<void>;
   redirect(location: string): void;
   /** The posted form, its CSRF token already checked. */
   form(): Promise<URLSearchParams>;

@@ -1,5 +1,7 @@
 import type { Route } from './context';
 import { dashboardRoutes } from './pages/dashboard';
+import { kpiRoutes } from './pages/kpi';
+import { priorityActionRoutes } from './pages/priority-action';
 import { explorerRoutes } from './explorer/page';
 import { auditRoutes } from './audit/page';
 import { timelineRoutes } from './timeline/page';
@@ -7,5 +9,5 @@ import { briefingRoutes } from './briefing/page';
 
 /** Every page's routes. A new page module adds its list here (and its entry in nav.ts). */
 export function pageRoutes(): Route[] {
-  return [...dashboardRoutes, ...explorerRoutes, ...auditRoutes, ...timelineRoutes, ...briefingRoutes];
+  return [...dashboardRoutes, ...kpiRoutes, ...priorityActionRoutes, ...explorerRoutes, ...auditRoutes, ...timelineRoutes, ...briefingRoutes];
 }

@@ -32,6 +32,14 @@ function securityHeaders(res: ServerResponse, nonce: string): void {
   res.setHeader('x-frame-options', 'DENY');
 }
 
+/** What a streamed page says when its content could not be made: its status has gone already. */
+function streamProblem(err: unknown, url: URL): Record<string, unknown> {
+  if (err instanceof SignInNeeded) return { problemTitle: 'Your session has ended', problemText: 'Sign in again to see this page.', problemLink: { href: `/sign-in?returnTo=${encodeURIComponent(url.pathname + url.search)}`, text: 'Sign in' } };
+  if (err instanceof GatewayUnavailable) return { problemTitle: 'Sorry, the figures are not available at the moment', problemText: 'The partnership\'s data service did not answer. Try again in a few minutes.' };
+  log().error({ err, path: url.pathname }, 'web page failed');
+  return { problemTitle: 'Sorry, there is a problem with the service', problemText: 'Try again later.' };
+}
+
 export async function startWeb(config: WebConfig, options: { port?: number } = {}): Promise<RunningWeb> {
   const assets = loadAssets();
   const views = createViews();
@@ -63,7 +71,8 @@ export async function startWeb(config: WebConfig, options: { port?: number } = {
     const session = (match?.r.bearer && bearerSession(req)) || requireSession(config, req);
     if (!session) {
       if (req.method === 'GET') return startSignIn(config, res, url.pathname + url.search);
-      return startSignIn(config, res, url.pathname);
+      // A form posted after the session ended: back to the page it was on (the write is not replayed).
+      return startSignIn(config, res, url.pathname.replace(/\/[^/]*$/, '') || '/');
     }
     const locals = pageLocals(session, url.pathname, nonce);
     if (!match) {
@@ -79,6 +88,19 @@ export async function startWeb(config: WebConfig, options: { port?: number } = {
       config,
       api: makeApi(config, session),
       render: (template, data, status) => renderPage(views, res, template, { ...locals, ...data }, status),
+      stream: async (data, produce) => {
+        const [top, bottom] = views.render('stream-shell.njk', { ...locals, ...data }).split('<!--app:flush-->');
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.write(top);
+        let body: string;
+        try {
+          const made = await produce();
+          body = views.render(made.template, { ...locals, ...data, ...made.data });
+        } catch (err) {
+          body = views.render('stream-problem.njk', { ...locals, ...data, ...streamProblem(err, url) });
+        }
+        res.end(body + bottom);
+      },
       redirect: (location) => void res.writeHead(303, { location, 'cache-control': 'no-store' }).end(),
       form: async () => {
         const form = await readForm(req);
@@ -90,7 +112,7 @@ export async function startWeb(config: WebConfig, options: { port?: number } = {
       await match.r.handle(ctx);
     } catch (err) {
       if (err instanceof SignInNeeded && session.bearer) return void res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer error="invalid_token"' }).end('The bearer token was refused: get a new one.\n');
-      if (err instanceof SignInNeeded) return startSignIn(config, res, req.method === 'GET' ? url.pathname + url.search : url.pathname);
+      if (err instanceof SignInNeeded) return startSignIn(config, res, req.method === 'GET' ? url.pathname + url.search : url.pathname.replace(/\/[^/]*$/, '') || '/');
       if (err instanceof CsrfRefused) {
         return renderPage(views, res, 'message.njk', { ...locals, title: 'Your form could not be sent', paragraphs: ['The page had expired or was sent from somewhere else. Go back, reload the page and try again.'] }, 403);
       }

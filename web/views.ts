@@ -28,7 +28,9 @@ export function longDate(iso: string | null | undefined): string {
 export function figure(value: number | null | undefined, unit = ''): string {
   if (value === null || value === undefined) return '';
   const rounded = Math.abs(value) >= 100 || Number.isInteger(value) ? Math.round(value).toLocaleString('en-GB') : value.toLocaleString('en-GB', { maximumFractionDigits: 1 });
-  return unit === '%' || unit === 'percent' ? `${rounded}%` : rounded;
+  if (unit === 'PERCENT') return `${rounded}%`;
+  if (unit === 'WEEKS') return `${rounded} ${value === 1 ? 'week' : 'weeks'}`;
+  return rounded;
 }
 
 /** What a withheld figure says, in words: the DfE convention, explained. */

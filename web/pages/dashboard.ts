@@ -3,6 +3,7 @@ import type { PageContext, Route } from '../context';
 import { GOVERNANCE_READERS, mayUse, navFor } from '../nav';
 import { figure, longDate } from '../views';
 import { DASHBOARD_QUERY } from './dashboard-query';
+import { isDate, monthsBefore } from './dates';
 import { comparatorRows, seriesFigure, shownValue, type ComparatorIn, type MeasurePointIn } from './kpi-view';
 
 interface Card {
@@ -43,17 +44,6 @@ interface Dashboard {
 
 const STATUSES = ['OFF_TRACK', 'AT_RISK', 'ON_TRACK', 'COMPLETE'];
 
-function isDate(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
-}
-
-function monthsBefore(iso: string, months: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() - months);
-  return d.toISOString().slice(0, 10);
-}
-
 export async function cardView(card: Card) {
   const measure = card.kpi.caseworkMeasure ?? card.kpi.healthMeasure;
   const unit = measure?.unit ?? '';
@@ -83,33 +73,48 @@ async function dashboard(ctx: PageContext): Promise<void> {
     if (isDate(asAtParam)) asOf = asAtParam;
     else errorSummary.push({ text: 'Date must be a real date, like 2026-03-31', href: '#asAt' });
   }
-  const today = new Date().toISOString().slice(0, 10);
-  const to = asOf ?? today;
-  const answer = await ctx.api<Dashboard>(DASHBOARD_QUERY, { asOf, from: monthsBefore(to, 24), to });
-  const d = answer.data?.assuranceDashboard;
-  if (!d) {
-    return ctx.render('message.njk', { title: 'Assurance dashboard', notice: { title: 'Important', text: answer.errors[0]?.message ?? 'The dashboard could not be loaded.' }, paragraphs: [] }, answer.errors.some((e) => e.extensions?.code === 'FORBIDDEN') ? 403 : 502);
-  }
-  const cards = await Promise.all(d.kpiCards.map(cardView));
-  const ragCounts = ['RED', 'AMBER', 'GREEN', 'GREY'].map((rag) => ({ rag, count: cards.filter((c) => c.rag === rag).length }));
-  const plan = d.priorityActionPlan.map((a) => ({ ...a, counts: STATUSES.map((s) => a.byStatus.find((b) => b.status === s)?.count ?? 0) }));
-  ctx.render('dashboard.njk', {
-    title: 'Assurance dashboard',
-    asOf: d.asOf,
-    asAtInput: asAtParam,
-    errorSummary,
-    partial: answer.errors.length ? answer.errors.map((e) => e.message) : null,
-    cards,
-    ragCounts,
-    statuses: STATUSES,
-    plan,
-    attention: d.actionsNeedingAttention,
-    escalations: d.overdueEscalations,
-    meetings: d.nextMeetings,
-    reviews: d.nextReviews,
-    themes: d.familyVoiceThemes,
-    feedback: answer.data?.familyFeedback?.nodes ?? [],
+  const to = asOf ?? new Date().toISOString().slice(0, 10);
+  return ctx.stream({ title: 'Assurance dashboard', errorSummary }, async () => {
+    const answer = await ctx.api<Dashboard>(DASHBOARD_QUERY, { asOf, from: monthsBefore(to, 24), to });
+    const d = answer.data?.assuranceDashboard;
+    if (!d) return { template: 'stream-problem.njk', data: { problemTitle: 'Assurance dashboard', problemText: answer.errors[0]?.message ?? 'The dashboard could not be loaded.' } };
+    const cards = await Promise.all(d.kpiCards.map(cardView));
+    const ragCounts = ['RED', 'AMBER', 'GREEN', 'GREY'].map((rag) => ({ rag, count: cards.filter((c) => c.rag === rag).length }));
+    const plan = d.priorityActionPlan.map((a) => ({ ...a, counts: STATUSES.map((s) => a.byStatus.find((b) => b.status === s)?.count ?? 0) }));
+    return {
+      template: 'dashboard-body.njk',
+      data: {
+        asOf: d.asOf,
+        asAtInput: asAtParam,
+        errorSummary,
+        partial: answer.errors.length ? answer.errors.map((e) => e.message) : null,
+        cards,
+        ragCounts,
+        statuses: STATUSES,
+        plan,
+        attention: d.actionsNeedingAttention,
+        escalations: d.overdueEscalations,
+        meetings: d.nextMeetings,
+        reviews: d.nextReviews,
+        themes: d.familyVoiceThemes,
+        feedback: answer.data?.familyFeedback?.nodes ?? [],
+      },
+    };
   });
 }
 
-export const dashboardRoutes: Route[] = [{ method: 'GET', path: /^\/$/, handle: dashboard }];
+async function accessibility(ctx: PageContext): Promise<void> {
+  ctx.render('message.njk', {
+    title: 'Accessibility',
+    paragraphs: [
+      'This service aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. It is built on the GOV.UK Design System, and every page is checked with axe-core in automated browser tests.',
+      'Ratings are always written as a word as well as shown in colour. Every chart has a written summary and a table of the same figures. Everything works with a keyboard, and nothing needs JavaScript.',
+      'Figures about fewer than 8 children are withheld to protect privacy; the page says so in words wherever that happens.',
+    ],
+  });
+}
+
+export const dashboardRoutes: Route[] = [
+  { method: 'GET', path: /^\/$/, handle: dashboard },
+  { method: 'GET', path: /^\/accessibility$/, handle: accessibility },
+];

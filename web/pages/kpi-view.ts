@@ -60,7 +60,7 @@ export function shownValue(value: number | null, suppressed: boolean, unit: stri
 export async function seriesFigure(name: string, points: readonly MeasurePointIn[], trajectory: readonly SeriesPoint[], unit: string, size: { width: number; height: number }) {
   const shown = points.map((p) => ({ periodEnd: p.periodEnd, value: p.suppressed ? null : p.value }));
   const within = points.length ? trajectory.filter((t) => t.periodEnd >= points[0].periodEnd && t.periodEnd <= points[points.length - 1].periodEnd) : [];
-  const svg = points.length ? await seriesChart(shown, within, { ...size, label: `${name}: chart of the series against its trajectory`, unit: unit === '%' ? '%' : undefined }) : '';
+  const svg = points.length ? await seriesChart(shown, within, { ...size, label: `${name}: chart of the series against its trajectory`, unit: unit === 'PERCENT' ? '%' : unit === 'WEEKS' ? 'weeks' : undefined }) : '';
   const target = new Map(trajectory.map((t) => [t.periodEnd, t.value]));
   const rows = points.map((p) => ({ period: longDate(p.periodEnd), value: shownValue(p.value, p.suppressed, unit), trajectory: target.has(p.periodEnd) ? figure(target.get(p.periodEnd)!, unit) : '' }));
   const valued = points.filter((p) => !p.suppressed && p.value !== null);
