@@ -119,7 +119,8 @@ async function explorer(ctx: PageContext): Promise<void> {
     suppressed: p.suppressed,
   }));
   const withheld = rows.filter((r) => r.suppressed).length;
-  const chart = series && series.points.length
+  // A line needs two figures; with fewer, the summary and the table say it all.
+  const chart = series && series.points.filter((p) => !p.suppressed && p.value !== null).length >= 2
     ? await seriesChart(series.points.map((p) => ({ periodEnd: p.periodEnd, value: p.suppressed ? null : p.value })), [], { width: 720, height: 260, label: `${series.name}: chart of the figures by ${INTERVAL_WORDS[question.interval].toLowerCase()}`, unit: unit || undefined })
     : '';
   // Plot labels its mark groups with aria-label, which ARIA does not allow on an element with no role;
@@ -127,7 +128,7 @@ async function explorer(ctx: PageContext): Promise<void> {
   const accessibleChart = chart.replace(/(<g\b[^>]*?)\saria-label="[^"]*"/g, '$1');
   const valued = (series?.points ?? []).filter((p) => !p.suppressed && p.value !== null);
   const summary = !series ? '' : valued.length
-    ? `${series.name}: ${figure(valued[0].value, unit)} in ${periodWords(valued[0].periodStart, valued[0].periodEnd, question.interval)} and ${figure(valued.at(-1)!.value, unit)} in ${periodWords(valued.at(-1)!.periodStart, valued.at(-1)!.periodEnd, question.interval)}.${withheld ? ` ${withheld} ${withheld === 1 ? 'period is' : 'periods are'} withheld (${WITHHELD}).` : ''}`
+    ? `${series.name}: ${figure(valued[0].value, unit)} in ${periodWords(valued[0].periodStart, valued[0].periodEnd, question.interval)}${valued.length > 1 ? ` and ${figure(valued.at(-1)!.value, unit)} in ${periodWords(valued.at(-1)!.periodStart, valued.at(-1)!.periodEnd, question.interval)}` : ''}.${withheld ? ` ${withheld} ${withheld === 1 ? 'period is' : 'periods are'} withheld (${WITHHELD}).` : ''}`
     : `${series.name}: no figure can be shown for this period.`;
   const params = questionParams({ ...question, codes: measure ? [measure.code] : [] });
   ctx.render('measures.njk', {
