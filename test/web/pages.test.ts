@@ -33,6 +33,14 @@ describe('a child\'s timeline and the audit trail', () => {
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'children');
 
+    // The API refuses a caseworker the child's health referrals (the rest of the child still answers).
+    const refused = await h.stack.queryAs<any>('la_caseworker', 'query($id: ID!) { child(id: $id) { id healthReferrals { id } } }', { id: childId });
+    expect({ data: refused.data, errors: refused.errors?.map((e) => ({ message: e.message, path: e.path, code: e.extensions?.code })) }).toEqual({
+      data: { child: { id: childId, healthReferrals: null } },
+      // The gateway places an entity fetch's error at the entity (child); the message names the field.
+      errors: [{ message: expect.stringMatching(/Forbidden.*Child\.healthReferrals/), path: expect.arrayContaining(['child']), code: 'FORBIDDEN' }],
+    });
+
     await page.goto(`${h.web.url}/children/${childId}/timeline`);
     const api = (await h.stack.queryAs<any>('la_caseworker', CHILD, { id: childId })).data.child;
     // Every plan issued within 20 weeks (the API's judgement) is a met deadline on the line; every plan issued later a missed one.

@@ -109,8 +109,9 @@ async function timeline(ctx: PageContext): Promise<void> {
   const events = assembleTimeline(child, today);
   const summary = deadlineSummary(events);
   // A refused part (health referrals for a caseworker) is said in words; anything else is a problem to show.
-  const refusedHealth = answer.errors.some((e) => e.extensions?.code === 'FORBIDDEN' && e.path?.includes('healthReferrals'));
-  const otherErrors = answer.errors.filter((e) => !(e.extensions?.code === 'FORBIDDEN' && e.path?.includes('healthReferrals'))).map((e) => e.message);
+  const aboutReferrals = (e: (typeof answer.errors)[number]) => Boolean(e.path?.includes('healthReferrals')) || /\bhealthReferrals\b/.test(e.message);
+  const refusedHealth = child.healthReferrals === null && answer.errors.some((e) => aboutReferrals(e) && (e.extensions?.code === 'FORBIDDEN' || /Forbidden/.test(e.message)));
+  const otherErrors = answer.errors.filter((e) => !(refusedHealth && aboutReferrals(e))).map((e) => e.message);
   const words = needWords();
   ctx.render('timeline.njk', {
     title: `${child.forename} ${child.surname}: timeline`,
