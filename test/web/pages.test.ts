@@ -37,8 +37,8 @@ describe('a child\'s timeline and the audit trail', () => {
     const refused = await h.stack.queryAs<any>('la_caseworker', 'query($id: ID!) { child(id: $id) { id healthReferrals { id } } }', { id: childId });
     expect({ data: refused.data, errors: refused.errors?.map((e) => ({ message: e.message, path: e.path, code: e.extensions?.code })) }).toEqual({
       data: { child: { id: childId, healthReferrals: null } },
-      // The gateway places an entity fetch's error at the entity (child); the message names the field.
-      errors: [{ message: expect.stringMatching(/Forbidden.*Child\.healthReferrals/), path: expect.arrayContaining(['child']), code: 'FORBIDDEN' }],
+      // The gateway places health's refusal at the child (its entity fetch); the council's part still answers.
+      errors: [{ message: expect.stringMatching(/^Forbidden/), path: ['child'], code: 'FORBIDDEN' }],
     });
 
     await page.goto(`${h.web.url}/children/${childId}/timeline`);
@@ -69,6 +69,22 @@ describe('a child\'s timeline and the audit trail', () => {
     expect(await page.locator('nav a[href="/audit"]').count()).toBe(0);
     await context.close();
   }, 180_000);
+
+  it('shows the designated clinical officer the child\'s health referrals on the same line', async () => {
+    const list = await h.stack.queryAs<any>('designated_clinical_officer', '{ children(first: 100) { nodes { id healthReferrals { id receivedDate firstContactDate } } } }');
+    const withReferrals = list.data.children.nodes.find((c: any) => c.healthReferrals?.length);
+    expect(withReferrals).toBeDefined();
+    const { context, page } = await h.signIn('designated_clinical_officer', 'dco.timeline');
+    await page.goto(`${h.web.url}/children/${withReferrals.id}/timeline`);
+    const received = await page.locator('#timeline li[data-kind="referral"] time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
+    expect(received.sort()).toEqual(withReferrals.healthReferrals.map((r: any) => r.receivedDate).sort());
+    const contacts = withReferrals.healthReferrals.filter((r: any) => r.firstContactDate).length;
+    expect(await page.locator('#timeline li[data-kind="health-contact"]').count()).toBeGreaterThanOrEqual(contacts);
+    expect(await page.locator('.govuk-inset-text').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'child-timeline-dco');
+    await context.close();
+  }, 120_000);
 
   it('the auditor finds that read in the trail by record and by user, filters by date, and exports what the filter matches', async () => {
     const { context, page } = await h.signIn('auditor', 'auditor.one');

@@ -109,7 +109,9 @@ async function timeline(ctx: PageContext): Promise<void> {
   const events = assembleTimeline(child, today);
   const summary = deadlineSummary(events);
   // A refused part (health referrals for a caseworker) is said in words; anything else is a problem to show.
-  const aboutReferrals = (e: (typeof answer.errors)[number]) => Boolean(e.path?.includes('healthReferrals')) || /\bhealthReferrals\b/.test(e.message);
+  // The gateway reports health's refusal at the child itself (path ["child"], "may not read Child records")
+  // while the council's part of the child answers: in this query only the referrals come from health that way.
+  const aboutReferrals = (e: (typeof answer.errors)[number]) => Boolean(e.path?.includes('healthReferrals')) || /\bhealthReferrals\b/.test(e.message) || (e.path?.length === 1 && e.path[0] === 'child');
   const refusedHealth = child.healthReferrals === null && answer.errors.some((e) => aboutReferrals(e) && (e.extensions?.code === 'FORBIDDEN' || /Forbidden/.test(e.message)));
   const otherErrors = answer.errors.filter((e) => !(refusedHealth && aboutReferrals(e))).map((e) => e.message);
   const words = needWords();
