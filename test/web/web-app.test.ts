@@ -86,6 +86,12 @@ describe('the web app in a browser', () => {
       expect(await pageCards(page)).toEqual([]);
       await expect(page.textContent('h1')).resolves.toContain('Your pages');
       await checkPage(page, 'home-auditor', problems);
+      // A KPI's page, asked for directly: the API refuses the role, the page says so in the GOV.UK style.
+      const res = await page.goto(`${w.web.url}/kpis/PLANS_ACTIVE?asAt=${TODAY}`);
+      expect(res!.status()).toBe(403);
+      await expect(page.textContent('h1')).resolves.toBe('You do not have access to this page');
+      expect(await pageCards(page)).toEqual([]);
+      await checkPage(page, 'forbidden-auditor', problems);
     } finally {
       await context.close();
     }
