@@ -86,6 +86,12 @@ describe('the web app in a browser', () => {
       expect(await pageCards(page)).toEqual([]);
       await expect(page.textContent('h1')).resolves.toContain('Your pages');
       await checkPage(page, 'home-auditor', problems);
+      // A KPI's page, asked for directly: the API refuses the role, the page says so in the GOV.UK style.
+      const res = await page.goto(`${w.web.url}/kpis/PLANS_ACTIVE?asAt=${TODAY}`);
+      expect(res!.status()).toBe(403);
+      await expect(page.textContent('h1')).resolves.toBe('You do not have access to this page');
+      expect(await pageCards(page)).toEqual([]);
+      await checkPage(page, 'forbidden-auditor', problems);
     } finally {
       await context.close();
     }
@@ -119,7 +125,7 @@ describe('the web app in a browser', () => {
     }
   }, 120_000);
 
-  browserIt('records a progress update as a board member, and shows a refused one in an error summary with the input kept', async () => {
+  browserIt('records a progress update and raises an escalation as a board member, and shows a refused update in an error summary with the input kept', async () => {
     const { context, page, problems } = await signIn(w, 'board_member', '/priority-actions/PAP-1.4', { user: 'board.chair' });
     try {
       // Refused by the API: no current position.
@@ -141,6 +147,16 @@ describe('the web app in a browser', () => {
       const api = await w.stack.queryAs<{ priorityAction: { progressUpdates: { nodes: Array<{ currentPosition: string; nextSteps: string; recordedBy: string }> } } }>('executive', `{ priorityAction(reference: "PAP-1.4") { progressUpdates(first: 50) { nodes { currentPosition nextSteps recordedBy } } } }`);
       expect(api.data!.priorityAction.progressUpdates.nodes).toContainEqual({ currentPosition: position, nextSteps: 'Report to the board in January.', recordedBy: 'board.chair' });
       await checkPage(page, 'priority-action-recorded', problems);
+
+      // An escalation to a board, raised from the same page.
+      const issue = `Decision panel capacity short for January (${Date.now()}).`;
+      await page.selectOption('#bodyCode', { index: 1 });
+      await page.fill('#issue', issue);
+      await Promise.all([page.waitForURL(/recorded=escalation/), page.click('form[action$="/escalations"] button')]);
+      await expect(page.textContent('.govuk-notification-banner--success')).resolves.toContain('Escalation raised');
+      const raised = await w.stack.queryAs<{ escalations: { nodes: Array<{ issue: string; raisedBy: string; action: { reference: string } | null }> } }>('board_member', `{ escalations(first: 100, filter: { status: OPEN }) { nodes { issue raisedBy action { reference } } } }`);
+      expect(raised.errors).toBeUndefined();
+      expect(raised.data!.escalations.nodes).toContainEqual({ issue, raisedBy: 'board.chair', action: { reference: 'PAP-1.4' } });
     } finally {
       await context.close();
     }

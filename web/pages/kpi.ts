@@ -1,6 +1,6 @@
 /** A KPI's detail: `/kpis/:code?interval=MONTH|QUARTER|YEAR|FINANCIAL_YEAR&asAt=YYYY-MM-DD`. */
 import type { PageContext, Route } from '../context';
-import { NotFound } from '../errors';
+import { NotFound, refusal } from '../errors';
 import { figure, longDate } from '../views';
 import { cardView } from './dashboard';
 import { isDate, monthsBefore } from './dates';
@@ -59,7 +59,7 @@ async function kpiPage(ctx: PageContext): Promise<void> {
   const answer = await ctx.api<{ kpis: { nodes: KpiDetail[] } | null }>(KPI_QUERY, { code, asOf, interval: chosen, from: monthsBefore(to, chosen === 'MONTH' ? 24 : 48), to });
   const kpi = answer.data?.kpis?.nodes[0];
   if (!kpi) {
-    if (answer.errors.length) return ctx.render('message.njk', { title: 'KPI', notice: { title: 'Important', text: answer.errors[0].message }, paragraphs: [] }, answer.errors.some((e) => e.extensions?.code === 'FORBIDDEN') ? 403 : 502);
+    if (answer.errors.length) return ctx.render('message.njk', refusal(answer.errors), answer.errors.some((e) => e.extensions?.code === 'FORBIDDEN') ? 403 : 502);
     throw new NotFound();
   }
   const measure = kpi.caseworkMeasure ?? kpi.healthMeasure;

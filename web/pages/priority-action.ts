@@ -5,7 +5,7 @@
  * API's field errors in an error summary and the person's input kept.
  */
 import type { PageContext, Route } from '../context';
-import { NotFound } from '../errors';
+import { NotFound, refusal } from '../errors';
 import { fieldProblems, type GraphQLError } from '../gateway-client';
 import { GOVERNANCE_WRITERS, mayUse } from '../nav';
 import { isDate, today } from './dates';
@@ -78,7 +78,7 @@ async function show(ctx: PageContext, extra: { progress?: Values; escalation?: V
   const answer = await ctx.api<ActionData>(ACTION_QUERY, { reference: ctx.params.reference, asOf: asAt && isDate(asAt) ? asAt : null });
   const action = answer.data?.priorityAction;
   if (!action) {
-    if (answer.errors.length) return ctx.render('message.njk', { title: 'Priority action', notice: { title: 'Important', text: answer.errors[0].message }, paragraphs: [] }, answer.errors.some((e) => e.extensions?.code === 'FORBIDDEN') ? 403 : 502);
+    if (answer.errors.length) return ctx.render('message.njk', refusal(answer.errors), answer.errors.some((e) => e.extensions?.code === 'FORBIDDEN') ? 403 : 502);
     throw new NotFound();
   }
   const day = today();
