@@ -122,7 +122,7 @@ async function timeline(ctx: PageContext): Promise<void> {
     refusedHealth,
     noHealth: !refusedHealth && child.healthReferrals === null,
     today: longDate(today),
-    summary: (['met', 'missed', 'overdue', 'due', 'exception'] as DeadlineStatus[]).map((s) => ({ status: s, word: STATUS_WORDS[s], tag: STATUS_TAG[s], count: summary[s] })),
+    summary: (['met', 'missed', 'overdue', 'due', 'exception'] as DeadlineStatus[]).map((s) => ({ status: s, word: STATUS_WORDS[s], tag: STATUS_TAG[s], count: summary[s] })).filter((s) => s.count),
     events: events.map((e) => ({
       ...e,
       when: longDate(e.date),
