@@ -97,6 +97,9 @@ export function readQuestion(params: URLSearchParams, lists: ExplorerLists, toda
 
   const catalogue = lists[subgraph];
   let codes = params.getAll('code').filter((c) => c !== '');
+  // On the page, switching between casework and health keeps the other side's measure in the form: start that side afresh.
+  const other = lists[subgraph === 'casework' ? 'health' : 'casework'];
+  if (!options.strict) codes = codes.filter((c) => !other.some((m) => m.code === c) || catalogue.some((m) => m.code === c));
   const unknown = codes.filter((c) => !catalogue.some((m) => m.code === c));
   if (unknown.length) {
     problems.push({ field: 'code', text: `Choose a measure from the list of ${subgraph} measures` });
