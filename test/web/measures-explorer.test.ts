@@ -79,7 +79,13 @@ describe('the measures explorer', () => {
 
   it('health measures by pathway and service, chosen from the API\'s lists; a typed value is refused naming the field', async () => {
     const { context, page } = await h.signIn('icb_analyst');
-    await page.goto(`${h.web.url}/measures?subgraph=health`);
+    // From casework to health with the form itself: the page comes back with health's measures and filters.
+    await page.goto(`${h.web.url}/measures`);
+    await page.locator('#subgraph-2').check();
+    await page.getByRole('button', { name: 'Show figures' }).click();
+    await page.waitForURL(/subgraph=health/);
+    expect(await page.locator('.govuk-error-summary').count()).toBe(0);
+    expect(await page.locator('#district').count()).toBe(0);
     await page.locator('#code').selectOption('WAITING_COUNT');
     await page.locator('#pathway').selectOption('SALT');
     await page.locator('#from').fill('2025-01-01');
