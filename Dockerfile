@@ -20,6 +20,7 @@ COPY platform ./platform
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY infra ./infra
+COPY web ./web
 COPY schema ./schema
 RUN npm run build
 
@@ -40,6 +41,9 @@ RUN npm ci --omit=dev --omit=optional --no-audit --no-fund \
   && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schema ./schema
+# The web role's templates and static files, read beside its compiled code.
+COPY web/templates ./web/templates
+COPY web/static ./web/static
 # The node image's unprivileged user (uid 1000); the application files stay root's, read-only to it.
 USER node
 EXPOSE 4000

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { Pool } from 'undici';
 import { createAuthenticator, type AuthConfig, type Caller } from '../platform/auth';
 import { maskUnexpectedErrors } from '../platform/errors';
+import { createCors, corsOriginsFromEnv } from './cors';
 import { close, createGraphQLHttpServer, listen, requestIdFrom } from '../platform/http';
 import { observationPlugin } from '../platform/observe';
 import { limitMessagesPlugin, limitOptions, requestChecksPlugin, requestLimitsFromEnv, type RequestLimits } from '../platform/limits';
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   trustedDocuments?: TrustedDocumentSettings;
   /** The explorer's built files (dist/explorer), served at /explorer when introspection is allowed. */
   explorerDir?: string;
+  /** Browser origins whose cross-origin calls are allowed; from CORS_ORIGINS when not given. */
+  corsOrigins?: readonly string[];
 }
 
 export interface RunningGateway {
@@ -138,6 +141,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
     service: 'gateway',
+    cors: createCors(options.corsOrigins ?? corsOriginsFromEnv()),
     // Started means the supergraph is loaded; draining is answered by the HTTP layer.
     ready: async () => true,
     routes: {

@@ -16,7 +16,7 @@ const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const STAMP = join(ROOT, 'dist', '.build-stamp');
-const SOURCES = ['platform', 'gateway', 'subgraphs', 'infra', 'bench', 'test'];
+const SOURCES = ['platform', 'gateway', 'subgraphs', 'web', 'infra', 'bench', 'test'];
 const FILES = ['tsconfig.json', 'package-lock.json'];
 
 function sourcesNow() {
@@ -30,7 +30,7 @@ function sourcesNow() {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(ts|tsx|js|jsx|css|json)$/.test(entry.name)) note(path);
+      else if (/\.(ts|tsx|js|jsx|css|json|njk)$/.test(entry.name)) note(path);
     }
   };
   for (const dir of SOURCES) if (existsSync(join(ROOT, dir))) walk(join(ROOT, dir));

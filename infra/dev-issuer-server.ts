@@ -7,14 +7,19 @@
  *   GET /.well-known/openid-configuration   issuer and jwks_uri
  *   GET /.well-known/jwks.json               the public key set
  *   GET /token?role=<role>[&org=][&user=][&expires=8h]   a signed token, as text
+ *   GET|POST /authorize, POST /token, GET /end-session       OIDC code flow with PKCE
+ *                                            (the web app's sign-in; infra/dev-issuer-signin.ts)
  */
 import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type KeyLike } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
 import { DEV_ISSUER_NAME } from '../platform/auth';
 import { close, listen } from '../platform/http';
 import { announceReady } from '../platform/lifecycle';
 import { ALL_ROLES, USUAL_ORG, type RoleName } from '../platform/roles';
+import { CodeStore, readForm, readSignIn, redirect, redirectAllowed, returnAllowed, signInPage } from './dev-issuer-signin';
 
 export interface DevIssuerOptions {
   /** The `iss` of its tokens: the URL the services are given as OIDC_ISSUER. */
@@ -22,6 +27,12 @@ export interface DevIssuerOptions {
   audience: string;
   port: number;
   host?: string;
+  /** Sign with these keys instead of a fresh pair (npm start: the data directory's; tests: the test issuer's). */
+  signing?: { privateKey: KeyLike; kid: string; jwks: JSONWebKeySet };
+  /** Redirect URIs the sign-in may send codes to; none given, only loopback ones. */
+  redirectUris?: readonly string[];
+  /** Where browsers reach this issuer, when its `iss` is not a URL (the development URN). */
+  publicUrl?: string;
 }
 
 export interface RunningDevIssuer {
@@ -37,12 +48,35 @@ function send(res: import('node:http').ServerResponse, status: number, type: str
   res.end(body);
 }
 
+const GOVUK_DIST = join(dirname(require.resolve('govuk-frontend/package.json')), 'dist', 'govuk');
+
+/** The sign-in page's GOV.UK stylesheet and fonts, from the govuk-frontend package. */
+function sendAsset(res: ServerResponse, path: string): void {
+  const name = path.slice('/assets/'.length);
+  if (name !== 'govuk-frontend.min.css' && !/^fonts\/[a-z0-9-]+\.woff2?$/.test(name)) return send(res, 404, 'text/plain', 'Not found.\n');
+  try {
+    const body = readFileSync(join(GOVUK_DIST, name === 'govuk-frontend.min.css' ? name : join('assets', name)));
+    res.writeHead(200, { 'content-type': name.endsWith('.css') ? 'text/css' : 'font/woff2', 'cache-control': 'public, max-age=86400' });
+    res.end(body);
+  } catch {
+    send(res, 404, 'text/plain', 'Not found.\n');
+  }
+}
+
 /** Starts the issuer with a fresh key pair held in memory: a restart invalidates the tokens it gave. */
 export async function startDevIssuer(options: DevIssuerOptions): Promise<RunningDevIssuer> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const kid = randomUUID();
-  const jwks: JSONWebKeySet = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] };
-  const issuer = options.issuer.replace(/\/$/, '');
+  let privateKey: KeyLike;
+  let kid: string;
+  let jwks: JSONWebKeySet;
+  if (options.signing) ({ privateKey, kid, jwks } = options.signing);
+  else {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    privateKey = pair.privateKey;
+    kid = randomUUID();
+    jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' }] };
+  }
+  let base = (options.publicUrl ?? options.issuer).replace(/\/$/, '');
+  const codes = new CodeStore();
   const sign = (key: KeyLike, role: RoleName, org: string, user: string, expiresIn: string) =>
     new SignJWT({ roles: [role], org, preferred_username: user })
       .setProtectedHeader({ alg: 'ES256', kid })
@@ -55,7 +89,12 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<Running
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://issuer');
+    if (req.method === 'POST' && (url.pathname === '/authorize' || url.pathname === '/token')) {
+      codeFlow(req, res, url.pathname).catch((err: Error) => send(res, 400, 'text/plain', `${err.message}\n`));
+      return;
+    }
     if (req.method !== 'GET') return send(res, 405, 'text/plain', 'Only GET.\n');
+    if (url.pathname.startsWith('/assets/')) return sendAsset(res, url.pathname);
     switch (url.pathname) {
       case '/health/live':
       case '/health/ready':
@@ -63,7 +102,32 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<Running
       case '/.well-known/jwks.json':
         return send(res, 200, 'application/json', JSON.stringify(jwks));
       case '/.well-known/openid-configuration':
-        return send(res, 200, 'application/json', JSON.stringify({ issuer: options.issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['ES256'] }));
+        return send(
+          res,
+          200,
+          'application/json',
+          JSON.stringify({
+            issuer: options.issuer,
+            jwks_uri: `${base}/.well-known/jwks.json`,
+            authorization_endpoint: `${base}/authorize`,
+            token_endpoint: `${base}/token`,
+            end_session_endpoint: `${base}/end-session`,
+            response_types_supported: ['code'],
+            grant_types_supported: ['authorization_code'],
+            code_challenge_methods_supported: ['S256'],
+            id_token_signing_alg_values_supported: ['ES256'],
+          }),
+        );
+      case '/authorize': {
+        const problem = authorizeProblem(url.searchParams);
+        if (problem) return send(res, 400, 'text/plain', `${problem}\n`);
+        return send(res, 200, 'text/html; charset=utf-8', signInPage(url.searchParams));
+      }
+      case '/end-session': {
+        const back = url.searchParams.get('post_logout_redirect_uri');
+        if (back && returnAllowed(back, options.redirectUris ?? [])) return redirect(res, back);
+        return send(res, 200, 'text/plain', 'Signed out.\n');
+      }
       case '/token': {
         const role = url.searchParams.get('role') ?? '';
         if (!(ALL_ROLES as readonly string[]).includes(role)) return send(res, 400, 'text/plain', `role must be one of ${ALL_ROLES.join(', ')}.\n`);
@@ -81,7 +145,39 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<Running
         return send(res, 404, 'text/plain', 'Not found. GET /token?role=<role>, /.well-known/jwks.json\n');
     }
   });
+  const authorizeProblem = (p: URLSearchParams): string | null => {
+    if (p.get('response_type') !== 'code') return 'response_type must be code.';
+    if (!p.get('client_id')) return 'client_id is required.';
+    if (!redirectAllowed(p.get('redirect_uri') ?? '', options.redirectUris ?? [])) return 'redirect_uri is not one this issuer sends codes to.';
+    if (p.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(p.get('code_challenge') ?? '')) return 'PKCE is required: code_challenge (S256) and code_challenge_method=S256.';
+    return null;
+  };
+
+  async function codeFlow(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const form = await readForm(req);
+    if (path === '/authorize') {
+      const problem = authorizeProblem(form);
+      if (problem) return send(res, 400, 'text/plain', `${problem}\n`);
+      const signIn = readSignIn(form);
+      if (typeof signIn === 'string') return send(res, 400, 'text/html; charset=utf-8', signInPage(form, signIn));
+      const code = codes.issue({ request: signIn, clientId: form.get('client_id')!, redirectUri: form.get('redirect_uri')!, challenge: form.get('code_challenge')!, nonce: form.get('nonce') ?? undefined });
+      const back = new URL(form.get('redirect_uri')!);
+      back.searchParams.set('code', code);
+      if (form.get('state')) back.searchParams.set('state', form.get('state')!);
+      return redirect(res, back.toString());
+    }
+    const fail = (error: string, description: string) => send(res, 400, 'application/json', JSON.stringify({ error, error_description: description }));
+    if (form.get('grant_type') !== 'authorization_code') return fail('unsupported_grant_type', 'grant_type must be authorization_code.');
+    const redeemed = codes.redeem(form.get('code') ?? '', form.get('client_id') ?? '', form.get('redirect_uri') ?? '', form.get('code_verifier') ?? '');
+    if (typeof redeemed === 'string') return fail('invalid_grant', redeemed);
+    const { role, org, user, expiresIn } = redeemed.request;
+    const token = await sign(privateKey, role, org, user, expiresIn);
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number }).exp;
+    send(res, 200, 'application/json', JSON.stringify({ access_token: token, id_token: token, token_type: 'Bearer', expires_in: exp - Math.floor(Date.now() / 1000) }));
+  }
+
   const port = await listen(server, options.port, options.host);
+  if (!options.publicUrl && !/^https?:/.test(options.issuer)) base = `http://localhost:${port}`;
   return {
     url: `http://localhost:${port}`,
     port,

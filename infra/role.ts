@@ -40,6 +40,7 @@ export const ROLES: readonly Role[] = [
   { name: 'import:referrals', arguments: '<file.csv>', description: 'imports a provider referral extract into health', ...IMPORT },
   { name: 'import:health-advice', arguments: '<file.csv>', description: 'imports a provider health-advice extract into health', ...IMPORT },
   { name: 'import:dfe', arguments: '<file.csv> [--skip-invalid]', description: 'imports DfE published EHC plan statistics into governance', ...IMPORT },
+  { name: 'web', arguments: '', description: 'the web app (pages over the gateway\'s public API; sign-in by OIDC code flow with PKCE)', needs: ['GATEWAY_URL', 'OIDC_ISSUER', 'WEB_PUBLIC_URL', 'WEB_SESSION_SECRET'], optional: [...SERVER, 'WEB_PORT', 'OIDC_DISCOVERY_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] },
   { name: 'dev-issuer', arguments: '', description: 'a development token issuer (never in production): JWKS and tokens for any role', needs: ['OIDC_ISSUER', 'OIDC_AUDIENCE'], optional: ['HOST', 'PORT'] },
 ];
 
@@ -60,6 +61,7 @@ const SERVERS: Record<string, () => unknown> = {
   casework: () => require('../subgraphs/casework/main'),
   health: () => require('../subgraphs/health/main'),
   governance: () => require('../subgraphs/governance/main'),
+  web: () => require('../web/main'),
   'dev-issuer': () => require('./dev-issuer-server').runDevIssuerProcess(),
 };
 

@@ -50,6 +50,15 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'PARTNER_SUPERGRAPH_PATH', default: '(partner-supergraph.graphql beside the supergraph)', description: 'The partner contract\'s supergraph, served at /partner/graphql; without the file there is no partner endpoint.' },
   { name: 'TRUSTED_DOCUMENTS_ROLES', default: 'partner_app in production, none outside', description: 'Roles that may run only registered operations (comma-separated, or none); others are refused with PERSISTED_QUERY_NOT_REGISTERED.' },
   { name: 'TRUSTED_DOCUMENTS_PATH', default: '(trusted-documents.json beside the supergraph)', description: 'The registered operations (`npm run documents:register`).' },
+  { name: 'WEB_PORT', default: '4004', description: 'The web app\'s port (npm start; the web role listens on PORT when WEB_PORT is unset).' },
+  { name: 'WEB_PUBLIC_URL', default: 'http://localhost:<WEB_PORT>', description: 'Where people reach the web app; its sign-in redirect URI is <WEB_PUBLIC_URL>/auth/callback (HTTPS there makes the session cookie Secure).' },
+  { name: 'GATEWAY_URL', default: 'http://localhost:4000/graphql', description: 'The web app: the gateway\'s GraphQL endpoint it calls with the signed-in person\'s token. npm start sets it.' },
+  { name: 'WEB_SESSION_SECRET', default: '(generated into DATA_DIR)', description: 'The web app: at least 32 characters sealing its session cookie (AES-256-GCM); the same for every web process. Required in production.' },
+  { name: 'OIDC_DISCOVERY_URL', default: '(<OIDC_ISSUER>/.well-known/openid-configuration)', description: 'The web app: the issuer\'s OpenID Connect discovery document (authorize, token and end-session endpoints); npm start points it at the development issuer.' },
+  { name: 'OIDC_CLIENT_ID', default: 'send-web', description: 'The web app\'s client id at the issuer (authorization code flow with PKCE).' },
+  { name: 'OIDC_CLIENT_SECRET', default: '(unset: public client)', description: 'The web app\'s client secret, when the issuer registers it as a confidential client.' },
+  { name: 'DEV_ISSUER_PORT', default: '4005', description: 'npm start outside production without OIDC_ISSUER: the development issuer\'s sign-in page and token endpoint (choose a role, organisation and name).' },
+  { name: 'CORS_ORIGINS', default: '(unset: none)', description: 'Browser origins (comma-separated, e.g. https://app.example.org) whose cross-origin calls the gateway allows; it answers their preflights.' },
   { name: 'NODE_ENV', default: 'development', description: '"production" turns off introspection, the explorer and stack traces, holds partner apps to registered operations, and refuses to start without OIDC_* and LINK_KEY_SECRET.' },
 ];
 

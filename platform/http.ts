@@ -37,6 +37,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   keepAliveTimeoutMs?: number;
   /** The process's name in its access log and metrics (gateway, casework...). */
   service?: string;
+  /** Cross-origin handling (the gateway's CORS); returns true when it has answered the request itself (a preflight). */
+  cors?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** A file served as it is. */
@@ -168,6 +170,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
 
   async function handle(req: IncomingMessage, res: ServerResponse, observation: RequestObservation): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (options.cors?.(req, res)) return;
     if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return serveMetrics(req, res);
     if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'live' });
     if (url.pathname === '/health/ready') {

@@ -7,6 +7,7 @@ import { migrations } from './migrations';
 import { CaseworkerResolver, ChildResolver, resolveChildReference, TeamResolver, WorkerAllocationResolver } from './resolvers/child.resolver';
 import { AnnualReviewResolver, EhcNeedsAssessmentResolver, EhcnaRequestResolver, EhcPlanResolver, resolveAssessmentReference } from './resolvers/life-cycle.resolver';
 import { caseworkMeasure, CaseworkMeasuresResolver } from './resolvers/measures.resolver';
+import { DistrictResolver } from './resolvers/districts.resolver';
 import { caseworkMutations } from './resolvers/mutations';
 import { seedCasework } from './seed/synthetic';
 
@@ -30,6 +31,8 @@ export const casework: SubgraphDefinition = {
     ...caseworkMutations,
     CaseworkMeasuresResolver,
     caseworkMeasure.MeasureEntityResolver,
+    caseworkMeasure.MeasureCatalogueResolver,
+    DistrictResolver,
     ...figures.resolvers,
   ],
   orphanedTypes: [caseworkMeasure.MeasureEntity, ...figures.orphanedTypes],

@@ -32,6 +32,7 @@ export const health: SubgraphDefinition = {
     SpaceEnrolmentResolver,
     HealthMeasuresResolver,
     healthMeasure.MeasureEntityResolver,
+    healthMeasure.MeasureCatalogueResolver,
     ...figures.resolvers,
   ],
   orphanedTypes: [Child, EhcNeedsAssessment, healthMeasure.MeasureEntity, ...figures.orphanedTypes],

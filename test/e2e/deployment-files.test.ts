@@ -339,7 +339,7 @@ describe('the image\'s roles', () => {
 });
 
 /**
- * Every environment variable read in platform/, gateway/, subgraphs/ and infra/,
+ * Every environment variable read in platform/, gateway/, subgraphs/, web/ and infra/,
  * by name, with the first file reading it: env.X and process.env.X, env['X'],
  * the helpers that take a name (wholeNumberFromEnv('X'), port(env, 'X'),
  * requireEnv('X')), names kept in a table (envVar: 'X', GRAPHQL_MAX_*), and a
@@ -355,7 +355,7 @@ function variablesReadBySource(): Map<string, string> {
       else if (path.endsWith('.ts')) files.push(path);
     }
   };
-  for (const dir of ['platform', 'gateway', 'subgraphs', 'infra']) walk(dir);
+  for (const dir of ['platform', 'gateway', 'subgraphs', 'web', 'infra']) walk(dir);
   const fixed = [/\benv\.([A-Z][A-Z0-9_]+)/g, /\benv\[['"]([A-Z][A-Z0-9_]+)['"]\]/g, /FromEnv\(\s*['"]([A-Z][A-Z0-9_]+)['"]/g, /\(env, ['"]([A-Z][A-Z0-9_]+)['"]/g, /requireEnv\(['"]([A-Z][A-Z0-9_]+)['"]/g, /envVar: ['"]([A-Z][A-Z0-9_]+)['"]/g, /['"](GRAPHQL_MAX_[A-Z_]+)['"]/g];
   const perSubgraph = [/\benv\[`\$\{[^}]+\}_([A-Z][A-Z0-9_]+)`\]/g, /FromEnv\(`\$\{[^}]+\}_([A-Z][A-Z0-9_]+)`/g];
   for (const file of files) {

@@ -114,7 +114,7 @@ describe('npm start keeps the stack serving when a part of it dies', () => {
       expect(code).toBe(0);
       expect(left).toEqual([]);
       expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
-      const order = ['[start] stopping...', '[start] gateway and subgraphs stopped.', '[start] PostgreSQL stopped.', '[start] stopped.'].map((l) => output.indexOf(l));
+      const order = ['[start] stopping...', '[start] web app, gateway and subgraphs stopped.', '[start] PostgreSQL stopped.', '[start] stopped.'].map((l) => output.indexOf(l));
       expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]))).toBe(true);
     }
     rmSync(dataDir, { recursive: true, force: true });

@@ -20,6 +20,8 @@ export async function startCommandEnv(dataDir: string, seedScale: string): Promi
     HEALTH_PORT: String(await freePort()),
     GOVERNANCE_PORT: String(await freePort()),
     EMBEDDED_PG_PORT: String(await freePort()),
+    WEB_PORT: String(await freePort()),
+    DEV_ISSUER_PORT: String(await freePort()),
     SEED_SCALE: seedScale,
     SEED_TODAY: '2026-11-22',
   };

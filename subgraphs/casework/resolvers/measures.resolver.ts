@@ -17,6 +17,8 @@ export const caseworkMeasure = createMeasureEntity({
   catalogue: caseworkCatalogue,
   access: Access.CASEWORK_AGGREGATES,
   policy: (context) => measurePolicy(context, 'casework'),
+  catalogueQuery: 'caseworkMeasureCatalogue',
+  catalogueWhat: 'the council\'s casework measures',
 });
 
 @InputType({ description: 'Which children the casework measures count; every condition given must hold.' })

@@ -19,6 +19,8 @@ export const healthMeasure = createMeasureEntity({
   catalogue: healthCatalogue,
   access: Access.HEALTH_AGGREGATES,
   policy: (ctx) => measurePolicy(ctx, 'health'),
+  catalogueQuery: 'healthMeasureCatalogue',
+  catalogueWhat: 'the ICB\'s children\'s health measures',
 });
 
 @InputType({ description: 'Which referrals the health measures count; every condition given must hold. Each measure\'s description (HealthMeasure.description) says which of these apply to it.' })

@@ -1,6 +1,8 @@
-import { Arg, Authorized, Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RoleName } from '../access';
+import { checkFirst, connectionTypes, pageOfLoaded, type Connection } from '../connection';
 import type { SubgraphContext } from '../context';
+import { cursorCodec } from '../cursor';
 import { DateScalar } from '../date-scalar';
 import { Interval } from './periods';
 import { lastCompletePeriod, measureSeries, showAsComputed, type MeasureCatalogue, type PointPolicy } from './series';
@@ -15,6 +17,10 @@ export interface MeasureEntityOptions {
   access: readonly RoleName[];
   /** Disclosure control for the caller; defaults to figures as computed. */
   policy?: (context: SubgraphContext) => PointPolicy;
+  /** The root list of the catalogue, e.g. caseworkMeasureCatalogue: what a client offers to choose from. */
+  catalogueQuery: string;
+  /** What the catalogue holds, in words, for its description ("the council's casework measures"). */
+  catalogueWhat: string;
 }
 
 export interface MeasureEntityShape {
@@ -81,7 +87,38 @@ export function createMeasureEntity(options: MeasureEntityOptions) {
     }
   }
 
+  @InputType(`${options.typeName}CatalogueFilter`, { description: 'Which measures to list; every condition given must hold.' })
+  class CatalogueFilter {
+    @Field(() => String, { nullable: true, description: 'Only measures in this unit: COUNT, PERCENT, WEEKS or SCORE.' })
+    unit?: string | null;
+  }
+
+  const { Connection: CatalogueConnection } = connectionTypes(MeasureEntity, options.typeName, {
+    plural: 'measures',
+    order: 'by code',
+    decorate: [Authorized(options.access)],
+  });
+  const catalogueCursor = cursorCodec(options.catalogueQuery, ['text']);
+
+  @Resolver()
+  class MeasureCatalogueResolver {
+    @Authorized(options.access)
+    @Query(() => CatalogueConnection, { name: options.catalogueQuery, description: `The catalogue of ${options.catalogueWhat}, by code: the codes a series can be asked for, each with its name, unit and how it is counted.` })
+    catalogue(
+      @Arg('filter', () => CatalogueFilter, { nullable: true, description: 'Which measures; all when left out.' }) filter: CatalogueFilter | null,
+      @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1-100.' }) first: number,
+      @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
+    ): Connection<MeasureEntityShape> {
+      checkFirst(first, 100);
+      const rows = options.catalogue.definitions
+        .filter((d) => !filter?.unit || d.unit === filter.unit)
+        .map((d) => toShape(d.code))
+        .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+      return pageOfLoaded(rows, [['code', 'asc']], catalogueCursor, { first, after });
+    }
+  }
+
   const resolveReference = (reference: Record<string, unknown>) => toShape(String(reference.code));
-  return { MeasureEntity, MeasureEntityResolver, resolveReference };
+  return { MeasureEntity, MeasureEntityResolver, MeasureCatalogueResolver, resolveReference };
 }
 
