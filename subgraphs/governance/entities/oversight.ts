@@ -220,4 +220,8 @@ export class PublishedComparator {
   @Field({ description: 'The file it came from.' })
   @Property({ type: 'string' })
   sourceFile!: string;
+
+  @Field(() => Int, { nullable: true, description: 'The DfE release it came from (2025 for the release of June 2025, with 2024\'s flows and January 2025\'s plans); null when imported before releases were recorded.' })
+  @Property({ type: 'integer', nullable: true })
+  release?: number | null;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CliError } from '../../toolkit/cli';
 import { write, type Actor } from '../../toolkit/write';
 import type { ComparatorRow } from './dfe';
 
@@ -7,43 +8,70 @@ const CHUNK = 500;
 export interface WriteSummary {
   inserted: number;
   updated: number;
+  /** Figures of an earlier release (or of this one) that this import no longer gives, removed. */
+  removed: number;
 }
 
 /**
- * Writes comparators in one transaction through the one write path, under the
- * importing user (`importActor`): new (code, year, area) rows are inserted,
- * existing ones updated, so importing the same file twice changes nothing and a
- * revised file replaces the figures it revises. The rows are written in plain SQL,
- * which no change set sees, so the import names its audit entry itself: one for
- * the file, with the measure codes it carried.
+ * Writes one release's figures in one transaction through the one write path,
+ * under the importing user (`importActor`). For every measure code the import
+ * carries, the release replaces what is there: (code, year, area) rows are
+ * inserted or updated, and the code's figures from earlier releases (or from this
+ * release, when a corrected file no longer gives them) that the import does not
+ * give are removed. So importing the same release twice changes nothing, and a
+ * later release replaces an earlier one; an earlier release is refused when a
+ * later one is already there. The table is locked against a concurrent import for
+ * the length of the transaction. The rows are written in plain SQL, which no
+ * change set sees, so the import names its audit entry itself: one per file, with
+ * the measure codes it carried.
  */
-export async function writeComparators(em: EntityManager, actor: Actor, rows: readonly ComparatorRow[], sourceFile: string): Promise<WriteSummary> {
+export async function writeRelease(em: EntityManager, actor: Actor, release: number, rows: readonly ComparatorRow[], sourceFiles: readonly string[]): Promise<WriteSummary> {
   return write(em, actor, async (tx, record) => {
+    const run = async <T>(sql: string, params: unknown[]): Promise<T> => (await tx.getConnection().execute(sql, params, 'all', tx.getTransactionContext())) as T;
+    // The driver inlines parameters and would spread a JS array into a list: lists go as array literals (codes and uuids need no quoting).
+    const arrayOf = (items: readonly string[]) => `{${items.join(',')}}`;
+    await run('LOCK TABLE published_comparator IN SHARE ROW EXCLUSIVE MODE', []);
+    const codes = [...new Set(rows.map((r) => r.measureCode))].sort();
+    const later = await run<Array<{ measure_code: string; release: number }>>(
+      'SELECT measure_code, max(release) AS release FROM published_comparator WHERE measure_code = ANY(?::text[]) AND release > ? GROUP BY measure_code ORDER BY measure_code',
+      [arrayOf(codes), release],
+    );
+    if (later.length) {
+      throw new CliError(`release ${release} is earlier than the figures already imported for ${later.map((l) => `${l.measure_code} (release ${l.release})`).join(', ')}; an earlier release never replaces a later one`);
+    }
     let inserted = 0;
     let updated = 0;
+    const ids: string[] = [];
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
       const params: unknown[] = [];
       const values = chunk.map((r) => {
-        params.push(r.measureCode, r.year, r.timePeriod, r.geographicLevel, r.areaCode, r.oldLaCode, r.areaName, r.regionCode, r.value, r.numerator, r.denominator, r.marker, r.sourceFile);
-        return '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+        params.push(r.measureCode, r.year, r.timePeriod, r.geographicLevel, r.areaCode, r.oldLaCode, r.areaName, r.regionCode, r.value, r.numerator, r.denominator, r.marker, r.sourceFile, release);
+        return '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
       });
-      const result = await tx.getConnection().execute<Array<{ inserted: boolean }>>(
-        `INSERT INTO published_comparator (measure_code, year, time_period, geographic_level, area_code, old_la_code, area_name, region_code, value, numerator, denominator, marker, source_file)
+      const result = await run<Array<{ id: string; inserted: boolean }>>(
+        `INSERT INTO published_comparator (measure_code, year, time_period, geographic_level, area_code, old_la_code, area_name, region_code, value, numerator, denominator, marker, source_file, release)
          VALUES ${values.join(', ')}
          ON CONFLICT (measure_code, year, area_code) DO UPDATE SET
            time_period = EXCLUDED.time_period, geographic_level = EXCLUDED.geographic_level, old_la_code = EXCLUDED.old_la_code,
            area_name = EXCLUDED.area_name, region_code = EXCLUDED.region_code, value = EXCLUDED.value, numerator = EXCLUDED.numerator,
-           denominator = EXCLUDED.denominator, marker = EXCLUDED.marker, source_file = EXCLUDED.source_file
-         RETURNING (xmax = 0) AS inserted`,
+           denominator = EXCLUDED.denominator, marker = EXCLUDED.marker, source_file = EXCLUDED.source_file, release = EXCLUDED.release
+         RETURNING id, (xmax = 0) AS inserted`,
         params,
-        'all',
-        tx.getTransactionContext(),
       );
-      for (const r of result) (r.inserted ? inserted++ : updated++);
+      for (const r of result) {
+        ids.push(r.id);
+        if (r.inserted) inserted++;
+        else updated++;
+      }
     }
-    const codes = [...new Set(rows.map((r) => r.measureCode))].sort();
-    record([{ entityType: 'PublishedComparatorImport', entityId: sourceFile, fields: codes }]);
-    return { inserted, updated };
+    const removed = await run<Array<{ id: string }>>(
+      'DELETE FROM published_comparator WHERE measure_code = ANY(?::text[]) AND (release IS NULL OR release <= ?) AND NOT (id = ANY(?::uuid[])) RETURNING id',
+      [arrayOf(codes), release, arrayOf(ids)],
+    );
+    const byFile = new Map<string, Set<string>>(sourceFiles.map((f) => [f, new Set()]));
+    for (const r of rows) byFile.get(r.sourceFile)?.add(r.measureCode);
+    record([...byFile].map(([file, fileCodes]) => ({ entityType: 'PublishedComparatorImport', entityId: file, fields: [...fileCodes].sort() })));
+    return { inserted, updated, removed: removed.length };
   });
 }
