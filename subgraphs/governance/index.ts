@@ -7,6 +7,7 @@ import { ActionAssessmentResolver, AssuranceDashboardResolver, KpiReadingResolve
 import { ActionMilestonesResolver, MilestoneResolver } from './resolvers/milestone.resolver';
 import { governanceMutations } from './resolvers/mutations';
 import { EscalationResolver, GovernanceBodyResolver, GovernanceQueries, KpiResolver, MeetingResolver, PriorityActionResolver, ReviewResolver } from './resolvers/queries.resolver';
+import { seedPublished } from './seed/published';
 import { seedGovernance } from './seed/synthetic';
 
 /**
@@ -33,6 +34,9 @@ export const governance: SubgraphDefinition = {
   },
   personLevelTypes: [],
   appendOnlyTables: ['audit_event'],
-  seed: seedGovernance,
+  seed: async (em, options) => {
+    await seedGovernance(em, options);
+    await seedPublished(em, options);
+  },
   isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM governance_body) AS empty'))[0].empty,
 };

@@ -27,51 +27,61 @@ export interface WriteSummary {
  */
 export async function writeRelease(em: EntityManager, actor: Actor, release: number, rows: readonly ComparatorRow[], sourceFiles: readonly string[]): Promise<WriteSummary> {
   return write(em, actor, async (tx, record) => {
-    const run = async <T>(sql: string, params: unknown[]): Promise<T> => (await tx.getConnection().execute(sql, params, 'all', tx.getTransactionContext())) as T;
-    // The driver inlines parameters and would spread a JS array into a list: lists go as array literals (codes and uuids need no quoting).
-    const arrayOf = (items: readonly string[]) => `{${items.join(',')}}`;
-    await run('LOCK TABLE published_comparator IN SHARE ROW EXCLUSIVE MODE', []);
-    const codes = [...new Set(rows.map((r) => r.measureCode))].sort();
-    const later = await run<Array<{ measure_code: string; release: number }>>(
-      'SELECT measure_code, max(release) AS release FROM published_comparator WHERE measure_code = ANY(?::text[]) AND release > ? GROUP BY measure_code ORDER BY measure_code',
-      [arrayOf(codes), release],
-    );
-    if (later.length) {
-      throw new CliError(`release ${release} is earlier than the figures already imported for ${later.map((l) => `${l.measure_code} (release ${l.release})`).join(', ')}; an earlier release never replaces a later one`);
-    }
-    let inserted = 0;
-    let updated = 0;
-    const ids: string[] = [];
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
-      const params: unknown[] = [];
-      const values = chunk.map((r) => {
-        params.push(r.measureCode, r.year, r.timePeriod, r.geographicLevel, r.areaCode, r.oldLaCode, r.areaName, r.regionCode, r.value, r.numerator, r.denominator, r.marker, r.sourceFile, release);
-        return '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-      });
-      const result = await run<Array<{ id: string; inserted: boolean }>>(
-        `INSERT INTO published_comparator (measure_code, year, time_period, geographic_level, area_code, old_la_code, area_name, region_code, value, numerator, denominator, marker, source_file, release)
-         VALUES ${values.join(', ')}
-         ON CONFLICT (measure_code, year, area_code) DO UPDATE SET
-           time_period = EXCLUDED.time_period, geographic_level = EXCLUDED.geographic_level, old_la_code = EXCLUDED.old_la_code,
-           area_name = EXCLUDED.area_name, region_code = EXCLUDED.region_code, value = EXCLUDED.value, numerator = EXCLUDED.numerator,
-           denominator = EXCLUDED.denominator, marker = EXCLUDED.marker, source_file = EXCLUDED.source_file, release = EXCLUDED.release
-         RETURNING id, (xmax = 0) AS inserted`,
-        params,
-      );
-      for (const r of result) {
-        ids.push(r.id);
-        if (r.inserted) inserted++;
-        else updated++;
-      }
-    }
-    const removed = await run<Array<{ id: string }>>(
-      'DELETE FROM published_comparator WHERE measure_code = ANY(?::text[]) AND (release IS NULL OR release <= ?) AND NOT (id = ANY(?::uuid[])) RETURNING id',
-      [arrayOf(codes), release, arrayOf(ids)],
-    );
+    const summary = await replaceRelease(tx, release, rows);
     const byFile = new Map<string, Set<string>>(sourceFiles.map((f) => [f, new Set()]));
     for (const r of rows) byFile.get(r.sourceFile)?.add(r.measureCode);
     record([...byFile].map(([file, fileCodes]) => ({ entityType: 'PublishedComparatorImport', entityId: file, fields: [...fileCodes].sort() })));
-    return { inserted, updated, removed: removed.length };
+    return summary;
   });
+}
+
+/**
+ * The replacement itself, inside the caller's transaction. The first-start seed
+ * calls it directly, as the synthetic seed writes: the seed is not a person's
+ * import, and runs as the owner login, before the audit trail is anyone's.
+ */
+export async function replaceRelease(tx: EntityManager, release: number, rows: readonly ComparatorRow[]): Promise<WriteSummary> {
+  const run = async <T>(sql: string, params: unknown[]): Promise<T> => (await tx.getConnection().execute(sql, params, 'all', tx.getTransactionContext())) as T;
+  // The driver inlines parameters and would spread a JS array into a list: lists go as array literals (codes and uuids need no quoting).
+  const arrayOf = (items: readonly string[]) => `{${items.join(',')}}`;
+  await run('LOCK TABLE published_comparator IN SHARE ROW EXCLUSIVE MODE', []);
+  const codes = [...new Set(rows.map((r) => r.measureCode))].sort();
+  const later = await run<Array<{ measure_code: string; release: number }>>(
+    'SELECT measure_code, max(release) AS release FROM published_comparator WHERE measure_code = ANY(?::text[]) AND release > ? GROUP BY measure_code ORDER BY measure_code',
+    [arrayOf(codes), release],
+  );
+  if (later.length) {
+    throw new CliError(`release ${release} is earlier than the figures already imported for ${later.map((l) => `${l.measure_code} (release ${l.release})`).join(', ')}; an earlier release never replaces a later one`);
+  }
+  let inserted = 0;
+  let updated = 0;
+  const ids: string[] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const params: unknown[] = [];
+    const values = chunk.map((r) => {
+      params.push(r.measureCode, r.year, r.timePeriod, r.geographicLevel, r.areaCode, r.oldLaCode, r.areaName, r.regionCode, r.value, r.numerator, r.denominator, r.marker, r.sourceFile, release);
+      return '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    });
+    const result = await run<Array<{ id: string; inserted: boolean }>>(
+      `INSERT INTO published_comparator (measure_code, year, time_period, geographic_level, area_code, old_la_code, area_name, region_code, value, numerator, denominator, marker, source_file, release)
+       VALUES ${values.join(', ')}
+       ON CONFLICT (measure_code, year, area_code) DO UPDATE SET
+         time_period = EXCLUDED.time_period, geographic_level = EXCLUDED.geographic_level, old_la_code = EXCLUDED.old_la_code,
+         area_name = EXCLUDED.area_name, region_code = EXCLUDED.region_code, value = EXCLUDED.value, numerator = EXCLUDED.numerator,
+         denominator = EXCLUDED.denominator, marker = EXCLUDED.marker, source_file = EXCLUDED.source_file, release = EXCLUDED.release
+       RETURNING id, (xmax = 0) AS inserted`,
+      params,
+    );
+    for (const r of result) {
+      ids.push(r.id);
+      if (r.inserted) inserted++;
+      else updated++;
+    }
+  }
+  const removed = await run<Array<{ id: string }>>(
+    'DELETE FROM published_comparator WHERE measure_code = ANY(?::text[]) AND (release IS NULL OR release <= ?) AND NOT (id = ANY(?::uuid[])) RETURNING id',
+    [arrayOf(codes), release, arrayOf(ids)],
+  );
+  return { inserted, updated, removed: removed.length };
 }
