@@ -5,6 +5,7 @@ import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } fro
 import { migrations } from './migrations';
 import { ActionAssessmentResolver, AssuranceDashboardResolver, KpiReadingResolver, PartnerBriefingResolver } from './resolvers/live.resolver';
 import { ActionMilestonesResolver, MilestoneResolver } from './resolvers/milestone.resolver';
+import { KpiComparisonResolver, KpiReadingReconciliationResolver, PublishedIndicatorQueries } from './resolvers/comparison.resolver';
 import { governanceMutations } from './resolvers/mutations';
 import { EscalationResolver, GovernanceBodyResolver, GovernanceQueries, KpiResolver, MeetingResolver, PriorityActionResolver, ReviewResolver } from './resolvers/queries.resolver';
 import { seedPublished } from './seed/published';
@@ -24,6 +25,7 @@ export const governance: SubgraphDefinition = {
   resolvers: [
     GovernanceQueries, ...governanceMutations, GovernanceBodyResolver, MeetingResolver, PriorityActionResolver, KpiResolver, EscalationResolver, ReviewResolver,
     KpiReadingResolver, ActionAssessmentResolver, AssuranceDashboardResolver, PartnerBriefingResolver, MilestoneResolver, ActionMilestonesResolver,
+    KpiComparisonResolver, KpiReadingReconciliationResolver, PublishedIndicatorQueries,
   ],
   orphanedTypes: [CaseworkMeasureRef, HealthMeasureRef, KpiReading, ActionAssessment, AssuranceDashboard, PartnerBriefing],
   referenceResolvers: {

@@ -10,25 +10,13 @@ import { Organisation } from '../entities/enums';
 import { REQUIRES_FIGURES, KpiReading } from '../entities/live';
 import { IndicatorTopic, IndicatorUnit, PublishedIndicator, PublishedReconciliation, YearOnYearChange } from '../entities/published';
 import { INDICATORS } from '../import/dfe-files';
-import { compare, reconcile, reconciliationRequest, type Comparison, type Reconciliation } from '../rules/comparison';
-import { comparatorsFor } from './comparators';
+import { reconcile, reconciliationRequest, type Reconciliation } from '../rules/comparison';
+import { comparatorsFor, comparisonOf } from './comparators';
 import { badInput, kpisById, type FigureRoot } from './support';
 
 const MAX_INDICATOR_PAGE = 500;
 const INDICATOR_CURSOR = cursorCodec('publishedIndicators', ['text', 'integer', 'text', 'text', 'uuid']);
 const { Connection: PublishedIndicatorConnection } = connectionTypes(PublishedIndicator, 'PublishedIndicator', { plural: 'published indicators', order: 'by code, year, geographic level and area name' });
-
-/** The KPI's comparison at a year: which published figures are like for like, and the words (rules/comparison.ts). */
-export async function comparisonOf(kpi: Kpi, year: number | null, context: SubgraphContext): Promise<Comparison<PublishedComparator>> {
-  const rows = await comparatorsFor(context).load(kpi.measureCode);
-  return compare({ measureCode: kpi.measureCode, home: HOME_AREA, englandCode: ENGLAND_CODE, neighbours: kpi.statisticalNeighbours, rows, year: year ?? 9999 });
-}
-
-/** The extra live series a single KPI's reading asks for, so it can be reconciled with DfE's figure for the same period. */
-export function reconciliationExtra(kpi: Kpi) {
-  const r = reconciliationRequest(kpi.measureCode);
-  return r ? [{ ...r, owner: kpi.ownerOrganisation as Organisation }] : [];
-}
 
 @Resolver(() => Kpi)
 export class KpiComparisonResolver {
