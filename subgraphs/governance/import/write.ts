@@ -3,8 +3,6 @@ import { CliError } from '../../toolkit/cli';
 import { write, type Actor } from '../../toolkit/write';
 import type { ComparatorRow } from './dfe';
 
-const CHUNK = 500;
-
 export interface WriteSummary {
   inserted: number;
   updated: number;
@@ -53,32 +51,25 @@ export async function replaceRelease(tx: EntityManager, release: number, rows: r
   if (later.length) {
     throw new CliError(`release ${release} is earlier than the figures already imported for ${later.map((l) => `${l.measure_code} (release ${l.release})`).join(', ')}; an earlier release never replaces a later one`);
   }
-  let inserted = 0;
-  let updated = 0;
-  const ids: string[] = [];
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
-    const params: unknown[] = [];
-    const values = chunk.map((r) => {
-      params.push(r.measureCode, r.year, r.timePeriod, r.geographicLevel, r.areaCode, r.oldLaCode, r.areaName, r.regionCode, r.value, r.numerator, r.denominator, r.marker, r.sourceFile, release);
-      return '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    });
-    const result = await run<Array<{ id: string; inserted: boolean }>>(
-      `INSERT INTO published_comparator (measure_code, year, time_period, geographic_level, area_code, old_la_code, area_name, region_code, value, numerator, denominator, marker, source_file, release)
-       VALUES ${values.join(', ')}
-       ON CONFLICT (measure_code, year, area_code) DO UPDATE SET
-         time_period = EXCLUDED.time_period, geographic_level = EXCLUDED.geographic_level, old_la_code = EXCLUDED.old_la_code,
-         area_name = EXCLUDED.area_name, region_code = EXCLUDED.region_code, value = EXCLUDED.value, numerator = EXCLUDED.numerator,
-         denominator = EXCLUDED.denominator, marker = EXCLUDED.marker, source_file = EXCLUDED.source_file, release = EXCLUDED.release
-       RETURNING id, (xmax = 0) AS inserted`,
-      params,
-    );
-    for (const r of result) {
-      ids.push(r.id);
-      if (r.inserted) inserted++;
-      else updated++;
-    }
-  }
+  // One statement for the whole release: the rows go as one JSON document, which PostgreSQL unpacks (far faster than inlined VALUES).
+  const written = await run<Array<{ id: string; inserted: boolean }>>(
+    `INSERT INTO published_comparator (measure_code, year, time_period, geographic_level, area_code, old_la_code, area_name, region_code, value, numerator, denominator, marker, source_file, release)
+     SELECT measure_code, year, time_period, geographic_level, area_code, old_la_code, area_name, region_code, value, numerator, denominator, marker, source_file, ?::int
+     FROM jsonb_to_recordset(?::jsonb) AS r(measure_code text, year int, time_period text, geographic_level text, area_code text, old_la_code text, area_name text, region_code text,
+       value double precision, numerator double precision, denominator double precision, marker text, source_file text)
+     ON CONFLICT (measure_code, year, area_code) DO UPDATE SET
+       time_period = EXCLUDED.time_period, geographic_level = EXCLUDED.geographic_level, old_la_code = EXCLUDED.old_la_code,
+       area_name = EXCLUDED.area_name, region_code = EXCLUDED.region_code, value = EXCLUDED.value, numerator = EXCLUDED.numerator,
+       denominator = EXCLUDED.denominator, marker = EXCLUDED.marker, source_file = EXCLUDED.source_file, release = EXCLUDED.release
+     RETURNING id, (xmax = 0) AS inserted`,
+    [release, JSON.stringify(rows.map((r) => ({
+      measure_code: r.measureCode, year: r.year, time_period: r.timePeriod, geographic_level: r.geographicLevel, area_code: r.areaCode, old_la_code: r.oldLaCode, area_name: r.areaName,
+      region_code: r.regionCode, value: r.value, numerator: r.numerator, denominator: r.denominator, marker: r.marker, source_file: r.sourceFile,
+    })))],
+  );
+  const ids = written.map((w) => w.id);
+  const inserted = written.filter((w) => w.inserted).length;
+  const updated = written.length - inserted;
   const removed = await run<Array<{ id: string }>>(
     'DELETE FROM published_comparator WHERE measure_code = ANY(?::text[]) AND (release IS NULL OR release <= ?) AND NOT (id = ANY(?::uuid[])) RETURNING id',
     [arrayOf(codes), release, arrayOf(ids)],
