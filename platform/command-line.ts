@@ -39,8 +39,8 @@ export interface CommandLine<O extends Record<string, CommandOption>> {
   options: OptionValues<O>;
   /** The file named (the first, for a command taking several), or '' for a command that reads none. */
   file: string;
-  /** Every file named, in order. */
-  files: string[];
+  /** Every file named, in order, for a command that takes several (`file.many`). */
+  files?: string[];
 }
 
 export type ParsedCommandLine<O extends Record<string, CommandOption>> = { kind: 'run'; args: CommandLine<O> } | { kind: 'help' } | { kind: 'usage'; problem: string };
@@ -102,7 +102,7 @@ export function parseCommandLine<O extends Record<string, CommandOption>>(spec: 
     else if (o.required && values[name] === undefined) return { kind: 'usage', problem: `--${name} is required.` };
   }
   if (spec.file && file === null) return { kind: 'usage', problem: spec.file.missing };
-  return { kind: 'run', args: { options: values as OptionValues<O>, file: file ?? '', files } };
+  return { kind: 'run', args: { options: values as OptionValues<O>, file: file ?? '', ...(spec.file?.many ? { files } : {}) } };
 }
 
 /**

@@ -18,7 +18,7 @@ export const EXIT = { IMPORTED: 0, REFUSED: 1, USAGE: 2 } as const;
 export const DFE_COMMAND = defineCommand({
   command: 'npm run import:dfe --',
   summary: 'Imports a release of DfE\'s "Education, health and care plans" statistics (a folder, or its files, each recognised by its columns) into the governance database: all or nothing, idempotent, audited; a later release replaces an earlier one.',
-  file: { name: '<folder or file.csv ...>', description: 'the release folder as downloaded, or any of its eight files', missing: 'Which release? Give the folder of DfE\'s CSV files, or the files.', many: true },
+  file: { name: '<file.csv> ...', description: 'any of the release\'s eight files, or the release folder as downloaded (its .csv files); several may be given', missing: 'Which release? Give the folder of DfE\'s CSV files, or the files.', many: true },
   options: {
     ...IMPORT_OPTIONS,
     release: { type: 'string', value: '<year>', description: 'the release the files are (e.g. 2025); worked out from the figures when left out, and checked against them when given' },
@@ -46,7 +46,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   const given = args.options.release;
   if (given !== undefined && !/^20\d\d$/.test(given)) { err(`--release must be a year such as 2025; got "${given}".`); return EXIT.USAGE; }
 
-  const read = await readRelease(args.files, given === undefined ? null : Number(given));
+  const read = await readRelease(args.files ?? [args.file], given === undefined ? null : Number(given));
   for (const f of read.files) {
     const p = f.parsed;
     const codes = [...new Set(p.rows.map((r) => r.measureCode))];
