@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Authorized, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -164,6 +164,7 @@ export class FamilyFeedback {
 @ObjectType({ description: 'A figure DfE publishes for an area and year (Education, health and care plans statistics), imported to compare with.' })
 @Entity({ tableName: 'published_comparator' })
 @Unique({ properties: ['measureCode', 'year', 'areaCode'] })
+@Index({ properties: ['measureCode', 'release'] })
 export class PublishedComparator {
   @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
