@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { createReadStream, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { csvRecords } from '../../toolkit/import-text';
