@@ -41,7 +41,7 @@ RUN npm ci --omit=dev --omit=optional --no-audit --no-fund \
 COPY --from=build /app/dist ./dist
 COPY schema ./schema
 # DfE's published release shipped with the project, loaded by the governance seed at first start.
-COPY subgraphs/governance/published ./subgraphs/governance/published
+COPY --from=build /app/subgraphs/governance/published ./subgraphs/governance/published
 # The node image's unprivileged user (uid 1000); the application files stay root's, read-only to it.
 USER node
 EXPOSE 4000
