@@ -44,6 +44,8 @@ COPY schema ./schema
 # The web role's templates and static files, read beside its compiled code.
 COPY web/templates ./web/templates
 COPY web/static ./web/static
+# DfE's published release shipped with the project, loaded by the governance seed at first start.
+COPY --from=build /app/subgraphs/governance/published ./subgraphs/governance/published
 # The node image's unprivileged user (uid 1000); the application files stay root's, read-only to it.
 USER node
 EXPOSE 4000

@@ -23,8 +23,8 @@ export interface CommandSpec<O extends Record<string, CommandOption> = Record<st
   command: string;
   /** What it does, in a sentence. */
   summary: string;
-  /** The one file it reads, when it reads one. */
-  file?: { name: string; description: string; missing: string };
+  /** The file it reads, when it reads one; `many` when it takes several (a folder or a list). */
+  file?: { name: string; description: string; missing: string; many?: boolean };
   options: O;
   /** Lines after the options: exit codes, accepted values. */
   notes?: readonly string[];
@@ -37,8 +37,10 @@ export type OptionValues<O extends Record<string, CommandOption>> = {
 
 export interface CommandLine<O extends Record<string, CommandOption>> {
   options: OptionValues<O>;
-  /** The file named, or '' for a command that reads none. */
+  /** The file named (the first, for a command taking several), or '' for a command that reads none. */
   file: string;
+  /** Every file named, in order, for a command that takes several (`file.many`). */
+  files?: string[];
 }
 
 export type ParsedCommandLine<O extends Record<string, CommandOption>> = { kind: 'run'; args: CommandLine<O> } | { kind: 'help' } | { kind: 'usage'; problem: string };
@@ -74,12 +76,14 @@ export function parseCommandLine<O extends Record<string, CommandOption>>(spec: 
   if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) return { kind: 'help' };
   const values: Record<string, string | boolean> = {};
   let file: string | null = null;
+  const files: string[] = [];
   for (const t of tokens) {
     if (t.kind === 'option-terminator') continue;
     if (t.kind === 'positional') {
       if (!spec.file) return { kind: 'usage', problem: `Unexpected argument "${t.value}".` };
-      if (file !== null) return { kind: 'usage', problem: `Only one ${spec.file.name} at a time; got "${file}" and "${t.value}".` };
-      file = t.value;
+      if (file !== null && !spec.file.many) return { kind: 'usage', problem: `Only one ${spec.file.name} at a time; got "${file}" and "${t.value}".` };
+      file ??= t.value;
+      files.push(t.value);
       continue;
     }
     const option = Object.hasOwn(spec.options, t.name) ? spec.options[t.name] : undefined;
@@ -98,7 +102,7 @@ export function parseCommandLine<O extends Record<string, CommandOption>>(spec: 
     else if (o.required && values[name] === undefined) return { kind: 'usage', problem: `--${name} is required.` };
   }
   if (spec.file && file === null) return { kind: 'usage', problem: spec.file.missing };
-  return { kind: 'run', args: { options: values as OptionValues<O>, file: file ?? '' } };
+  return { kind: 'run', args: { options: values as OptionValues<O>, file: file ?? '', ...(spec.file?.many ? { files } : {}) } };
 }
 
 /**

@@ -5,8 +5,10 @@ import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } fro
 import { migrations } from './migrations';
 import { ActionAssessmentResolver, AssuranceDashboardResolver, KpiReadingResolver, PartnerBriefingResolver } from './resolvers/live.resolver';
 import { ActionMilestonesResolver, MilestoneResolver } from './resolvers/milestone.resolver';
+import { KpiComparisonResolver, KpiReadingReconciliationResolver, PublishedIndicatorQueries } from './resolvers/comparison.resolver';
 import { governanceMutations } from './resolvers/mutations';
 import { EscalationResolver, GovernanceBodyResolver, GovernanceQueries, KpiResolver, MeetingResolver, PriorityActionResolver, ReviewResolver } from './resolvers/queries.resolver';
+import { seedPublished } from './seed/published';
 import { seedGovernance } from './seed/synthetic';
 
 /**
@@ -23,6 +25,7 @@ export const governance: SubgraphDefinition = {
   resolvers: [
     GovernanceQueries, ...governanceMutations, GovernanceBodyResolver, MeetingResolver, PriorityActionResolver, KpiResolver, EscalationResolver, ReviewResolver,
     KpiReadingResolver, ActionAssessmentResolver, AssuranceDashboardResolver, PartnerBriefingResolver, MilestoneResolver, ActionMilestonesResolver,
+    KpiComparisonResolver, KpiReadingReconciliationResolver, PublishedIndicatorQueries,
   ],
   orphanedTypes: [CaseworkMeasureRef, HealthMeasureRef, KpiReading, ActionAssessment, AssuranceDashboard, PartnerBriefing],
   referenceResolvers: {
@@ -33,6 +36,9 @@ export const governance: SubgraphDefinition = {
   },
   personLevelTypes: [],
   appendOnlyTables: ['audit_event'],
-  seed: seedGovernance,
+  seed: async (em, options) => {
+    await seedGovernance(em, options);
+    await seedPublished(em, options);
+  },
   isEmpty: async (em: EntityManager) => (await em.getConnection().execute('SELECT NOT EXISTS (SELECT 1 FROM governance_body) AS empty'))[0].empty,
 };

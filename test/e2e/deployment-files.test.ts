@@ -330,7 +330,7 @@ describe('the image\'s roles', () => {
         LINK_KEY_SECRET: TEST_LINK_KEY_SECRET,
       });
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(run.stdout).toMatch(/Imported: \d+ new, 0 updated/);
+      expect(run.stdout).toMatch(/Imported release \d+: \d+ new, 0 updated/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
       await databases.drop();

@@ -104,7 +104,7 @@ describe('DfE EHC plans files: parse and validate (no database)', () => {
 
   const real = existsSync(REAL) ? it : it.skip;
   if (!existsSync(REAL)) console.warn(`Skipping the full real DfE files: ${REAL} is absent.`);
-  real.each(['timeliness_20_week.csv', 'requests.csv', 'caseload.csv', 'annual_reviews.csv'])('the full published %s parses without a problem', async (name) => {
+  real.each(['timeliness_20_week.csv', 'requests.csv', 'caseload.csv', 'annual_reviews.csv', 'newplans.csv', 'sen_needs_all_plans.csv', 'assessments.csv'])('the full published %s parses without a problem', async (name) => {
     const p = await parseDfeFile(createReadStream(join(REAL, name)), name);
     if (typeof p === 'string') throw new Error(p);
     expect(p.problems.slice(0, 5)).toEqual([]);
@@ -131,7 +131,7 @@ describe('npm run import:dfe: all or nothing, idempotent, exit codes', () => {
   it('exit 2 for usage, a missing file or an unrecognised one', async () => {
     expect(await main([], io())).toBe(2);
     expect(await main([join(FIXTURES, 'nope.csv')], io())).toBe(2);
-    if (existsSync(REAL)) expect(await main([join(REAL, 'newplans.csv')], io())).toBe(2);
+    expect(await main([join(REAL, 'data-guidance.txt')], io())).toBe(2);
   });
 
   it('exit 1 and nothing written when any row is invalid; --skip-invalid writes the valid rows', async () => {
@@ -151,7 +151,7 @@ describe('npm run import:dfe: all or nothing, idempotent, exit codes', () => {
     const first = await count();
     expect(first).toBeGreaterThan(50);
     expect(await main([join(FIXTURES, 'timeliness_20_week.csv'), '--user', 'analyst.a'], io())).toBe(0);
-    expect(lines[lines.length - 1]).toBe(`Imported: 0 new, ${first} updated (re-importing the same file changes nothing).`);
+    expect(lines[lines.length - 1]).toBe(`Imported release 2025: 0 new, ${first} updated, 0 removed (re-importing the same release changes nothing).`);
     expect(await count()).toBe(first);
     const audit = await orm.em.fork().getConnection().execute(`SELECT user_id, fields FROM audit_event WHERE entity_type = 'PublishedComparatorImport' AND user_id = 'analyst.a'`);
     expect(audit).toHaveLength(2);

@@ -178,6 +178,31 @@ describe('governance through the gateway, with live casework and health figures'
     expect(dash.data!.assuranceDashboard.kpiCards.find((c) => c.kpi.measureCode === 'EHC_20WK_EXCL')!.englandComparator).toEqual({ value: 46.4, year: 2024 });
   });
 
+  it('from the first start, with no import: like-for-like comparators, a reconciliation and the published breakdowns', async () => {
+    type K = { measureCode: string; comparators: Array<{ areaName: string; year: number; value: number }>; yearOnYearChanges: Array<{ areaName: string; fromYear: number; toYear: number; change: number }>; comparisonNote: string; reading: { publishedReconciliation: { year: number; period: string; published: number; note: string } | null } };
+    const res = await stack.queryAs<{ kpis: { nodes: K[] }; publishedIndicators: { totalCount: number; nodes: Array<{ code: string; areaName: string; value: number; total: number; percentOfTotal: number }> } }>(
+      'executive',
+      `{ kpis { nodes { measureCode comparators { areaName year value } yearOnYearChanges { areaName fromYear toYear change } comparisonNote reading(asOf: "2026-03-01") { publishedReconciliation { year period published note } } } }
+         publishedIndicators(filter: { topic: PRIMARY_NEED, years: [2025] }, first: 500) { totalCount nodes { code areaName value total percentOfTotal } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const kpi = (code: string) => res.data!.kpis.nodes.find((k) => k.measureCode === code)!;
+    // A count: only Nottinghamshire's own count, England and the region as change.
+    const requests = kpi('EHCNA_REQUESTS');
+    expect(requests.comparators.map((c) => [c.areaName, c.year])).toEqual([['Nottinghamshire', 2024]]);
+    expect(requests.yearOnYearChanges.map((c) => c.areaName)).toEqual(['Nottinghamshire', 'England', 'East Midlands']);
+    expect(requests.reading.publishedReconciliation).toMatchObject({ year: 2024, period: 'the calendar year 2024', published: requests.comparators[0].value });
+    expect(requests.reading.publishedReconciliation!.note.length).toBeGreaterThan(20);
+    // A rate: England's and the others' rates of one year.
+    expect(kpi('EHC_20WK_EXCL').comparators.map((c) => c.areaName).slice(0, 3)).toEqual(['England', 'East Midlands', 'Nottinghamshire']);
+    expect(kpi('EHC_MEAN_WEEKS').comparators).toEqual([]);
+    expect(kpi('EHC_MEAN_WEEKS').comparisonNote).toContain('DfE publishes no figure');
+    // Thirteen primary needs for England, the region, Nottinghamshire and six neighbours; Nottinghamshire's add up to its plans.
+    expect(res.data!.publishedIndicators.totalCount).toBe(13 * 9);
+    const notts = res.data!.publishedIndicators.nodes.filter((n) => n.areaName === 'Nottinghamshire');
+    expect(notts.reduce((s, n) => s + n.value, 0)).toBe(notts[0].total);
+  });
+
   it('loads the children of every action in one query per table (no N+1)', async () => {
     stack.statements.governance.length = 0;
     const res = await stack.queryAs<{ priorityActions: { nodes: unknown[] } }>('board_member', '{ priorityActions { nodes { reference area { reference } kpis { name } milestones { title } progressUpdates { totalCount nodes { nextSteps } } } } }');

@@ -64,6 +64,7 @@ const BOUNDED_LISTS: Record<string, string> = {
   'AuditEvent.fields': 'the fields one read returned',
   // Fixed sets and computed answers whose size the question fixes.
   'Kpi.comparators': 'the published comparators of the KPI\'s own and neighbouring areas for a year',
+  'Kpi.yearOnYearChanges': 'at most three: the area\'s, England\'s and the region\'s change between two years',
   'WaitingList.bands': 'five bands of weeks waited',
   'MeasureSeries.points': 'one per period asked for',
   'CaseworkMeasure.series': 'one per period asked for',

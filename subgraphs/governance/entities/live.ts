@@ -107,8 +107,11 @@ export class KpiCard {
   @Field(() => TrendValue, { description: 'How the value moved since the period before.' })
   trend!: TrendValue;
 
-  @Field(() => PublishedComparator, { nullable: true, description: 'England\'s latest published figure for the measure, when DfE publishes one.' })
+  @Field(() => PublishedComparator, { nullable: true, description: 'England\'s published rate for DfE\'s latest year up to the date, for a KPI that is a rate; null for a count (England\'s count is of another population) or when DfE publishes none.' })
   englandComparator!: PublishedComparator | null;
+
+  @Field({ description: 'What the published figures are, and are not, comparable with, in words (see Kpi.comparisonNote).' })
+  comparisonNote!: string;
 }
 
 @Authorized(Access.GOVERNANCE_READ)

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Authorized, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -164,6 +164,7 @@ export class FamilyFeedback {
 @ObjectType({ description: 'A figure DfE publishes for an area and year (Education, health and care plans statistics), imported to compare with.' })
 @Entity({ tableName: 'published_comparator' })
 @Unique({ properties: ['measureCode', 'year', 'areaCode'] })
+@Index({ properties: ['measureCode', 'release'] })
 export class PublishedComparator {
   @Field(() => ID, { description: 'Identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -220,4 +221,8 @@ export class PublishedComparator {
   @Field({ description: 'The file it came from.' })
   @Property({ type: 'string' })
   sourceFile!: string;
+
+  @Field(() => Int, { nullable: true, description: 'The DfE release it came from (2025 for the release of June 2025, with 2024\'s flows and January 2025\'s plans); null when imported before releases were recorded.' })
+  @Property({ type: 'integer', nullable: true })
+  release?: number | null;
 }

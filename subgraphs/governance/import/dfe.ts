@@ -5,6 +5,9 @@
  * database is touched, so it is tested apart from the write.
  */
 import { csvFailure, csvRecords, shownValue, textRule } from '../../toolkit/import-text';
+import { FILE_SPECS, type FileSpec } from './dfe-files';
+
+export { FILE_SPECS, type FileSpec };
 
 export type Level = 'NATIONAL' | 'REGIONAL' | 'LOCAL_AUTHORITY';
 
@@ -46,63 +49,6 @@ export const EES_SYMBOLS = ['x', 'c', 'z', 'u', 'k', '~', 'low', ':'] as const;
 
 type Cell = { value: number | null; marker: string | null };
 
-interface Metric {
-  code: string;
-  value: string;
-  kind: 'COUNT' | 'PERCENT';
-  numerator?: string;
-  /** Columns summed for the denominator (when DfE publishes the parts, not the whole). */
-  denominator?: string[];
-}
-
-export interface FileSpec {
-  /** Recognised by these columns, whatever the file is called. */
-  name: string;
-  required: string[];
-  /** breakdown_topic of the rows that are the whole population (other breakdowns are skipped). */
-  allRows: string;
-  /** caseload counts plans in January: 202425 is January 2025. */
-  periodKind: 'CALENDAR' | 'ACADEMIC_JANUARY';
-  metrics: Metric[];
-}
-
-export const FILE_SPECS: FileSpec[] = [
-  {
-    name: 'timeliness_20_week.csv',
-    required: ['plans_issued_den', 'plans_issued_den_ex', 'plans_issued_within_20_weeks', 'plans_issued_20_weeks_ex', 'pc_plans_issued_within_20_weeks', 'PC_plans_issued_20_weeks_ex'],
-    allRows: 'All EHC plans issued',
-    periodKind: 'CALENDAR',
-    metrics: [
-      { code: 'EHC_20WK_EXCL', value: 'PC_plans_issued_20_weeks_ex', kind: 'PERCENT', numerator: 'plans_issued_20_weeks_ex', denominator: ['plans_issued_den_ex'] },
-      { code: 'EHC_20WK_INCL', value: 'pc_plans_issued_within_20_weeks', kind: 'PERCENT', numerator: 'plans_issued_within_20_weeks', denominator: ['plans_issued_den'] },
-    ],
-  },
-  {
-    name: 'requests.csv',
-    required: ['requests_received_in_year', 'request_outcome_six_weeks', 'request_outcome_over_6_weeks', 'request_outcome_six_weeks_pc'],
-    allRows: 'All requests for EHC needs assessments',
-    periodKind: 'CALENDAR',
-    metrics: [
-      { code: 'EHCNA_REQUESTS', value: 'requests_received_in_year', kind: 'COUNT' },
-      { code: 'EHCNA_DECISION_6WK', value: 'request_outcome_six_weeks_pc', kind: 'PERCENT', numerator: 'request_outcome_six_weeks', denominator: ['request_outcome_six_weeks', 'request_outcome_over_6_weeks'] },
-    ],
-  },
-  {
-    name: 'caseload.csv',
-    required: ['ehcplans'],
-    allRows: 'All EHC plans',
-    periodKind: 'ACADEMIC_JANUARY',
-    metrics: [{ code: 'PLANS_ACTIVE', value: 'ehcplans', kind: 'COUNT' }],
-  },
-  {
-    name: 'annual_reviews.csv',
-    required: ['number_decsion_4weeks', 'number_decision_gt_4weeks', 'pc_decsion_4weeks'],
-    allRows: 'All annual reviews',
-    periodKind: 'CALENDAR',
-    metrics: [{ code: 'AR_DECISION_4WK', value: 'pc_decsion_4weeks', kind: 'PERCENT', numerator: 'number_decsion_4weeks', denominator: ['number_decsion_4weeks', 'number_decision_gt_4weeks'] }],
-  },
-];
-
 const COMMON = ['time_period', 'time_identifier', 'geographic_level', 'country_code', 'country_name', 'region_code', 'region_name', 'new_la_code', 'old_la_code', 'la_name', 'breakdown_topic', 'breakdown'];
 
 /** Which supported file a header belongs to, or why none. */
@@ -141,6 +87,8 @@ export interface ParsedFile {
   skipped: number;
   /** Line numbers of rows with at least one problem. */
   invalidLines: Set<number>;
+  /** Codes of figures the file's columns do not give (an older or trimmed file). */
+  absent: string[];
 }
 
 /**
@@ -150,7 +98,8 @@ export interface ParsedFile {
 export function parseRecord(spec: FileSpec, get: (column: string) => string, line: number, sourceFile: string): { rows: ComparatorRow[]; problems: Problem[]; skipped: boolean } {
   const problems: Problem[] = [];
   const bad = (column: string, rule: string) => problems.push({ line, column, value: get(column), rule });
-  if (get('breakdown_topic') !== spec.allRows) return { rows: [], problems, skipped: true };
+  const topic = get('breakdown_topic');
+  if (typeof spec.allRows === 'string' ? topic !== spec.allRows : !spec.allRows.test(topic)) return { rows: [], problems, skipped: true };
 
   const timePeriod = get('time_period').trim();
   const year = yearOf(timePeriod, spec.periodKind);
@@ -228,7 +177,7 @@ export async function parseDfeFile(input: AsyncIterable<string | Uint8Array>, so
   let header: string[] | null = null;
   let spec: FileSpec | null = null;
   let index = new Map<string, number>();
-  const result: Omit<ParsedFile, 'spec'> = { rows: [], problems: [], read: 0, skipped: 0, invalidLines: new Set() };
+  const result: Omit<ParsedFile, 'spec'> = { rows: [], problems: [], read: 0, skipped: 0, invalidLines: new Set(), absent: [] };
   const seen = new Map<string, number>();
   try {
     for await (const { record } of csvRecords<string[]>(input, { relax_column_count: false, skip_empty_lines: true })) {
@@ -236,7 +185,10 @@ export async function parseDfeFile(input: AsyncIterable<string | Uint8Array>, so
         header = record.map((h) => h.trim());
         const recognised = recogniseHeader(header);
         if (typeof recognised === 'string') return recognised;
-        spec = recognised;
+        // A figure whose columns an older or trimmed file lacks is left out, and said so (absent), rather than refused.
+        const present = (m: FileSpec['metrics'][number]) => [m.value, ...(m.numerator ? [m.numerator] : []), ...(m.denominator ?? [])].every((c) => header!.includes(c));
+        spec = { ...recognised, metrics: recognised.metrics.filter(present) };
+        result.absent = recognised.metrics.filter((m) => !present(m)).map((m) => m.code);
         // A column may appear twice (annual_reviews.csv repeats one); the first is used.
         index = new Map();
         header.forEach((h, i) => { if (!index.has(h)) index.set(h, i); });

@@ -4,6 +4,7 @@ import { Migration20261122000300_governance } from './Migration20261122000300_go
 import { Migration20261123000300_governance_no_doubles } from './Migration20261123000300_governance_no_doubles';
 import { Migration20261205000300_governance_action_due_date } from './Migration20261205000300_governance_action_due_date';
 import { Migration20261205000400_governance_milestone_kpi } from './Migration20261205000400_governance_milestone_kpi';
+import { Migration20261206000400_published_release } from './Migration20261206000400_published_release';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   auditChainMigration,
   { name: 'Migration20261205000300_governance_action_due_date', class: Migration20261205000300_governance_action_due_date },
   { name: 'Migration20261205000400_governance_milestone_kpi', class: Migration20261205000400_governance_milestone_kpi },
+  { name: 'Migration20261206000400_published_release', class: Migration20261206000400_published_release },
 ];

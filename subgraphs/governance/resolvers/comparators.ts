@@ -3,6 +3,10 @@ import { groupByKeys } from '../../toolkit/context';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
 import { Kpi, PublishedComparator } from '../entities';
 import { whereVisible } from './support';
+import type { MeasureRequest } from '../../toolkit/measures/figures';
+import type { Interval } from '../../toolkit/measures/periods';
+import type { Organisation } from '../entities/enums';
+import { compare, reconciliationRequest, type Comparison } from '../rules/comparison';
 
 /**
  * The published rows a KPI compares with, for every KPI code in the request in one
@@ -23,24 +27,14 @@ export function comparatorsFor(context: SubgraphContext) {
   });
 }
 
-/** The row for the latest year on or before `year`; null when there is none. */
-export function latestComparator(rows: readonly PublishedComparator[], year: number): PublishedComparator | null {
-  let best: PublishedComparator | null = null;
-  for (const r of rows) if (r.year <= year && (!best || r.year > best.year)) best = r;
-  return best;
+/** The KPI's comparison at a year: which published figures are like for like, and the words (rules/comparison.ts). */
+export async function comparisonOf(kpi: Kpi, year: number | null, context: SubgraphContext): Promise<Comparison<PublishedComparator>> {
+  const rows = await comparatorsFor(context).load(kpi.measureCode);
+  return compare({ measureCode: kpi.measureCode, home: HOME_AREA, englandCode: ENGLAND_CODE, neighbours: kpi.statisticalNeighbours, rows, year: year ?? 9999 });
 }
 
-/** England, the region, the home area and the neighbours, each at its latest year on or before `year`. */
-export function comparatorSet(kpi: Kpi, rows: readonly PublishedComparator[], year: number): PublishedComparator[] {
-  const areas = [ENGLAND_CODE, HOME_AREA.regionCode, HOME_AREA.areaCode];
-  const out: PublishedComparator[] = [];
-  for (const code of areas) {
-    const r = latestComparator(rows.filter((x) => x.areaCode === code), year);
-    if (r) out.push(r);
-  }
-  for (const old of kpi.statisticalNeighbours) {
-    const r = latestComparator(rows.filter((x) => x.oldLaCode === old), year);
-    if (r) out.push(r);
-  }
-  return out;
+/** The extra live series a single KPI's reading asks for, so it can be reconciled with DfE's figure for the same period. */
+export function reconciliationExtra(kpi: Kpi): Array<MeasureRequest & { owner: Organisation }> {
+  const r = reconciliationRequest(kpi.measureCode);
+  return r ? [{ code: r.code, interval: r.interval as Interval, periods: r.periods, owner: kpi.ownerOrganisation as Organisation }] : [];
 }

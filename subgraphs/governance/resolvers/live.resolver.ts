@@ -12,7 +12,7 @@ import { ActionAssessment, ActionSummary, AreaProgress, AssuranceDashboard, KpiC
 import { renderBriefing } from '../rules/briefing';
 import { publishedWhere, visibleTo } from '../rules/published';
 import { actionsById, areasById, assessActions, bodiesById, evaluateKpi, kpisById, meetingsById, notFound, whereVisible, type FigureRoot, type KpiEvaluation } from './support';
-import { comparatorsFor, latestComparator } from './comparators';
+import { comparisonOf } from './comparators';
 
 /** How far back the dashboard looks for family voice themes. */
 export const FEEDBACK_WINDOW_DAYS = 90;
@@ -54,7 +54,8 @@ function evaluationOf(root: FigureRoot, context: SubgraphContext): Promise<KpiEv
 }
 
 export async function cardFor(context: SubgraphContext, e: KpiEvaluation, asOf: string): Promise<KpiCard> {
-  const rows = await comparatorsFor(context).load(e.kpi.measureCode);
+  // Like for like: England's rate for DfE's latest year up to asOf; nothing for a count (rules/comparison.ts).
+  const comparison = await comparisonOf(e.kpi, Number(asOf.slice(0, 4)), context);
   return {
     kpi: e.kpi,
     name: e.kpi.name,
@@ -69,7 +70,8 @@ export async function cardFor(context: SubgraphContext, e: KpiEvaluation, asOf: 
     ragReason: e.ragReason,
     previousRag: e.previousRag as RagValue,
     trend: e.trend as TrendValue,
-    englandComparator: latestComparator(rows.filter((r) => r.areaCode === ENGLAND_CODE), Number(asOf.slice(0, 4))),
+    englandComparator: comparison.comparators.find((r) => r.areaCode === ENGLAND_CODE) ?? null,
+    comparisonNote: comparison.note,
   };
 }
 

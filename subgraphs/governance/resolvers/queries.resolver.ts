@@ -13,7 +13,7 @@ import { ActionStatusValue, EscalationStatus, FeedbackSource, Organisation, Revi
 import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } from '../entities/live';
 import { publishedOnly, publishedWhere, referencesFor } from '../rules/published';
 import { KNOWN_CODES, ownerOrganisationOf } from '../rules/codes';
-import { comparatorSet, comparatorsFor } from './comparators';
+import { comparisonOf, reconciliationExtra } from './comparators';
 import { actionsById, areasById, badInput, bodiesById, figureKeyFor, kpisOfAction, measuredKpiIds, meetingsOf, milestonesOf, updatesOf, visibleParent, whereVisible, type FigureRoot } from './support';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
 import { isIsoDate } from '../../toolkit/date-scalar';
@@ -395,7 +395,7 @@ export class KpiResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => KpiReading, { description: 'The KPI at a date (today if none): its live value from the owning subgraph for the last whole period, rated against the trajectory.' })
   reading(@Root() kpi: Kpi, @Arg('asOf', () => DateScalar, { nullable: true, description: 'The date to judge at; today when left out.' }) asOf: string | null): FigureRoot {
-    return figureKeyFor(kpi.id, checkedAsOf(asOf), [kpi]);
+    return figureKeyFor(kpi.id, checkedAsOf(asOf), [kpi], new Set(), reconciliationExtra(kpi));
   }
 
   @Authorized(Access.GOVERNANCE_READ)
@@ -411,17 +411,15 @@ export class KpiResolver {
   }
 
   @Authorized(Access.GOVERNANCE_READ)
-  @FieldResolver(() => [PublishedComparator], { description: `DfE's published figures to compare with, each at its latest year on or before \`year\` (all years if none): England, ${HOME_AREA.regionName}, ${HOME_AREA.name} and the KPI's statistical neighbours.` })
-  async comparators(@Root() kpi: Kpi, @Arg('year', () => Int, { nullable: true, description: 'The latest year to take each figure at; every year when left out.' }) year: number | null, @Ctx() context: SubgraphContext): Promise<PublishedComparator[]> {
-    const rows = await comparatorsFor(context).load(kpi.measureCode);
-    return comparatorSet(kpi, rows, year ?? 9999);
+  @FieldResolver(() => [PublishedComparator], { description: `DfE's published figures that are like for like with this KPI, for DfE's latest year on or before \`year\` (the latest when left out): for a rate, England's, ${HOME_AREA.regionName}'s, ${HOME_AREA.name}'s and the statistical neighbours' rates for that year; for a count, ${HOME_AREA.name}'s own published count only (other areas' counts are other populations; see yearOnYearChanges and comparisonNote).` })
+  async comparators(@Root() kpi: Kpi, @Arg('year', () => Int, { nullable: true, description: 'The latest year to take figures at; the latest published when left out.' }) year: number | null, @Ctx() context: SubgraphContext): Promise<PublishedComparator[]> {
+    return (await comparisonOf(kpi, year, context)).comparators;
   }
 
   @Authorized(Access.GOVERNANCE_READ)
-  @FieldResolver(() => PublishedComparator, { nullable: true, description: 'England\'s latest published figure for the measure.' })
+  @FieldResolver(() => PublishedComparator, { nullable: true, description: 'England\'s latest published figure, for a rate; null for a count (England\'s count is of another population: see yearOnYearChanges) or when DfE publishes none.' })
   async englandComparator(@Root() kpi: Kpi, @Ctx() context: SubgraphContext): Promise<PublishedComparator | null> {
-    const rows = await comparatorsFor(context).load(kpi.measureCode);
-    return rows.find((r) => r.areaCode === ENGLAND_CODE) ?? null;
+    return (await comparisonOf(kpi, null, context)).comparators.find((r) => r.areaCode === ENGLAND_CODE) ?? null;
   }
 }
 

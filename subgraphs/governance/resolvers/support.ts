@@ -2,7 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { badUserInput } from '../../../platform/problems';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
 import { isUuid, refId } from '../../toolkit/records';
-import { formatMeasureSpec, type MeasureFigure } from '../../toolkit/measures/figures';
+import { FIGURE_PERIODS, formatMeasureSpec, type MeasureFigure, type MeasureRequest } from '../../toolkit/measures/figures';
 import { figurePeriods, MAX_FIGURE_PERIODS } from '../../toolkit/measures/figures';
 import type { Interval } from '../../toolkit/measures/periods';
 import { GovernanceBody, Kpi, Meeting, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate } from '../entities';
@@ -107,9 +107,21 @@ export interface FigureRoot {
  * periods, so the milestone can find the reading that first met it; the rest for
  * the usual few.
  */
-export function figureKeyFor(id: string, asOf: string, kpis: readonly Kpi[], measuredKpiIds: ReadonlySet<string> = new Set()): FigureRoot {
-  const requests = (owner: Organisation) =>
-    formatMeasureSpec(kpis.filter((k) => k.ownerOrganisation === owner).map((k) => ({ code: k.measureCode, interval: k.interval, ...(measuredKpiIds.has(k.id) ? { periods: MAX_FIGURE_PERIODS } : {}) })));
+export function figureKeyFor(id: string, asOf: string, kpis: readonly Kpi[], measuredKpiIds: ReadonlySet<string> = new Set(), extra: ReadonlyArray<MeasureRequest & { owner: Organisation }> = []): FigureRoot {
+  const requests = (owner: Organisation) => {
+    const wanted: MeasureRequest[] = [
+      ...kpis.filter((k) => k.ownerOrganisation === owner).map((k) => ({ code: k.measureCode, interval: k.interval as Interval, ...(measuredKpiIds.has(k.id) ? { periods: MAX_FIGURE_PERIODS } : {}) })),
+      ...extra.filter((e) => e.owner === owner).map(({ code, interval, periods }) => ({ code, interval, periods })),
+    ];
+    // One request per code and interval, for the most periods any asks: the KPI's own reading is the latest periods of it.
+    const merged = new Map<string, MeasureRequest>();
+    for (const r of wanted) {
+      const key = `${r.code}:${r.interval}`;
+      const had = merged.get(key);
+      if (!had || (r.periods ?? FIGURE_PERIODS) > (had.periods ?? FIGURE_PERIODS)) merged.set(key, r);
+    }
+    return formatMeasureSpec([...merged.values()]);
+  };
   return { id, asOf, caseworkMeasures: requests(Organisation.LA), healthMeasures: requests(Organisation.ICB) };
 }
 
