@@ -7,6 +7,7 @@ import { migrations } from './migrations';
 import { CaseworkerResolver, ChildResolver, resolveChildReference, TeamResolver, WorkerAllocationResolver } from './resolvers/child.resolver';
 import { AnnualReviewResolver, EhcNeedsAssessmentResolver, EhcnaRequestResolver, EhcPlanResolver, resolveAssessmentReference } from './resolvers/life-cycle.resolver';
 import { caseworkMeasure, CaseworkMeasuresResolver } from './resolvers/measures.resolver';
+import { MeasureForecastResolver, PipelineForecastResolver } from './resolvers/forecast.resolver';
 import { caseworkMutations } from './resolvers/mutations';
 import { seedCasework } from './seed/synthetic';
 
@@ -30,6 +31,8 @@ export const casework: SubgraphDefinition = {
     ...caseworkMutations,
     CaseworkMeasuresResolver,
     caseworkMeasure.MeasureEntityResolver,
+    PipelineForecastResolver,
+    MeasureForecastResolver,
     ...figures.resolvers,
   ],
   orphanedTypes: [caseworkMeasure.MeasureEntity, ...figures.orphanedTypes],

@@ -28,6 +28,7 @@ const COMPUTATION_ARGUMENTS: Record<string, string[]> = {
   caseworkMeasures: ['codes', 'from', 'to', 'interval'],
   healthMeasures: ['codes', 'from', 'to', 'interval'],
   waitingList: ['asOf'],
+  ehcPipelineForecast: ['asOf'],
 };
 
 /**
@@ -65,6 +66,9 @@ const BOUNDED_LISTS: Record<string, string> = {
   // Fixed sets and computed answers whose size the question fixes.
   'Kpi.comparators': 'the published comparators of the KPI\'s own and neighbouring areas for a year',
   'WaitingList.bands': 'five bands of weeks waited',
+  'EhcPipelineForecast.passingTwentyWeeks': 'the next 12 weeks',
+  'EhcPipelineForecast.decisionsDue': 'the next two weeks',
+  'EhcPipelineForecast.reviewsDue': 'the next four weeks',
   'MeasureSeries.points': 'one per period asked for',
   'CaseworkMeasure.series': 'one per period asked for',
   'HealthMeasure.series': 'one per period asked for',
