@@ -14,7 +14,7 @@ function input(over: Partial<ForecastInput>): ForecastInput {
   return {
     asOf: '2026-03-31',
     open: [],
-    pooled: allEndIn(10, 'ON_TIME'),
+    central: allEndIn(10, 'ON_TIME'),
     recent: [],
     arrivalsPerDay: 0,
     quarter: { startDate: '2026-04-01', endDate: '2026-06-30', issued: none },
@@ -82,7 +82,7 @@ describe('the projected 20-week percentage', () => {
 
   it('leaves late plans falling after the period out of it', () => {
     // Ending in week 30 (day 213 of age): 199 days after asOf, after Q2 but within the year.
-    const f = forecastPipeline(input({ open: [{ ageDays: 14, count: 10 }], pooled: allEndIn(30, 'LATE') }));
+    const f = forecastPipeline(input({ open: [{ ageDays: 14, count: 10 }], central: allEndIn(30, 'LATE') }));
     expect(f.quarter.percent).toBeNull();
     expect(f.quarter.expectedPlans).toBe(0);
     expect(f.year).toMatchObject({ expectedPlans: 10, percent: 0 });
@@ -93,13 +93,13 @@ describe('the projected 20-week percentage', () => {
       atRisk: 100,
       ended: { ON_TIME: k === 10 ? 50 : 0, LATE: 0, EXCEPTION: k === 10 ? 25 : 0, NO_PLAN: k === 10 ? 25 : 0 },
     }));
-    const f = forecastPipeline(input({ open: [{ ageDays: 14, count: 20 }], pooled: table }));
+    const f = forecastPipeline(input({ open: [{ ageDays: 14, count: 20 }], central: table }));
     expect(f.quarter).toMatchObject({ expectedPlans: 10, expectedWithin: 10, percent: 100 });
   });
 
   it('adds plans from requests not yet received at the last year\'s rate', () => {
     // One a day, each ending on time in its first week (day 3): Q2's 91 days receive plans from 1 April to 27 June.
-    const f = forecastPipeline(input({ arrivalsPerDay: 1, pooled: allEndIn(0, 'ON_TIME') }));
+    const f = forecastPipeline(input({ arrivalsPerDay: 1, central: allEndIn(0, 'ON_TIME') }));
     expect(f.quarter.expectedPlans).toBeCloseTo(88, 0);
     expect(f.quarter.percent).toBe(100);
   });
@@ -115,7 +115,7 @@ describe('the projected 20-week percentage', () => {
   });
 
   it('falls back to the plans issued so far when there is no history', () => {
-    const f = forecastPipeline(input({ pooled: [], open: [{ ageDays: 14, count: 10 }], year: { startDate: '2026-01-01', endDate: '2026-12-31', issued: { within: 3, total: 4 } } }));
+    const f = forecastPipeline(input({ central: [], open: [{ ageDays: 14, count: 10 }], year: { startDate: '2026-01-01', endDate: '2026-12-31', issued: { within: 3, total: 4 } } }));
     expect(f.year).toMatchObject({ percent: 75, low: 75, high: 75, expectedPlans: 0 });
     expect(f.quarter.percent).toBeNull();
   });

@@ -24,8 +24,8 @@ export async function pipelineForecast(em: EntityManager, asOf: string, filter: 
   const forecast = forecastPipeline({
     asOf,
     open: facts.open,
-    pooled: facts.tables[0],
-    recent: facts.tables.slice(1),
+    central: facts.tables[0],
+    recent: facts.tables,
     arrivalsPerDay: facts.arrivalsPerDay,
     quarter: { ...quarter, issued: facts.issued[0] },
     year: { ...year, issued: facts.issued[1] },

@@ -20,9 +20,9 @@ export interface PipelineFilter {
   primaryNeed: string | null;
 }
 
-/** The windows the life tables are read over: the last year, then each of the last four quarters (91 days). */
+/** The windows the life tables are read over: each of the last four quarters (91 days), latest first. */
 export function historyWindows(asOf: string): Period[] {
-  const windows: Period[] = [{ startDate: addDays(asOf, -364), endDate: asOf }];
+  const windows: Period[] = [];
   for (let i = 0; i < 4; i++) windows.push({ startDate: addDays(asOf, -91 * (i + 1) + 1), endDate: addDays(asOf, -91 * i) });
   return windows;
 }
@@ -78,7 +78,7 @@ export interface PipelineFacts {
   /** Open requests still awaiting the decision whether to assess, and those being assessed. */
   awaitingDecision: number;
   beingAssessed: number;
-  /** Index 0 the last year; 1-4 the last four quarters, latest first. */
+  /** The last four quarters, latest first. */
   tables: LifeTable[];
   arrivalsPerDay: number;
   issued: IssuedSoFar[];

@@ -10,8 +10,9 @@
  * - How requests end is read from recent history as a life table by week of age
  *   (weeks since the request was received): of the requests open at the start of
  *   week k, the share ending in week k, by how they ended. Taken over the last
- *   year for the central projection, and over each of the last four quarters
- *   alone for the range: how fast the service concludes cases is what moves.
+ *   quarter for the central projection (the last year was tried too: it lagged a
+ *   changing service and did worse in the backtest), and over each of the last
+ *   four quarters alone for the range.
  * - An open request of age d follows the table from its week of age on; new
  *   requests arrive at the last year's daily rate and follow it from week 0.
  * - The projection adds the expected plans to the plans already issued in the
@@ -92,8 +93,8 @@ export interface IssuedSoFar {
 export interface ForecastInput {
   asOf: string;
   open: readonly OpenAtAge[];
-  /** Life table over the last year: the central projection. */
-  pooled: LifeTable;
+  /** Life table over the last quarter: the central projection. */
+  central: LifeTable;
   /** Life tables of each recent quarter alone: the range. */
   recent: readonly LifeTable[];
   /** New requests a day, as received over the last year. */
@@ -240,7 +241,7 @@ function stillOpenAfterDay140(hazards: Hazards, ageDays: number): number {
 
 /** The whole forecast; the projections are null-valued when the history holds no request at all. */
 export function forecastPipeline(input: ForecastInput): Forecast {
-  const central = hazardsOf(input.pooled);
+  const central = hazardsOf(input.central);
   const passing = passingTwentyWeeks(input.asOf, input.open, central);
   const horizon = Math.max(daysBetween(input.asOf, input.year.endDate), daysBetween(input.asOf, input.quarter.endDate), 1);
   if (!central) {
