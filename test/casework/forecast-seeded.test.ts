@@ -15,8 +15,8 @@ const AS_OF = '2026-05-31';
 const FORECAST = `query($asOf: Date) { ehcPipelineForecast(asOf: $asOf) {
     asOf openCount awaitingDecisionCount beingAssessedCount countsSuppressed
     passingTwentyWeeks { startDate endDate count suppressed expected }
-    quarter { startDate endDate plansIssuedCount percentSoFar expectedPlans projectedPercent low high suppressed }
-    year { startDate endDate plansIssuedCount percentSoFar expectedPlans projectedPercent low high suppressed }
+    currentQuarter { startDate endDate plansIssuedCount percentSoFar expectedPlans projectedPercent low high suppressed }
+    currentYear { startDate endDate plansIssuedCount percentSoFar expectedPlans projectedPercent low high suppressed }
     decisionsOverdueCount decisionsDue { startDate count } reviewsDue { startDate endDate count suppressed } assumptions
   } }`;
 
@@ -96,7 +96,7 @@ describe('the EHC pipeline forecast on the seeded database', () => {
   it('projects the quarter and year from what has been issued so far, which agrees with EHC_20WK_EXCL', async () => {
     const res = await as('la_caseworker', `${FORECAST.replace('query($asOf: Date) {', 'query($asOf: Date) { caseworkMeasures(codes: ["EHC_20WK_EXCL"], from: "2026-04-01", to: "2026-05-31", interval: MONTH) { points { numerator denominator value } }')}`, { asOf: AS_OF });
     expect(res.errors).toBeUndefined();
-    const { quarter, year } = res.data!.ehcPipelineForecast;
+    const { currentQuarter: quarter, currentYear: year } = res.data!.ehcPipelineForecast;
     // April and May: the quarter up to asOf.
     const months: Array<{ numerator: number; denominator: number }> = res.data!.caseworkMeasures[0].points;
     expect(months).toHaveLength(2);
@@ -115,7 +115,7 @@ describe('the EHC pipeline forecast on the seeded database', () => {
 
   it('at a quarter\'s end forecasts the next quarter, with nothing issued in it yet', async () => {
     const res = await as('la_caseworker', FORECAST, { asOf: '2026-03-31' });
-    expect(res.data!.ehcPipelineForecast.quarter).toMatchObject({ startDate: '2026-04-01', plansIssuedCount: 0, percentSoFar: null });
+    expect(res.data!.ehcPipelineForecast.currentQuarter).toMatchObject({ startDate: '2026-04-01', plansIssuedCount: 0, percentSoFar: null });
   });
 
   it('withholds and rounds the counts for a role without person-level rights', async () => {
@@ -129,16 +129,16 @@ describe('the EHC pipeline forecast on the seeded database', () => {
     f.passingTwentyWeeks.forEach((w: { count: number | null; suppressed: boolean; expected: number | null }, i: number) => {
       if (full.passingTwentyWeeks[i].count >= 1 && full.passingTwentyWeeks[i].count <= 7) expect(w).toMatchObject({ count: null, suppressed: true, expected: null });
     });
-    expect(f.quarter.projectedPercent).toBe(full.quarter.projectedPercent);
+    expect(f.currentQuarter.projectedPercent).toBe(full.currentQuarter.projectedPercent);
   });
 
   it('hangs the forecast on the measure it forecasts, so a KPI reaches it through its caseworkMeasure', async () => {
     const res = await as('executive', `{ _entities(representations: [{ __typename: "CaseworkMeasure", code: "EHC_20WK_EXCL" }, { __typename: "CaseworkMeasure", code: "PLANS_ACTIVE" }]) {
-        ... on CaseworkMeasure { code forecast(asOf: "${AS_OF}") { quarter { projectedPercent } } } } }`);
+        ... on CaseworkMeasure { code forecast(asOf: "${AS_OF}") { currentQuarter { projectedPercent } } } } }`);
     expect(res.errors).toBeUndefined();
     const direct = (await as('executive', FORECAST, { asOf: AS_OF })).data!.ehcPipelineForecast;
     expect(res.data!._entities).toEqual([
-      { code: 'EHC_20WK_EXCL', forecast: { quarter: { projectedPercent: direct.quarter.projectedPercent } } },
+      { code: 'EHC_20WK_EXCL', forecast: { currentQuarter: { projectedPercent: direct.currentQuarter.projectedPercent } } },
       { code: 'PLANS_ACTIVE', forecast: null },
     ]);
   });

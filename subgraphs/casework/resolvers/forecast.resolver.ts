@@ -91,10 +91,10 @@ export class EhcPipelineForecast {
   passingTwentyWeeks!: PipelineWeek[];
 
   @Field(() => TwentyWeekProjection, { description: 'The calendar quarter the day after asOf falls in (at a quarter\'s end, the next quarter).' })
-  quarter!: TwentyWeekProjection;
+  currentQuarter!: TwentyWeekProjection;
 
   @Field(() => TwentyWeekProjection, { description: 'The calendar year the day after asOf falls in.' })
-  year!: TwentyWeekProjection;
+  currentYear!: TwentyWeekProjection;
 
   @Field(() => Int, { nullable: true, description: 'Requests still awaiting the decision whether to assess whose 6 weeks ended before asOf; null when withheld.' })
   decisionsOverdueCount!: number | null;
@@ -155,8 +155,8 @@ export function disclosed(f: PipelineForecast, context: SubgraphContext): EhcPip
     beingAssessedCount: open.cells[1].value,
     countsSuppressed: open.total!.suppressed || open.cells.some((c) => c.suppressed),
     passingTwentyWeeks: weeks(f.passing, passing.cells, f.passing.map((w) => w.expected)),
-    quarter: projection(f.quarter),
-    year: projection(f.year),
+    currentQuarter: projection(f.quarter),
+    currentYear: projection(f.year),
     decisionsOverdueCount: decisions.cells[0].value,
     decisionsDue: weeks(weeksFrom(f.asOf, 0, f.decisionsDue), decisions.cells.slice(1)),
     reviewsDue: weeks(weeksFrom(f.asOf, 0, f.reviewsDue), reviews.cells),
