@@ -51,6 +51,14 @@ describe('governance through the gateway, with live casework and health figures'
     const others = res.data!.kpis.nodes.filter((k) => k.caseworkMeasure && k.measureCode !== 'EHC_20WK_EXCL');
     expect(others.length).toBeGreaterThan(0);
     for (const k of others) expect(k.caseworkMeasure!.forecast).toBeNull();
+    // And on the dashboard, beside the KPI's card.
+    const dashboard = await stack.queryAs<{ assuranceDashboard: { kpiCards: Array<{ value: number | null; kpi: { measureCode: string; caseworkMeasure: { forecast: Forecast | null } | null } }> } }>(
+      'la_caseworker',
+      `{ assuranceDashboard(asOf: "${AS_OF}") { kpiCards { value kpi { measureCode caseworkMeasure { forecast(asOf: "${AS_OF}") { currentQuarter { startDate projectedPercent low high } } } } } } }`,
+    );
+    expect(dashboard.errors).toBeUndefined();
+    const card = dashboard.data!.assuranceDashboard.kpiCards.find((c) => c.kpi.measureCode === 'EHC_20WK_EXCL')!;
+    expect(card.kpi.caseworkMeasure!.forecast).toEqual(direct.data!.ehcPipelineForecast);
   });
 
   it('the dashboard answers in one query, each subgraph computing all its figures in one statement per interval', async () => {
