@@ -4,7 +4,7 @@ import { badUserInput } from '../../../platform/problems';
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
-import { today } from '../../toolkit/dates';
+import { addDays, today } from '../../toolkit/dates';
 import { breakdownPolicy, countPolicy, seesUnsuppressed } from '../../toolkit/disclosure';
 import { discloseFigure, isSmall } from '../../toolkit/suppression';
 import { pipelineForecast, type PipelineForecast } from '../measures/forecast';
@@ -109,14 +109,9 @@ export class EhcPipelineForecast {
   assumptions!: string;
 }
 
+/** Week i of `counts` runs from asOf + first + 7i for seven days. */
 function weeksFrom(asOf: string, first: number, counts: number[]) {
-  return counts.map((_, i) => {
-    const start = new Date(`${asOf}T00:00:00Z`);
-    start.setUTCDate(start.getUTCDate() + first + 7 * i);
-    const end = new Date(start);
-    end.setUTCDate(end.getUTCDate() + 6);
-    return { startDate: start.toISOString().slice(0, 10), endDate: end.toISOString().slice(0, 10) };
-  });
+  return counts.map((_, i) => ({ startDate: addDays(asOf, first + 7 * i), endDate: addDays(asOf, first + 7 * i + 6) }));
 }
 
 /** The forecast as this caller may see it: figures as computed with person-level rights, small-number suppression otherwise. */
