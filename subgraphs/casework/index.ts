@@ -8,6 +8,7 @@ import { CaseworkerResolver, ChildResolver, resolveChildReference, TeamResolver,
 import { AnnualReviewResolver, EhcNeedsAssessmentResolver, EhcnaRequestResolver, EhcPlanResolver, resolveAssessmentReference } from './resolvers/life-cycle.resolver';
 import { caseworkMeasure, CaseworkMeasuresResolver } from './resolvers/measures.resolver';
 import { DistrictResolver } from './resolvers/districts.resolver';
+import { MeasureForecastResolver, PipelineForecastResolver } from './resolvers/forecast.resolver';
 import { caseworkMutations } from './resolvers/mutations';
 import { seedCasework } from './seed/synthetic';
 
@@ -33,6 +34,8 @@ export const casework: SubgraphDefinition = {
     caseworkMeasure.MeasureEntityResolver,
     caseworkMeasure.MeasureCatalogueResolver,
     DistrictResolver,
+    PipelineForecastResolver,
+    MeasureForecastResolver,
     ...figures.resolvers,
   ],
   orphanedTypes: [caseworkMeasure.MeasureEntity, ...figures.orphanedTypes],

@@ -35,6 +35,32 @@ describe('governance through the gateway, with live casework and health figures'
     expect(plans.reading.rag).toBe(ragRating(plans.reading.value, plans.reading.suppressed, plans.reading.trajectoryValue, DirectionValue.LOWER_IS_BETTER, plans.amberTolerance));
   });
 
+  it('a KPI on the 20-week measure carries the pipeline forecast beside its reading, from casework', async () => {
+    type Forecast = { currentQuarter: { startDate: string; projectedPercent: number | null; low: number | null; high: number | null } };
+    const res = await stack.queryAs<{ kpis: { nodes: Array<{ measureCode: string; reading: { value: number | null }; caseworkMeasure: { forecast: Forecast | null } | null }> } }>(
+      'la_caseworker',
+      `{ kpis { nodes { measureCode reading(asOf: "${AS_OF}") { value } caseworkMeasure { forecast(asOf: "${AS_OF}") { currentQuarter { startDate projectedPercent low high } } } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const direct = await stack.queryAs<{ ehcPipelineForecast: Forecast }>('la_caseworker', `{ ehcPipelineForecast(asOf: "${AS_OF}") { currentQuarter { startDate projectedPercent low high } } }`);
+    expect(direct.errors).toBeUndefined();
+    const twentyWeeks = res.data!.kpis.nodes.find((k) => k.measureCode === 'EHC_20WK_EXCL')!;
+    expect(twentyWeeks.caseworkMeasure!.forecast).toEqual(direct.data!.ehcPipelineForecast);
+    expect(twentyWeeks.caseworkMeasure!.forecast!.currentQuarter.startDate).toBe('2026-01-01');
+    // Only the measure it forecasts carries one.
+    const others = res.data!.kpis.nodes.filter((k) => k.caseworkMeasure && k.measureCode !== 'EHC_20WK_EXCL');
+    expect(others.length).toBeGreaterThan(0);
+    for (const k of others) expect(k.caseworkMeasure!.forecast).toBeNull();
+    // And on the dashboard, beside the KPI's card.
+    const dashboard = await stack.queryAs<{ assuranceDashboard: { kpiCards: Array<{ value: number | null; kpi: { measureCode: string; caseworkMeasure: { forecast: Forecast | null } | null } }> } }>(
+      'la_caseworker',
+      `{ assuranceDashboard(asOf: "${AS_OF}") { kpiCards { value kpi { measureCode caseworkMeasure { forecast(asOf: "${AS_OF}") { currentQuarter { startDate projectedPercent low high } } } } } } }`,
+    );
+    expect(dashboard.errors).toBeUndefined();
+    const card = dashboard.data!.assuranceDashboard.kpiCards.find((c) => c.kpi.measureCode === 'EHC_20WK_EXCL')!;
+    expect(card.kpi.caseworkMeasure!.forecast).toEqual(direct.data!.ehcPipelineForecast);
+  });
+
   it('the dashboard answers in one query, each subgraph computing all its figures in one statement per interval', async () => {
     for (const list of Object.values(stack.statements)) list.length = 0;
     const res = await stack.queryAs<{ assuranceDashboard: {

@@ -28,6 +28,7 @@ const COMPUTATION_ARGUMENTS: Record<string, string[]> = {
   caseworkMeasures: ['codes', 'from', 'to', 'interval'],
   healthMeasures: ['codes', 'from', 'to', 'interval'],
   waitingList: ['asOf'],
+  ehcPipelineForecast: ['asOf'],
 };
 
 /**
@@ -66,6 +67,9 @@ const BOUNDED_LISTS: Record<string, string> = {
   'Kpi.comparators': 'the published comparators of the KPI\'s own and neighbouring areas for a year',
   'Kpi.yearOnYearChanges': 'at most three: the area\'s, England\'s and the region\'s change between two years',
   'WaitingList.bands': 'five bands of weeks waited',
+  'EhcPipelineForecast.passingTwentyWeeks': 'the next 12 weeks',
+  'EhcPipelineForecast.decisionsDue': 'the next two weeks',
+  'EhcPipelineForecast.reviewsDue': 'the next four weeks',
   'MeasureSeries.points': 'one per period asked for',
   'CaseworkMeasure.series': 'one per period asked for',
   'HealthMeasure.series': 'one per period asked for',

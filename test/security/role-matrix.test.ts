@@ -61,6 +61,12 @@ const ROWS: Row[] = [
     expect: { la_caseworker: 'unsuppressed', designated_clinical_officer: 'unsuppressed', ...AGGREGATE_ONLY, others: 'forbidden' },
   },
   {
+    column: 'casework aggregates',
+    name: 'the EHC pipeline forecast for one district (weekly counts and a projection)',
+    query: (f) => `{ ehcPipelineForecast(asOf: "2026-10-31", filter: { district: ${JSON.stringify(f.district)} }) { openCount countsSuppressed passingTwentyWeeks { count suppressed expected } decisionsDue { count suppressed } reviewsDue { count suppressed } currentQuarter { plansIssuedCount percentSoFar projectedPercent suppressed } } }`,
+    expect: { la_caseworker: 'unsuppressed', designated_clinical_officer: 'unsuppressed', ...AGGREGATE_ONLY, others: 'forbidden' },
+  },
+  {
     column: 'health person-level',
     name: 'referrals (pseudonymised, by link key)',
     query: () => `{ referrals(first: 5) { nodes { id linkKey pathway receivedDate } } }`,
