@@ -27,6 +27,8 @@ export interface Sen2ImportOptions {
   skipInvalid?: boolean;
   /** Who is importing, for the audit trail. */
   user: string;
+  /** People written per chunk (default SEN2_CHUNK); the tests take smaller ones to cross chunk boundaries. */
+  chunk?: number;
   today?: string;
   /** The database and the partnership's link-key secret, opened only once validation passes. */
   database: () => Promise<{ em: EntityManager; linkKeySecret: string }>;
@@ -61,6 +63,7 @@ function describe(problems: readonly Problem[], total: number): string[] {
 /** Runs an import end to end; never throws for bad input (it reports), only for a database failure. */
 export async function importSen2(options: Sen2ImportOptions): Promise<Sen2ImportResult> {
   const log = options.log ?? (() => undefined);
+  const chunk = options.chunk ?? SEN2_CHUNK;
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const problems = new ProblemList<Problem>();
   const invalid = new Set<number>();
@@ -153,7 +156,7 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
             const { person } = validatePerson(node, position, today);
             if (!person) return;
             pending.push({ person, extract: null });
-            if (pending.length >= SEN2_CHUNK) await flush();
+            if (pending.length >= chunk) await flush();
           },
           progress: (bytes) => {
             if (options.size && options.size > 5 * MB && bytes - lastReport >= 5 * MB) {
@@ -170,7 +173,7 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
       }
       await inflight;
       // Case-extract rows for children not in this return: they must match a child already held.
-      if (table) for await (const rows of table.unused(SEN2_CHUNK)) await writer.write(rows.map((row): Sen2Item => ({ person: null, extract: row })));
+      if (table) for await (const rows of table.unused(chunk)) await writer.write(rows.map((row): Sen2Item => ({ person: null, extract: row })));
       if (writeProblems.total && !options.skipInvalid) throw new Rollback();
     });
   } catch (err) {
