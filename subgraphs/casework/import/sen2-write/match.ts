@@ -120,11 +120,14 @@ class HeldIndex {
 /** Every child any of these items may match, by any of their keys. */
 export async function loadCandidates(sql: Sql, items: readonly Sen2Item[]): Promise<HeldChild[]> {
   const keys = items.map((i) => i.person ?? i.extract);
+  // One indexed lookup per key (child_upn_match_index, child_uln_index, child_name_match_index), not an OR
+  // that would read every child held.
   return sql.all<HeldChild>(
-    `SELECT id, upn, uln, surname, forename, birth_date::text AS birth_date, nhs_number FROM child
-     WHERE upper(upn) IN (SELECT value FROM json_array_elements_text(CAST(? AS json)))
-        OR uln IN (SELECT value FROM json_array_elements_text(CAST(? AS json)))
-        OR (lower(surname), lower(forename), birth_date) IN (SELECT k.s, k.f, k.b FROM json_to_recordset(CAST(? AS json)) AS k(s text, f text, b date))
+    `SELECT id, upn, uln, surname, forename, birth_date::text AS birth_date, nhs_number FROM child WHERE id IN (
+       SELECT c.id FROM child c WHERE upper(c.upn) IN (SELECT value FROM json_array_elements_text(CAST(? AS json)))
+       UNION SELECT c.id FROM child c WHERE c.uln IN (SELECT value FROM json_array_elements_text(CAST(? AS json)))
+       UNION SELECT c.id FROM child c JOIN json_to_recordset(CAST(? AS json)) AS k(s text, f text, b date)
+         ON lower(c.surname) = k.s AND lower(c.forename) = k.f AND c.birth_date = k.b)
      ORDER BY id`,
     [
       JSON.stringify(keys.filter((k) => k.upn).map((k) => k.upn!.toUpperCase())),
