@@ -8,15 +8,20 @@
  * fourth (NHS number, district, team, worker), then times: the import (all new),
  * the same again (all updates, nothing changes), and a later return (a second
  * review for each plan). Prints the figures, checks the row and audit counts, stops.
+ * For each run: people a second, the CPU seconds the import took in Node and in
+ * PostgreSQL (per 1,000 people: what the work costs, much less sensitive than the
+ * wall clock to other load on a shared machine) and how far Node's resident memory
+ * rose above what it held before the import (sampled every 25 ms).
  */
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { scratchDatabases } from '../subgraphs/toolkit/database/scratch';
 import { openDatabase } from '../subgraphs/toolkit/database';
 import { addDays, addMonths, today } from '../subgraphs/toolkit/dates';
-import { syntheticPopulation } from '../subgraphs/toolkit/synthetic/population';
+import { syntheticPopulation, type SyntheticPerson } from '../subgraphs/toolkit/synthetic/population';
+import { matchKeyOf } from '../subgraphs/casework/import/sen2-validate';
 import { casework } from '../subgraphs/casework/index';
 import { importSen2 } from '../subgraphs/casework/import/sen2-import';
 import { chunksOf } from '../subgraphs/casework/import/sen2-xml';
@@ -24,18 +29,34 @@ import { runScript } from './script';
 
 const NEEDS = ['ASD', 'SEMH', 'SLCN', 'MLD', 'SPLD'];
 
+/**
+ * N synthetic children born before 2019 (so that requests from 2021 follow their
+ * birth), each a different child by every key the import matches on: UPN, and
+ * surname + forename + birth date as the import compares them (matchKeyOf: case and
+ * spaces aside), which children sent without a UPN are matched on. Otherwise the
+ * import would rightly refuse the return as naming one child twice. The population
+ * repeats names and birth dates from about 20,000 people, so it is drawn larger
+ * until N distinct children are found.
+ */
+export function distinctChildren(n: number, today: string): SyntheticPerson[] {
+  for (let pool = Math.max(n * 2, 1000); ; pool *= 2) {
+    const seen = new Set<string>();
+    const people: SyntheticPerson[] = [];
+    for (const p of syntheticPopulation(pool, today)) {
+      const names = matchKeyOf({ ...p, upn: null, uln: null });
+      const upn = matchKeyOf({ ...p, uln: null });
+      if (p.birthDate >= '2019-01-01' || seen.has(names) || seen.has(upn)) continue;
+      seen.add(names);
+      seen.add(upn);
+      people.push(p);
+      if (people.length === n) return people;
+    }
+    if (pool > 64 * n + 1_000_000) throw new Error(`only ${people.length} distinct synthetic children born before 2019`);
+  }
+}
+
 export function sen2Return(n: number, today: string, later: boolean): { xml: string; extract: string } {
-  // Children born before 2019, so that requests from 2021 follow their birth; each a different child by
-  // every key the import matches on (UPN, and names with birth date for those sent without one), or the
-  // import would rightly refuse the return as naming one child twice.
-  const seen = new Set<string>();
-  const people = syntheticPopulation(n * 4, today).filter((p) => {
-    const key = `${p.surname}|${p.forename}|${p.birthDate}`;
-    if (p.birthDate >= '2019-01-01' || seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).slice(0, n);
-  if (people.length < n) throw new Error(`only ${people.length} distinct synthetic children born before 2019`);
+  const people = distinctChildren(n, today);
   const persons: string[] = [];
   const extract = ['upn,uln,surname,forename,birth_date,nhs_number,district,team,allocated_worker,no_worker_reason,no_worker_review_date'];
   people.forEach((p, i) => {
@@ -62,6 +83,24 @@ ${persons.join('\n')}
   return { xml, extract: extract.join('\n') + '\n' };
 }
 
+/** CPU seconds (user + system) of the PostgreSQL server: the postmaster and every process it started. */
+function postgresCpuSeconds(postmaster: number): number {
+  const ticks = (stat: string[]) => Number(stat[13]) + Number(stat[14]);
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const stat = ['', '', ...text.slice(text.lastIndexOf(')') + 2).split(' ')];
+      if (Number(pid) === postmaster || Number(stat[3]) === postmaster) total += ticks(stat);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total / 100; // clock ticks (USER_HZ) of 1/100 s on Linux
+}
+
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 5000);
   const asOf = today();
@@ -73,14 +112,30 @@ async function main(): Promise<void> {
       const first = sen2Return(n, asOf, false);
       const second = sen2Return(n, asOf, true);
       console.log(`SEN2 import, ${n} people (${(first.xml.length / 1024 / 1024).toFixed(1)} MB), case extract of ${first.extract.split('\n').length - 2} rows, empty casework database:`);
+      const [{ pid }] = await orm.em.fork().getConnection().execute<Array<{ pid: number }>>('SELECT pg_backend_pid() AS pid');
+      const postmaster = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      console.log(`  ${''.padEnd(34)} ${'result'.padEnd(52)} ${'wall'.padStart(6)} ${'people/s'.padStart(8)}  CPU s per 1,000 people: node + postgres = total   peak RSS growth during the import`);
       for (const [name, ret] of [['all new', first], ['same return again', first], ['later return (a new review each)', second]] as const) {
         const t = performance.now();
+        const cpu = process.cpuUsage();
+        const pg = postgresCpuSeconds(postmaster);
+        // The import's own memory: resident size sampled while it runs, above what the benchmark held before
+        // (the generated returns, held as strings here, are not the import's: it streams a file).
+        const rssBefore = process.memoryUsage().rss;
+        let rssPeak = rssBefore;
+        const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 25);
         const result = await importSen2({
           open: () => chunksOf(ret.xml, 256 * 1024), size: ret.xml.length, caseExtract: ret.extract, user: 'bench', today: asOf,
           database: async () => ({ em: orm.em.fork() as EntityManager, linkKeySecret: 'bench-secret' }),
         });
         const s = (performance.now() - t) / 1000;
-        console.log(`  ${name.padEnd(34)} ${result.status} created ${result.created} updated ${result.updated} problems ${result.problems.length}  ${s.toFixed(1)} s  (${((s * 1000) / n).toFixed(2)} ms per person, both passes)`);
+        clearInterval(sampler);
+        const used = process.cpuUsage(cpu);
+        const nodeCpu = (used.user + used.system) / 1e6;
+        const pgCpu = postgresCpuSeconds(postmaster) - pg;
+        const per = (x: number) => ((x * 1000) / n).toFixed(2);
+        const outcome = `${result.status} created ${result.created} updated ${result.updated} problems ${result.problems.length}`;
+        console.log(`  ${name.padEnd(34)} ${outcome.padEnd(52)} ${`${s.toFixed(1)} s`.padStart(6)} ${String(Math.round(n / s)).padStart(8)}  ${per(nodeCpu)} + ${per(pgCpu)} = ${per(nodeCpu + pgCpu)}   +${((rssPeak - rssBefore) / 1024 / 1024).toFixed(0)} MB (${(rssBefore / 1024 / 1024).toFixed(0)} MB before)`);
         if (result.problems.length) console.log(result.report.slice(0, 5).join('\n'));
       }
       const [counts] = await orm.em.fork().getConnection().execute(`SELECT (SELECT count(*) FROM child)::int AS children, (SELECT count(*) FROM ehcna_request)::int AS requests,

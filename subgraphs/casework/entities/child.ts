@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Authorized, Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -6,11 +6,17 @@ import { DESCRIPTIONS } from '../../toolkit/shared-descriptions';
 import { SenType, Sex } from './enums';
 import type { Team } from './team';
 
+export const CHILD_UPN_MATCH_INDEX_SQL = 'CREATE INDEX child_upn_match_index ON child (upper(upn))';
+export const CHILD_NAME_MATCH_INDEX_SQL = 'CREATE INDEX child_name_match_index ON child (lower(surname), lower(forename), birth_date)';
+
 @ObjectType({ description: DESCRIPTIONS.child })
 @Authorized(Access.CASEWORK_PERSON_READ)
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "linkKey")')
 @Entity({ tableName: 'child' })
+// What the SEN2 import matches on (Migration20261206000300_child_match_indexes).
+@Index({ name: 'child_upn_match_index', expression: CHILD_UPN_MATCH_INDEX_SQL })
+@Index({ name: 'child_name_match_index', expression: CHILD_NAME_MATCH_INDEX_SQL })
 export class Child {
   @Field(() => ID, { description: 'The council\'s identifier for this child in this graph.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

@@ -14,6 +14,7 @@ import { readCaseExtract, type CaseExtractRow } from './case-extract';
 import { KeyIndex } from './key-index';
 import { formatProblem, matchKeyOf, validateHeader, validatePerson, type Problem, type Sen2Person } from './sen2-validate';
 import { SEN2_CHUNK, Sen2Writer, type Sen2Item } from './sen2-write';
+import { Sql } from './sen2-write/sql';
 import { chunksOf, Sen2SyntaxError, streamSen2, type Sen2Header } from './sen2-xml';
 
 export interface Sen2ImportOptions {
@@ -26,6 +27,8 @@ export interface Sen2ImportOptions {
   skipInvalid?: boolean;
   /** Who is importing, for the audit trail. */
   user: string;
+  /** People written per chunk (default SEN2_CHUNK); the tests take smaller ones to cross chunk boundaries. */
+  chunk?: number;
   today?: string;
   /** The database and the partnership's link-key secret, opened only once validation passes. */
   database: () => Promise<{ em: EntityManager; linkKeySecret: string }>;
@@ -60,6 +63,7 @@ function describe(problems: readonly Problem[], total: number): string[] {
 /** Runs an import end to end; never throws for bad input (it reports), only for a database failure. */
 export async function importSen2(options: Sen2ImportOptions): Promise<Sen2ImportResult> {
   const log = options.log ?? (() => undefined);
+  const chunk = options.chunk ?? SEN2_CHUNK;
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const problems = new ProblemList<Problem>();
   const invalid = new Set<number>();
@@ -127,32 +131,49 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
       const writer = new Sen2Writer(tx as EntityManager, actor, linkKeySecret, allocationDate, counts, writeProblems);
       // The extract is loaded into the transaction, so a person finds its row without the extract in memory.
       const table = openExtract && extract ? await CaseExtractTable.load(tx as EntityManager, openExtract(), extract.invalidRows) : null;
-      // People are written a chunk at a time, in file order (sen2-write/).
+      // People are written a chunk at a time, in file order (sen2-write/). One chunk's write is in
+      // flight while the next chunk is read and checked: the database and the reader work at once, and
+      // each chunk's write still starts only when the one before it has finished (it must see its
+      // writes). At most two chunks are held.
       const pending: Array<{ person: Sen2Person; extract: CaseExtractRow | null }> = [];
+      let inflight: Promise<void> = Promise.resolve();
       const flush = async () => {
         const items = pending.splice(0);
-        await table?.attach(items);
-        await writer.write(items);
+        await inflight;
+        inflight = (async () => {
+          await table?.attach(items);
+          await writer.write(items);
+        })();
+        // Its failure is met by the next await of it (the next chunk's, or the last), not lost meanwhile.
+        inflight.catch(() => undefined);
       };
       lastReport = 0;
-      await streamSen2(options.open(), {
-        person: async (node, position) => {
-          if (invalid.has(position)) return;
-          const { person } = validatePerson(node, position, today);
-          if (!person) return;
-          pending.push({ person, extract: null });
-          if (pending.length >= SEN2_CHUNK) await flush();
-        },
-        progress: (bytes) => {
-          if (options.size && options.size > 5 * MB && bytes - lastReport >= 5 * MB) {
-            lastReport = bytes;
-            log(`SEN2: imported ${(bytes / MB).toFixed(1)} of ${(options.size / MB).toFixed(1)} MB (${Math.round((100 * bytes) / options.size)}%)`);
-          }
-        },
-      });
-      await flush();
+      let read = false;
+      try {
+        await streamSen2(options.open(), {
+          person: async (node, position) => {
+            if (invalid.has(position)) return;
+            const { person } = validatePerson(node, position, today);
+            if (!person) return;
+            pending.push({ person, extract: null });
+            if (pending.length >= chunk) await flush();
+          },
+          progress: (bytes) => {
+            if (options.size && options.size > 5 * MB && bytes - lastReport >= 5 * MB) {
+              lastReport = bytes;
+              log(`SEN2: imported ${(bytes / MB).toFixed(1)} of ${(options.size / MB).toFixed(1)} MB (${Math.round((100 * bytes) / options.size)}%)`);
+            }
+          },
+        });
+        await flush();
+        read = true;
+      } finally {
+        // A reading that fails must not leave a write running into the transaction's rollback.
+        if (!read) await inflight.catch(() => undefined);
+      }
+      await inflight;
       // Case-extract rows for children not in this return: they must match a child already held.
-      if (table) for await (const rows of table.unused(SEN2_CHUNK)) await writer.write(rows.map((row): Sen2Item => ({ person: null, extract: row })));
+      if (table) for await (const rows of table.unused(chunk)) await writer.write(rows.map((row): Sen2Item => ({ person: null, extract: row })));
       if (writeProblems.total && !options.skipInvalid) throw new Rollback();
     });
   } catch (err) {
@@ -185,7 +206,7 @@ class CaseExtractTable {
   private constructor(private readonly tx: EntityManager) {}
 
   private q<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.tx.getConnection().execute<T[]>(sql, params, 'all', this.tx.getTransactionContext());
+    return new Sql(this.tx).all<T>(sql, params);
   }
 
   static async load(tx: EntityManager, input: AsyncIterable<string | Uint8Array>, skip: ReadonlySet<number>): Promise<CaseExtractTable> {

@@ -200,6 +200,8 @@ class Reader {
 
   /** Every element whose text was too long to keep, read by the import or not: none may pass unnoticed. */
   tooLong(node: XmlNode, path: string): void {
+    // Paths are built only for a person that has such an element: nearly none has.
+    if (!anyTruncated(node)) return;
     const seen = new Map<string, number>();
     for (const child of node.children) {
       const n = (seen.get(child.name) ?? 0) + 1;
@@ -375,6 +377,11 @@ export function matchKeyOf(p: { upn: string | null; uln: string | null; surname:
   if (p.upn) return `upn:${p.upn.toUpperCase()}`;
   if (p.uln) return `uln:${p.uln}`;
   return `name:${p.surname.trim().toLowerCase()}|${p.forename.trim().toLowerCase()}|${p.birthDate}`;
+}
+
+function anyTruncated(node: XmlNode): boolean {
+  for (const child of node.children) if (child.truncated || anyTruncated(child)) return true;
+  return false;
 }
 
 /** Fields whose values are personal data: a report names them, never shows them. */

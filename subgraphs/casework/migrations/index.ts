@@ -3,6 +3,7 @@ import { auditChainMigration } from '../../toolkit/migrations/Migration202611230
 import { Migration20261122000100_casework } from './Migration20261122000100_casework';
 import { Migration20261124000100_casework_unique_writes } from './Migration20261124000100_casework_unique_writes';
 import { Migration20261205000100_casework_children } from './Migration20261205000100_casework_children';
+import { Migration20261206000300_child_match_indexes } from './Migration20261206000300_child_match_indexes';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   { name: 'Migration20261124000100_casework_unique_writes', class: Migration20261124000100_casework_unique_writes },
   auditChainMigration,
   { name: 'Migration20261205000100_casework_children', class: Migration20261205000100_casework_children },
+  { name: 'Migration20261206000300_child_match_indexes', class: Migration20261206000300_child_match_indexes },
 ];

@@ -15,6 +15,10 @@ export class SpaceCohort {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
+  /** The provider's cohort id (cohort_id in a SPACE file): what re-imports match on; null for seeded cohorts. Not exposed. */
+  @Property({ type: 'string', length: 64, nullable: true, unique: true })
+  sourceId?: string | null;
+
   @Field({ description: 'Name the service gives the cohort, e.g. "Mansfield group, spring 2025".' })
   @Property({ type: 'string' })
   name!: string;

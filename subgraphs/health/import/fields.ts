@@ -65,6 +65,17 @@ export function checkText(raw: string, maxLength: number): Check<string | null> 
   return broken ? fail(broken) : ok(v);
 }
 
+/** A whole number from min to max (`what` says what it counts); blank is null unless required. */
+export function checkWhole(raw: string, min: number, max: number, required: boolean, what: string): Check<number | null> {
+  const broken = controlRule(raw);
+  if (broken) return fail(broken);
+  const v = raw.trim();
+  const rule = `a whole number from ${min} to ${max} (${what})`;
+  if (!v) return required ? fail(`required: ${rule}`) : ok(null);
+  if (!/^\d{1,3}$/.test(v) || Number(v) < min || Number(v) > max) return fail(`must be ${rule}`);
+  return ok(Number(v));
+}
+
 /** A code from a fixed list, read case-insensitively with spaces or hyphens as underscores. */
 export function checkCode<T extends string>(raw: string, allowed: readonly T[]): Check<T> {
   const broken = controlRule(raw);
@@ -86,8 +97,11 @@ export function checkHeader(columns: readonly string[], required: readonly strin
   return problems;
 }
 
-/** Columns whose values are personal data: the report names them, never shows them. */
-const PERSONAL_COLUMNS = new Set(['nhs_number', 'discharge_reason']);
+/**
+ * Columns whose values are personal data: the report names them, never shows them.
+ * A family's FASA scores and attendance are health information about a child.
+ */
+const PERSONAL_COLUMNS = new Set(['nhs_number', 'discharge_reason', 'fasa_before', 'fasa_after', 'attendance']);
 
 /** The report printed for problems, one a line, in file order; personal values withheld. */
 export function formatProblems(problems: readonly Problem[], total = problems.length): string {

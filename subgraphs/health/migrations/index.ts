@@ -2,6 +2,7 @@ import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000
 import { auditChainMigration } from '../../toolkit/migrations/Migration20261123000000_audit_chain';
 import { Migration20261122000200_health } from './Migration20261122000200_health';
 import { Migration20261205000200_health_measure_months } from './Migration20261205000200_health_measure_months';
+import { Migration20261206000200_space_source_id } from './Migration20261206000200_space_source_id';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   { name: 'Migration20261122000200_health', class: Migration20261122000200_health },
   auditChainMigration,
   { name: 'Migration20261205000200_health_measure_months', class: Migration20261205000200_health_measure_months },
+  { name: 'Migration20261206000200_space_source_id', class: Migration20261206000200_space_source_id },
 ];

@@ -21,9 +21,14 @@ export function completedSpace(sessionsAttended: number, plannedSessions: number
   return plannedSessions > 0 && 4 * sessionsAttended >= 3 * plannedSessions;
 }
 
-/** Date of a cohort's last planned session, sessions being weekly from the start date. */
+/** Date of a cohort's session (1 is the first), sessions being weekly from the start date. */
+export function sessionDate(startDate: string, sessionNumber: number): string {
+  return addDays(startDate, 7 * (Math.max(sessionNumber, 1) - 1));
+}
+
+/** Date of a cohort's last planned session. */
 export function cohortEndDate(startDate: string, plannedSessions: number): string {
-  return addDays(startDate, 7 * (Math.max(plannedSessions, 1) - 1));
+  return sessionDate(startDate, plannedSessions);
 }
 
 /** After minus before; negative means the family accommodates the child's anxiety less. Null without both. */

@@ -59,14 +59,75 @@ export function findChild(children: readonly HeldChild[], p: MatchKey): HeldChil
   );
 }
 
+/**
+ * The children held, indexed by each key findChild compares, so a person is matched
+ * among the few children sharing one of its keys rather than all the chunk holds.
+ * findChild decides among them, in the order held: any child it could take shares a
+ * key, so the answer is the one it gives over every child.
+ */
+class HeldIndex {
+  private readonly lists = new Map<string, HeldChild[]>();
+  private readonly position = new Map<HeldChild, number>();
+
+  constructor(children: readonly HeldChild[]) {
+    for (const c of children) this.add(c);
+  }
+
+  add(c: HeldChild): void {
+    this.position.set(c, this.position.size);
+    this.index(c);
+  }
+
+  /** Changes a child's keys (a person's values written onto it); it keeps its place. */
+  update(c: HeldChild, values: Partial<HeldChild>): void {
+    for (const key of HeldIndex.keysOfHeld(c)) {
+      const list = this.lists.get(key)!;
+      list.splice(list.indexOf(c), 1);
+    }
+    Object.assign(c, values);
+    this.index(c);
+  }
+
+  private index(c: HeldChild): void {
+    for (const key of HeldIndex.keysOfHeld(c)) {
+      let list = this.lists.get(key);
+      if (!list) this.lists.set(key, (list = []));
+      list.push(c);
+      if (list.length > 1) list.sort(this.inOrder);
+    }
+  }
+
+  private readonly inOrder = (a: HeldChild, b: HeldChild) => this.position.get(a)! - this.position.get(b)!;
+
+  find(p: MatchKey): HeldChild | null {
+    const keys = [`n:${p.surname.trim().toLowerCase()}|${p.forename.trim().toLowerCase()}|${p.birthDate}`];
+    if (p.upn) keys.push(`u:${p.upn.toUpperCase()}`);
+    if (p.uln) keys.push(`l:${p.uln}`);
+    const candidates = new Set<HeldChild>();
+    for (const key of keys) for (const c of this.lists.get(key) ?? []) candidates.add(c);
+    return findChild([...candidates].sort(this.inOrder), p);
+  }
+
+  /** The keys findChild compares a held child on, as it compares them (a held name is lower-cased, not trimmed). */
+  private static keysOfHeld(c: HeldChild): string[] {
+    const keys = [`n:${c.surname.toLowerCase()}|${c.forename.toLowerCase()}|${c.birth_date}`];
+    if (c.upn !== null) keys.push(`u:${c.upn.toUpperCase()}`);
+    if (c.uln !== null) keys.push(`l:${c.uln}`);
+    return keys;
+  }
+}
+
 /** Every child any of these items may match, by any of their keys. */
 export async function loadCandidates(sql: Sql, items: readonly Sen2Item[]): Promise<HeldChild[]> {
   const keys = items.map((i) => i.person ?? i.extract);
+  // One indexed lookup per key (child_upn_match_index, child_uln_index, child_name_match_index), not an OR
+  // that would read every child held.
   return sql.all<HeldChild>(
-    `SELECT id, upn, uln, surname, forename, birth_date::text AS birth_date, nhs_number FROM child
-     WHERE upper(upn) IN (SELECT value FROM json_array_elements_text(CAST(? AS json)))
-        OR uln IN (SELECT value FROM json_array_elements_text(CAST(? AS json)))
-        OR (lower(surname), lower(forename), birth_date) IN (SELECT k.s, k.f, k.b FROM json_to_recordset(CAST(? AS json)) AS k(s text, f text, b date))
+    `SELECT id, upn, uln, surname, forename, birth_date::text AS birth_date, nhs_number FROM child WHERE id IN (
+       SELECT c.id FROM child c WHERE upper(c.upn) IN (SELECT value FROM json_array_elements_text(CAST(? AS json)))
+       UNION SELECT c.id FROM child c WHERE c.uln IN (SELECT value FROM json_array_elements_text(CAST(? AS json)))
+       UNION SELECT c.id FROM child c JOIN json_to_recordset(CAST(? AS json)) AS k(s text, f text, b date)
+         ON lower(c.surname) = k.s AND lower(c.forename) = k.f AND c.birth_date = k.b)
      ORDER BY id`,
     [
       JSON.stringify(keys.filter((k) => k.upn).map((k) => k.upn!.toUpperCase())),
@@ -111,10 +172,11 @@ export function matchItems(items: readonly Sen2Item[], held: HeldChild[], counts
   const newChildren: ChildRow[] = [];
   const childUpdates: ChildRow[] = [];
   const matched: Matched[] = [];
+  const index = new HeldIndex(held);
   let n = 0;
   for (; n < items.length; n++) {
     const item = items[n];
-    const match = findChild(held, item.person ?? item.extract);
+    const match = index.find(item.person ?? item.extract);
     if (match && touched.has(match.id)) break;
     const p = item.person;
     if (!p) {
@@ -132,12 +194,14 @@ export function matchItems(items: readonly Sen2Item[], held: HeldChild[], counts
     if (match) {
       childId = match.id;
       childUpdates.push({ id: childId, ...values });
-      Object.assign(match, { surname: p.surname, forename: p.forename, birth_date: p.birthDate, upn: p.upn ?? match.upn, uln: p.uln ?? match.uln });
+      index.update(match, { surname: p.surname, forename: p.forename, birth_date: p.birthDate, upn: p.upn ?? match.upn, uln: p.uln ?? match.uln });
       counts.updated++;
     } else {
       childId = randomUUID();
       newChildren.push({ id: childId, ...values });
-      held.push({ id: childId, upn: p.upn, uln: p.uln, surname: p.surname, forename: p.forename, birth_date: p.birthDate, nhs_number: null });
+      const child: HeldChild = { id: childId, upn: p.upn, uln: p.uln, surname: p.surname, forename: p.forename, birth_date: p.birthDate, nhs_number: null };
+      held.push(child);
+      index.add(child);
       counts.created++;
     }
     touched.add(childId);

@@ -24,7 +24,8 @@ export async function writeChildren(sql: Sql, created: readonly ChildRow[], upda
     `UPDATE child c SET surname = x.surname, forename = x.forename, birth_date = x.birth_date, sex = x.sex, ethnicity = COALESCE(x.ethnicity, c.ethnicity),
        postcode = COALESCE(x.postcode, c.postcode), upn = COALESCE(x.upn, c.upn), uln = COALESCE(x.uln, c.uln)
      FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS})
-     WHERE c.id = x.id`,
+     WHERE c.id = x.id AND (c.surname, c.forename, c.birth_date, c.sex, c.ethnicity, c.postcode, c.upn, c.uln)
+       IS DISTINCT FROM (x.surname, x.forename, x.birth_date, x.sex, COALESCE(x.ethnicity, c.ethnicity), COALESCE(x.postcode, c.postcode), COALESCE(x.upn, c.upn), COALESCE(x.uln, c.uln))`,
     updated,
   );
 }
@@ -47,7 +48,8 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
     `UPDATE ehcna_request r SET outcome = x.outcome, outcome_date = x.outcome_date, mediation = x.mediation, tribunal = x.tribunal,
        source = CASE WHEN x.young_person THEN 'YOUNG_PERSON' ELSE r.source END
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, young_person boolean, outcome text, outcome_date date, mediation boolean, tribunal boolean)
-     WHERE r.id = x.id`,
+     WHERE r.id = x.id AND (r.outcome, r.outcome_date, r.mediation, r.tribunal, r.source)
+       IS DISTINCT FROM (x.outcome, x.outcome_date, x.mediation, x.tribunal, CASE WHEN x.young_person THEN 'YOUNG_PERSON' ELSE r.source END)`,
     requestUpdates,
   );
   const [newAssessments, assessmentUpdates] = split(state.assessments);
@@ -60,7 +62,8 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   );
   await sql.withRows(
     `UPDATE ehc_needs_assessment a SET outcome = x.outcome, outcome_date = x.outcome_date, mediation = x.mediation, tribunal = x.tribunal, week20exception = x.week20exception
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, ${assessmentColumns}) WHERE a.id = x.id`,
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, ${assessmentColumns})
+     WHERE a.id = x.id AND (a.outcome, a.outcome_date, a.mediation, a.tribunal, a.week20exception) IS DISTINCT FROM (x.outcome, x.outcome_date, x.mediation, x.tribunal, x.week20exception)`,
     assessmentUpdates,
   );
   const [newPlans, planUpdates] = split(state.plans);
@@ -73,22 +76,17 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   );
   await sql.withRows(
     `UPDATE ehc_plan e SET issue_date = x.issue_date, personal_budget = x.personal_budget, cease_date = x.cease_date, cease_reason = x.cease_reason
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, ${planColumns}) WHERE e.id = x.id`,
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, ${planColumns})
+     WHERE e.id = x.id AND (e.issue_date, e.personal_budget, e.cease_date, e.cease_reason) IS DISTINCT FROM (x.issue_date, x.personal_budget, x.cease_date, x.cease_reason)`,
     planUpdates,
   );
-  // Placements and needs are replaced: the last list given for a plan stands.
-  await sql.withRows('DELETE FROM plan_placement WHERE plan_id IN (SELECT x.id FROM json_to_recordset(CAST(? AS json)) AS x(id uuid))', [...state.placements.keys()].map((id) => ({ id })));
-  await sql.withRows(
-    `INSERT INTO plan_placement (plan_id, rank, urn, ukprn, sen_setting, sen_unit, resourced_provision)
-     SELECT x.plan_id, x.rank, x.urn, x.ukprn, x.sen_setting, x.sen_unit, x.resourced_provision
-     FROM json_to_recordset(CAST(? AS json)) AS x(plan_id uuid, rank smallint, urn text, ukprn text, sen_setting text, sen_unit boolean, resourced_provision boolean)`,
-    [...state.placements].flatMap(([planId, ps]) => ps.map((pl) => ({ plan_id: planId, rank: pl.rank, urn: pl.urn, ukprn: pl.ukprn, sen_setting: pl.senSetting, sen_unit: pl.senUnit, resourced_provision: pl.resourcedProvision }))),
-  );
-  await sql.withRows('DELETE FROM plan_sen_need WHERE plan_id IN (SELECT x.id FROM json_to_recordset(CAST(? AS json)) AS x(id uuid))', [...state.needs.keys()].map((id) => ({ id })));
-  await sql.withRows(
-    `INSERT INTO plan_sen_need (plan_id, sen_type, rank) SELECT x.plan_id, x.sen_type, x.rank FROM json_to_recordset(CAST(? AS json)) AS x(plan_id uuid, sen_type text, rank smallint)`,
-    [...state.needs].flatMap(([planId, ns]) => ns.map((nd) => ({ plan_id: planId, sen_type: nd.senType, rank: nd.rank }))),
-  );
+  // Placements and needs are replaced: the last list given for a plan stands. A plan whose list is
+  // the one held keeps its rows (a re-import rewrites nothing); one whose list differs loses its
+  // rows, and then every plan given a list and holding none is given it.
+  await replaceLists(sql, 'plan_placement', 'rank smallint, urn text, ukprn text, sen_setting text, sen_unit boolean, resourced_provision boolean',
+    [...state.placements].flatMap(([planId, ps]) => ps.map((pl) => ({ plan_id: planId, rank: pl.rank, urn: pl.urn, ukprn: pl.ukprn, sen_setting: pl.senSetting, sen_unit: pl.senUnit, resourced_provision: pl.resourcedProvision }))));
+  await replaceLists(sql, 'plan_sen_need', 'sen_type text, rank smallint',
+    [...state.needs].flatMap(([planId, ns]) => ns.map((nd) => ({ plan_id: planId, sen_type: nd.senType, rank: nd.rank }))));
   const [newReviews, reviewUpdates] = split(state.reviews);
   await sql.withRows(
     `INSERT INTO annual_review (id, plan_id, due_date, meeting_date, outcome, decision_date)
@@ -98,7 +96,8 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   );
   await sql.withRows(
     `UPDATE annual_review v SET outcome = x.outcome, decision_date = x.decision_date
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, outcome text, decision_date date) WHERE v.id = x.id`,
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, outcome text, decision_date date)
+     WHERE v.id = x.id AND (v.outcome, v.decision_date) IS DISTINCT FROM (x.outcome, x.decision_date)`,
     reviewUpdates,
   );
   // Every review is due by the review rule from the meeting before it (or the plan's issue, if later): a return
@@ -110,6 +109,29 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
            WHERE plan_id IN (SELECT p.id FROM json_to_recordset(CAST(? AS json)) AS p(id uuid))) x, ehc_plan e
      WHERE v.id = x.id AND e.id = v.plan_id AND v.due_date IS DISTINCT FROM ${due}`,
     [...state.dueDatesToRecompute].map((id) => ({ id })),
+  );
+}
+
+/** A plan's list (placements or needs) set to the rows given, whole: rows of `columns` (plus plan_id), one list per plan. */
+async function replaceLists(sql: Sql, table: string, columns: string, rows: readonly object[]): Promise<void> {
+  if (!rows.length) return;
+  const names = columns.split(',').map((c) => c.trim().split(' ')[0]);
+  const of = (alias: string) => names.map((n) => `${alias}.${n}`).join(', ');
+  // A list as the sorted array of its rows' text; a plan holding no rows differs from any list.
+  const list = (alias: string) => `array_agg(ROW(${of(alias)})::text ORDER BY ROW(${of(alias)})::text)`;
+  const given = `json_to_recordset(CAST(? AS json)) AS x(plan_id uuid, ${columns})`;
+  const json = JSON.stringify(rows);
+  await sql.all(
+    `DELETE FROM ${table} WHERE plan_id IN (
+       SELECT g.plan_id FROM (SELECT x.plan_id, ${list('x')} AS list FROM ${given} GROUP BY x.plan_id) g
+       JOIN (SELECT t.plan_id, ${list('t')} AS list FROM ${table} t WHERE t.plan_id IN (SELECT x.plan_id FROM ${given}) GROUP BY t.plan_id) h ON h.plan_id = g.plan_id
+       WHERE h.list IS DISTINCT FROM g.list)`,
+    [json, json],
+  );
+  await sql.all(
+    `INSERT INTO ${table} (plan_id, ${names.join(', ')}) SELECT x.plan_id, ${of('x')} FROM ${given}
+     WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.plan_id = x.plan_id)`,
+    [json],
   );
 }
 
@@ -140,11 +162,13 @@ export async function writeCaseExtract(sql: Sql, w: ExtractWrites): Promise<void
     `UPDATE child c SET nhs_number = COALESCE(x.nhs_number, c.nhs_number), link_key = COALESCE(x.link_key, c.link_key),
        district = COALESCE(x.district, c.district), team_id = COALESCE(x.team_id, c.team_id)
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, nhs_number text, link_key text, district text, team_id uuid)
-     WHERE c.id = x.id`,
+     WHERE c.id = x.id AND (c.nhs_number, c.link_key, c.district, c.team_id)
+       IS DISTINCT FROM (COALESCE(x.nhs_number, c.nhs_number), COALESCE(x.link_key, c.link_key), COALESCE(x.district, c.district), COALESCE(x.team_id, c.team_id))`,
     w.childUpdates,
   );
   await sql.withRows(
-    `UPDATE worker_allocation w SET next_review_date = x.next_review_date FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, next_review_date date) WHERE w.id = x.id`,
+    `UPDATE worker_allocation w SET next_review_date = x.next_review_date FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, next_review_date date)
+     WHERE w.id = x.id AND w.next_review_date IS DISTINCT FROM x.next_review_date`,
     w.allocationReviews,
   );
   await sql.withRows('DELETE FROM worker_allocation WHERE id IN (SELECT x.id FROM json_to_recordset(CAST(? AS json)) AS x(id uuid))', w.allocationDeletes);
