@@ -3,7 +3,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { SubgraphClient } from '../../gateway/subgraph-client';
-import { AUDITED_READS_HEADER } from '../../platform/http';
+import { AUDITED_READS_HEADER, clientKeepAliveMs, serverKeepAliveMs } from '../../platform/http';
 
 const QUERY = JSON.stringify({ query: '{ a }' });
 const MUTATION = JSON.stringify({ query: 'mutation { b }' });
@@ -71,6 +71,13 @@ async function slowSubgraph(delayMs: number, audited: (req: IncomingMessage) => 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, got, stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
 }
+
+it("the gateway's pools let an idle connection go before any subgraph would close it", () => {
+  for (const value of [undefined, '1000', '5000', '8000', '65000']) {
+    const env = value === undefined ? {} : { HTTP_KEEP_ALIVE_TIMEOUT_MS: value };
+    expect(clientKeepAliveMs(env)).toBeLessThan(serverKeepAliveMs(env));
+  }
+});
 
 describe('the gateway retries a query once when a reused connection is reset, never a mutation', () => {
   let subgraph: Awaited<ReturnType<typeof resettingSubgraph>>;
