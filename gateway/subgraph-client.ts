@@ -49,14 +49,17 @@ function wasReset(err: unknown): boolean {
 
 export class SubgraphClient {
   private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
+  private readonly path: string;
   /** Calls answered by another request's call, and queries retried after a reset (for tests and the benchmark). */
   readonly counts = { sent: 0, shared: 0, retried: 0 };
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly pool: Pool,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.path = new URL(url).pathname;
+  }
 
   /**
    * Sends a call, or joins an identical one in flight: same subgraph, same
@@ -104,7 +107,7 @@ export class SubgraphClient {
     this.counts.sent++;
     for (let attempt = 1; ; attempt++) {
       try {
-        const response = await this.pool.request({ path: new URL(this.url).pathname, method: 'POST', headers, body: call.body, signal });
+        const response = await this.pool.request({ path: this.path, method: 'POST', headers, body: call.body, signal });
         const text = await response.body.text();
         const header = (name: string): string | undefined => {
           const v = response.headers[name];
