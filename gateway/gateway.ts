@@ -59,6 +59,8 @@ export interface RunningGateway {
   server: Server;
   /** Each subgraph's state, as /health/subgraphs reports it. */
   subgraphStates(): SubgraphState[];
+  /** Calls made to each subgraph since start: sent, answered by another request's call (shared), retried after a reset. */
+  subgraphCalls(): Record<string, { sent: number; shared: number; retried: number }>;
   stop(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { intervalMs: calls.checkIntervalMs, probeTimeoutMs: Math.min(2_000, ...Object.values(calls.timeoutsMs)) },
   );
   const pools: Pool[] = [];
+  const sources: Array<ForwardingDataSource<GatewayContext>> = [];
   const limits = options.limits ?? requestLimitsFromEnv();
   const trusted = options.trustedDocuments ?? trustedDocumentSettingsFromEnv(join(dirname(options.supergraphPath), 'trusted-documents.json'), !!options.production);
   const documents = loadTrustedDocuments(trusted.path);
@@ -110,7 +113,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         const target = options.subgraphUrls[name] ?? url!;
         const pool = subgraphPool(target, calls.maxConnections);
         pools.push(pool);
-        return new ForwardingDataSource<GatewayContext>(name, target, calls.timeoutsMs[name] ?? Math.max(...Object.values(calls.timeoutsMs)), pool, monitor);
+        const source = new ForwardingDataSource<GatewayContext>(name, target, calls.timeoutsMs[name] ?? Math.max(...Object.values(calls.timeoutsMs)), pool, monitor);
+        sources.push(source);
+        return source;
       },
     });
     // The supergraph's custom scalars are opaque; give them their input rules, so a
@@ -161,6 +166,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     url: `http://localhost:${port}/graphql`,
     server,
     subgraphStates: () => monitor.report(),
+    subgraphCalls() {
+      const out: Record<string, { sent: number; shared: number; retried: number }> = {};
+      for (const s of sources) {
+        const total = (out[s.serviceName] ??= { sent: 0, shared: 0, retried: 0 });
+        total.sent += s.client.counts.sent;
+        total.shared += s.client.counts.shared;
+        total.retried += s.client.counts.retried;
+      }
+      return out;
+    },
     async stop() {
       await close(server);
       monitor.stop();

@@ -7,6 +7,7 @@ import { injectTraceContext } from '../platform/tracing';
 import { recordSubgraphFetch } from './telemetry';
 import type { SubgraphMonitor } from './monitor';
 import { partialResponse, serviceLabel, SUBGRAPH_UNAVAILABLE, type Failure } from './partial';
+import { parseAnswer, SubgraphClient } from './subgraph-client';
 
 /** How the gateway calls its subgraphs: deadlines, connections, checks. */
 export interface SubgraphCallSettings {
@@ -31,7 +32,9 @@ export function subgraphCallSettingsFromEnv(names: readonly string[], env: NodeJ
 
 /**
  * One pool of keep-alive connections to a subgraph, at most `maxConnections`
- * open, each idle one given up well before the subgraph server would close it.
+ * open, each idle one given up well before the subgraph server would close it
+ * (clientKeepAliveMs is at most half the servers' HTTP_KEEP_ALIVE_TIMEOUT_MS), so
+ * the gateway does not send a request down a connection the subgraph is closing.
  */
 export function subgraphPool(url: string, maxConnections: number): Pool {
   const keepAlive = clientKeepAliveMs();
@@ -46,7 +49,7 @@ export function subgraphPool(url: string, maxConnections: number): Pool {
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 
-/** A fetch through the pool that gives up at the deadline, waiting for a connection and reading the body included. */
+/** A fetch through the pool that gives up at the deadline, waiting for a connection and reading the body included (schema and health calls of the base data source; client requests go through SubgraphClient). */
 export function deadlineFetcher(pool: Pool, timeoutMs: number): Fetcher {
   return (async (url: string, init?: Record<string, unknown>) => {
     const response = await undiciFetch(url, { ...(init as object), dispatcher: pool, signal: AbortSignal.timeout(timeoutMs) });
@@ -99,6 +102,8 @@ function describeFailure(err: unknown, serviceName: string, timeoutMs: number, m
  * No subgraph address or response body reaches the caller.
  */
 export class ForwardingDataSource<C extends ForwardingContext & Record<string, any>> extends RemoteGraphQLDataSource<C> {
+  readonly client: SubgraphClient;
+
   constructor(
     readonly serviceName: string,
     url: string,
@@ -107,6 +112,30 @@ export class ForwardingDataSource<C extends ForwardingContext & Record<string, a
     private readonly monitor: SubgraphMonitor,
   ) {
     super({ url, fetcher: deadlineFetcher(pool, timeoutMs) });
+    this.client = new SubgraphClient(url, pool, timeoutMs);
+  }
+
+  /** A client's operation sent through SubgraphClient: pooled, retried once if reset, shared while in flight. */
+  private async forward(options: GraphQLDataSourceProcessOptions<C>, mutation: boolean) {
+    const { query, variables, operationName, extensions } = options.request;
+    // W3C traceparent of the gateway's fetch span, so the subgraph's spans join the caller's trace.
+    const headers: Record<string, string> = {};
+    injectTraceContext({ set: (name: string, value: string) => (headers[name] = value) });
+    const answer = await this.client.send({
+      body: JSON.stringify({ query, variables, operationName, extensions }),
+      authorization: options.context.authorization,
+      requestId: options.context.requestId,
+      headers,
+      mutation,
+    });
+    const body = parseAnswer(answer);
+    const policy = (options as { incomingRequestContext?: { overallCachePolicy?: { restrict?(hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' }): void } } }).incomingRequestContext?.overallCachePolicy;
+    // As RemoteGraphQLDataSource does: the answer is no more cacheable than the subgraph says.
+    if (policy?.restrict) {
+      const maxAge = /(?:^|,)\s*max-age=(\d+)/.exec(answer.cacheControl ?? '');
+      policy.restrict({ maxAge: maxAge ? Number(maxAge[1]) : 0, ...(/\bprivate\b/.test(answer.cacheControl ?? '') ? { scope: 'PRIVATE' as const } : {}) });
+    }
+    return body as Awaited<ReturnType<RemoteGraphQLDataSource<C>['process']>>;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<C>): void {
@@ -130,7 +159,7 @@ export class ForwardingDataSource<C extends ForwardingContext & Record<string, a
     }
     const started = performance.now();
     try {
-      const response = await super.process(options);
+      const response = await this.forward(options, mutation);
       this.monitor.answered(this.serviceName, performance.now() - started);
       recordSubgraphFetch(this.serviceName, response.errors?.length ? 'error' : 'ok', (performance.now() - started) / 1000);
       return response;

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './http';
+import { HttpError, wholeNumberFromEnv } from './http';
 import { ALL_ROLES, type RoleName } from './roles';
 
 /** Who is asking: taken from the verified token, attributable to a named user. */
@@ -17,6 +18,49 @@ export interface AuthConfig {
   audience: string;
   jwksUrl?: string;
   jwks?: JSONWebKeySet;
+  /** Verified tokens remembered until they expire (AUTH_TOKEN_CACHE_SIZE); 0 verifies every request. */
+  tokenCacheSize?: number;
+}
+
+/** How many verified tokens each process remembers by default. */
+export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
+
+/**
+ * Callers of tokens already verified, keyed by the token's SHA-256, least
+ * recently used dropped first, each kept only until its token's "exp": a
+ * signature check costs about 130 µs and a dashboard passes the same token
+ * through five processes, so each process checks a token once, not per request.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, { caller: Caller; expiresAtMs: number }>();
+
+  constructor(readonly size: number) {}
+
+  static keyOf(token: string): string {
+    return createHash('sha256').update(token).digest('base64url');
+  }
+
+  /** The caller of a token verified before and not yet expired at `nowMs`. */
+  get(key: string, nowMs = Date.now()): Caller | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    // Never past "exp": an expired token goes back to verification, which refuses it.
+    if (nowMs >= entry.expiresAtMs) return undefined;
+    this.entries.set(key, entry);
+    return entry.caller;
+  }
+
+  set(key: string, caller: Caller, expiresAtMs: number): void {
+    if (this.size <= 0) return;
+    this.entries.delete(key);
+    this.entries.set(key, { caller, expiresAtMs });
+    while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  get count(): number {
+    return this.entries.size;
+  }
 }
 
 /** The development issuer's name, refused in production. */
@@ -49,11 +93,15 @@ export function createAuthenticator(config: AuthConfig): (req: IncomingMessage) 
   if (config.jwks) keys = createLocalJWKSet(config.jwks);
   else if (config.jwksUrl) keys = createRemoteJWKSet(new URL(config.jwksUrl));
   else throw new Error('Token verification needs OIDC_JWKS_URL.');
+  const cache = new VerifiedTokenCache(config.tokenCacheSize ?? DEFAULT_TOKEN_CACHE_SIZE);
   return async (req) => {
     const header = req.headers.authorization;
     if (!header) throw unauthenticated('Authentication required: send "Authorization: Bearer <token>".');
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+    const key = cache.size > 0 ? VerifiedTokenCache.keyOf(m[1]) : '';
+    const known = cache.size > 0 ? cache.get(key) : undefined;
+    if (known) return known;
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(m[1], keys, { issuer: config.issuer, audience: config.audience, algorithms: ACCEPTED_ALGORITHMS, requiredClaims: ['sub', 'exp'] }));
@@ -64,7 +112,10 @@ export function createAuthenticator(config: AuthConfig): (req: IncomingMessage) 
     const org = typeof payload.org === 'string' ? payload.org : '';
     if (!ORG_PATTERN.test(org)) throw unauthenticated('The token\'s "org" claim must be LA, ICB or PARTNER:<name>.');
     const userId = typeof payload.preferred_username === 'string' ? payload.preferred_username : String(payload.sub);
-    return { userId, roles, org };
+    const caller = { userId, roles, org };
+    // "exp" is required and checked above, so it is a number of seconds here.
+    cache.set(key, caller, Number(payload.exp) * 1000);
+    return caller;
   };
 }
 
@@ -81,5 +132,11 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
   if (env.NODE_ENV === 'production' && issuer === DEV_ISSUER_NAME) {
     throw new Error('The development token issuer is not accepted in production: set OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL to your identity provider.');
   }
-  return { issuer, audience, jwksUrl: env.OIDC_JWKS_URL, jwks: env.OIDC_JWKS ? (JSON.parse(env.OIDC_JWKS) as JSONWebKeySet) : undefined };
+  return {
+    issuer,
+    audience,
+    jwksUrl: env.OIDC_JWKS_URL,
+    jwks: env.OIDC_JWKS ? (JSON.parse(env.OIDC_JWKS) as JSONWebKeySet) : undefined,
+    tokenCacheSize: wholeNumberFromEnv('AUTH_TOKEN_CACHE_SIZE', DEFAULT_TOKEN_CACHE_SIZE, env, 0),
+  };
 }

@@ -21,6 +21,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'OIDC_ISSUER', default: '(development issuer)', description: 'Issuer of the bearer tokens the gateway and subgraphs accept. Required in production.' },
   { name: 'OIDC_AUDIENCE', default: '(development audience)', description: 'Audience the tokens must name.' },
   { name: 'OIDC_JWKS_URL', default: '(development keys)', description: 'Where the issuer publishes its signing keys (JWKS).' },
+  { name: 'AUTH_TOKEN_CACHE_SIZE', default: '10000', description: 'Verified tokens each process (gateway and subgraphs) remembers, by the token\'s SHA-256, least recently used dropped first; each only until its exp, so an expired token is refused as before. 0 verifies every request. A key removed from the issuer\'s key set stops its tokens only as they expire or drop out.' },
   { name: 'GRAPHQL_MAX_DEPTH', default: '10', description: 'Deepest selection nesting a request may have (subgraphs allow twice this).' },
   { name: 'GRAPHQL_MAX_ALIASES', default: '15', description: 'Aliased fields in one operation.' },
   { name: 'GRAPHQL_MAX_TOKENS', default: '2000', description: 'Lexical tokens in one GraphQL document.' },

@@ -234,6 +234,14 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
 }
 
 /**
+ * Response header in which a subgraph says how many person-level records it
+ * audited as read for the request (0 when none): the gateway shares one call's
+ * answer with another request only when it is 0, so no request's read goes
+ * unaudited.
+ */
+export const AUDITED_READS_HEADER = 'x-audited-reads';
+
+/**
  * The caller's x-request-id when it is a plain identifier (it is written to the
  * audit trail and logs, so arbitrary text is not taken), else undefined.
  */

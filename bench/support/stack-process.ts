@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,22 +42,39 @@ export interface StackProcess {
   post(role: string, query: string, variables?: unknown, timeoutMs?: number): Promise<GraphQLAnswer>;
   /** The process ids of the start command, each subgraph, the gateway and PostgreSQL, as they are now. */
   pids(): Record<string, number>;
-  /** Ctrl-C, and waits for the start command to exit; then removes the data directory. */
+  /** Ctrl-C, and waits for the start command to exit; then removes the data directory unless it was given. */
   stop(): Promise<void>;
 }
 
-export async function startStackProcess(options: { scale: string; today?: string; env?: Record<string, string> }): Promise<StackProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'send-stack-'));
+/** Ports of a stack's processes, when they must be fixed (a shared machine's range). */
+export interface StackPorts {
+  gateway: number;
+  casework: number;
+  health: number;
+  governance: number;
+  postgres: number;
+}
+
+/**
+ * Starts the stack. With `dataDir` the data directory is that one and is kept
+ * on stop, so a second run reuses its seeded databases (the start command seeds
+ * only empty ones); without, a fresh one is made and removed.
+ */
+export async function startStackProcess(options: { scale: string; today?: string; env?: Record<string, string>; dataDir?: string; ports?: StackPorts; startTimeoutMs?: number }): Promise<StackProcess> {
+  const keep = !!options.dataDir;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'send-stack-'));
+  mkdirSync(dataDir, { recursive: true });
   chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as its own user and must reach its folder
-  const gatewayPort = await freePort();
+  const ports = options.ports ?? { gateway: await freePort(), casework: await freePort(), health: await freePort(), governance: await freePort(), postgres: await freePort() };
+  const gatewayPort = ports.gateway;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
     PORT: String(gatewayPort),
-    CASEWORK_PORT: String(await freePort()),
-    HEALTH_PORT: String(await freePort()),
-    GOVERNANCE_PORT: String(await freePort()),
-    EMBEDDED_PG_PORT: String(await freePort()),
+    CASEWORK_PORT: String(ports.casework),
+    HEALTH_PORT: String(ports.health),
+    GOVERNANCE_PORT: String(ports.governance),
+    EMBEDDED_PG_PORT: String(ports.postgres),
     SEED_SCALE: options.scale,
     ...(options.today ? { SEED_TODAY: options.today } : {}),
     NODE_ENV: 'development',
@@ -72,7 +89,7 @@ export async function startStackProcess(options: { scale: string; today?: string
   child.stdout!.on('data', onLine);
   child.stderr!.on('data', onLine);
   for (let i = 0; !log.some((l) => l.includes('ready: gateway')); i++) {
-    if (child.exitCode !== null || i > 2400) {
+    if (child.exitCode !== null || i * 250 > (options.startTimeoutMs ?? 600_000)) {
       child.kill('SIGKILL');
       throw new Error(`the stack did not start:\n${log.slice(-20).join('\n')}`);
     }
@@ -129,7 +146,7 @@ export async function startStackProcess(options: { scale: string; today?: string
         child.kill('SIGINT');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

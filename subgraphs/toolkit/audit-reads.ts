@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvents, auditFailures } from '../../platform/metrics';
 import { log } from '../../platform/logger';
 import { describeDatabaseError, isDatabaseError } from '../../platform/errors';
+import { AUDITED_READS_HEADER } from '../../platform/http';
 import type { SubgraphContext } from './context';
 
 /** One person-level record read in a request, with the fields read from it. */
@@ -100,6 +101,8 @@ export function auditReadsPlugin(personLevelTypes: readonly string[]): ApolloSer
           };
         },
         async willSendResponse({ contextValue, response }) {
+          // Tells the gateway whether this answer may be shared with another request (only when 0).
+          response.http.headers.set(AUDITED_READS_HEADER, String(reads.size));
           if (reads.size === 0) return;
           try {
             await insertAuditEvents(contextValue.em, contextValue, 'READ', [...reads.values()].map((r) => ({ entityType: r.entityType, entityId: r.entityId, fields: [...r.fields].sort() })));
