@@ -1,3 +1,4 @@
+// Over 300 lines: one HTTP server for every process (routes, health, metrics, keep-alive, draining); its parts share the connection bookkeeping that draining needs.
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';

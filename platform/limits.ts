@@ -1,3 +1,4 @@
+// Over 300 lines: every request limit (depth, aliases, tokens, cost, directives, representations, strings) and the one plugin that applies them and names the argument; the limits share the walker.
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { BREAK, GraphQLError, isUnionType, Kind, visit, type ASTNode, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule, type ValueNode } from 'graphql';

@@ -1,3 +1,4 @@
+// Over 300 lines: the SEN2 import's cases (new, repeated, later, refused, rolled back) against one real database, each short.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

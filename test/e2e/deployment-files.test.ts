@@ -1,3 +1,4 @@
+// Over 300 lines: every rule the deployment issue sets for the image, compose, roles and documented variables, each a short case.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

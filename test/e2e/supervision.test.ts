@@ -137,6 +137,12 @@ describe('npm start keeps the stack serving when a part of it dies', () => {
     expect(output).toMatch(/health exited \(signal SIGKILL\) after [\d.]+ s; restart 1 in 0\.5 s/);
     const again = childPid(stack.pid!, 'subgraphs/health/main.js');
     expect(again).not.toBe(health);
+    // The gateway skips a subgraph it found down until its own check (every second while down) finds it back.
+    const gatewayBase = new URL(gatewayUrl).origin;
+    await until('the gateway sees health again', 10_000, async () => {
+      const report = (await (await fetch(`${gatewayBase}/health/subgraphs`)).json()) as { subgraphs: Array<{ name: string; state: string }> };
+      return report.subgraphs.find((s) => s.name === 'health')?.state === 'up';
+    });
     const res = await postGraphQL<{ children: { nodes: Array<{ healthReferrals: unknown[] }> } }>(gatewayUrl, acrossAll, undefined, auth('designated_clinical_officer'));
     expect(res.errors).toBeUndefined();
     expect(res.data!.children.nodes.length).toBe(5);

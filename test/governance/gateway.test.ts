@@ -1,3 +1,4 @@
+// Over 300 lines: governance through the real gateway with its figure owners, one short case per federated read, sharing one started stack.
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { governance } from '../../subgraphs/governance';

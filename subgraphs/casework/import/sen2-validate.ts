@@ -1,3 +1,4 @@
+// Over 300 lines: every SEN2 rule for one person, each a few lines, so that the whole rule book is read in one place beside DfE's guide.
 /**
  * Validation of one SEN2 <Person> into the casework model's terms: PURE (no I/O),
  * so every rule is unit-tested on its own. It reports every problem it finds (it

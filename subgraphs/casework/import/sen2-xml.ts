@@ -1,3 +1,4 @@
+// Over 300 lines: one streaming reader's state (the header, one <Person> at a time, encodings, limits); split, the invariants that keep memory bounded would be spread over files.
 import { SaxesParser } from 'saxes';
 import { decodeStrict, EncodingError, type TextEncoding } from '../../toolkit/import-text';
 

@@ -15,7 +15,8 @@ const POSTCODE = /^[A-Z0-9]{2,4} ?[0-9][A-Z]{2}$/;
 
 export const UPN_FORMAT = 'must be a letter and 12 digits, or a letter, 11 digits and a letter';
 export const ULN_FORMAT = 'must be 10 digits';
-export const POSTCODE_FORMAT = 'must be a UK postcode, e.g. NG18 1AB';
+// No example postcode in the message: a real-looking one reads as someone's address in an error log.
+export const POSTCODE_FORMAT = 'must be a UK postcode: an outward code (letters and digits), then a digit and two letters, with or without a space between';
 export const NHS_NUMBER_FORMAT = 'not a valid NHS number: 10 digits whose last is the modulus 11 check digit';
 
 /** What is wrong with a UPN (its form, then its check letter), or null. */

@@ -1,3 +1,4 @@
+// Over 300 lines: the four live types (reading, action assessment, dashboard, briefing) share the figures they receive from casework and health; each resolver is a few lines over rules/.
 import { raw } from '@mikro-orm/core';
 import { Authorized, Ctx, Directive, FieldResolver, Float, Resolver, Root } from 'type-graphql';
 import { Access } from '../../toolkit/access';

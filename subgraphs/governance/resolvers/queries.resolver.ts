@@ -1,3 +1,4 @@
+// Over 300 lines: governance's root lists with their filter inputs, and the few-line field resolvers of the records they return; each part is short, kept together so the list convention reads off one file.
 import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { checkFirst, connectionTypes, findPage, pageOfLoaded, type Connection } from '../../toolkit/connection';
 import { cursorCodec } from '../../toolkit/cursor';

@@ -1,3 +1,4 @@
+// Over 300 lines: the partnership's governance history as one timeline (boards, actions, milestones, updates, escalations, feedback) that must agree with itself date by date.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from '../../toolkit/dates';
 import { Interval } from '../../toolkit/measures/periods';
