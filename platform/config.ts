@@ -81,7 +81,8 @@ export interface StackConfig {
   postgresPassword: string;
 }
 
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A port number from the environment, or the fallback when unset; anything else is refused naming the variable. */
+export function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);

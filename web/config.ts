@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { port } from '../platform/config';
 
 /** What the web app reads from the environment (README, "Configuration"). */
 export interface WebConfig {
@@ -19,14 +20,6 @@ export interface WebConfig {
   };
   /** 32 bytes that seal the session cookie (AES-256-GCM). */
   sessionKey: Buffer;
-}
-
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0-65535); got "${raw}".`);
-  return n;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from '../../toolkit/dates';
 import { Interval } from '../../toolkit/measures/periods';
 import type { SeedOptions } from '../../toolkit/subgraph';
+import { STATISTICAL_NEIGHBOURS } from '../area';
 import { Escalation, FamilyFeedback, GovernanceBody, Kpi, Meeting, Milestone, PapArea, PriorityAction, PriorityActionKpi, ProgressUpdate, Review, ReviewFinding } from '../entities';
 import { ActionStatusValue, DirectionValue, EscalationStatus, FeedbackSource, FindingKind, Organisation, ReviewKind } from '../entities/enums';
 
@@ -43,7 +44,7 @@ const months = (fromY: number, fromM: number, toY: number, toM: number) => {
 };
 
 /** Statistical neighbours of Nottinghamshire (old LA codes): Derbyshire, Staffordshire, Leicestershire, Worcestershire, Warwickshire, Lancashire. */
-const NEIGHBOURS = ['830', '860', '855', '885', '937', '888'];
+const NEIGHBOURS = [...STATISTICAL_NEIGHBOURS];
 
 export async function seedGovernance(em: EntityManager, options: SeedOptions): Promise<void> {
   const today = options.today;
