@@ -39,7 +39,10 @@ it('read audit per 50-child caseworker page', async () => {
     const before = { casework: await size('casework'), health: await size('health') };
     let childId = '';
     // Warm-up pages (planning, caches), not counted.
-    for (let i = 0; i < 5; i++) await stack.queryAs('la_caseworker', PAGE);
+    for (let i = 0; i < 5; i++) {
+      const res = await stack.queryAs('la_caseworker', PAGE);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+    }
     const warm = { casework: await size('casework'), health: await size('health') };
     Object.assign(before, warm);
     const cpu = process.cpuUsage();
@@ -73,7 +76,7 @@ it('read audit per 50-child caseworker page', async () => {
     await client.query('ANALYZE audit_event').finally(() => client.end());
     // As the API's entityId filter asks it: old rows name their record in entity_id, a request's reads list theirs in record_ids.
     const who = `SELECT occurred_at, user_id, request_id FROM audit_event WHERE action = 'READ' AND entity_type = 'Child' AND (entity_id = $1 OR record_ids @> ARRAY[$1]::text[]) ORDER BY occurred_at`;
-    const plan = await sql<{ 'QUERY PLAN': string }>(stack, 'casework', `EXPLAIN (ANALYZE, COSTS OFF) ${who.replaceAll('$1', `'${childId}'`)}`);
+    const plan = await sql<{ 'QUERY PLAN': string }>(stack, 'casework', `EXPLAIN (ANALYZE) ${who.replaceAll('$1', `'${childId}'`)}`);
     const found = await sql(stack, 'casework', who, [childId]);
     lines.push(`who read this child, when (${found.length} requests found of ${PAGES + 5}, among ${BACKDROP} other requests' reads):`, `  ${who}`, ...plan.map((p) => `    ${p['QUERY PLAN']}`));
     console.log(lines.join('\n'));

@@ -88,13 +88,13 @@ describe('audit trail of person-level reads and writes', () => {
     const found = (await trail('casework', { entityType: 'Child', entityId: target, action: 'READ' })).edges.map((e) => e.node).filter((n) => n.userId.startsWith('who-read-'));
     expect(found.map((n) => n.requestId).sort()).toEqual([...requestIds].sort());
     for (const n of found) expect(n.recordIds).toContain(target);
-    // The same question in SQL is one lookup on the GIN index of record_ids.
+    // In SQL, the record-ids condition is a lookup on their GIN index (forced here: the test's trail is too small for the planner to prefer it).
     const owner = new pg.Client({ connectionString: stack.databases.logins.casework.ownerUrl });
     await owner.connect();
     try {
       await owner.query('BEGIN');
       await owner.query('SET LOCAL enable_seqscan = off');
-      const plan = (await owner.query(`EXPLAIN SELECT request_id FROM audit_event WHERE entity_type = 'Child' AND record_ids @> ARRAY[$1::text]`, [target])).rows.map((r) => r['QUERY PLAN']).join('\n');
+      const plan = (await owner.query(`EXPLAIN SELECT request_id FROM audit_event WHERE record_ids @> ARRAY[$1::text]`, [target])).rows.map((r) => r['QUERY PLAN']).join('\n');
       expect(plan).toMatch(/audit_event_record_ids_idx/);
       await owner.query('ROLLBACK');
     } finally {
