@@ -3,7 +3,9 @@
  * `npm run bench:gateway`'s caseworker-page workload): rows and bytes appended
  * to each subgraph's audit trail (audit_event and its chain, with their
  * indexes), the CPU per page of this process (gateway and subgraphs run in it;
- * PostgreSQL's own is not counted), and the plan of "who read this child, when".
+ * PostgreSQL's own is not counted), the plan of "who read this child, when", and
+ * what the database takes to append one page's reads grouped against one row per
+ * record.
  * Figures only, no assertions. Run:
  *   npx jest --testMatch '<rootDir>/bench/audit-reads.bench.ts'
  */
@@ -79,6 +81,31 @@ it('read audit per 50-child caseworker page', async () => {
     const plan = await sql<{ 'QUERY PLAN': string }>(stack, 'casework', `EXPLAIN (ANALYZE) ${who.replaceAll('$1', `'${childId}'`)}`);
     const found = await sql(stack, 'casework', who, [childId]);
     lines.push(`who read this child, when (${found.length} requests found of ${PAGES + 5}, among ${BACKDROP} other requests' reads):`, `  ${who}`, ...plan.map((p) => `    ${p['QUERY PLAN']}`));
+    // The append itself, as the database does it, one page's reads as one row per record type and field set
+    // (as now) against one row per record (as before 2026-12-07), interleaved: median wall ms per append.
+    const [last] = await sql<{ request_id: string }>(stack, 'casework', `SELECT request_id FROM audit_event WHERE action = 'READ' ORDER BY id DESC LIMIT 1`);
+    const grouped = await sql<{ entity_type: string; record_ids: string[]; fields: string[] }>(stack, 'casework', `SELECT entity_type, record_ids, fields FROM audit_event WHERE request_id = $1`, [last.request_id]);
+    const common = { user_id: 'append-bench', roles: ['la_caseworker'], org: 'LA', operation_name: 'CaseworkerPage', request_id: 'append-bench', action: 'READ' };
+    const payloads = {
+      grouped: JSON.stringify(grouped.map((g) => ({ ...common, entity_type: g.entity_type, entity_id: g.record_ids.length === 1 ? g.record_ids[0] : null, record_ids: g.record_ids, fields: g.fields }))),
+      perRecord: JSON.stringify(grouped.flatMap((g) => g.record_ids.map((id) => ({ ...common, entity_type: g.entity_type, entity_id: id, fields: g.fields })))),
+    };
+    const app = new pg.Client({ connectionString: stack.databases.logins.casework.appUrl });
+    await app.connect();
+    const appendMs: Record<keyof typeof payloads, number[]> = { grouped: [], perRecord: [] };
+    try {
+      for (let i = 0; i < 60; i++) {
+        for (const kind of (i % 2 ? ['grouped', 'perRecord'] : ['perRecord', 'grouped']) as Array<keyof typeof payloads>) {
+          const t0 = performance.now();
+          await app.query('SELECT append_audit_events($1::json)', [payloads[kind]]);
+          if (i >= 10) appendMs[kind].push(performance.now() - t0);
+        }
+      }
+    } finally {
+      await app.end();
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)].toFixed(1);
+    lines.push(`  casework's append of one page's reads (50 interleaved, median, as the database takes it): ${grouped.length} rows ${median(appendMs.grouped)} ms; the same reads as ${JSON.parse(payloads.perRecord).length} rows, one per record, ${median(appendMs.perRecord)} ms`);
     console.log(lines.join('\n'));
   } finally {
     await stack.stop();
