@@ -1,3 +1,4 @@
+// Over 300 lines: one script that starts the stack and the gateways compared, drives the four workloads interleaved and prints their figures; its parts share the run state.
 /**
  * Our gateway side by side with Hive Gateway (its default planner, and its Rust
  * planner where @graphql-hive/router-runtime loads) serving the same
@@ -10,14 +11,11 @@
  * under bench-results/. Figures only, no pass or fail.
  *
  *   npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2]
- *     [--data-dir DIR] [--ports 4150] [--only dashboard,trivial] [--targets ours,hive,hive-rust,direct]
- *     [--subgraph-timeout-ms 60000]
+ *     [--data-dir DIR] [--ports 4150] [--only dashboard,trivial] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000]
  *
  * The data directory (by default the system's temporary folder/send-bench-scale-<N>) is kept:
- * a second run at the same scale reuses the seeded databases. Our gateway's
- * subgraph deadline is the client's own 60 s by default (--subgraph-timeout-ms),
- * as Hive Gateway has none: on a loaded machine a 5 s deadline turns slow answers
- * into fast partial ones, and the gateways would not be doing the same work.
+ * a second run at the same scale reuses the seeded databases. Our subgraph deadline
+ * is the client's own 60 s (--subgraph-timeout-ms), as Hive Gateway has none.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -180,7 +178,7 @@ async function main(): Promise<void> {
   const reused = existsSync(join(dataDir, 'pg'));
   console.log(`${reused ? 'reusing' : 'seeding'} a stack at scale ${scale} in ${dataDir}...`);
   const started = Date.now();
-  // With fixed ports, the web app and the sign-in issuer take two more of the range (not their defaults, which another stack may hold).
+  // With fixed ports the web app and sign-in issuer take two more of the range, not defaults another stack may hold.
   const env: Record<string, string> = { LOG_LEVEL: 'warn', SUBGRAPH_TIMEOUT_MS: args['subgraph-timeout-ms']!, ...(base ? { WEB_PORT: String(base + 8), DEV_ISSUER_PORT: String(base + 9) } : {}) };
   const stack = await startStackProcess({ scale, today: args.today, dataDir, ports, startTimeoutMs: 3_600_000, env });
   const hives: ChildProcess[] = [];
