@@ -18,7 +18,7 @@ import { Sql } from './sen2-write/sql';
 import { chunksOf, Sen2SyntaxError, streamSen2, type Sen2Header } from './sen2-xml';
 
 export interface Sen2ImportOptions {
-  /** Opens the return afresh for each pass (a file stream of bytes): the file is read twice, never held. */
+  /** Opens the return (a file stream of bytes): it is read once, never held. */
   open: () => AsyncIterable<string | Uint8Array>;
   /** Size of the return in bytes, for progress. */
   size?: number;
