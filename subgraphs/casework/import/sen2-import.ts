@@ -22,7 +22,7 @@ export interface Sen2ImportOptions {
   open: () => AsyncIterable<string | Uint8Array>;
   /** Size of the return in bytes, for progress. */
   size?: number;
-  /** The case-system extract: opened afresh for each pass like the return (a file stream), or its text. */
+  /** The case-system extract: opened afresh for each of its two readings (checked, then loaded), a file stream, or its text. */
   caseExtract?: (() => AsyncIterable<string | Uint8Array>) | string | null;
   skipInvalid?: boolean;
   /** Who is importing, for the audit trail. */
