@@ -1,3 +1,4 @@
+// Over 300 lines: one import's control flow (read once, check, write in chunks, commit or roll back) and the case extract's table inside its transaction; split, the all-or-nothing reasoning would be spread over files.
 /**
  * Imports a SEN2 return (and optionally the case-system extract) into the casework
  * database: the return is read once as a stream, never held, each person checked
