@@ -39,7 +39,6 @@ export function visibleParent<T>(parent: T | null | undefined, what: string, id:
   return parent;
 }
 
-
 // ---- batched loads (N parents, one query) ----
 
 /** Every KPI the caller may see, by owner and name: one query per request for the dashboard's cards and comparators. */
@@ -98,7 +97,6 @@ export function kpisOfAction(context: SubgraphContext) {
     return groupByKeys(ids, links, (l) => (l.action as unknown as { id: string }).id).map((ls) => ls.map((l) => l.kpi));
   });
 }
-
 
 // ---- live figures ----
 
