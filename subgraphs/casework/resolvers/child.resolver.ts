@@ -11,6 +11,7 @@ import { Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, Team, Wor
 import { AGE_BANDS, AgeBand, SenType, TeamKind } from '../entities/enums';
 import { reviewDueAfterSql } from '../rules/timescales';
 import { manyBy, oneBy } from './loaders';
+import { plainRow } from '../../toolkit/rows';
 import { isUuid, refId } from '../../toolkit/records';
 
 
@@ -131,7 +132,7 @@ export class ChildResolver {
     );
     const total = async () => (await em.getConnection().execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM child c${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params))[0].n;
     return connectionOf(
-      rows.map((row) => em.map(Child, row)),
+      rows.map((row) => plainRow(context, Child, row)),
       { first, after },
       (c) => cursor.encode([c.surname, c.forename, c.id]),
       total,

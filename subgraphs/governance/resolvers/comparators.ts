@@ -1,8 +1,9 @@
 import type { SubgraphContext } from '../../toolkit/context';
 import { groupByKeys } from '../../toolkit/context';
 import { ENGLAND_CODE, HOME_AREA } from '../area';
-import { Kpi, PublishedComparator } from '../entities';
-import { whereVisible } from './support';
+import { PublishedComparator, type Kpi } from '../entities';
+import { visibleKpis } from './support';
+import { rowsWhere, textArray } from '../../toolkit/rows';
 import type { MeasureRequest } from '../../toolkit/measures/figures';
 import type { Interval } from '../../toolkit/measures/periods';
 import type { Organisation } from '../entities/enums';
@@ -16,12 +17,16 @@ import { compare, reconciliationRequest, type Comparison } from '../rules/compar
 export function comparatorsFor(context: SubgraphContext) {
   return context.loaders.get<string, PublishedComparator[]>('Comparator.byCode', async (codes) => {
     // Neighbours come from the KPIs this caller may see, under the same published filter as every read.
-    const kpis = await context.em.find(Kpi, whereVisible(context, 'Kpi', { measureCode: { $in: [...codes] } }));
+    const wanted = new Set(codes);
+    const kpis = (await visibleKpis(context)).filter((k) => wanted.has(k.measureCode));
     const neighbours = [...new Set(kpis.flatMap((k) => k.statisticalNeighbours))];
-    const rows = await context.em.find(
+    // Plain rows (toolkit/rows.ts): a dashboard reads a few hundred, read only.
+    const rows = await rowsWhere(
+      context,
       PublishedComparator,
-      { measureCode: { $in: [...codes] }, $or: [{ areaCode: { $in: [ENGLAND_CODE, HOME_AREA.regionCode, HOME_AREA.areaCode] } }, { oldLaCode: { $in: neighbours } }] },
-      { orderBy: { year: 'desc', geographicLevel: 'asc', areaName: 'asc' } },
+      't.measure_code = ANY(CAST(? AS text[])) AND (t.area_code = ANY(CAST(? AS text[])) OR t.old_la_code = ANY(CAST(? AS text[])))',
+      [textArray([...codes]), textArray([ENGLAND_CODE, HOME_AREA.regionCode, HOME_AREA.areaCode]), textArray(neighbours)],
+      [['year', 'desc'], ['geographicLevel', 'asc'], ['areaName', 'asc']],
     );
     return groupByKeys(codes, rows, (r) => r.measureCode);
   });

@@ -12,7 +12,7 @@ import { ActionStatusValue, EscalationStatus, RagValue, TrendValue } from '../en
 import { ActionAssessment, ActionSummary, AreaProgress, AssuranceDashboard, KpiCard, KpiReading, PartnerBriefing, RAG_REASON_DESCRIPTION, REQUIRES_FIGURES, ThemeCount } from '../entities/live';
 import { renderBriefing } from '../rules/briefing';
 import { publishedWhere, visibleTo } from '../rules/published';
-import { actionsById, areasById, assessActions, bodiesById, evaluateKpi, kpisById, meetingsById, notFound, whereVisible, type FigureRoot, type KpiEvaluation } from './support';
+import { actionsById, areasById, assessedAction, assessedVisibleActions, bodiesById, evaluateKpi, kpisById, meetingsById, notFound, whereVisible, visibleKpis, type AssessedAction, type FigureRoot, type KpiEvaluation } from './support';
 import { comparisonOf } from './comparators';
 
 /** How far back the dashboard looks for family voice themes. */
@@ -168,13 +168,11 @@ export class KpiReadingResolver {
   }
 }
 
-async function assessmentOf(root: FigureRoot, context: SubgraphContext) {
-  const action = await visibleAction(context, root.id);
-  const [result] = await assessActions(context, [action], root.asOf, root);
-  return result;
+function assessmentOf(root: FigureRoot, context: SubgraphContext): Promise<AssessedAction> {
+  return assessedAction(context, root);
 }
 
-function summary(r: Awaited<ReturnType<typeof assessActions>>[number]): ActionSummary {
+function summary(r: AssessedAction): ActionSummary {
   return {
     action: r.action,
     status: r.status as ActionStatusValue,
@@ -231,7 +229,7 @@ export class AssuranceDashboardResolver {
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => [KpiCard], { description: 'Every KPI: latest value and period from its owner, target, trajectory value, RAG, England comparator and trend.' })
   async kpiCards(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<KpiCard[]> {
-    const kpis = await context.em.find(Kpi, whereVisible(context, 'Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
+    const kpis = await visibleKpis(context);
     return Promise.all(kpis.map((k) => cardFor(context, evaluateKpi(k, root.asOf, root), root.asOf)));
   }
 
@@ -240,9 +238,8 @@ export class AssuranceDashboardResolver {
   @FieldResolver(() => [AreaProgress], { description: 'The Priority Action Plan by area, with each area\'s actions by status.' })
   async priorityActionPlan(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<AreaProgress[]> {
     // Only visible actions (published, in a published area) are listed or counted.
-    const actions = await context.em.find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
-    const assessed = await assessActions(context, actions, root.asOf, root);
-    const areaIds = [...new Set(actions.map((a) => refId(a.area)))];
+    const assessed = await assessedVisibleActions(context, root);
+    const areaIds = [...new Set(assessed.map((r) => refId(r.action.area)))];
     const areas = (await areasById(context).loadMany(areaIds)).filter((a): a is PapArea => !!a && !(a instanceof Error));
     return areas
       .sort((a, b) => a.reference.localeCompare(b.reference, 'en', { numeric: true }))
@@ -260,8 +257,7 @@ export class AssuranceDashboardResolver {
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => [ActionSummary], { description: 'Actions at risk or off track (off track first), with their reasons and latest next steps.' })
   async actionsNeedingAttention(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ActionSummary[]> {
-    const actions = await context.em.find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
-    const assessed = await assessActions(context, actions, root.asOf, root);
+    const assessed = await assessedVisibleActions(context, root);
     return [...assessed.filter((r) => r.status === 'OFF_TRACK'), ...assessed.filter((r) => r.status === 'AT_RISK')].map(summary);
   }
 

@@ -2,6 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { badUserInput } from '../../../platform/problems';
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
 import { isUuid, refId } from '../../toolkit/records';
+import { rowsWhereIn } from '../../toolkit/rows';
 import { FIGURE_PERIODS, formatMeasureSpec, type MeasureFigure, type MeasureRequest } from '../../toolkit/measures/figures';
 import { figurePeriods, MAX_FIGURE_PERIODS } from '../../toolkit/measures/figures';
 import type { Interval } from '../../toolkit/measures/periods';
@@ -38,8 +39,17 @@ export function visibleParent<T>(parent: T | null | undefined, what: string, id:
   return parent;
 }
 
-
 // ---- batched loads (N parents, one query) ----
+
+/** Every KPI the caller may see, by owner and name: one query per request for the dashboard's cards and comparators. */
+export function visibleKpis(context: SubgraphContext): Promise<Kpi[]> {
+  return context.loaders
+    .get<string, Kpi[]>('Kpi.visible', async (keys) => {
+      const kpis = await context.em.find(Kpi, whereVisible(context, 'Kpi'), { orderBy: { ownerOrganisation: 'asc', name: 'asc' } });
+      return keys.map(() => kpis);
+    })
+    .load('all');
+}
 
 export function kpisById(context: SubgraphContext) {
   return context.loaders.get<string, Kpi | null>('Kpi.byId', async (ids) => indexByKeys(ids, await context.em.find(Kpi, whereVisible(context, 'Kpi', { id: { $in: ids.filter(isUuid) } })), (k) => k.id));
@@ -87,7 +97,6 @@ export function kpisOfAction(context: SubgraphContext) {
     return groupByKeys(ids, links, (l) => (l.action as unknown as { id: string }).id).map((ls) => ls.map((l) => l.kpi));
   });
 }
-
 
 // ---- live figures ----
 
@@ -217,10 +226,61 @@ export function judgeMilestones(milestones: readonly Milestone[], actionKpis: re
   });
 }
 
+/** An action as the status rule judged it at a date, with what it was judged on. */
+export type AssessedAction = StatusResult & { action: PriorityAction; kpis: KpiEvaluation[]; milestones: JudgedMilestone[]; latestUpdate: ProgressUpdate | null };
+
+/**
+ * Every action the caller may see, judged once per request and root: the
+ * dashboard's plan by area and its actions needing attention share one load and
+ * one run of the status rule.
+ */
+export function assessedVisibleActions(context: SubgraphContext, root: FigureRoot): Promise<AssessedAction[]> {
+  return context.loaders
+    .get<FigureRoot, AssessedAction[]>('Action.assessedVisible', (roots) =>
+      Promise.all(
+        roots.map(async (r) => {
+          const actions = await context.em.find(PriorityAction, whereVisible(context, 'PriorityAction'), { orderBy: { reference: 'asc' } });
+          return assessActions(context, actions, r.asOf, r);
+        }),
+      ),
+    )
+    .load(root);
+}
+
+/** The action an assessment root is keyed by, judged once per request and root however many of its fields are asked for. */
+export function assessedAction(context: SubgraphContext, root: FigureRoot): Promise<AssessedAction> {
+  return context.loaders
+    .get<FigureRoot, AssessedAction>('Action.assessedOne', (roots) =>
+      Promise.all(
+        roots.map(async (r) => {
+          // The loader applies the caller's filter (action and its area published).
+          const action = await actionsById(context).load(r.id);
+          if (!action) return notFound('Priority Action Plan action', r.id);
+          return (await assessActions(context, [action], r.asOf, r))[0];
+        }),
+      ),
+    )
+    .load(root);
+}
+
+/**
+ * An action's milestones and progress updates as plain rows (toolkit/rows.ts), for
+ * judging it: a dashboard reads every update of every action. Only for actions
+ * already read under the caller's filter: these items have no published flag of
+ * their own and follow their action.
+ */
+function milestoneRowsOf(context: SubgraphContext) {
+  return context.loaders.get<string, Milestone[]>('Milestone.rowsByAction', async (ids) => groupByKeys(ids, await rowsWhereIn(context, Milestone, 'action', ids, { dueDate: 'asc', title: 'asc' }), (m) => refId(m.action)));
+}
+
+function updateRowsOf(context: SubgraphContext) {
+  return context.loaders.get<string, ProgressUpdate[]>('ProgressUpdate.rowsByAction', async (ids) => groupByKeys(ids, await rowsWhereIn(context, ProgressUpdate, 'action', ids, { recordedDate: 'desc', id: 'asc' }), (u) => refId(u.action)));
+}
+
 /** The status of actions at a date by the written rule, with their linked KPIs rated from the figures. */
-export async function assessActions(context: SubgraphContext, actions: readonly PriorityAction[], asOf: string, root: FigureRoot): Promise<Array<StatusResult & { action: PriorityAction; kpis: KpiEvaluation[]; milestones: JudgedMilestone[]; latestUpdate: ProgressUpdate | null }>> {
+export async function assessActions(context: SubgraphContext, actions: readonly PriorityAction[], asOf: string, root: FigureRoot): Promise<AssessedAction[]> {
   const ids = actions.map((a) => a.id);
-  const [milestones, updates, kpis] = await Promise.all([milestonesOf(context).loadMany(ids), updatesOf(context).loadMany(ids), kpisOfAction(context).loadMany(ids)]);
+  const [milestones, updates, kpis] = await Promise.all([milestoneRowsOf(context).loadMany(ids), updateRowsOf(context).loadMany(ids), kpisOfAction(context).loadMany(ids)]);
   return actions.map((action, i) => {
     const ms = milestones[i] as Milestone[];
     const ups = (updates[i] as ProgressUpdate[]).filter((u) => u.recordedDate <= asOf);
