@@ -126,4 +126,4 @@ const definitions: MeasureDefinition[] = [
   },
 ];
 
-export const caseworkCatalogue = new MeasureCatalogue(definitions, ['district', 'primary_need']);
+export const caseworkCatalogue = new MeasureCatalogue(definitions, ['district', 'primary_need'], 'casework_data_version');

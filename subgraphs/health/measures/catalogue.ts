@@ -124,6 +124,6 @@ const definitions: MeasureDefinition[] = [
   },
 ];
 
-export const healthCatalogue = new MeasureCatalogue(definitions, ['pathway', 'serviceId']);
+export const healthCatalogue = new MeasureCatalogue(definitions, ['pathway', 'serviceId'], 'health_data_version');
 
 export const HEALTH_MEASURE_CODES = definitions.map((d) => d.code);
