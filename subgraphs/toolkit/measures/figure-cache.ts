@@ -13,7 +13,8 @@ import type { MeasureCatalogue } from './series';
  * *_data_version migrations) that every transaction writing the tables the
  * measures read adds one to as it commits, in that transaction. So:
  * - a read first takes the current version (its own statement); a figure filed
- *   under it was computed from exactly the data that version stands for;
+ *   under it was computed from exactly the data that version stands for (when
+ *   none of the figures asked for is held at all, it skips straight to computing);
  * - a read that starts after a write commits takes a newer version and misses;
  * - a miss computes the figures and reads the version in ONE statement (one
  *   snapshot), and files them under the version they were computed at.
@@ -44,6 +45,11 @@ export class FigureCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** True when a figure is filed under `key`, at whatever version. */
+  holds(key: string): boolean {
+    return this.entries.has(key);
   }
 
   /** The figure filed under `key` at exactly `version`, or undefined. */
@@ -110,13 +116,20 @@ export async function cachedMeasures(
   const table = catalogue.dataVersionTable;
   if (!table) return (await computeMeasuresAt(em, definitions, periods, bindings)).rows;
   const cache = figureCacheFor(em, catalogue);
-  const [{ version }] = await em.getConnection().execute<Array<{ version: string }>>(versionSql(table));
   const filters = JSON.stringify(catalogue.filters.map((name) => bindings[name] ?? null));
   const keyOf = (code: string, period: Period) => `${code}|${interval}|${period.start}|${period.end}|${filters}`;
 
   const found = new Map<string, MeasureRow[]>();
   const missing: MeasureDefinition[] = [];
+  // Nothing held for any of them: no version to compare, so straight to the one statement that computes.
+  const held = definitions.some((d) => periods.some((p) => cache.holds(keyOf(d.code, p))));
+  const version = held ? (await em.getConnection().execute<Array<{ version: string }>>(versionSql(table)))[0].version : undefined;
   for (const d of definitions) {
+    if (version === undefined) {
+      missing.push(d);
+      cache.misses += periods.length;
+      continue;
+    }
     const rows: MeasureRow[] = [];
     for (const period of cacheable(d) ? periods : []) {
       const entry = cache.get(keyOf(d.code, period), version);
