@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { computeMeasuresAt, type MeasureDefinition, type MeasureRow } from './engine';
 import type { Period } from './periods';
-import type { MeasureCatalogue } from './series';
 
 /**
  * Measure figures as computed (numerator and denominator, before any suppression),
@@ -25,6 +24,12 @@ import type { MeasureCatalogue } from './series';
  * connection (ORM) and catalogue, so two databases in one process (tests) never
  * share figures.
  */
+
+/** What the cache needs of a catalogue (series.ts's MeasureCatalogue), named here so the two modules import one way. */
+export interface CachedCatalogue {
+  readonly filters: readonly string[];
+  readonly dataVersionTable?: string;
+}
 
 /** Figures held per catalogue and database: a dashboard needs a few hundred, an analyst's series a few hundred more. */
 export const FIGURE_CACHE_ENTRIES = 50_000;
@@ -86,10 +91,10 @@ export function cacheable(definition: MeasureDefinition): boolean {
   return !READS_THE_CLOCK.test(definition.sql);
 }
 
-const caches = new WeakMap<object, WeakMap<MeasureCatalogue, FigureCache>>();
+const caches = new WeakMap<object, WeakMap<CachedCatalogue, FigureCache>>();
 
 /** This database's (this ORM's) cache for this catalogue. */
-export function figureCacheFor(em: EntityManager, catalogue: MeasureCatalogue): FigureCache {
+export function figureCacheFor(em: EntityManager, catalogue: CachedCatalogue): FigureCache {
   let byCatalogue = caches.get(em.config);
   if (!byCatalogue) caches.set(em.config, (byCatalogue = new WeakMap()));
   let cache = byCatalogue.get(catalogue);
@@ -107,7 +112,7 @@ const versionSql = (table: string) => `SELECT epoch::text || ':' || version AS v
  */
 export async function cachedMeasures(
   em: EntityManager,
-  catalogue: MeasureCatalogue,
+  catalogue: CachedCatalogue,
   definitions: readonly MeasureDefinition[],
   periods: readonly Period[],
   interval: string,
