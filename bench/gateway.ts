@@ -1,4 +1,4 @@
-// Over 300 lines: one benchmark run end to end (stack, Hive Gateway, users, interleaved windows, optional writes, the figures printed and written), read top to bottom.
+// Over 300 lines: one script that starts the stack and the gateways compared, drives the four workloads interleaved (with writes alongside if asked) and prints their figures; its parts share the run state.
 /**
  * Our gateway side by side with Hive Gateway (its default planner, and its Rust
  * planner where @graphql-hive/router-runtime loads) serving the same
@@ -11,7 +11,7 @@
  * under bench-results/. Figures only, no pass or fail.
  *
  *   npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2]
- *     [--data-dir DIR] [--ports 4150] [--only dashboard,trivial] [--targets ours,hive,hive-rust,direct] [--writes 5]
+ *     [--data-dir DIR] [--ports 4150] [--only dashboard,trivial] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 5]
  *
  * --writes N records N casework requests a second (through our gateway, as a
  * caseworker) while each window runs: every one that commits moves casework's
@@ -19,7 +19,8 @@
  * and the figures are not cache hits alone.
  *
  * The data directory (by default the system's temporary folder/send-bench-scale-<N>) is kept:
- * a second run at the same scale reuses the seeded databases.
+ * a second run at the same scale reuses the seeded databases. Our subgraph deadline
+ * is the client's own 60 s (--subgraph-timeout-ms), as Hive Gateway has none.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -86,13 +87,14 @@ const { values: args } = parseArgs({
     ports: { type: 'string' },
     only: { type: 'string' },
     targets: { type: 'string', default: 'ours,hive,hive-rust,direct' },
+    'subgraph-timeout-ms': { type: 'string', default: '60000' },
     today: { type: 'string', default: AS_OF },
     writes: { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log('Usage: npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2] [--warm-up 2] [--data-dir DIR] [--ports BASE] [--only dashboard,analyst,caseworker-page,trivial] [--targets ours,hive,hive-rust,direct] [--writes 0]');
+  console.log('Usage: npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2] [--warm-up 2] [--data-dir DIR] [--ports BASE] [--only dashboard,analyst,caseworker-page,trivial] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 0]');
   process.exit(0);
 }
 
@@ -215,7 +217,9 @@ async function main(): Promise<void> {
   const reused = existsSync(join(dataDir, 'pg'));
   console.log(`${reused ? 'reusing' : 'seeding'} a stack at scale ${scale} in ${dataDir}...`);
   const started = Date.now();
-  const stack = await startStackProcess({ scale, today: args.today, dataDir, ports, startTimeoutMs: 3_600_000, env: { LOG_LEVEL: 'warn' } });
+  // With fixed ports the web app and sign-in issuer take two more of the range, not defaults another stack may hold.
+  const env: Record<string, string> = { LOG_LEVEL: 'warn', SUBGRAPH_TIMEOUT_MS: args['subgraph-timeout-ms']!, ...(base ? { WEB_PORT: String(base + 8), DEV_ISSUER_PORT: String(base + 9) } : {}) };
+  const stack = await startStackProcess({ scale, today: args.today, dataDir, ports, startTimeoutMs: 3_600_000, env });
   const hives: ChildProcess[] = [];
   try {
     console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -313,7 +317,7 @@ async function main(): Promise<void> {
       const writes = writer ? { made: windows.reduce((s, w) => s + (w.writes?.made ?? 0), 0), refused: windows.reduce((s, w) => s + (w.writes?.refused ?? 0), 0) } : undefined;
       return { workload, target, requests, errors, writes, rps: requests / secs, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), cpuMsPerRequest: perRequest, firstError: windows.find((w) => w.firstError)?.firstError };
     });
-    console.log(`\nscale ${scale}, ${connections} connections, ${userCount} users per role, ${rounds} x ${seconds} s per pairing, interleaved; ${cpus().length} CPUs (${cpus()[0]?.model}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(`\nscale ${scale}, ${connections} connections, ${userCount} users per role, ${rounds} x ${seconds} s per pairing, interleaved, our subgraph deadline ${args['subgraph-timeout-ms']} ms; ${cpus().length} CPUs (${cpus()[0]?.model}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log('workload         target              rps    p50 ms  p95 ms  p99 ms  errors  CPU ms per request (by process)');
     for (const r of rows) {
       const cpu = Object.entries(r.cpuMsPerRequest).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(', ');
@@ -322,7 +326,7 @@ async function main(): Promise<void> {
       if (r.firstError) console.log(`    first error: ${r.firstError.replace(/\s+/g, ' ').slice(0, 200)}`);
     }
     const out = join(ROOT, 'bench-results', `gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), scale, connections, seconds, users: userCount, rounds, writesPerSecond, machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, rows }, null, 2));
+    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), scale, connections, seconds, users: userCount, rounds, subgraphTimeoutMs: Number(args['subgraph-timeout-ms']), writesPerSecond, machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, rows }, null, 2));
     console.log(`\nwritten to ${out}`);
     await Promise.all([...pools.values(), ...(writer ? [writer.pool] : [])].map((p) => p.close()));
   } finally {

@@ -83,9 +83,15 @@ ${persons.join('\n')}
   return { xml, extract: extract.join('\n') + '\n' };
 }
 
-/** CPU seconds (user + system) of the PostgreSQL server: the postmaster and every process it started. */
+/**
+ * CPU seconds (user + system) of the PostgreSQL server: the postmaster and every process it started,
+ * including those that have ended (a pooled connection closed, an autovacuum worker done): the postmaster
+ * reaps them, so their time is in its own children's counts. Without those, a backend ending during a run
+ * took its time out of the sum (once giving a negative figure).
+ */
 function postgresCpuSeconds(postmaster: number): number {
   const ticks = (stat: string[]) => Number(stat[13]) + Number(stat[14]);
+  const reaped = (stat: string[]) => Number(stat[15]) + Number(stat[16]);
   let total = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
@@ -93,7 +99,8 @@ function postgresCpuSeconds(postmaster: number): number {
       // Fields after the command name, which is in parentheses and may hold spaces.
       const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const stat = ['', '', ...text.slice(text.lastIndexOf(')') + 2).split(' ')];
-      if (Number(pid) === postmaster || Number(stat[3]) === postmaster) total += ticks(stat);
+      if (Number(pid) === postmaster) total += ticks(stat) + reaped(stat);
+      else if (Number(stat[3]) === postmaster) total += ticks(stat);
     } catch {
       // The process ended meanwhile.
     }

@@ -92,6 +92,10 @@ function callerErrorsPlugin(): ApolloServerPlugin<GatewayContext> {
  * fields it provides, and /health/subgraphs says which.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  // @apollo/gateway otherwise reports this host's name, OS and cloud details to
+  // Apollo every hour, and probes cloud metadata addresses at start: the
+  // partnership's gateway sends nothing out but its calls to the subgraphs.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const authenticate = createAuthenticator(options.auth);
   const supergraphSdl = readFileSync(options.supergraphPath, 'utf8');
   const names = Object.keys(options.subgraphUrls);

@@ -24,14 +24,24 @@ export interface MonitorOptions {
   probeTimeoutMs: number;
 }
 
+/** A subgraph's state as kept: times as epoch ms, turned into ISO 8601 only when reported (a request records one each). */
+interface KeptState extends Omit<SubgraphState, 'since' | 'lastCheckedAt'> {
+  since: number | null;
+  lastCheckedAt: number | null;
+  /** When a request to it was last answered (performance.now()). */
+  answeredAt: number;
+}
+
 /**
  * What the gateway knows of each subgraph: probed on its readiness endpoint
  * every few seconds, and at once when a request to it fails. A subgraph whose
  * probe fails is down: requests skip it (their fields come back null, naming it)
- * instead of each waiting out its deadline, until a probe finds it back.
+ * instead of each waiting out its deadline, until a probe finds it back. A
+ * probe that times out while requests to the subgraph are being answered finds
+ * it busy, not down.
  */
 export class SubgraphMonitor {
-  private readonly states = new Map<string, SubgraphState>();
+  private readonly states = new Map<string, KeptState>();
   private readonly probing = new Map<string, Promise<void>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private stopped = false;
@@ -41,7 +51,7 @@ export class SubgraphMonitor {
     private readonly options: MonitorOptions,
   ) {
     for (const name of Object.keys(readyUrls)) {
-      this.states.set(name, { name, organisation: organisationOf(name), state: 'unknown', since: null, lastCheckedAt: null, latencyMs: null, problem: null });
+      this.states.set(name, { name, organisation: organisationOf(name), state: 'unknown', since: null, lastCheckedAt: null, latencyMs: null, problem: null, answeredAt: -Infinity });
     }
   }
 
@@ -60,12 +70,15 @@ export class SubgraphMonitor {
   }
 
   report(): SubgraphState[] {
-    return [...this.states.values()].map((s) => ({ ...s }));
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return [...this.states.values()].map(({ answeredAt: _, ...s }) => ({ ...s, since: iso(s.since), lastCheckedAt: iso(s.lastCheckedAt) }));
   }
 
   /** A request to the subgraph was answered. */
   answered(name: string, latencyMs: number): void {
     this.record(name, 'up', latencyMs, null);
+    const s = this.states.get(name);
+    if (s) s.answeredAt = performance.now();
   }
 
   /** A request to the subgraph failed without an answer: probe it now. */
@@ -76,7 +89,7 @@ export class SubgraphMonitor {
   private record(name: string, state: SubgraphStatus, latencyMs: number | null, problem: string | null): void {
     const s = this.states.get(name);
     if (!s) return;
-    const now = new Date().toISOString();
+    const now = Date.now();
     if (s.state !== state) s.since = now;
     s.state = state;
     s.lastCheckedAt = now;
@@ -106,6 +119,9 @@ export class SubgraphMonitor {
       else this.record(name, 'down', ms, `not ready (HTTP ${res.status})`);
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
+      // A slow probe of a subgraph that answered requests while it waited is busy, not down:
+      // skipping it would turn every request's answer partial for as long as it stays busy.
+      if (e.name === 'TimeoutError' && (this.states.get(name)?.answeredAt ?? -Infinity) >= started) return;
       const problem = e.name === 'TimeoutError' ? `no answer within ${this.options.probeTimeoutMs} ms` : e.cause?.code === 'ECONNREFUSED' ? 'refused the connection' : 'could not be reached';
       this.record(name, 'down', null, problem);
     }

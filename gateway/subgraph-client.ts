@@ -101,7 +101,18 @@ export class SubgraphClient {
    * is not: the subgraph may have made the change.
    */
   private async call(call: SubgraphCall): Promise<SubgraphAnswer> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    // Not AbortSignal.timeout: its timer runs to the deadline even after the answer
+    // came, then builds an error and aborts; this one is cleared with the call.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`The call did not finish within ${this.timeoutMs} ms.`, 'TimeoutError')), this.timeoutMs).unref();
+    try {
+      return await this.attempt(call, deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async attempt(call: SubgraphCall, signal: AbortSignal): Promise<SubgraphAnswer> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'x-request-id': call.requestId, ...call.headers };
     if (call.authorization) headers.authorization = call.authorization;
     this.counts.sent++;

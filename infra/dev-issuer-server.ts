@@ -31,7 +31,12 @@ export interface DevIssuerOptions {
   signing?: { privateKey: KeyLike; kid: string; jwks: JSONWebKeySet };
   /** Redirect URIs the sign-in may send codes to; none given, only loopback ones. */
   redirectUris?: readonly string[];
-  /** Where browsers reach this issuer, when its `iss` is not a URL (the development URN). */
+  /**
+   * Where browsers reach this issuer (its sign-in and sign-out pages), when that is
+   * not its `iss`: the development URN of npm start, or a container name the
+   * browser cannot resolve (docker compose's dev profile). Servers still fetch keys
+   * and exchange codes at `iss` when it is a URL.
+   */
   publicUrl?: string;
 }
 
@@ -76,6 +81,8 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<Running
     jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' }] };
   }
   let base = (options.publicUrl ?? options.issuer).replace(/\/$/, '');
+  /** Where servers (the web app's code exchange, the gateway's key fetch) reach this issuer. */
+  const serviceBase = () => (/^https?:/.test(options.issuer) ? options.issuer.replace(/\/$/, '') : base);
   const codes = new CodeStore();
   const sign = (key: KeyLike, role: RoleName, org: string, user: string, expiresIn: string) =>
     new SignJWT({ roles: [role], org, preferred_username: user })
@@ -108,9 +115,9 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<Running
           'application/json',
           JSON.stringify({
             issuer: options.issuer,
-            jwks_uri: `${base}/.well-known/jwks.json`,
+            jwks_uri: `${serviceBase()}/.well-known/jwks.json`,
             authorization_endpoint: `${base}/authorize`,
-            token_endpoint: `${base}/token`,
+            token_endpoint: `${serviceBase()}/token`,
             end_session_endpoint: `${base}/end-session`,
             response_types_supported: ['code'],
             grant_types_supported: ['authorization_code'],
@@ -187,7 +194,7 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<Running
   };
 }
 
-/** The `dev-issuer` role: HOST, PORT, and the OIDC_ISSUER / OIDC_AUDIENCE the services are given. */
+/** The `dev-issuer` role: HOST, PORT, the OIDC_ISSUER / OIDC_AUDIENCE the services are given, and DEV_ISSUER_PUBLIC_URL where browsers reach it. */
 export async function runDevIssuerProcess(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const refuse = (message: string): never => {
     console.error(message);
@@ -198,7 +205,7 @@ export async function runDevIssuerProcess(env: NodeJS.ProcessEnv = process.env):
   // The built-in name is refused by production services; this issuer is for them.
   if (env.OIDC_ISSUER === DEV_ISSUER_NAME) refuse(`OIDC_ISSUER must be this issuer's URL, not ${DEV_ISSUER_NAME}.`);
   try {
-    const running = await startDevIssuer({ issuer: env.OIDC_ISSUER!, audience: env.OIDC_AUDIENCE!, port: Number(env.PORT ?? 0), host: env.HOST || '127.0.0.1' });
+    const running = await startDevIssuer({ issuer: env.OIDC_ISSUER!, audience: env.OIDC_AUDIENCE!, port: Number(env.PORT ?? 0), host: env.HOST || '127.0.0.1', publicUrl: env.DEV_ISSUER_PUBLIC_URL || undefined });
     announceReady('development token issuer', 'dev-issuer', running);
   } catch (err) {
     refuse(`development token issuer failed to start: ${(err as Error).message}`);

@@ -41,7 +41,7 @@ export const ROLES: readonly Role[] = [
   { name: 'import:health-advice', arguments: '<file.csv>', description: 'imports a provider health-advice extract into health', ...IMPORT },
   { name: 'import:dfe', arguments: '<file.csv> [--skip-invalid]', description: 'imports DfE published EHC plan statistics into governance', ...IMPORT },
   { name: 'web', arguments: '', description: 'the web app (pages over the gateway\'s public API; sign-in by OIDC code flow with PKCE)', needs: ['GATEWAY_URL', 'OIDC_ISSUER', 'WEB_PUBLIC_URL', 'WEB_SESSION_SECRET'], optional: [...SERVER, 'WEB_PORT', 'OIDC_DISCOVERY_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] },
-  { name: 'dev-issuer', arguments: '', description: 'a development token issuer (never in production): JWKS and tokens for any role', needs: ['OIDC_ISSUER', 'OIDC_AUDIENCE'], optional: ['HOST', 'PORT'] },
+  { name: 'dev-issuer', arguments: '', description: 'a development token issuer (never in production): JWKS and tokens for any role', needs: ['OIDC_ISSUER', 'OIDC_AUDIENCE'], optional: ['HOST', 'PORT', 'DEV_ISSUER_PUBLIC_URL'] },
 ];
 
 export function usage(): string {

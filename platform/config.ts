@@ -59,6 +59,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'OIDC_CLIENT_ID', default: 'send-web', description: 'The web app\'s client id at the issuer (authorization code flow with PKCE).' },
   { name: 'OIDC_CLIENT_SECRET', default: '(unset: public client)', description: 'The web app\'s client secret, when the issuer registers it as a confidential client.' },
   { name: 'DEV_ISSUER_PORT', default: '4005', description: 'npm start outside production without OIDC_ISSUER: the development issuer\'s sign-in page and token endpoint (choose a role, organisation and name).' },
+  { name: 'DEV_ISSUER_PUBLIC_URL', default: '(its OIDC_ISSUER)', description: 'The dev-issuer role: where browsers reach its sign-in page when that is not OIDC_ISSUER (docker compose\'s dev profile: the issuer is http://dev-issuer:4000 to the services, http://127.0.0.1:4100 to a browser).' },
   { name: 'CORS_ORIGINS', default: '(unset: none)', description: 'Browser origins (comma-separated, e.g. https://app.example.org) whose cross-origin calls the gateway allows; it answers their preflights.' },
   { name: 'NODE_ENV', default: 'development', description: '"production" turns off introspection, the explorer and stack traces, holds partner apps to registered operations, and refuses to start without OIDC_* and LINK_KEY_SECRET.' },
 ];

@@ -222,10 +222,13 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     // The id the audit trail files this request under, for the caller to quote.
     const requestId = (context as { requestId?: unknown }).requestId;
     if (typeof requestId === 'string') outHeaders['x-request-id'] = requestId;
-    res.writeHead(response.status ?? 200, outHeaders);
     if (response.body.kind === 'complete') {
+      // A length rather than chunked encoding: headers and body leave in one write.
+      outHeaders['content-length'] = String(Buffer.byteLength(response.body.string));
+      res.writeHead(response.status ?? 200, outHeaders);
       res.end(response.body.string);
     } else {
+      res.writeHead(response.status ?? 200, outHeaders);
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }

@@ -209,12 +209,40 @@ function variableUses(document: DocumentNode): Map<string, string> {
   return uses;
 }
 
-/** Each string inside a JSON value, with its path. */
-function* stringsIn(value: unknown, path: string, depth = 0): Generator<{ path: string; value: string }> {
-  if (typeof value === 'string') yield { path, value };
-  else if (depth > 50 || value === null || typeof value !== 'object') return;
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* stringsIn(value[i], `${path}[${i}]`, depth + 1);
-  else for (const [k, v] of Object.entries(value)) yield* stringsIn(v, `${path}.${k}`, depth + 1);
+/**
+ * Adds a problem for each string inside a JSON value that is too long or holds
+ * a NUL, until `problems` holds 20. A string's path is spelt out only for a
+ * problem: a request's variables (a subgraph's hundreds of representations) are
+ * walked on every request.
+ */
+function stringProblemsIn(value: unknown, base: string, maxLength: number, problems: Problem[]): void {
+  const at: Array<string | number> = [];
+  const pathHere = () => base + at.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+  const walk = (v: unknown, depth: number): boolean => {
+    if (typeof v === 'string') {
+      if (v.length <= maxLength && !v.includes('\u0000')) return false;
+      problems.push(stringProblem(pathHere(), v, maxLength)!);
+      return problems.length >= 20;
+    }
+    if (depth > 50 || v === null || typeof v !== 'object') return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        at.push(i);
+        const stop = walk(v[i], depth + 1);
+        at.pop();
+        if (stop) return true;
+      }
+      return false;
+    }
+    for (const k of Object.keys(v)) {
+      at.push(k);
+      const stop = walk((v as Record<string, unknown>)[k], depth + 1);
+      at.pop();
+      if (stop) return true;
+    }
+    return false;
+  };
+  walk(value, 0);
 }
 
 function stringProblem(path: string, value: string, maxLength: number): Problem | null {
@@ -223,51 +251,72 @@ function stringProblem(path: string, value: string, maxLength: number): Problem 
   return null;
 }
 
-/** How many entity representations a request asks a subgraph to resolve: the variable, or a literal list. */
-function representationCount(document: DocumentNode, variables: Record<string, unknown> | undefined): number {
-  let count = Array.isArray(variables?.representations) ? (variables!.representations as unknown[]).length : 0;
+/** Entity representations written into the document itself: a literal list given to `_entities`. */
+function literalRepresentations(document: DocumentNode): readonly ValueNode[] {
+  const found: ValueNode[] = [];
   visit(document, {
     Field(node) {
       if (node.name.value !== '_entities') return;
-      for (const arg of node.arguments ?? []) if (arg.value.kind === Kind.LIST) count += arg.value.values.length;
+      for (const arg of node.arguments ?? []) if (arg.value.kind === Kind.LIST) found.push(...arg.value.values);
     },
   });
-  return count;
+  return found;
 }
 
 /**
- * What is wrong with each entity representation a request carries, by position:
- * one that is not an object, or whose __typename names no entity type of this
- * schema, is the caller's mistake (left to the federation library, it is a fault
- * of the server). A schema without `_Entity` (the gateway's) has nothing to check.
+ * What is wrong with one entity representation: one that is not an object, or
+ * whose __typename names no entity type of this schema, is the caller's mistake
+ * (left to the federation library, it is a fault of the server).
  */
-function representationProblems(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): Problem[] {
+function representationProblem(entityTypes: ReadonlySet<string>, typename: unknown, isObject: boolean, i: number): Problem | null {
+  const field = `representations[${i}]`;
+  if (!isObject) return { field, message: `${field}: must be an object with a __typename and the entity's key fields.` };
+  if (typeof typename !== 'string') return { field, message: `${field}: must have a __typename naming the entity type.` };
+  if (!entityTypes.has(typename)) return { field, message: `${field}: "${typename.slice(0, 100)}" is not an entity type of this subgraph.` };
+  return null;
+}
+
+/** The schema's entity types (`_Entity`'s members); none for a schema without it (the gateway's), which has nothing to check. */
+function entityTypesOf(schema: GraphQLSchema): ReadonlySet<string> | undefined {
   const entity = schema.getType('_Entity');
-  if (!entity || !isUnionType(entity)) return [];
-  const names = new Set(entity.getTypes().map((t) => t.name));
-  const problems: Problem[] = [];
-  const check = (typename: unknown, isObject: boolean, i: number) => {
-    const field = `representations[${i}]`;
-    if (!isObject) problems.push({ field, message: `${field}: must be an object with a __typename and the entity's key fields.` });
-    else if (typeof typename !== 'string') problems.push({ field, message: `${field}: must have a __typename naming the entity type.` });
-    else if (!names.has(typename)) problems.push({ field, message: `${field}: "${typename.slice(0, 100)}" is not an entity type of this subgraph.` });
-  };
-  const given = variables?.representations;
-  const list = Array.isArray(given) ? given : given !== undefined && given !== null ? [given] : [];
-  list.forEach((r, i) => check((r as { __typename?: unknown } | null)?.__typename, typeof r === 'object' && r !== null && !Array.isArray(r), i));
-  visit(document, {
-    Field(node) {
-      if (node.name.value !== '_entities') return;
-      for (const arg of node.arguments ?? []) {
-        if (arg.value.kind !== Kind.LIST) continue;
-        arg.value.values.forEach((v, i) => {
-          const typename = v.kind === Kind.OBJECT ? v.fields.find((f) => f.name.value === '__typename')?.value : undefined;
-          check(typename?.kind === Kind.STRING ? typename.value : undefined, v.kind === Kind.OBJECT, i);
-        });
-      }
-    },
-  });
-  return problems.slice(0, 20);
+  return entity && isUnionType(entity) ? new Set(entity.getTypes().map((t) => t.name)) : undefined;
+}
+
+/**
+ * What the checks need from a document, whatever its variables: worked out once
+ * per document (Apollo hands every request for the same text the same parsed
+ * document), so a request pays only for its variables.
+ */
+interface DocumentFacts {
+  schema: GraphQLSchema;
+  /** The schema's entity types; none at the gateway. */
+  entityTypes?: ReadonlySet<string>;
+  literalRepresentations: number;
+  /** Problems of the representations written in the document. */
+  representationProblems: Problem[];
+  /** Problems of the string literals written in the document. */
+  stringProblems: Problem[];
+  /** Where each variable is used, as an argument path. */
+  variableUses: Map<string, string>;
+}
+
+function documentFacts(schema: GraphQLSchema, document: DocumentNode, maxStringLength: number): DocumentFacts {
+  const literals = literalRepresentations(document);
+  const representationProblems: Problem[] = [];
+  const entityTypes = entityTypesOf(schema);
+  if (entityTypes) {
+    literals.forEach((v, i) => {
+      const typename = v.kind === Kind.OBJECT ? v.fields.find((f) => f.name.value === '__typename')?.value : undefined;
+      const p = representationProblem(entityTypes, typename?.kind === Kind.STRING ? typename.value : undefined, v.kind === Kind.OBJECT, i);
+      if (p) representationProblems.push(p);
+    });
+  }
+  const stringProblems: Problem[] = [];
+  for (const { path, value } of stringLiterals(document)) {
+    const p = stringProblem(path, value, maxStringLength);
+    if (p) stringProblems.push(p);
+  }
+  return { schema, entityTypes, literalRepresentations: literals.length, representationProblems, stringProblems, variableUses: variableUses(document) };
 }
 
 /** True for a validation error about a value the caller wrote (a bad Date, an unknown enum value, a missing input field). */
@@ -291,6 +340,7 @@ function isValueError(error: GraphQLError): ASTNode | undefined {
 export function requestChecksPlugin(limits: RequestLimits = requestLimitsFromEnv()): ApolloServerPlugin {
   const maxRepresentations = limits.maxRepresentations ?? DEFAULT_LIMITS.maxRepresentations;
   const maxStringLength = limits.maxStringLength ?? DEFAULT_LIMITS.maxStringLength;
+  const factsByDocument = new WeakMap<DocumentNode, DocumentFacts>();
   return {
     async requestDidStart() {
       return {
@@ -305,23 +355,27 @@ export function requestChecksPlugin(limits: RequestLimits = requestLimitsFromEnv
           if (operation.operation === 'subscription') {
             throw badRequest('Subscriptions are not served: this API answers queries and mutations over HTTP.');
           }
-          const representations = representationCount(document, request.variables);
+          let facts = factsByDocument.get(document);
+          if (!facts || facts.schema !== schema) factsByDocument.set(document, (facts = documentFacts(schema, document, maxStringLength)));
+          const given = request.variables?.representations;
+          const representations = facts.literalRepresentations + (Array.isArray(given) ? given.length : 0);
           if (representations > maxRepresentations) {
             throw badRequest(`Request refused: ${representations} entity representations in one request; the limit is ${maxRepresentations}. (GRAPHQL_MAX_REPRESENTATIONS)`, { limit: 'maxRepresentations' });
           }
-          const problems: Problem[] = representationProblems(schema, document, request.variables);
-          for (const { path, value } of stringLiterals(document)) {
-            const p = stringProblem(path, value, maxStringLength);
-            if (p) problems.push(p);
-          }
-          const uses = variableUses(document);
-          for (const [name, value] of Object.entries(request.variables ?? {})) {
-            for (const s of stringsIn(value, uses.get(name) ?? `$${name}`)) {
-              const p = stringProblem(s.path, s.value, maxStringLength);
+          const problems: Problem[] = [];
+          const entityTypes = facts.entityTypes;
+          if (entityTypes && given !== undefined && given !== null) {
+            const list = Array.isArray(given) ? given : [given];
+            list.forEach((r, i) => {
+              const p = representationProblem(entityTypes, (r as { __typename?: unknown } | null)?.__typename, typeof r === 'object' && r !== null && !Array.isArray(r), i);
               if (p) problems.push(p);
-              if (problems.length >= 20) break;
-            }
+            });
           }
+          // The variable's representations first, then the literal ones; at most 20 of them.
+          problems.push(...facts.representationProblems);
+          problems.splice(20);
+          problems.push(...facts.stringProblems);
+          for (const [name, value] of Object.entries(request.variables ?? {})) stringProblemsIn(value, facts.variableUses.get(name) ?? `$${name}`, maxStringLength, problems);
           if (problems.length) throw clientError(badUserInput(problems));
         },
         async didEncounterErrors({ errors, document }) {

@@ -51,8 +51,13 @@ export interface VerifyOptions {
 /** The genesis hash: the chain's "previous hash" for its first link. */
 export const GENESIS = Buffer.alloc(32);
 
-/** Keep in step with the migration's canonical form (the tests check they agree). */
-const DIGEST = `pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.json_build_array(e.id, pg_catalog.extract('epoch', e.occurred_at), e.user_id, e.roles, e.org, e.operation_name, e.request_id, e.action, e.entity_type, e.entity_id, e.fields)::text, 'UTF8'))`;
+/**
+ * Keep in step with the migrations' canonical form (the tests check they agree):
+ * an entry without record ids as the audit-chain migration hashed it; one with
+ * record ids (a request's reads of several records) with them as a twelfth element.
+ */
+const COLUMNS = `e.id, pg_catalog.extract('epoch', e.occurred_at), e.user_id, e.roles, e.org, e.operation_name, e.request_id, e.action, e.entity_type, e.entity_id, e.fields`;
+const DIGEST = `pg_catalog.sha256(pg_catalog.convert_to(CASE WHEN e.record_ids IS NULL THEN pg_catalog.json_build_array(${COLUMNS}) ELSE pg_catalog.json_build_array(${COLUMNS}, e.record_ids) END::text, 'UTF8'))`;
 
 const TRIGGERS: Record<string, string[]> = {
   audit_event: ['audit_event_no_update', 'audit_event_no_truncate'],

@@ -29,7 +29,7 @@ registerEnumType(AuditAction, {
  * all returning the same shareable types, so the supergraph has no root-field
  * conflict and an auditor can ask all three in one request.
  */
-@ObjectType({ description: 'One entry in a data controller\'s audit trail: a person-level record read, or a write.' })
+@ObjectType({ description: 'One entry in a data controller\'s audit trail: the person-level records of one type a request read the same fields of, or a write of one record.' })
 @Directive('@shareable')
 @Authorized(Access.AUDIT_READ)
 export class AuditEvent {
@@ -63,10 +63,13 @@ export class AuditEvent {
   @Field({ description: 'The GraphQL type (for reads) or entity (for writes) of the record, e.g. Child.' })
   entityType!: string;
 
-  @Field({ description: 'The record\'s identifier.' })
-  entityId!: string;
+  @Field(() => String, { nullable: true, description: 'The record\'s identifier when the entry covers one record (every write; a read of one record); null for a read of several, which recordIds lists.' })
+  entityId!: string | null;
 
-  @Field(() => [String], { description: 'The fields read or written.' })
+  @Field(() => [String], { description: 'The identifiers of every record the entry covers, sorted: the records of entityType whose fields the request read (one for a write, and for reads recorded one entry per record).' })
+  recordIds!: string[];
+
+  @Field(() => [String], { description: 'The fields read from each of those records, or written.' })
   fields!: string[];
 }
 
@@ -90,7 +93,7 @@ export class AuditEventFilter {
   @Field({ nullable: true, description: 'Only records of this type, e.g. Child.' })
   entityType?: string;
 
-  @Field({ nullable: true, description: 'Only this record (with entityType, one record\'s history).' })
+  @Field({ nullable: true, description: 'Only entries covering this record (with entityType, one record\'s history): the reads of it, among others, and its writes.' })
   entityId?: string;
 
   @Field({ nullable: true, description: 'Only entries of this request (x-request-id).' })
@@ -118,7 +121,8 @@ interface AuditRow {
   request_id: string | null;
   action: string;
   entity_type: string;
-  entity_id: string;
+  entity_id: string | null;
+  record_ids: string[] | null;
   fields: string[];
 }
 
@@ -134,13 +138,14 @@ export async function auditEventPage(em: EntityManager, source: string, filter: 
     if (f.userId) q.where('user_id', f.userId);
     if (f.action) q.where('action', f.action);
     if (f.entityType) q.where('entity_type', f.entityType);
-    if (f.entityId) q.where('entity_id', f.entityId);
+    // Old entries and writes name their record in entity_id; a request's reads list theirs in record_ids (GIN-indexed).
+    if (f.entityId) q.where((w) => w.where('entity_id', f.entityId!).orWhereRaw('record_ids @> ARRAY[CAST(? AS text)]', [f.entityId!]));
     if (f.requestId) q.where('request_id', f.requestId);
     if (f.from) q.where('occurred_at', '>=', `${f.from}T00:00:00Z`);
     if (f.to) q.whereRaw(`occurred_at < CAST(? AS timestamptz) + interval '1 day'`, [`${f.to}T00:00:00Z`]);
     return q;
   };
-  const q = filtered(knex('audit_event').select('id', 'occurred_at', 'user_id', 'roles', 'org', 'operation_name', 'request_id', 'action', 'entity_type', 'entity_id', 'fields'));
+  const q = filtered(knex('audit_event').select('id', 'occurred_at', 'user_id', 'roles', 'org', 'operation_name', 'request_id', 'action', 'entity_type', 'entity_id', 'record_ids', 'fields'));
   // Counted only when asked for: a whole trail is long.
   const total = async () => Number((await em.getConnection().execute<Array<{ n: string }>>(filtered(knex('audit_event').count({ n: '*' }))))[0].n);
   if (after) q.where('id', '<', cursor.decode(after)[0]);
@@ -158,6 +163,7 @@ export async function auditEventPage(em: EntityManager, source: string, filter: 
       action: r.action as AuditAction,
       entityType: r.entity_type,
       entityId: r.entity_id,
+      recordIds: r.record_ids ?? (r.entity_id === null ? [] : [r.entity_id]),
       fields: r.fields,
   }));
 }

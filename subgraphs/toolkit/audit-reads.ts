@@ -6,10 +6,17 @@ import { describeDatabaseError, isDatabaseError } from '../../platform/errors';
 import { AUDITED_READS_HEADER } from '../../platform/http';
 import type { SubgraphContext } from './context';
 
-/** One person-level record read in a request, with the fields read from it. */
+/** One record read or written, with the fields read from it or written to it (the write path's entries). */
 export interface RecordRead {
   entityType: string;
   entityId: string;
+  fields: string[];
+}
+
+/** Records of one type a request read the same fields of: one entry in the trail, whatever their number. */
+export interface RecordsRead {
+  entityType: string;
+  entityIds: string[];
   fields: string[];
 }
 
@@ -37,13 +44,14 @@ function databaseOf(em: EntityManager): string {
  * only way in (the database stamps the time and chains the entries; see the
  * audit-chain migration). Everything travels as a single JSON parameter: nothing
  * recorded is ever SQL text. Pass the transaction context to append inside a
- * transaction.
+ * transaction. An entry of several records (RecordsRead) is one row with their
+ * ids in `record_ids`; its `entity_id` names the record only when it is one.
  */
 export async function insertAuditEvents(
   em: EntityManager,
   context: Pick<SubgraphContext, 'caller' | 'operationName' | 'requestId'>,
   action: 'READ' | 'WRITE',
-  reads: RecordRead[],
+  reads: Array<RecordRead | RecordsRead>,
   transaction?: unknown,
 ): Promise<void> {
   if (reads.length === 0) return;
@@ -56,7 +64,7 @@ export async function insertAuditEvents(
     request_id: context.requestId,
     action,
     entity_type: r.entityType,
-    entity_id: r.entityId,
+    ...('entityIds' in r ? { entity_id: r.entityIds.length === 1 ? r.entityIds[0] : null, record_ids: r.entityIds } : { entity_id: r.entityId }),
     fields: r.fields,
   }));
   await em.getConnection().execute('SELECT public.append_audit_events(CAST(? AS json))', [JSON.stringify(rows)], 'run', transaction as never);
@@ -65,12 +73,31 @@ export async function insertAuditEvents(
 }
 
 /**
+ * A request's reads as entries of the trail: the records of one type whose same
+ * fields were read make one entry, ids and fields sorted, so a 50-child page is a
+ * handful of rows rather than one per record.
+ */
+export function groupReads(reads: Iterable<{ entityType: string; entityId: string; fields: Iterable<string> }>): RecordsRead[] {
+  const groups = new Map<string, RecordsRead>();
+  for (const read of reads) {
+    const fields = [...read.fields].sort();
+    const key = `${read.entityType}\u0000${fields.join('\u0000')}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { entityType: read.entityType, entityIds: [], fields }));
+    group.entityIds.push(read.entityId);
+  }
+  for (const group of groups.values()) group.entityIds.sort();
+  return [...groups.values()];
+}
+
+/**
  * Records every read of a person-level type: while the operation executes, each
  * field resolved without error on such a type adds that field to its record's
  * entry (so records reached through `_entities`, lists and nested fields all
- * count); before the response leaves, the request's reads are written in one
- * insert. If that insert fails the caller gets an error and none of the data: an
- * unrecorded read is never returned.
+ * count). The reads are gathered in memory for the request and, before the
+ * response leaves, appended in one call: one entry per record type and field set,
+ * the records' ids in an indexed array (groupReads). If that append fails the
+ * caller gets an error and none of the data: an unrecorded read is never returned.
  *
  * It also puts the operation name on the context, for the audit of writes.
  */
@@ -105,7 +132,7 @@ export function auditReadsPlugin(personLevelTypes: readonly string[]): ApolloSer
           response.http.headers.set(AUDITED_READS_HEADER, String(reads.size));
           if (reads.size === 0) return;
           try {
-            await insertAuditEvents(contextValue.em, contextValue, 'READ', [...reads.values()].map((r) => ({ entityType: r.entityType, entityId: r.entityId, fields: [...r.fields].sort() })));
+            await insertAuditEvents(contextValue.em, contextValue, 'READ', groupReads(reads.values()));
           } catch (err) {
             // The HTTP status stays as it is so that the gateway relays this error as it stands.
             auditFailures.inc({ database: databaseOf(contextValue.em) });

@@ -272,6 +272,25 @@ describe('SEN2 import into the casework database', () => {
       expect(after.maintained).toEqual(after.fromScratch);
     });
 
+    it('a problem found after chunks were written refuses the return whole: the written chunks roll back, every problem is reported', async () => {
+      await wipe();
+      const before = await lastAudit();
+      // Read once: people 1-1,000 go to the database in two chunks before person 1,101 (the same child as
+      // person 1) and person 1,202 (no sex) are read.
+      const people = Array.from({ length: 1201 }, (_, i) => kidPerson(i, null));
+      people.splice(1100, 0, kidPerson(0, null));
+      people[1201] = person({ ...kid(1201), Sex: '' }, [[['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'A']]]);
+      const result = await run(sen2(people));
+      expect(result.status).toBe('refused');
+      expect(result.report).toEqual([
+        expect.stringMatching(/^person 1101\tPerson\[1101\]\/UPN\t.*\tthe same child as person 1$/),
+        'person 1202\tPerson[1202]/Sex\t(missing)\trequired',
+      ]);
+      expect(await counts()).toEqual({ child: 0, ehcna_request: 0, ehc_needs_assessment: 0, ehc_plan: 0, plan_placement: 0, plan_sen_need: 0, annual_review: 0, worker_allocation: 0 });
+      expect(await count('casework_child_measure_month')).toBe(0);
+      expect(await lastAudit()).toBe(before);
+    });
+
     it('a person matching a child an earlier person of the same chunk wrote updates that child, as one-at-a-time writes did', async () => {
       await wipe();
       // Held: Fay, known only by names and birth date.

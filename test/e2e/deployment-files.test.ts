@@ -72,7 +72,7 @@ const ORGANISATIONS = [
   { db: 'icb-db', subgraph: 'health', importer: 'icb-import', importRoles: ['import:referrals', 'import:health-advice'] },
   { db: 'partnership-db', subgraph: 'governance', importer: 'partnership-import', importRoles: ['import:dfe'] },
 ] as const;
-const SERVERS = ['casework', 'health', 'governance', 'gateway', 'dev-issuer'];
+const SERVERS = ['casework', 'health', 'governance', 'gateway', 'web', 'dev-issuer'];
 const role = (name: string) => ROLES.find((r) => r.name === name)!;
 
 describe('docker-compose.yml', () => {
@@ -83,7 +83,7 @@ describe('docker-compose.yml', () => {
 
   it('takes its secrets from a git-ignored .env that docker build never sees, and will not start without them', () => {
     const secrets = [...example.keys()].filter((k) => /PASSWORD|SECRET/.test(k));
-    expect(secrets.length).toBe(10);
+    expect(secrets.length).toBe(11);
     for (const name of secrets) {
       expect({ name, value: example.get(name) }).toEqual({ name, value: '' });
       expect(() => interpolate(composeText, new Map([...filled].filter(([k]) => k !== name)))).toThrow(`set ${name} in .env`);
@@ -124,7 +124,7 @@ describe('docker-compose.yml', () => {
       return importer ? [...importer.importRoles] : [services[name].command![0]];
     };
     expect(apps.map((s) => services[s].command![0]).filter((c) => c !== 'help').sort()).toEqual(
-      ['gateway', 'dev-issuer', ...SUBGRAPH_NAMES, ...SUBGRAPH_NAMES.map(() => 'migrate')].sort(),
+      ['gateway', 'web', 'dev-issuer', ...SUBGRAPH_NAMES, ...SUBGRAPH_NAMES.map(() => 'migrate')].sort(),
     );
     for (const name of apps) {
       for (const r of roleOf(name)) {
@@ -169,9 +169,9 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes only the gateway and the development issuer, on loopback unless BIND_ADDRESS says otherwise', () => {
+  it('publishes only the gateway, the web app and the development issuer, on loopback unless BIND_ADDRESS says otherwise', () => {
     const published = Object.keys(services).filter((s) => services[s].ports);
-    expect(published.sort()).toEqual(['dev-issuer', 'gateway']);
+    expect(published.sort()).toEqual(['dev-issuer', 'gateway', 'web']);
     for (const name of published) {
       for (const port of services[name].ports!) {
         expect(interpolate(port, new Map())).toMatch(/^127\.0\.0\.1:\d+:4000$/);
@@ -188,10 +188,22 @@ describe('docker-compose.yml', () => {
     const issuer = new URL(filled.get('OIDC_ISSUER')!);
     expect(issuer.hostname).toBe('dev-issuer');
     expect(filled.get('OIDC_JWKS_URL')).toBe(`${filled.get('OIDC_ISSUER')}/.well-known/jwks.json`);
-    for (const name of ['casework', 'health', 'governance', 'gateway']) {
+    for (const name of ['casework', 'health', 'governance', 'gateway', 'web']) {
       expect(env(name).OIDC_ISSUER).toBe(filled.get('OIDC_ISSUER'));
       expect(services[name].networks).toContain(services['dev-issuer'].networks![0]);
     }
+  });
+
+  it('sends a browser signing in to the web app to the issuer\'s published port, and the web app\'s redirect back to its own', () => {
+    const [issuerAddress, issuerPort] = interpolate(services['dev-issuer'].ports![0], filled).split(':');
+    expect(env('dev-issuer').DEV_ISSUER_PUBLIC_URL).toBe(`http://${issuerAddress}:${issuerPort}`);
+    const webPort = interpolate(services.web.ports![0], filled).split(':')[1];
+    expect(new URL(env('web').WEB_PUBLIC_URL).port).toBe(webPort);
+    // The web app calls the gateway by service name on the network they share.
+    const gateway = new URL(env('web').GATEWAY_URL);
+    expect([gateway.hostname, gateway.port, gateway.pathname]).toEqual(['gateway', '4000', '/graphql']);
+    expect(services.web.networks).toEqual(services.gateway.networks);
+    expect(services.web.depends_on).toEqual({ gateway: { condition: 'service_healthy' } });
   });
 
   it('points the gateway at each subgraph by service name on a network they share', () => {

@@ -114,7 +114,7 @@ function preparedCopy(): string {
 const OVERLAYS = {
   council: { namespace: 'send-council', deployments: ['casework'] },
   icb: { namespace: 'send-icb', deployments: ['health'] },
-  partnership: { namespace: 'send-partnership', deployments: ['governance', 'gateway'] },
+  partnership: { namespace: 'send-partnership', deployments: ['governance', 'gateway', 'web'] },
 } as const;
 type OverlayName = keyof typeof OVERLAYS;
 
@@ -178,7 +178,7 @@ describe('the Kubernetes manifests (infra/k8s)', () => {
 
   it('give every Deployment a Service, a HorizontalPodAutoscaler and a PodDisruptionBudget that select its pods', () => {
     const deployments = all().filter((o) => o.kind === 'Deployment');
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['casework', 'gateway', 'governance', 'health']);
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['casework', 'gateway', 'governance', 'health', 'web']);
     for (const d of deployments) {
       const objects = all().filter((o) => o.metadata.namespace === d.metadata.namespace);
       const podLabels = d.spec.template.metadata.labels;
@@ -218,7 +218,7 @@ describe('the Kubernetes manifests (infra/k8s)', () => {
 
   it('give each role every variable it needs, from Secrets and ConfigMaps that hold those keys', () => {
     const runs = all().filter((o) => o.kind === 'Deployment' || o.kind === 'Job');
-    expect(runs.length).toBe(7);
+    expect(runs.length).toBe(8);
     for (const o of runs) {
       const [container] = o.spec.template.spec.containers;
       const role = ROLES.find((r) => r.name === container.args[0])!;
@@ -262,6 +262,14 @@ describe('the Kubernetes manifests (infra/k8s)', () => {
     }
     const ignored = execFileSync('git', ['check-ignore', 'infra/k8s/overlays/council/casework-runtime.env', 'infra/k8s/overlays/partnership/supergraph.graphql', 'infra/k8s/overlays/partnership/partner-supergraph.graphql'], { cwd: ROOT, encoding: 'utf8' });
     expect(ignored.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('point the web app at the gateway\'s Service in its own namespace', () => {
+    const config = find(rendered.partnership, 'ConfigMap', 'web-config')!;
+    const url = new URL(config.data.GATEWAY_URL);
+    const gateway = find(rendered.partnership, 'Service', 'gateway')!;
+    expect([url.hostname, Number(url.port), url.pathname]).toEqual([`gateway.${gateway.metadata.namespace}.svc.cluster.local`, gateway.spec.ports[0].port, '/graphql']);
+    expect(new URL(config.data.WEB_PUBLIC_URL).protocol).toBe('https:');
   });
 
   it('serve the supergraph to the gateway from a ConfigMap at SUPERGRAPH_PATH, and point it at each subgraph\'s Service', () => {
@@ -335,7 +343,17 @@ describe('the Kubernetes manifests (infra/k8s)', () => {
     });
 
     it('let clients reach the gateway', () => {
-      expect(reaching('gateway', 4000)).toEqual(expect.arrayContaining(['ingress-controller']));
+      expect(reaching('gateway', 4000)).toEqual(expect.arrayContaining(['ingress-controller', 'web']));
+    });
+
+    it('let people reach the web app, and the web app reach the gateway but no subgraph or database', () => {
+      expect(reaching('web', 4000)).toEqual(expect.arrayContaining(['ingress-controller']));
+      const web = pods.find((p) => p.name === 'web')!;
+      expect(allowed(web, pods.find((p) => p.name === 'gateway')!, 4000)).toBe(true);
+      for (const subgraph of SUBGRAPH_NAMES) {
+        expect({ subgraph, reached: allowed(web, pods.find((p) => p.name === subgraph)!, 4000) }).toEqual({ subgraph, reached: false });
+        expect({ database: subgraph, reached: allowed(web, pods.find((p) => p.name === `${subgraph}-database`)!, 5432) }).toEqual({ database: subgraph, reached: false });
+      }
     });
 
     it('are worked out strictly enough to fail: without its policies, anything reaches casework', () => {

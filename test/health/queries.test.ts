@@ -183,11 +183,11 @@ describe('health subgraph over synthetic data', () => {
       'query Look($r: [_Any!]!) { _entities(representations: $r) { ... on Child { healthReferrals { id pathway } } ... on EhcNeedsAssessment { healthAdvice { askedDate } } } }',
       { r: [{ __typename: 'Child', linkKey: key }, { __typename: 'EhcNeedsAssessment', id: 'no-such-assessment' }] }, await h.issuer.as(DCO, { user }));
     expect(res.errors).toBeUndefined();
-    const events = (await h.em().getConnection().execute('SELECT entity_type, entity_id, fields, action, operation_name FROM audit_event WHERE user_id = ? ORDER BY entity_type, entity_id', [user])) as Array<{ entity_type: string; entity_id: string; fields: string[]; action: string; operation_name: string }>;
+    const events = (await h.em().getConnection().execute('SELECT entity_type, entity_id, record_ids, fields, action, operation_name FROM audit_event WHERE user_id = ? ORDER BY entity_type, entity_id', [user])) as Array<{ entity_type: string; entity_id: string | null; record_ids: string[]; fields: string[]; action: string; operation_name: string }>;
     expect(events.find((e) => e.entity_type === 'Child')).toMatchObject({ entity_id: key, fields: ['healthReferrals'], action: 'READ', operation_name: 'Look' });
     expect(events.find((e) => e.entity_type === 'EhcNeedsAssessment')).toMatchObject({ entity_id: 'no-such-assessment', fields: ['healthAdvice'] });
     const referralReads = events.filter((e) => e.entity_type === 'Referral');
-    expect(referralReads.map((e) => e.entity_id).sort()).toEqual(rows.filter((r) => r.linkKey === key).map((r) => r.id).sort());
+    expect(referralReads.flatMap((e) => e.record_ids).sort()).toEqual(rows.filter((r) => r.linkKey === key).map((r) => r.id).sort());
   });
 
   it('a caseworker reads health advice dates but no referral; an executive reads aggregates only', async () => {

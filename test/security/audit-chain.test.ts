@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { auditRoleName, grantRuntimePrivileges, provisionDatabases, sealAuditTrail, dropDatabases } from '../../subgraphs/toolkit/database/provision';
+import { auditRoleName, grantRuntimePrivileges, migrateWithSealedTrail, provisionDatabases, sealAuditTrail, dropDatabases } from '../../subgraphs/toolkit/database/provision';
 import { SUBGRAPHS } from '../../infra/subgraphs';
 import { governance } from '../../subgraphs/governance';
 import { verifyAuditChain, type ChainAnchor, type ChainQuery, type ChainReport } from '../../subgraphs/toolkit/audit-chain';
@@ -265,6 +265,80 @@ describe('the audit trail is hash-chained and tamper-evident', () => {
         // And entries appended after the backfill extend the same chain.
         await admin.query(`SELECT append_audit_events('[{"user_id": "u", "roles": [], "org": "LA", "action": "READ", "entity_type": "Child", "entity_id": "3"}]')`);
         expect(await verifyAuditChain(queryOf(admin), { auditRole: auditRoleName(login.database), appRole: `${login.database}_app` })).toMatchObject({ entries: 3, broken: null });
+      } finally {
+        await admin.end();
+      }
+    } finally {
+      await dropDatabases(adminUrl(), prefix, ['governance']);
+    }
+  });
+
+  it('a sealed trail migrated to record ids keeps its old entries verifiable with the new ones, and a new entry changed in any way is reported', async () => {
+    const prefix = `t${Date.now().toString(36)}r`;
+    const logins = await provisionDatabases(adminUrl(), prefix, ['governance']);
+    const login = logins.governance;
+    const check = (client: pg.Client) => verifyAuditChain(queryOf(client), { auditRole: auditRoleName(login.database), appRole: `${login.database}_app` });
+    try {
+      const before = governance.migrations.findIndex((m) => m.name === 'Migration20261207000200_audit_read_records') - 1;
+      const orm = await openDatabase({ url: login.ownerUrl, entities: governance.entities, migrations: governance.migrations, poolMax: 1 });
+      try {
+        await orm.getMigrator().up({ to: governance.migrations[before].name });
+        await grantRuntimePrivileges(login.ownerUrl, login.database, governance.appendOnlyTables);
+        await sealAuditTrail(adminUrl(), login.database);
+        const app = await connect(login.appUrl);
+        try {
+          await app.query('SELECT append_audit_events($1::json)', [JSON.stringify([entry(1), entry(2)])]);
+        } finally {
+          await app.end();
+        }
+        // The owner login alone may not change a sealed trail; with the administrator's leave, for the migration, it may.
+        await expect(orm.getMigrator().up()).rejects.toThrow(/must be owner/);
+        await migrateWithSealedTrail(adminUrl(), login.database, () => orm.getMigrator().up());
+      } finally {
+        await orm.close(true);
+      }
+      await grantRuntimePrivileges(login.ownerUrl, login.database, governance.appendOnlyTables);
+      await sealAuditTrail(adminUrl(), login.database);
+      const owner = await connect(login.ownerUrl);
+      try {
+        expect((await owner.query(`SELECT pg_has_role(current_user, $1, 'USAGE') AS member`, [auditRoleName(login.database)])).rows[0].member).toBe(false);
+      } finally {
+        await owner.end();
+      }
+      const app = await connect(login.appUrl);
+      try {
+        await app.query('SELECT append_audit_events($1::json)', [JSON.stringify([entry(3, { entity_id: null, record_ids: ['child-3', 'child-4', 'child-5'] }), entry(6, { record_ids: ['child-6'] })])]);
+        await expect(app.query('SELECT append_audit_events($1::json)', [JSON.stringify([entry(7, { entity_id: null })])])).rejects.toThrow(/audit_event_names_a_record/);
+      } finally {
+        await app.end();
+      }
+      const admin = await connect(withDatabase(adminUrl(), login.database));
+      try {
+        expect(await check(admin)).toMatchObject({ entries: 4, broken: null });
+        const rows = (await admin.query('SELECT id::text, entity_id, record_ids FROM audit_event ORDER BY id')).rows;
+        expect(rows.map((r) => r.record_ids)).toEqual([null, null, ['child-3', 'child-4', 'child-5'], ['child-6']]);
+        const [, oldOne, grouped] = rows.map((r) => r.id as string);
+        const tamper = async (sql: string, id: string) => {
+          await admin.query('BEGIN');
+          try {
+            await admin.query('SET LOCAL session_replication_role = replica');
+            await admin.query(sql, [id]);
+            await admin.query('SET LOCAL session_replication_role = origin');
+            return await check(admin);
+          } finally {
+            await admin.query('ROLLBACK');
+          }
+        };
+        // A record taken out of a read, added to it, or the read made to look like an old one; an old entry given record ids.
+        for (const sql of [
+          `UPDATE audit_event SET record_ids = ARRAY['child-3', 'child-5'] WHERE id = $1`,
+          `UPDATE audit_event SET record_ids = record_ids || ARRAY['child-9'] WHERE id = $1`,
+          `UPDATE audit_event SET record_ids = NULL, entity_id = 'child-3' WHERE id = $1`,
+        ]) {
+          expect((await tamper(sql, grouped)).broken).toMatchObject({ rowId: grouped, problem: expect.stringMatching(/changed/) });
+        }
+        expect((await tamper(`UPDATE audit_event SET record_ids = ARRAY[entity_id] WHERE id = $1`, oldOne)).broken).toMatchObject({ rowId: oldOne, problem: expect.stringMatching(/changed/) });
+        expect((await tamper(`DELETE FROM audit_event WHERE id = $1`, grouped)).broken).toMatchObject({ rowId: grouped, problem: expect.stringMatching(/deleted/) });
       } finally {
         await admin.end();
       }

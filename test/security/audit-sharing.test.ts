@@ -28,16 +28,16 @@ describe('identical requests at once through the gateway', () => {
       expect(a.errors).toBeUndefined();
       expect(a.data).toEqual(answers[0].data);
     }
-    const res = await stack.queryAs<{ caseworkAuditEvents: { edges: Array<{ node: { requestId: string; entityId: string } }> } }>(
+    const res = await stack.queryAs<{ caseworkAuditEvents: { edges: Array<{ node: { requestId: string; recordIds: string[] } }> } }>(
       'auditor',
-      'query($f: AuditEventFilter) { caseworkAuditEvents(filter: $f, first: 100) { edges { node { requestId entityId } } } }',
+      'query($f: AuditEventFilter) { caseworkAuditEvents(filter: $f, first: 100) { edges { node { requestId recordIds } } } }',
       { f: { userId: 'sharing-reader', entityType: 'Child' } },
     );
     expect(res.errors).toBeUndefined();
     const byRequest = new Map<string, Set<string>>();
     for (const { node } of res.data!.caseworkAuditEvents.edges) {
       if (!byRequest.has(node.requestId)) byRequest.set(node.requestId, new Set());
-      byRequest.get(node.requestId)!.add(node.entityId);
+      for (const id of node.recordIds) byRequest.get(node.requestId)!.add(id);
     }
     // Every request's reads, each child once per request.
     expect([...byRequest.keys()].sort()).toEqual(requestIds);

@@ -18,7 +18,8 @@ interface AuditNode {
   requestId: string | null;
   action: string;
   entityType: string;
-  entityId: string;
+  entityId: string | null;
+  recordIds: string[];
   fields: string[];
 }
 interface Page {
@@ -32,7 +33,7 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-const NODE = 'id source userId roles org operationName requestId action entityType entityId fields';
+const NODE = 'id source userId roles org operationName requestId action entityType entityId recordIds fields';
 
 describe('audit trail of person-level reads and writes', () => {
   let stack: TestStack;
@@ -47,25 +48,58 @@ describe('audit trail of person-level reads and writes', () => {
     return res.data![`${subgraph}AuditEvents`];
   }
 
-  it('records one row per record read, with the fields read, the user, roles, org, operation and request', async () => {
+  it('records one row per record type and field set per request, naming every record read, with the fields read, the user, roles, org, operation and request', async () => {
     const ids = await childIds(stack, 5);
+    stack.statements.casework.length = 0;
     const res = await stack.queryAs<Record<string, { id: string; ehcPlans: Array<{ id: string }> }>>(['la_caseworker'], childrenById(ids, 'id forename ehcPlans { id issueDate }', 'ReviewCaseload'));
     expect(res.errors).toBeUndefined();
     const planIds = Object.values(res.data!).flatMap((c) => c.ehcPlans.map((p) => p.id));
+    expect(planIds.length).toBeGreaterThan(1);
 
     const children = (await trail('casework', { userId: 'test-la_caseworker', entityType: 'Child' })).edges.map((e) => e.node);
-    expect(children.map((n) => n.entityId).sort()).toEqual([...ids].sort());
-    for (const n of children) {
-      expect(n).toMatchObject({ source: 'casework', action: 'READ', roles: ['la_caseworker'], org: 'LA', fields: ['ehcPlans', 'forename', 'id'] });
-      expect(n.operationName).toMatch(/^ReviewCaseload/);
-      expect(n.requestId).toBe(children[0].requestId);
-    }
+    expect(children).toHaveLength(1);
+    expect(children[0]).toMatchObject({ source: 'casework', action: 'READ', roles: ['la_caseworker'], org: 'LA', fields: ['ehcPlans', 'forename', 'id'], entityId: null, recordIds: [...ids].sort() });
+    expect(children[0].operationName).toMatch(/^ReviewCaseload/);
     const plans = (await trail('casework', { userId: 'test-la_caseworker', entityType: 'EhcPlan' })).edges.map((e) => e.node);
-    expect(plans.map((n) => n.entityId).sort()).toEqual([...planIds].sort());
-    for (const n of plans) expect(n.fields).toEqual(['id', 'issueDate']);
-    // One append (a multi-row insert) per request, not one per record.
+    expect(plans).toEqual([expect.objectContaining({ fields: ['id', 'issueDate'], entityId: null, recordIds: [...planIds].sort(), requestId: children[0].requestId })]);
+    // One append per request, not one per record.
     const appends = stack.statements.casework.filter((sql) => /^select public\.append_audit_events\(/i.test(sql.trim()));
-    expect(appends.length).toBeGreaterThan(0);
+    expect(appends).toHaveLength(1);
+  });
+
+  it('finds who read a child, when: each request that read it exactly once, by the record-ids index', async () => {
+    const ids = await childIds(stack, 12);
+    const target = ids[4];
+    const reader = (n: number) => ({ user: `who-read-${n}` });
+    // Three requests that read the target among others (two with the same fields, one also by _entities-style single read), one that did not.
+    const asked = [
+      { who: reader(1), query: childrenById(ids.slice(0, 8), 'id forename', 'PageOne'), reads: true },
+      { who: reader(2), query: childrenById(ids.slice(2, 6), 'surname', 'PageTwo'), reads: true },
+      { who: reader(3), query: childrenById([target], 'id surname birthDate', 'OneChild'), reads: true },
+      { who: reader(4), query: childrenById(ids.slice(6), 'id forename', 'Others'), reads: false },
+    ];
+    const requestIds: string[] = [];
+    for (const [i, a] of asked.entries()) {
+      const requestId = `who-read-${Date.now()}-${i}`;
+      const res = await postGraphQL(stack.gateway.url, a.query, undefined, { ...(await stack.issuer.as('la_caseworker', a.who)), 'x-request-id': requestId });
+      expect(res.errors).toBeUndefined();
+      if (a.reads) requestIds.push(requestId);
+    }
+    const found = (await trail('casework', { entityType: 'Child', entityId: target, action: 'READ' })).edges.map((e) => e.node).filter((n) => n.userId.startsWith('who-read-'));
+    expect(found.map((n) => n.requestId).sort()).toEqual([...requestIds].sort());
+    for (const n of found) expect(n.recordIds).toContain(target);
+    // In SQL, the record-ids condition is a lookup on their GIN index (forced here: the test's trail is too small for the planner to prefer it).
+    const owner = new pg.Client({ connectionString: stack.databases.logins.casework.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query('BEGIN');
+      await owner.query('SET LOCAL enable_seqscan = off');
+      const plan = (await owner.query(`EXPLAIN SELECT request_id FROM audit_event WHERE record_ids @> ARRAY[$1::text]`, [target])).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/audit_event_record_ids_idx/);
+      await owner.query('ROLLBACK');
+    } finally {
+      await owner.end();
+    }
   });
 
   it('records reads made through _entities, as the gateway makes them', async () => {
@@ -98,7 +132,8 @@ describe('audit trail of person-level reads and writes', () => {
   });
 
   it('pages newest first with opaque cursors, and filters', async () => {
-    await stack.queryAs(DCO, childrenById(await childIds(stack, 7), 'id'));
+    // Seven requests: a request's reads of one type and field set are one entry.
+    for (const id of await childIds(stack, 7)) await stack.queryAs(DCO, childrenById([id], 'id'));
     const all = await trail('casework', { userId: `test-${DCO}` });
     expect(all.edges.length).toBeGreaterThanOrEqual(7);
     const ids = all.edges.map((e) => Number(e.node.id));

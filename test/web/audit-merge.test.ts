@@ -5,7 +5,7 @@ import { AUDIT_SOURCES, decodeMergedCursor, encodeMergedCursor, mergeAuditPages,
 /** Three trails of entries at made-up instants, newest first as the API gives them. */
 function trails(): Record<AuditSource, AuditEntry[]> {
   const make = (source: AuditSource, minutes: number[]) =>
-    minutes.map((m, i) => ({ id: String(minutes.length - i), source, occurredAt: new Date(Date.UTC(2026, 11, 5, 9, m)).toISOString(), userId: `u-${source}`, roles: ['auditor'], org: 'LA', operationName: 'Q', requestId: `r${m}`, action: 'READ', entityType: 'Child', entityId: `c${m}`, fields: ['id', 'surname'] }))
+    minutes.map((m, i) => ({ id: String(minutes.length - i), source, occurredAt: new Date(Date.UTC(2026, 11, 5, 9, m)).toISOString(), userId: `u-${source}`, roles: ['auditor'], org: 'LA', operationName: 'Q', requestId: `r${m}`, action: 'READ', entityType: 'Child', entityId: i % 2 ? null : `c${m}`, recordIds: i % 2 ? [`c${m}`, `d${m}`] : [`c${m}`], fields: ['id', 'surname'] }))
       .sort((a, b) => (a.occurredAt < b.occurredAt ? 1 : -1));
   return { casework: make('casework', [1, 4, 5, 9, 12, 30]), health: make('health', [2, 5, 7]), governance: make('governance', [3, 8, 40, 41, 42]) };
 }
@@ -50,6 +50,12 @@ describe('the three audit trails as one list', () => {
     const entries = trails().casework;
     const rows = parse(auditCsv(entries), { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(entries.length);
-    expect(rows[0]).toMatchObject({ occurred_at: entries[0].occurredAt, source: 'casework', user_id: 'u-casework', entity_type: 'Child', entity_id: entries[0].entityId, fields: 'id surname', entry_id: entries[0].id });
+    expect(rows[0]).toMatchObject({ occurred_at: entries[0].occurredAt, source: 'casework', user_id: 'u-casework', entity_type: 'Child', entity_id: entries[0].entityId ?? '', record_ids: entries[0].recordIds.join(' '), fields: 'id surname', entry_id: entries[0].id });
+    // A read of several records: no single entity_id, every record id listed; a read of one names it in both.
+    const several = entries.findIndex((e) => e.recordIds.length > 1);
+    const one = entries.findIndex((e) => e.recordIds.length === 1);
+    expect(rows[several]).toMatchObject({ entity_id: '', record_ids: entries[several].recordIds.join(' ') });
+    expect(rows[several].record_ids.split(' ')).toHaveLength(2);
+    expect(rows[one]).toMatchObject({ entity_id: entries[one].entityId, record_ids: entries[one].entityId });
   });
 });

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { axeViolations, screenshot, startPagesHarness, type PagesHarness } from './pages-harness';
+import { axeViolations, screenshot, signIn, startWebStack, type WebStack } from './web-stack';
 
 interface Point { periodStart: string; periodEnd: string; numerator: number | null; denominator: number | null; value: number | null; suppressed: boolean }
 
-let h: PagesHarness;
+let h: WebStack;
 beforeAll(async () => {
-  h = await startPagesHarness();
+  h = await startWebStack({ scale: 0.1, today: new Date().toISOString().slice(0, 10) });
 }, 300_000);
 afterAll(async () => h?.stop(), 60_000);
 
@@ -34,7 +34,7 @@ function expectCsvEqualsSeries(csv: string, points: Point[], unit: 'COUNT' | 'PE
 
 describe('the measures explorer', () => {
   it('shows an analyst the figures the API gives them, by the filters chosen from the API\'s lists, and a CSV equal to the series', async () => {
-    const { context, page } = await h.signIn('icb_analyst');
+    const { context, page } = await signIn(h, 'icb_analyst');
     await page.goto(`${h.web.url}/measures`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Measures explorer');
     // The default: the first casework measure, monthly, the twelve whole months before this one.
@@ -78,7 +78,7 @@ describe('the measures explorer', () => {
   }, 120_000);
 
   it('health measures by pathway and service, chosen from the API\'s lists; a typed value is refused naming the field', async () => {
-    const { context, page } = await h.signIn('icb_analyst');
+    const { context, page } = await signIn(h, 'icb_analyst');
     // From casework to health with the form itself: the page comes back with health's measures and filters.
     await page.goto(`${h.web.url}/measures`);
     await page.locator('#subgraph-2').check();

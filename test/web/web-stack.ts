@@ -5,9 +5,9 @@
  * process `npm start` runs (dist/web/main.js: built by `npm test`), each on a
  * free port; and Debian's chromium driven by playwright-core.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDevIssuer, type RunningDevIssuer } from '../../infra/dev-issuer-server';
@@ -16,9 +16,10 @@ import { freePort } from '../support/ports';
 import { startTestStack, type TestStack } from '../support/stack';
 import { TEST_LINK_KEY_SECRET } from '../support/databases';
 
+/** Debian's chromium (infra/install-chromium.sh); never a downloaded browser. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'web');
-/** The day the synthetic history runs up to; pages are opened "as at" it. */
+/** The day the synthetic history runs up to by default; pages are opened "as at" it. */
 export const TODAY = '2026-11-22';
 
 export interface WebStack {
@@ -26,11 +27,18 @@ export interface WebStack {
   issuer: RunningDevIssuer;
   web: { url: string; process: ChildProcess };
   browser: Browser;
+  /** The day the seeded history runs up to. */
+  today: string;
   stop(): Promise<void>;
 }
 
-export async function startWebStack(): Promise<WebStack> {
-  const stack = await startTestStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: 0.02, today: TODAY, log: () => undefined } });
+/**
+ * `today`: the day the history runs up to (pages that open "as at" today by
+ * default need the real date); `scale`: the synthetic population's size.
+ */
+export async function startWebStack(options: { scale?: number; today?: string } = {}): Promise<WebStack> {
+  const today = options.today ?? TODAY;
+  const stack = await startTestStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: options.scale ?? 0.02, today, log: () => undefined } });
   const webPort = await freePort();
   const publicUrl = `http://localhost:${webPort}`;
   const issuer = await startDevIssuer({
@@ -62,6 +70,7 @@ export async function startWebStack(): Promise<WebStack> {
     issuer,
     web,
     browser,
+    today,
     async stop() {
       await browser.close();
       await stopProcess(web.process);
@@ -71,12 +80,17 @@ export async function startWebStack(): Promise<WebStack> {
   };
 }
 
-const WEB_MAIN = join(__dirname, '..', '..', 'dist', 'web', 'main.js');
+const ROOT = join(__dirname, '..', '..');
 
-/** The web app's process, ready when /health/ready answers. */
+/**
+ * The web app as `npm start` runs it: its own process from the build (dist/),
+ * compiled first if a source changed (a lone test file run by jest), ready when
+ * /health/ready answers. Its own process because it loads ES-module packages
+ * (Observable Plot, linkedom's parsers) that jest's module sandbox cannot.
+ */
 async function startWebProcess(env: Record<string, string>): Promise<{ url: string; process: ChildProcess }> {
-  if (!existsSync(WEB_MAIN)) throw new Error('dist/web/main.js is missing: `npm test` builds before running jest (or npm run build).');
-  const child = spawn(process.execPath, [WEB_MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(process.execPath, [join(ROOT, 'infra', 'build-if-changed.cjs')], { cwd: ROOT, stdio: 'ignore', timeout: 600_000 });
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'web', 'main.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://localhost:${env.WEB_PORT}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -97,12 +111,9 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-/** The radio button's id for a role on the issuer's sign-in page (role, role-1, role-2...). */
-const ROLE_ORDER = ['la_caseworker', 'designated_clinical_officer', 'icb_analyst', 'executive', 'board_member', 'partner_app', 'auditor', 'admin'];
-
 /** Opens a URL of the app in a fresh context and signs in on the issuer's page as the role; returns on the page asked for. */
-export async function signIn(w: WebStack, role: string, path: string, options: { user?: string; expires?: string } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await w.browser.newContext();
+export async function signIn(w: WebStack, role: string, path = '/', options: { user?: string; expires?: string } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await w.browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   const problems: string[] = [];
   // A console error (a CSP refusal is one) or a resource that failed; the page itself may answer 400 or 404 on purpose.
@@ -120,8 +131,7 @@ export async function signIn(w: WebStack, role: string, path: string, options: {
 
 export async function signInOnIssuerPage(w: WebStack, page: Page, role: string, options: { user?: string; expires?: string } = {}): Promise<void> {
   if (!page.url().startsWith(w.issuer.url)) throw new Error(`expected the issuer's sign-in page, got ${page.url()}`);
-  const index = ROLE_ORDER.indexOf(role);
-  await page.check(index ? `#role-${index}` : '#role');
+  await page.locator(`input[name="role"][value="${role}"]`).check();
   await page.fill('#user', options.user ?? `test.${role}`);
   if (options.expires) await page.selectOption('#expires', options.expires);
   await Promise.all([page.waitForURL((u) => u.toString().startsWith(w.web.url)), page.click('button[type=submit]')]);

@@ -23,7 +23,9 @@ export interface AuditEntry {
   requestId: string | null;
   action: string;
   entityType: string;
-  entityId: string;
+  /** The record when the entry covers one; null for a read of several (recordIds lists them). */
+  entityId: string | null;
+  recordIds: string[];
   fields: string[];
 }
 

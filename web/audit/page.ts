@@ -10,7 +10,7 @@ import { AUDIT_SOURCES, decodeMergedCursor, encodeMergedCursor, mergeAuditPages,
 
 export const AUDITORS = ['auditor'] as const;
 
-const ENTRY = 'id source occurredAt userId roles org operationName requestId action entityType entityId fields';
+const ENTRY = 'id source occurredAt userId roles org operationName requestId action entityType entityId recordIds fields';
 const TRAIL_QUERY = `query AuditTrail($filter: AuditEventFilter, $first: Int!, $casework: String, $health: String, $governance: String, $withCasework: Boolean!, $withHealth: Boolean!, $withGovernance: Boolean!) {
   casework: caseworkAuditEvents(filter: $filter, first: $first, after: $casework) @include(if: $withCasework) { edges { cursor node { ${ENTRY} } } pageInfo { hasNextPage } }
   health: healthAuditEvents(filter: $filter, first: $first, after: $health) @include(if: $withHealth) { edges { cursor node { ${ENTRY} } } pageInfo { hasNextPage } }

@@ -1,8 +1,9 @@
+// Over 300 lines: one import's control flow (read once, check, write in chunks, commit or roll back) and the case extract's table inside its transaction; split, the all-or-nothing reasoning would be spread over files.
 /**
  * Imports a SEN2 return (and optionally the case-system extract) into the casework
- * database: validate everything first (streaming pass 1), then write everything in
- * ONE transaction (streaming pass 2); the return and the extract are each read
- * twice as streams, never held. Any problem refuses the whole file unless
+ * database: the return is read once as a stream, never held, each person checked
+ * and written a chunk at a time in ONE transaction, which commits only if nothing
+ * refuses the import (the case extract is checked on its own first). Any problem refuses the whole file unless
  * skipInvalid, which imports the valid people and reports the rest. Re-importing
  * the same or a later return updates records in place (matched on UPN, else ULN,
  * else surname + forename + birth date; requests on their received date).
@@ -18,11 +19,11 @@ import { Sql } from './sen2-write/sql';
 import { chunksOf, Sen2SyntaxError, streamSen2, type Sen2Header } from './sen2-xml';
 
 export interface Sen2ImportOptions {
-  /** Opens the return afresh for each pass (a file stream of bytes): the file is read twice, never held. */
+  /** Opens the return (a file stream of bytes): it is read once, never held. */
   open: () => AsyncIterable<string | Uint8Array>;
   /** Size of the return in bytes, for progress. */
   size?: number;
-  /** The case-system extract: opened afresh for each pass like the return (a file stream), or its text. */
+  /** The case-system extract: opened afresh for each of its two readings (checked, then loaded), a file stream, or its text. */
   caseExtract?: (() => AsyncIterable<string | Uint8Array>) | string | null;
   skipInvalid?: boolean;
   /** Who is importing, for the audit trail. */
@@ -60,7 +61,62 @@ function describe(problems: readonly Problem[], total: number): string[] {
   return lines;
 }
 
-/** Runs an import end to end; never throws for bad input (it reports), only for a database failure. */
+/** Marks a transaction the import ends without committing (a problem found, or a rolled-back write). */
+class Rollback extends Error {}
+
+/**
+ * The import's one transaction, held open while the return streams past: begun at
+ * the first chunk to write (so a return refused before then never reaches the
+ * database), committed or rolled back by finish().
+ */
+interface HeldTransaction {
+  tx: EntityManager;
+  /** Commits (true) or rolls back (false); rethrows a failure of the commit itself (a deferred trigger's, say). */
+  finish(commit: boolean): Promise<void>;
+}
+
+/** What the import writes with, once it has begun writing. */
+interface Session {
+  transaction: HeldTransaction;
+  writer: Sen2Writer;
+  table: CaseExtractTable | null;
+}
+
+async function holdTransaction(em: EntityManager): Promise<HeldTransaction> {
+  let opened!: (tx: EntityManager) => void;
+  let release!: (commit: boolean) => void;
+  const released = new Promise<boolean>((resolve) => (release = resolve));
+  const begun = new Promise<EntityManager>((resolve) => (opened = resolve));
+  const done: Promise<void> = em.transactional(async (tx) => {
+    opened(tx as EntityManager);
+    if (!(await released)) throw new Rollback();
+  });
+  // The transaction begins, or fails to (its failure is met here or by finish(), never left unhandled).
+  const failed = done.then(() => Promise.reject(new Error('the import\'s transaction ended before it began')));
+  failed.catch(() => undefined);
+  const tx = await Promise.race([begun, failed]);
+  return {
+    tx,
+    finish: async (commit) => {
+      release(commit);
+      await done.catch((err: unknown) => {
+        if (!(err instanceof Rollback)) throw err;
+      });
+    },
+  };
+}
+
+/**
+ * Runs an import end to end; never throws for bad input (it reports), only for a database failure.
+ *
+ * The case extract is checked first (its own pass: rows are small and few), then
+ * the return is read ONCE: each person is checked and, while nothing found so far
+ * refuses the import, queued for writing, a chunk at a time, in the import's one
+ * transaction. Once a problem refuses it (any problem without skipInvalid; a
+ * problem with the file itself in any case), writing stops, the rest is only
+ * checked for the report, and the transaction rolls back: all or nothing, as two
+ * passes gave, at the price of one parse.
+ */
 export async function importSen2(options: Sen2ImportOptions): Promise<Sen2ImportResult> {
   const log = options.log ?? (() => undefined);
   const chunk = options.chunk ?? SEN2_CHUNK;
@@ -73,115 +129,118 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
     status: 'refused', problems: [...found], problemTotal: total, report: describe(found, total), persons, skipped, created: 0, updated: 0,
   });
 
-  // Pass 1: validate every person, keep nothing but problems and match keys.
-  let header: Sen2Header = { collection: null, year: null, referenceDate: null, lea: null };
+  // The case extract: only its problems and the invalid rows' numbers are kept from this reading.
+  const extract = openExtract ? await readCaseExtract(openExtract()).then((v) => ({ problems: v.problems, invalidRows: v.invalidRows })) : null;
+  const extractProblems = (extract?.problems ?? []).map((p) => ({ ...p, path: `case-extract/${p.path}` }));
+  const extractTotal = extract ? problemCount(extract.problems) : 0;
+  let fileProblem = extractProblems.some((p) => p.person === 0);
+  const note = (found: readonly Problem[]) => {
+    if (found.some((p) => p.person === 0)) fileProblem = true;
+    problems.push(...found);
+  };
+  /** A problem found so far refuses the whole import: nothing more is written. */
+  const refusing = () => fileProblem || (!options.skipInvalid && problems.total + extractTotal > 0);
+
+  const counts = { created: 0, updated: 0 };
+  const writeProblems = new ProblemList<Problem>();
+  const actor = importActor(options.user, 'LA', 'import:sen2');
+  let held: Session | null = null;
+  const begin = async (): Promise<Session> => {
+    if (held) return held;
+    const { em, linkKeySecret } = await options.database();
+    const transaction = await holdTransaction(em);
+    try {
+      const writer = new Sen2Writer(transaction.tx, actor, linkKeySecret, today, counts, writeProblems);
+      // The extract is loaded into the transaction, so a person finds its row without the extract in memory.
+      const table = openExtract && extract ? await CaseExtractTable.load(transaction.tx, openExtract(), extract.invalidRows) : null;
+      return (held = { transaction, writer, table });
+    } catch (err) {
+      await transaction.finish(false);
+      throw err;
+    }
+  };
+
+  // People are written a chunk at a time, in file order (sen2-write/). One chunk's write is in flight
+  // while the next chunk is read and checked: the database and the reader work at once, and each
+  // chunk's write still starts only when the one before it has finished (it must see its writes).
+  // At most two chunks are held.
+  const pending: Sen2Item[] = [];
+  let inflight: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const items = pending.splice(0);
+    if (!items.length || refusing()) return;
+    const { writer, table } = await begin();
+    await inflight;
+    inflight = (async () => {
+      await table?.attach(items as Array<{ person: Sen2Person; extract: CaseExtractRow | null }>);
+      await writer.write(items);
+    })();
+    // Its failure is met by the next await of it (the next chunk's, or the last), not lost meanwhile.
+    inflight.catch(() => undefined);
+  };
+  /** Ends the import without committing: a write still running is let finish first (its failure, if any, is the caller's to report). */
+  const abandon = async () => {
+    await inflight.catch(() => undefined);
+    await (held as Session | null)?.transaction.finish(false);
+  };
+
   const keys = new KeyIndex();
   let lastReport = 0;
   let persons = 0;
   try {
     const result = await streamSen2(options.open(), {
-      header: (h) => {
-        header = h;
-        problems.push(...validateHeader(h));
-      },
-      person: (node, position) => {
+      header: (h: Sen2Header) => note(validateHeader(h)),
+      person: async (node, position) => {
         const { person, problems: found } = validatePerson(node, position, today);
         if (found.length) invalid.add(position);
-        problems.push(...found);
-        if (person) {
-          const key = matchKeyOf(person);
-          const first = keys.get(key);
-          if (first !== undefined) {
-            problems.push({ person: position, path: `Person[${position}]/${person.upn ? 'UPN' : person.uln ? 'UniqueLearnerNumber' : 'Surname'}`, value: person.upn ?? person.uln ?? person.surname, rule: `the same child as person ${first}` });
-            invalid.add(position);
-          } else keys.set(key, position);
+        note(found);
+        if (!person) return;
+        const key = matchKeyOf(person);
+        const first = keys.get(key);
+        if (first !== undefined) {
+          note([{ person: position, path: `Person[${position}]/${person.upn ? 'UPN' : person.uln ? 'UniqueLearnerNumber' : 'Surname'}`, value: person.upn ?? person.uln ?? person.surname, rule: `the same child as person ${first}` }]);
+          invalid.add(position);
+          return;
         }
+        keys.set(key, position);
+        if (invalid.has(position)) return;
+        pending.push({ person, extract: null });
+        if (pending.length >= chunk) await flush();
       },
       progress: (bytes) => {
         if (options.size && options.size > 5 * MB && bytes - lastReport >= 5 * MB) {
           lastReport = bytes;
-          log(`SEN2: checked ${(bytes / MB).toFixed(1)} of ${(options.size / MB).toFixed(1)} MB (${Math.round((100 * bytes) / options.size)}%)`);
+          log(`SEN2: read ${(bytes / MB).toFixed(1)} of ${(options.size / MB).toFixed(1)} MB (${Math.round((100 * bytes) / options.size)}%)`);
         }
       },
     });
     persons = result.persons;
+    if (persons === 0) note([{ person: 0, path: 'Message/Persons', value: null, rule: 'the return holds no <Person>' }]);
+    await flush();
+    // A refused import reports its problems; a write it had under way is rolled back with it, whatever became of it.
+    if (refusing()) await inflight.catch(() => undefined);
+    else await inflight;
+    // Case-extract rows for children not in this return: they must match a child already held.
+    if (!refusing()) {
+      const { writer, table } = await begin();
+      if (table) for await (const rows of table.unused(chunk)) await writer.write(rows.map((row): Sen2Item => ({ person: null, extract: row })));
+    }
   } catch (err) {
+    await abandon();
     if (!(err instanceof Sen2SyntaxError)) throw err;
     const p: Problem = { person: 0, path: `line ${err.line}, column ${err.column}`, value: null, rule: err.path ? `${err.message} (in ${err.path})` : err.message };
     return refused([p], 1, 0, 0);
   }
-  if (persons === 0) problems.push({ person: 0, path: 'Message/Persons', value: null, rule: 'the return holds no <Person>' });
-  // Only the problems and the invalid rows' numbers are kept from this reading, not its key indexes.
-  const extract = openExtract ? await readCaseExtract(openExtract()).then((v) => ({ problems: v.problems, invalidRows: v.invalidRows })) : null;
-  const extractProblems = (extract?.problems ?? []).map((p) => ({ ...p, path: `case-extract/${p.path}` }));
-  const all = [...problems, ...extractProblems];
-  const total = problems.total + (extract ? problemCount(extract.problems) : 0);
-  const fileProblems = all.filter((p) => p.person === 0);
-  if (fileProblems.length || (total && !options.skipInvalid)) return refused(all, total, persons, invalid.size);
 
-  // Pass 2: write the valid people, and the case-extract rows, in one transaction.
-  const { em, linkKeySecret } = await options.database();
-  const counts = { created: 0, updated: 0 };
-  const writeProblems = new ProblemList<Problem>();
-  const actor = importActor(options.user, 'LA', 'import:sen2');
-  const allocationDate = today;
-  class Rollback extends Error {}
-  try {
-    await em.transactional(async (tx) => {
-      const writer = new Sen2Writer(tx as EntityManager, actor, linkKeySecret, allocationDate, counts, writeProblems);
-      // The extract is loaded into the transaction, so a person finds its row without the extract in memory.
-      const table = openExtract && extract ? await CaseExtractTable.load(tx as EntityManager, openExtract(), extract.invalidRows) : null;
-      // People are written a chunk at a time, in file order (sen2-write/). One chunk's write is in
-      // flight while the next chunk is read and checked: the database and the reader work at once, and
-      // each chunk's write still starts only when the one before it has finished (it must see its
-      // writes). At most two chunks are held.
-      const pending: Array<{ person: Sen2Person; extract: CaseExtractRow | null }> = [];
-      let inflight: Promise<void> = Promise.resolve();
-      const flush = async () => {
-        const items = pending.splice(0);
-        await inflight;
-        inflight = (async () => {
-          await table?.attach(items);
-          await writer.write(items);
-        })();
-        // Its failure is met by the next await of it (the next chunk's, or the last), not lost meanwhile.
-        inflight.catch(() => undefined);
-      };
-      lastReport = 0;
-      let read = false;
-      try {
-        await streamSen2(options.open(), {
-          person: async (node, position) => {
-            if (invalid.has(position)) return;
-            const { person } = validatePerson(node, position, today);
-            if (!person) return;
-            pending.push({ person, extract: null });
-            if (pending.length >= chunk) await flush();
-          },
-          progress: (bytes) => {
-            if (options.size && options.size > 5 * MB && bytes - lastReport >= 5 * MB) {
-              lastReport = bytes;
-              log(`SEN2: imported ${(bytes / MB).toFixed(1)} of ${(options.size / MB).toFixed(1)} MB (${Math.round((100 * bytes) / options.size)}%)`);
-            }
-          },
-        });
-        await flush();
-        read = true;
-      } finally {
-        // A reading that fails must not leave a write running into the transaction's rollback.
-        if (!read) await inflight.catch(() => undefined);
-      }
-      await inflight;
-      // Case-extract rows for children not in this return: they must match a child already held.
-      if (table) for await (const rows of table.unused(chunk)) await writer.write(rows.map((row): Sen2Item => ({ person: null, extract: row })));
-      if (writeProblems.total && !options.skipInvalid) throw new Rollback();
-    });
-  } catch (err) {
-    if (!(err instanceof Rollback)) throw err;
-    return refused([...all, ...writeProblems], total + writeProblems.total, persons, invalid.size);
-  }
+  const all = [...problems, ...extractProblems];
+  const total = problems.total + extractTotal;
   const reported = [...all, ...writeProblems];
   const reportedTotal = total + writeProblems.total;
+  if (refusing() || (writeProblems.total && !options.skipInvalid)) {
+    await (held as Session | null)?.transaction.finish(false);
+    return refusing() ? refused(all, total, persons, invalid.size) : refused(reported, reportedTotal, persons, invalid.size);
+  }
+  await (held as Session | null)?.transaction.finish(true);
   return { status: 'imported', problems: reported, problemTotal: reportedTotal, report: describe(reported, reportedTotal), persons, skipped: invalid.size, created: counts.created, updated: counts.updated };
 }
 

@@ -1,5 +1,6 @@
 import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000000_toolkit';
 import { auditChainMigration } from '../../toolkit/migrations/Migration20261123000000_audit_chain';
+import { auditReadRecordsMigration } from '../../toolkit/migrations/Migration20261207000200_audit_read_records';
 import { Migration20261122000100_casework } from './Migration20261122000100_casework';
 import { Migration20261124000100_casework_unique_writes } from './Migration20261124000100_casework_unique_writes';
 import { Migration20261205000100_casework_children } from './Migration20261205000100_casework_children';
@@ -14,5 +15,6 @@ export const migrations = [
   auditChainMigration,
   { name: 'Migration20261205000100_casework_children', class: Migration20261205000100_casework_children },
   { name: 'Migration20261206000300_child_match_indexes', class: Migration20261206000300_child_match_indexes },
+  auditReadRecordsMigration,
   { name: 'Migration20261207000400_casework_data_version', class: Migration20261207000400_casework_data_version },
 ];

@@ -1,5 +1,6 @@
 import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000000_toolkit';
 import { auditChainMigration } from '../../toolkit/migrations/Migration20261123000000_audit_chain';
+import { auditReadRecordsMigration } from '../../toolkit/migrations/Migration20261207000200_audit_read_records';
 import { Migration20261122000200_health } from './Migration20261122000200_health';
 import { Migration20261205000200_health_measure_months } from './Migration20261205000200_health_measure_months';
 import { Migration20261206000200_space_source_id } from './Migration20261206000200_space_source_id';
@@ -12,5 +13,6 @@ export const migrations = [
   auditChainMigration,
   { name: 'Migration20261205000200_health_measure_months', class: Migration20261205000200_health_measure_months },
   { name: 'Migration20261206000200_space_source_id', class: Migration20261206000200_space_source_id },
+  auditReadRecordsMigration,
   { name: 'Migration20261207000401_health_data_version', class: Migration20261207000401_health_data_version },
 ];

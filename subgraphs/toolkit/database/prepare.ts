@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { performance } from 'node:perf_hooks';
 import { migrate, openDatabase } from '.';
 import type { SeedOptions, SubgraphDefinition } from '../subgraph';
-import { grantRuntimePrivileges, provisionDatabases, sealAuditTrail, type SubgraphDatabaseLogins } from './provision';
+import { grantRuntimePrivileges, migrateWithSealedTrail, provisionDatabases, sealAuditTrail, type SubgraphDatabaseLogins } from './provision';
 
 export interface PrepareOptions {
   adminUrl: string;
@@ -25,7 +25,7 @@ export async function prepareDatabases(options: PrepareOptions): Promise<Record<
     const login = logins[definition.name];
     const orm = await openDatabase({ url: login.ownerUrl, entities: definition.entities, migrations: definition.migrations, poolMax: 2 });
     try {
-      const applied = await migrate(orm);
+      const applied = await migrateWithSealedTrail(options.adminUrl, login.database, () => migrate(orm));
       if (applied.length) options.log(`${definition.name}: applied ${applied.length} migration(s): ${applied.join(', ')}`);
       await grantRuntimePrivileges(login.ownerUrl, login.database, definition.appendOnlyTables);
       await sealAuditTrail(options.adminUrl, login.database);

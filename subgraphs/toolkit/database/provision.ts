@@ -173,6 +173,27 @@ export async function sealAuditTrail(adminUrl: string, database: string): Promis
   });
 }
 
+/**
+ * Runs `migrate` (the owner login's migrations) with the owner login allowed to
+ * act as `<db>_audit` while it runs, when the trail has been sealed: a migration
+ * that changes the trail's own tables or functions (e.g. the audit-read-records
+ * one) must be their owner. The administrator takes the membership back as soon
+ * as the migrations end, whether or not they succeeded; sealAuditTrail then runs
+ * as always. On a trail not yet sealed it only runs `migrate`.
+ */
+export async function migrateWithSealedTrail<T>(adminUrl: string, database: string, migrate: () => Promise<T>): Promise<T> {
+  const audit = auditRoleName(database);
+  const owner = `${database}_owner`;
+  const sealed = await withClient(adminUrl, async (c) => (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [audit])).rowCount !== 0);
+  if (!sealed) return migrate();
+  await withClient(adminUrl, (c) => c.query(`GRANT ${c.escapeIdentifier(audit)} TO ${c.escapeIdentifier(owner)}`));
+  try {
+    return await migrate();
+  } finally {
+    await withClient(adminUrl, (c) => c.query(`REVOKE ${c.escapeIdentifier(audit)} FROM ${c.escapeIdentifier(owner)}`));
+  }
+}
+
 /** Drops databases and logins made by provisionDatabases (tests clean up with it). */
 export async function dropDatabases(adminUrl: string, prefix: string, subgraphs: readonly string[]): Promise<void> {
   await withClient(adminUrl, async (admin) => {
