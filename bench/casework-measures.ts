@@ -42,6 +42,8 @@ async function main(): Promise<void> {
       };
       await analyze();
       const codes = caseworkCatalogue.definitions.map((d) => d.code);
+      // Timed: the computation itself, so not through the figure cache.
+      const computed = caseworkCatalogue.uncached();
       const cases: Array<[string, Record<string, unknown>, string[]]> = [
         ['all codes, whole area', {}, codes],
         ['all codes, district = Mansfield', { district: 'Mansfield' }, codes],
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
         let points = 0;
         for (let i = 0; i < 6; i++) {
           t = performance.now();
-          const series = await measureSeries(em(), caseworkCatalogue, { codes: list, from: '2019-01-01', to: asOf, interval: Interval.MONTH, bindings });
+          const series = await measureSeries(em(), computed, { codes: list, from: '2019-01-01', to: asOf, interval: Interval.MONTH, bindings });
           if (i > 0) times.push(performance.now() - t);
           points = series.reduce((n, s) => n + s.points.length, 0);
         }

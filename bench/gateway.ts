@@ -1,4 +1,4 @@
-// Over 300 lines: one script that starts the stack and the gateways compared, drives the four workloads interleaved and prints their figures; its parts share the run state.
+// Over 300 lines: one script that starts the stack and the gateways compared, drives the four workloads interleaved (with writes alongside if asked) and prints their figures; its parts share the run state.
 /**
  * Our gateway side by side with Hive Gateway (its default planner, and its Rust
  * planner where @graphql-hive/router-runtime loads) serving the same
@@ -11,7 +11,12 @@
  * under bench-results/. Figures only, no pass or fail.
  *
  *   npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2]
- *     [--data-dir DIR] [--ports 4150] [--only dashboard,trivial] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000]
+ *     [--data-dir DIR] [--ports 4150] [--only dashboard,trivial] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 5]
+ *
+ * --writes N records N casework requests a second (through our gateway, as a
+ * caseworker) while each window runs: every one that commits moves casework's
+ * data version on, so the figure caches miss as they would on a working day
+ * and the figures are not cache hits alone.
  *
  * The data directory (by default the system's temporary folder/send-bench-scale-<N>) is kept:
  * a second run at the same scale reuses the seeded databases. Our subgraph deadline
@@ -84,11 +89,12 @@ const { values: args } = parseArgs({
     targets: { type: 'string', default: 'ours,hive,hive-rust,direct' },
     'subgraph-timeout-ms': { type: 'string', default: '60000' },
     today: { type: 'string', default: AS_OF },
+    writes: { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log('Usage: npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2] [--warm-up 2] [--data-dir DIR] [--ports BASE] [--only dashboard,analyst,caseworker-page,trivial] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000]');
+  console.log('Usage: npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2] [--warm-up 2] [--data-dir DIR] [--ports BASE] [--only dashboard,analyst,caseworker-page,trivial] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 0]');
   process.exit(0);
 }
 
@@ -106,6 +112,8 @@ interface Window {
   seconds: number;
   cpuMs: Record<string, number>;
   firstError?: string;
+  /** Casework requests recorded during the window (--writes), and those refused. */
+  writes?: { made: number; refused: number };
 }
 
 /** Closed loop: `connections` workers, each sending the next user's request as soon as its last one is answered. */
@@ -138,6 +146,37 @@ async function drive(pool: Pool, path: string, bodies: string[], tokens: string[
     }),
   );
   return out;
+}
+
+/**
+ * Records casework requests at `perSecond` until stopped, each for the next child on a
+ * date no other write used, so each one that commits moves casework's data version on.
+ */
+function startWriter(pool: Pool, token: string, childIds: string[], perSecond: number, counter: { next: number }): () => Promise<{ made: number; refused: number }> {
+  const out = { made: 0, refused: 0 };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      const k = counter.next++;
+      const receivedDate = new Date(Date.UTC(2026, 10, 30) - Math.floor(k / childIds.length) * 86_400_000).toISOString().slice(0, 10);
+      const body = JSON.stringify({ query: 'mutation($i: RecordRequestInput!) { recordEhcnaRequest(input: $i) { request { id } } }', variables: { i: { childId: childIds[k % childIds.length], receivedDate, source: 'PARENT' } } });
+      try {
+        const res = await pool.request({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body, signal: AbortSignal.timeout(60_000) });
+        const text = await res.body.text();
+        if (res.statusCode === 200 && !text.includes('"errors":')) out.made++;
+        else out.refused++;
+      } catch {
+        out.refused++;
+      }
+      await sleep(Math.max(0, 1000 / perSecond - (performance.now() - t0)));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return out;
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -212,6 +251,16 @@ async function main(): Promise<void> {
       tokens[w.role] ??= await Promise.all(Array.from({ length: userCount }, (_, i) => sign(`bench-${w.role}-${i}`, w.role, org)));
     }
 
+    // --writes: a caseworker recording requests for children with plans, on a pool of its own.
+    const writesPerSecond = Number(args.writes);
+    const writer = writesPerSecond > 0 ? { pool: new Pool(new URL(stack.url).origin, { connections: 1 }), token: await sign('bench-writer', 'la_caseworker', 'LA'), childIds: [] as string[], counter: { next: 0 } } : undefined;
+    // A run reusing the data directory starts at another day (up to about three years back), so it does not repeat an earlier run's requests (CONFLICT).
+    if (writer) writer.counter.next = 100 * Math.floor(Math.random() * 1000);
+    if (writer) {
+      const res = await writer.pool.request({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${writer.token}` }, body: JSON.stringify({ query: `{ children(first: 100, filter: { hasActivePlan: true, asOf: "${AS_OF}" }) { nodes { id } } }` }) });
+      writer.childIds = ((await res.body.json()) as { data: { children: { nodes: Array<{ id: string }> } } }).data.children.nodes.map((n) => n.id);
+    }
+
     const pools = new Map<string, Pool>();
     const poolFor = (url: string): Pool => {
       const origin = new URL(url).origin;
@@ -242,14 +291,16 @@ async function main(): Promise<void> {
         const procs = watched();
         const before = new Map(Object.values(procs).flat().map((pid) => [pid, cpuTicks(pid)]));
         const t0 = performance.now();
+        const stopWriting = writer ? startWriter(writer.pool, writer.token, writer.childIds, writesPerSecond, writer.counter) : undefined;
         const window = await drive(poolFor(target.url), new URL(target.url).pathname, body(workload), tokens[workload.role], connections, seconds);
+        const writes = await stopWriting?.();
         const elapsed = (performance.now() - t0) / 1000;
         const after = watched();
         // Per process: a backend started during the window counts from zero (one that ended during it is lost).
         const cpuMs = Object.fromEntries(Object.keys(after).map((n) => [n, (after[n].reduce((s, pid) => s + cpuTicks(pid) - (before.get(pid) ?? 0), 0) * 1000) / CLOCK_TICKS_PER_SECOND]));
         const key = `${workload.name}\u0000${target.name}`;
         if (!results.has(key)) results.set(key, { workload: workload.name, target: target.name, windows: [] });
-        results.get(key)!.windows.push({ ...window, seconds: elapsed, cpuMs });
+        results.get(key)!.windows.push({ ...window, seconds: elapsed, cpuMs, writes });
         process.stdout.write('.');
       }
     }
@@ -265,19 +316,21 @@ async function main(): Promise<void> {
       // Only the process this target runs in, plus the subgraphs and PostgreSQL; other gateways sit idle.
       const relevant = Object.entries(cpu).filter(([n]) => !['gateway', 'hive', 'hive-rust'].includes(n) || n === (target === 'ours' ? 'gateway' : target));
       const perRequest = Object.fromEntries(relevant.map(([n, ms]) => [n, requests ? ms / requests : NaN]));
-      return { workload, target, requests, errors, rps: requests / secs, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), cpuMsPerRequest: perRequest, firstError: windows.find((w) => w.firstError)?.firstError };
+      const writes = writer ? { made: windows.reduce((s, w) => s + (w.writes?.made ?? 0), 0), refused: windows.reduce((s, w) => s + (w.writes?.refused ?? 0), 0) } : undefined;
+      return { workload, target, requests, errors, writes, rps: requests / secs, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), cpuMsPerRequest: perRequest, firstError: windows.find((w) => w.firstError)?.firstError };
     });
     console.log(`\nscale ${scale}, ${connections} connections, ${userCount} users per role, ${rounds} x ${seconds} s per pairing, interleaved, our subgraph deadline ${args['subgraph-timeout-ms']} ms; ${cpus().length} CPUs (${cpus()[0]?.model}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log('workload         target              rps    p50 ms  p95 ms  p99 ms  errors  CPU ms per request (by process)');
     for (const r of rows) {
       const cpu = Object.entries(r.cpuMsPerRequest).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(', ');
       console.log(`${r.workload.padEnd(16)} ${r.target.padEnd(18)} ${r.rps.toFixed(1).padStart(6)} ${r.p50.toFixed(1).padStart(7)} ${r.p95.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)} ${String(r.errors).padStart(7)}  ${cpu}`);
+      if (r.writes) console.log(`    while ${r.writes.made} casework requests were recorded (${(r.writes.made / (r.requests / r.rps)).toFixed(1)} a second; ${r.writes.refused} refused)`);
       if (r.firstError) console.log(`    first error: ${r.firstError.replace(/\s+/g, ' ').slice(0, 200)}`);
     }
     const out = join(ROOT, 'bench-results', `gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), scale, connections, seconds, users: userCount, rounds, subgraphTimeoutMs: Number(args['subgraph-timeout-ms']), machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, rows }, null, 2));
+    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), scale, connections, seconds, users: userCount, rounds, subgraphTimeoutMs: Number(args['subgraph-timeout-ms']), writesPerSecond, machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, rows }, null, 2));
     console.log(`\nwritten to ${out}`);
-    await Promise.all([...pools.values()].map((p) => p.close()));
+    await Promise.all([...pools.values(), ...(writer ? [writer.pool] : [])].map((p) => p.close()));
   } finally {
     for (const h of hives) h.kill('SIGTERM');
     await stack.stop();

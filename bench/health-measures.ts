@@ -37,12 +37,14 @@ async function main(): Promise<void> {
         (SELECT count(*) FROM space_enrolment)::int AS families, (SELECT count(*) FROM space_attendance)::int AS attendance`))[0];
       console.log(`rows: ${counts.referrals} referrals, ${counts.advice} health advice requests, ${counts.families} SPACE families, ${counts.attendance} attendance records`);
       const request = { codes: HEALTH_MEASURE_CODES, from: '2019-01-01', to: asOf, interval: Interval.MONTH };
+      // Timed: the computation itself, so not through the figure cache.
+      const computed = healthCatalogue.uncached();
       const time = async (label: string, bindings: Record<string, unknown> = {}) => {
         const ms: number[] = [];
         let points = 0;
         for (let i = 0; i < RUNS + 1; i++) {
           t = performance.now();
-          const series = await measureSeries(em(), healthCatalogue, { ...request, bindings });
+          const series = await measureSeries(em(), computed, { ...request, bindings });
           if (i > 0) ms.push(performance.now() - t); // the first run warms the cache
           points = series.reduce((n, s) => n + s.points.length, 0);
         }
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
         const ms: number[] = [];
         for (let i = 0; i < RUNS + 1; i++) {
           t = performance.now();
-          await measureSeries(em(), healthCatalogue, { ...request, codes: [code] });
+          await measureSeries(em(), computed, { ...request, codes: [code] });
           if (i > 0) ms.push(performance.now() - t);
         }
         ms.sort((a, b) => a - b);

@@ -21,6 +21,11 @@ import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, REVI
  * Filters (named bindings, null = all): :district (the child's district) and
  * :primary_need (the rank-1 need of the child's latest plan, child.primary_need);
  * the facts are held per district and primary need, so a filter is a WHERE.
+ *
+ * Figures are cached under casework_data_version, which a trigger on
+ * casework_measure_month bumps as each write commits (toolkit/measures/figure-cache.ts):
+ * a measure that reads another table needs that trigger on it too (a migration), and
+ * none may read the clock (such a definition is never cached).
  */
 const matchesFilters = `(CAST(:district AS text) IS NULL OR t.district = CAST(:district AS text))
         AND (CAST(:primary_need AS text) IS NULL OR t.primary_need = CAST(:primary_need AS text))`;
@@ -126,4 +131,4 @@ const definitions: MeasureDefinition[] = [
   },
 ];
 
-export const caseworkCatalogue = new MeasureCatalogue(definitions, ['district', 'primary_need']);
+export const caseworkCatalogue = new MeasureCatalogue(definitions, ['district', 'primary_need'], 'casework_data_version');

@@ -5,6 +5,7 @@ import { Migration20261122000100_casework } from './Migration20261122000100_case
 import { Migration20261124000100_casework_unique_writes } from './Migration20261124000100_casework_unique_writes';
 import { Migration20261205000100_casework_children } from './Migration20261205000100_casework_children';
 import { Migration20261206000300_child_match_indexes } from './Migration20261206000300_child_match_indexes';
+import { Migration20261207000400_casework_data_version } from './Migration20261207000400_casework_data_version';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   { name: 'Migration20261205000100_casework_children', class: Migration20261205000100_casework_children },
   { name: 'Migration20261206000300_child_match_indexes', class: Migration20261206000300_child_match_indexes },
   auditReadRecordsMigration,
+  { name: 'Migration20261207000400_casework_data_version', class: Migration20261207000400_casework_data_version },
 ];

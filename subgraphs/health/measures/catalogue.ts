@@ -8,6 +8,11 @@ import { monthEndFor } from './month-ends';
  * tests hold both to the same answers. Filters (named bindings, null = all):
  * :pathway narrows the referral measures that are not tied to one pathway;
  * :serviceId narrows every referral and SPACE measure to one service.
+ *
+ * Figures are cached under health_data_version, which triggers on every table
+ * these read bump as each write commits (migrations/Migration20261207000401_health_data_version.ts,
+ * toolkit/measures/figure-cache.ts): a measure that reads another table needs that
+ * trigger on it too, and none may read the clock (such a definition is never cached).
  */
 
 /** The month-end row a period reads (measures/month-ends.ts): periods always end on a month end. */
@@ -124,6 +129,6 @@ const definitions: MeasureDefinition[] = [
   },
 ];
 
-export const healthCatalogue = new MeasureCatalogue(definitions, ['pathway', 'serviceId']);
+export const healthCatalogue = new MeasureCatalogue(definitions, ['pathway', 'serviceId'], 'health_data_version');
 
 export const HEALTH_MEASURE_CODES = definitions.map((d) => d.code);

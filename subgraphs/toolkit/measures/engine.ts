@@ -42,9 +42,25 @@ export async function computeMeasures(
   periods: readonly Period[],
   bindings: Record<string, unknown>,
 ): Promise<MeasureRow[]> {
-  if (definitions.length === 0 || periods.length === 0) return [];
+  return (await computeMeasuresAt(em, definitions, periods, bindings)).rows;
+}
+
+/**
+ * As computeMeasures, and with `versionSql` (a scalar SELECT) also the data
+ * version read in the same statement, so in the same snapshot as the figures:
+ * what the figure cache files them under. Null when no row came back.
+ */
+export async function computeMeasuresAt(
+  em: EntityManager,
+  definitions: readonly MeasureDefinition[],
+  periods: readonly Period[],
+  bindings: Record<string, unknown>,
+  versionSql?: string,
+): Promise<{ rows: MeasureRow[]; version: string | null }> {
+  if (definitions.length === 0 || periods.length === 0) return { rows: [], version: null };
+  const version = versionSql ? `, (${versionSql}) AS data_version` : '';
   const parts = definitions.map(
-    (d, i) => `SELECT ${i} AS measure_index, p.period_start, p.period_end, m.numerator::float8 AS numerator, m.denominator::float8 AS denominator
+    (d, i) => `SELECT ${i} AS measure_index, p.period_start, p.period_end, m.numerator::float8 AS numerator, m.denominator::float8 AS denominator${version}
       FROM periods p CROSS JOIN LATERAL (${d.sql}) m`,
   );
   const sql = `WITH periods AS (
@@ -53,14 +69,17 @@ export async function computeMeasures(
     ${parts.join('\nUNION ALL\n')}
     ORDER BY measure_index, period_start`;
   const raw = em.getKnex().raw(sql, { ...bindings, periods: JSON.stringify(periods.map((p) => ({ period_start: p.start, period_end: p.end }))) });
-  const rows = await em.getConnection().execute<Array<{ measure_index: number; period_start: string; period_end: string; numerator: number | null; denominator: number | null }>>(raw);
-  return rows.map((r) => ({
-    code: definitions[r.measure_index].code,
-    periodStart: r.period_start,
-    periodEnd: r.period_end,
-    numerator: r.numerator,
-    denominator: r.denominator,
-  }));
+  const rows = await em.getConnection().execute<Array<{ measure_index: number; period_start: string; period_end: string; numerator: number | null; denominator: number | null; data_version?: string }>>(raw);
+  return {
+    rows: rows.map((r) => ({
+      code: definitions[r.measure_index].code,
+      periodStart: r.period_start,
+      periodEnd: r.period_end,
+      numerator: r.numerator,
+      denominator: r.denominator,
+    })),
+    version: rows[0]?.data_version ?? null,
+  };
 }
 
 /** The value of one point from its numerator and denominator, before any suppression. */
