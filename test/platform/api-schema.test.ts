@@ -63,6 +63,7 @@ const BOUNDED_LISTS: Record<string, string> = {
   'SpaceEnrolment.attendance': 'one family\'s planned sessions',
   'AuditEvent.roles': 'the caller\'s roles',
   'AuditEvent.fields': 'the fields one read returned',
+  'AuditEvent.recordIds': 'the records of one type one request read: at most what the request limits let one request return',
   // Fixed sets and computed answers whose size the question fixes.
   'Kpi.comparators': 'the published comparators of the KPI\'s own and neighbouring areas for a year',
   'Kpi.yearOnYearChanges': 'at most three: the area\'s, England\'s and the region\'s change between two years',
