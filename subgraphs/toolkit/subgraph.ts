@@ -26,6 +26,8 @@ export interface SeedOptions {
   /** The date the synthetic history runs up to. */
   today: string;
   log: (line: string) => void;
+  /** The largest scale drawn as one block (default 20, casework-history's BLOCK_SCALE); smaller only so tests can seed several blocks quickly. */
+  blockScale?: number;
 }
 
 /** What each subgraph folder exports: the same shape for all three. */

@@ -103,7 +103,7 @@ function blockSizes(scale: number, blockScale: number): number[] {
  * nothing of it is held between them. A block's chunks must be read through
  * before the next block is asked for (they share the random source).
  */
-export function* areaBlocks(options: Pick<SeedOptions, 'scale' | 'today'>, blockScale = BLOCK_SCALE): Generator<AreaBlock> {
+export function* areaBlocks(options: Pick<SeedOptions, 'scale' | 'today' | 'blockScale'>, blockScale = options.blockScale ?? BLOCK_SCALE): Generator<AreaBlock> {
   const sizes = blockSizes(options.scale, blockScale);
   const total = sizes.reduce((a, b) => a + b, 0);
   let firstIndex = 0;
