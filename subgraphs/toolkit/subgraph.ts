@@ -26,7 +26,7 @@ export interface SeedOptions {
   /** The date the synthetic history runs up to. */
   today: string;
   log: (line: string) => void;
-  /** The largest scale drawn as one block (default 20, casework-history's BLOCK_SCALE); smaller only so tests can seed several blocks quickly. */
+  /** Tests only: the area is one block up to this scale and blocks of it beyond (by default one block up to 20, blocks of 15 beyond; casework-history), so several blocks seed quickly. */
   blockScale?: number;
 }
 

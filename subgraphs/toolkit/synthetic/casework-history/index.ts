@@ -26,12 +26,15 @@ import { drawStaff, type Staff } from './staff';
 export type { CaseworkHistory } from './rows';
 
 /**
- * The largest scale drawn as one area. Past it (national scale) the area is drawn
- * in blocks of at most this size, each from its own random seeds and numbered
- * after the blocks before it, so memory stays that of one block whatever the
- * scale, and every scale up to it is drawn exactly as it always has been.
+ * The largest scale drawn as one area, exactly as it always has been. Past it
+ * (national scale) the area is drawn in blocks of at most NATIONAL_BLOCK_SCALE,
+ * each from its own random seeds and numbered after the blocks before it, so
+ * memory stays that of one block whatever the scale.
  */
 export const BLOCK_SCALE = 20;
+
+/** The largest block of a national-scale area: a smaller block than BLOCK_SCALE holds less at once. */
+export const NATIONAL_BLOCK_SCALE = 15;
 
 /** Cases whose records are drawn and handed on at a time. */
 export const CASES_PER_CHUNK = 2_000;
@@ -82,17 +85,26 @@ function* lifeCycles(d: BlockDraw, today: string, withStaff: boolean): Generator
     const cases = d.cases.slice(from, from + CASES_PER_CHUNK);
     for (const c of cases) lifeCycle(d.rng, c, d.childOf.get(c)!, d.staff, today, rows);
     // A case's child is complete (its primary need) once its life cycle is drawn; each case has its own child.
-    yield { children: d.children.slice(from, from + cases.length), teams: [], caseworkers: [], ...rows };
+    const children = d.children.slice(from, from + cases.length);
+    // What has been handed on is let go, so the block's memory shrinks as it is read.
+    for (let i = from; i < from + cases.length; i++) {
+      d.childOf.delete(d.cases[i]);
+      (d.cases as Array<Case | null>)[i] = null;
+      (d.children as Array<HistoryChild | null>)[i] = null;
+    }
+    yield { children, teams: [], caseworkers: [], ...rows };
   }
   for (let from = d.cases.length; from < d.children.length; from += CASES_PER_CHUNK * 5) {
-    yield { children: d.children.slice(from, from + CASES_PER_CHUNK * 5), teams: [], caseworkers: [], ...emptyRows() };
+    const children = d.children.slice(from, from + CASES_PER_CHUNK * 5);
+    for (let i = from; i < from + children.length; i++) (d.children as Array<HistoryChild | null>)[i] = null;
+    yield { children, teams: [], caseworkers: [], ...emptyRows() };
   }
 }
 
 /** The people of each block: an even split of the area's population, numbered on from the blocks before. */
-function blockSizes(scale: number, blockScale: number): number[] {
+function blockSizes(scale: number, oneBlockUpTo: number, blockScale: number): number[] {
   const total = Math.round(NOTTINGHAMSHIRE_CHILDREN * scale);
-  const blocks = Math.max(1, Math.ceil(scale / blockScale));
+  const blocks = scale <= oneBlockUpTo ? 1 : Math.ceil(scale / blockScale);
   return Array.from({ length: blocks }, (_, b) => Math.floor((total * (b + 1)) / blocks) - Math.floor((total * b) / blocks));
 }
 
@@ -103,8 +115,8 @@ function blockSizes(scale: number, blockScale: number): number[] {
  * nothing of it is held between them. A block's chunks must be read through
  * before the next block is asked for (they share the random source).
  */
-export function* areaBlocks(options: Pick<SeedOptions, 'scale' | 'today' | 'blockScale'>, blockScale = options.blockScale ?? BLOCK_SCALE): Generator<AreaBlock> {
-  const sizes = blockSizes(options.scale, blockScale);
+export function* areaBlocks(options: Pick<SeedOptions, 'scale' | 'today' | 'blockScale'>, blockScale = options.blockScale): Generator<AreaBlock> {
+  const sizes = blockSizes(options.scale, blockScale ?? BLOCK_SCALE, blockScale ?? NATIONAL_BLOCK_SCALE);
   const total = sizes.reduce((a, b) => a + b, 0);
   let firstIndex = 0;
   let firstFormer = 0;
