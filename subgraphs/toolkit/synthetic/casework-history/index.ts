@@ -17,6 +17,7 @@
 import type { SeedOptions } from '../../subgraph';
 import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation, type SyntheticPerson } from '../population';
 import { Random } from '../random';
+import { collectGarbage } from '../collect';
 import { drawCases, type Case } from './cases';
 import { lifeCycle, type LifeCycleRows } from './life-cycle';
 import { attachChildren, type FormerNumbering } from './people';
@@ -38,6 +39,9 @@ export const NATIONAL_BLOCK_SCALE = 15;
 
 /** Cases whose records are drawn and handed on at a time. */
 export const CASES_PER_CHUNK = 2_000;
+
+/** Chunks between full garbage collections (collect.ts): about a tenth of a second each, against tens of seconds of inserts. */
+const GC_EVERY_CHUNKS = 10;
 
 /** One block's random seeds: the first block's are the area's own. */
 const blockSeed = (base: number, block: number) => (block === 0 ? base : (base + block * 104_729) >>> 0);
@@ -93,6 +97,7 @@ function* lifeCycles(d: BlockDraw, today: string, withStaff: boolean): Generator
       (d.children as Array<HistoryChild | null>)[i] = null;
     }
     yield { children, teams: [], caseworkers: [], ...rows };
+    if ((from / CASES_PER_CHUNK) % GC_EVERY_CHUNKS === GC_EVERY_CHUNKS - 1) collectGarbage();
   }
   for (let from = d.cases.length; from < d.children.length; from += CASES_PER_CHUNK * 5) {
     const children = d.children.slice(from, from + CASES_PER_CHUNK * 5);
@@ -122,6 +127,7 @@ export function* areaBlocks(options: Pick<SeedOptions, 'scale' | 'today' | 'bloc
   let firstFormer = 0;
   let staff: Staff | null = null;
   for (let b = 0; b < sizes.length; b++) {
+    if (b > 0) collectGarbage(); // the block before is let go before the next is drawn
     const people = syntheticPopulation(sizes[b], options.today, blockSeed(891, b), firstIndex);
     const numbering = sizes.length > 1 ? { first: firstFormer, poolSeed: blockSeed(7_891, b) } : undefined;
     const d = drawBlock(people, options.today, b, total / NOTTINGHAMSHIRE_CHILDREN, staff, numbering);
