@@ -1,6 +1,8 @@
 /**
  * Benchmark: the casework measures at 10 times Nottinghamshire's volume.
  *   npx tsc -p . ; node dist/bench/casework-measures.js [scale]
+ * or, each code at two or more scales side by side with the ratio (support/by-scale.ts):
+ *   BENCH_SCALES=1,30 node dist/bench/casework-measures.js
  * Starts its own embedded PostgreSQL in a temp directory on a free port, seeds the
  * casework database at scale 10, times caseworkMeasures for every code monthly from
  * 2019-01-01 to today (one SQL statement per call), then what keeping the monthly
@@ -18,8 +20,34 @@ import { casework } from '../subgraphs/casework/index';
 import { caseworkCatalogue } from '../subgraphs/casework/measures/catalogue';
 import { today } from '../subgraphs/toolkit/dates';
 import { runScript } from './script';
+import { benchScales, timeByScale } from './support/by-scale';
+
+/** Seeds casework at each scale (a PostgreSQL each) and times every code at all of them, interleaved. */
+async function byScale(scales: number[]): Promise<void> {
+  const asOf = today();
+  const opened: Array<{ stop(): Promise<void> }> = [];
+  try {
+    const ems: Array<() => EntityManager> = [];
+    for (const scale of scales) {
+      const t = performance.now();
+      const scratch = await scratchDatabases('casework-bench', [casework], { linkKeySecret: 'bench-secret', scale, today: asOf, log: (l) => console.log(`  ${l}`) }, (l) => console.log(`  ${l}`));
+      opened.push(scratch);
+      const orm = await openDatabase({ url: scratch.logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations });
+      opened.push({ stop: () => orm.close(true) });
+      ems.push(() => orm.em.fork() as EntityManager);
+      const sizes = (await ems[ems.length - 1]().getConnection().execute(`SELECT (SELECT count(*) FROM child)::int AS children, (SELECT count(*) FROM ehcna_request)::int AS requests, (SELECT count(*) FROM ehc_plan)::int AS plans`))[0];
+      console.log(`scale ${scale}: seeded in ${((performance.now() - t) / 1000).toFixed(1)} s; ${sizes.children} children, ${sizes.requests} requests, ${sizes.plans} EHC plans`);
+    }
+    const codes = caseworkCatalogue.definitions.map((d) => d.code);
+    await timeByScale(scales, codes, 11, (s, code) => measureSeries(ems[s](), caseworkCatalogue, { codes: [code], from: '2019-01-01', to: asOf, interval: Interval.MONTH }));
+  } finally {
+    for (const o of opened.reverse()) await o.stop();
+  }
+}
 
 async function main(): Promise<void> {
+  const scales = benchScales();
+  if (scales.length) return byScale(scales);
   const scale = Number(process.argv[2] ?? 10);
   const asOf = today();
   let t = performance.now();

@@ -2,6 +2,8 @@
  * Benchmark: every health measure, monthly from 2019 to today, at ten times
  * Nottinghamshire's volume (BENCH_SCALE=N for another). Run: npx tsc -p . ;
  * BENCH_SCALE=30 node dist/bench/health-measures.js
+ * or, each code at two or more scales side by side with the ratio (support/by-scale.ts):
+ * BENCH_SCALES=1,30 node dist/bench/health-measures.js
  * Starts its own PostgreSQL in a temporary directory and removes it afterwards.
  */
 import 'reflect-metadata';
@@ -19,11 +21,37 @@ import { healthCatalogue, HEALTH_MEASURE_CODES } from '../subgraphs/health/measu
 import { refreshMonthEnds } from '../subgraphs/health/measures/month-ends';
 import { today } from '../subgraphs/toolkit/dates';
 import { runScript } from './script';
+import { benchScales, timeByScale } from './support/by-scale';
 
 const SCALE = Number(process.env.BENCH_SCALE || '10');
 const RUNS = 5;
 
+/** Seeds health at each scale (a PostgreSQL each) and times every code at all of them, interleaved. */
+async function byScale(scales: number[]): Promise<void> {
+  const asOf = today();
+  const opened: Array<{ stop(): Promise<void> }> = [];
+  try {
+    const ems: Array<() => EntityManager> = [];
+    for (const scale of scales) {
+      const t = performance.now();
+      const scratch = await scratchDatabases('health-bench', [health], { linkKeySecret: 'bench-secret', scale, today: asOf, log: (l) => console.log(`  ${l}`) }, (l) => console.log(`  ${l}`));
+      opened.push(scratch);
+      const orm = await openDatabase({ url: scratch.logins.health.appUrl, entities: health.entities, migrations: health.migrations });
+      opened.push({ stop: () => orm.close(true) });
+      ems.push(() => orm.em.fork() as EntityManager);
+      const counts = (await ems[ems.length - 1]().getConnection().execute(`SELECT (SELECT count(*) FROM referral)::int AS referrals, (SELECT count(*) FROM health_advice_request)::int AS advice, (SELECT count(*) FROM space_enrolment)::int AS families`))[0];
+      console.log(`scale ${scale}: seeded in ${((performance.now() - t) / 1000).toFixed(1)} s; ${counts.referrals} referrals, ${counts.advice} health advice requests, ${counts.families} SPACE families`);
+    }
+    const request = { from: '2019-01-01', to: asOf, interval: Interval.MONTH };
+    await timeByScale(scales, HEALTH_MEASURE_CODES, 11, (s, code) => measureSeries(ems[s](), healthCatalogue, { ...request, codes: [code] }));
+  } finally {
+    for (const o of opened.reverse()) await o.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  const scales = benchScales();
+  if (scales.length) return byScale(scales);
   const asOf = today();
   let t = performance.now();
   const scratch = await scratchDatabases('health-bench', [health], { linkKeySecret: 'bench-secret', scale: SCALE, today: asOf, log: (l) => console.log(l) }, (l) => console.log(l));

@@ -15,7 +15,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'EMBEDDED_PG_PORT', default: '5434', description: 'Port of the embedded PostgreSQL server.' },
   { name: 'DB_PREFIX', default: 'send', description: 'Databases are <prefix>_casework, <prefix>_health, <prefix>_governance, each with logins <db>_owner and <db>_app.' },
   { name: 'SEED', default: 'synthetic', description: '"synthetic" loads deterministic synthetic data into empty databases on start; "none" leaves them empty for real imports.' },
-  { name: 'SEED_SCALE', default: '1', description: 'Size of the synthetic data: 1 is Nottinghamshire (7,500 children known to the service now, about 13,000 records with former ones); 10 is ten times that.' },
+  { name: 'SEED_SCALE', default: '1', description: 'Size of the synthetic data: 1 is Nottinghamshire (7,500 children known to the service now, about 13,000 records with former ones); 10 is ten times that; at most 120 (England, about 900,000 children), seeded in bounded memory.' },
   { name: 'SEED_TODAY', default: '(today)', description: 'The date synthetic history runs up to, YYYY-MM-DD.' },
   { name: 'LINK_KEY_SECRET', default: '(generated into DATA_DIR)', description: 'The partnership\'s secret for link keys (HMAC of the NHS number); the same for the council and the ICB. Required in production.' },
   { name: 'OIDC_ISSUER', default: '(development issuer)', description: 'Issuer of the bearer tokens the gateway and subgraphs accept. Required in production.' },
@@ -63,6 +63,9 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; default: string; de
   { name: 'CORS_ORIGINS', default: '(unset: none)', description: 'Browser origins (comma-separated, e.g. https://app.example.org) whose cross-origin calls the gateway allows; it answers their preflights.' },
   { name: 'NODE_ENV', default: 'development', description: '"production" turns off introspection, the explorer and stack traces, holds partner apps to registered operations, and refuses to start without OIDC_* and LINK_KEY_SECRET.' },
 ];
+
+/** England is about 120 times Nottinghamshire; the seed draws past 20 in blocks, so memory stays bounded (toolkit/synthetic/casework-history). */
+export const MAX_SEED_SCALE = 120;
 
 /** Everything the start command reads from the environment; see the README's table. */
 export interface StackConfig {
@@ -120,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const seed = (env.SEED || 'synthetic').toLowerCase();
   if (seed !== 'synthetic' && seed !== 'none') throw new Error(`SEED must be "synthetic" or "none"; got "${env.SEED}".`);
   const seedScale = Number(env.SEED_SCALE || '1');
-  if (!(seedScale > 0 && seedScale <= 20)) throw new Error(`SEED_SCALE must be a number above 0 and at most 20; got "${env.SEED_SCALE}".`);
+  if (!(seedScale > 0 && seedScale <= MAX_SEED_SCALE)) throw new Error(`SEED_SCALE must be a number above 0 and at most ${MAX_SEED_SCALE}; got "${env.SEED_SCALE}".`);
   const seedToday = env.SEED_TODAY || new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(seedToday)) throw new Error(`SEED_TODAY must be a date written YYYY-MM-DD; got "${env.SEED_TODAY}".`);
   const secrets = loadOrCreateSecrets(dataDir);

@@ -26,6 +26,8 @@ export interface SeedOptions {
   /** The date the synthetic history runs up to. */
   today: string;
   log: (line: string) => void;
+  /** Tests only: the area is one block up to this scale and blocks of it beyond (by default one block up to 20, blocks of 15 beyond; casework-history), so several blocks seed quickly. */
+  blockScale?: number;
 }
 
 /** What each subgraph folder exports: the same shape for all three. */

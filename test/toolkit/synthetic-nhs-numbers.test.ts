@@ -1,5 +1,5 @@
 import { nhsCheckDigit } from '../../subgraphs/toolkit/link-key';
-import { blockNhsNumber, PEOPLE_IN_999_BLOCK, syntheticNhsNumber } from '../../subgraphs/toolkit/synthetic/population';
+import { blockNhsNumber, PEOPLE_IN_999_BLOCK, populationStream, syntheticNhsNumber } from '../../subgraphs/toolkit/synthetic/population';
 
 /** A valid NHS number: ten digits, the last the modulus 11 check digit of the first nine. */
 const valid = (nhs: string) => /^\d{10}$/.test(nhs) && nhsCheckDigit(nhs.slice(0, 9)) === Number(nhs[9]);
@@ -46,5 +46,16 @@ describe('synthetic NHS numbers', () => {
     expect(blockNhsNumber(997, 500_000).slice(0, 3)).toBe('995');
     expect(blockNhsNumber(998, 1_000_000).slice(0, 3)).toBe('994');
     expect(() => blockNhsNumber(997, 50 * 500_000)).toThrow(RangeError);
+  });
+
+  it('number a block of the population drawn from a later position (scale 120\'s last block) validly, distinctly and past the 999 block', () => {
+    // Scale 35 reached about 262,000 people, where the 999 block's numbering used to run out; scale 120's last block starts at 750,000.
+    const people = [...populationStream(2_000, '2026-11-22', 891, 750_000)];
+    expect(people[0].index).toBe(750_000);
+    expect(people.every((p) => valid(p.nhsNumber))).toBe(true);
+    expect(new Set(people.map((p) => p.nhsNumber)).size).toBe(2_000);
+    expect(people[0].nhsNumber).toBe(syntheticNhsNumber(750_000));
+    expect(people[0].nhsNumber.slice(0, 3)).toBe('998');
+    expect(new Set(people.map((p) => p.upn)).size).toBe(2_000);
   });
 });

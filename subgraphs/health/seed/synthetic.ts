@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays, daysBetween, maxDate } from '../../toolkit/dates';
 import { linkKeyFor } from '../../toolkit/link-key';
 import type { SeedOptions } from '../../toolkit/subgraph';
-import { syntheticArea, type SharedHistory } from '../../toolkit/synthetic/casework-history';
+import { areaBlocks, type CaseworkHistory } from '../../toolkit/synthetic/casework-history';
 import { insertInChunks } from '../../toolkit/synthetic/insert';
 import { NORTHERN_DISTRICTS, type SyntheticPerson } from '../../toolkit/synthetic/population';
 import { Random } from '../../toolkit/synthetic/random';
@@ -73,9 +73,23 @@ function serviceCode(rng: Random, pathway: Pathway, urgency: Urgency, person: Sy
   }
 }
 
+/** Which block of a national-scale area is drawn (casework-history's `areaBlocks`): its random seeds, and where its numbering starts. */
+export interface BlockDraw {
+  seed(base: number): number;
+  /** Referrals (source ids) or SPACE groups numbered in the blocks before. */
+  firstNumber: number;
+}
+
+/** A block's seeds: the first block's (and so every scale up to one block) are the area's own. */
+export function blockDraw(index: number, firstNumber: number): BlockDraw {
+  return { seed: (base) => (index === 0 ? base : (base + index * 104_729) >>> 0), firstNumber };
+}
+
+const FIRST_BLOCK = blockDraw(0, 0);
+
 /** Pure: the referrals of the shared population, deterministic in its inputs. */
-export function generateReferrals(people: readonly SyntheticPerson[], linkKeys: ReadonlyMap<string, string>, serviceIds: ReadonlyMap<string, string>, today: string): SyntheticReferral[] {
-  const rng = new Random(5_891);
+export function generateReferrals(people: readonly SyntheticPerson[], linkKeys: ReadonlyMap<string, string>, serviceIds: ReadonlyMap<string, string>, today: string, block: BlockDraw = FIRST_BLOCK): SyntheticReferral[] {
+  const rng = new Random(block.seed(5_891));
   const referrals: SyntheticReferral[] = [];
   for (const person of people) {
     const count = rng.weighted([[0, 30], [1, 40], [2, 20], [3, 10]] as const);
@@ -92,7 +106,7 @@ export function generateReferrals(people: readonly SyntheticPerson[], linkKeys: 
       const code = serviceCode(rng, pathway, urgency, person);
       const r: SyntheticReferral = {
         id: rng.uuid(),
-        sourceId: `SYN-${String(referrals.length + 1).padStart(7, '0')}`,
+        sourceId: `SYN-${String(block.firstNumber + referrals.length + 1).padStart(7, '0')}`,
         linkKey: linkKeys.get(person.nhsNumber)!,
         service: serviceIds.get(code)!,
         pathway,
@@ -141,8 +155,8 @@ export interface SyntheticSpace {
  * 12 weekly sessions; families drawn from children with a CAMHS referral. FASA
  * scores fall on average (less accommodation), more for families who complete.
  */
-export function generateSpace(referrals: readonly SyntheticReferral[], spaceServiceId: string, scale: number, today: string): SyntheticSpace {
-  const rng = new Random(6_891);
+export function generateSpace(referrals: readonly SyntheticReferral[], spaceServiceId: string, scale: number, today: string, block: BlockDraw = FIRST_BLOCK): SyntheticSpace {
+  const rng = new Random(block.seed(6_891));
   const families = [...new Set(referrals.filter((r) => r.pathway === Pathway.CAMHS).map((r) => r.linkKey))];
   if (families.length === 0) return { cohorts: [], enrolments: [], attendance: [] };
   // Families are drawn without repeats until all have been, then afresh (only small scales run out).
@@ -156,7 +170,7 @@ export function generateSpace(referrals: readonly SyntheticReferral[], spaceServ
   };
   const out: SyntheticSpace = { cohorts: [], enrolments: [], attendance: [] };
   const perMonth = (rate: number) => Math.floor(rate) + (rng.chance(rate - Math.floor(rate)) ? 1 : 0);
-  let groupNo = 0;
+  let groupNo = block.firstNumber;
   for (let month = SPACE_START; month <= today; month = addDays(month, 28)) {
     const groups = perMonth(1.5 * scale + 0.3);
     const oneToOne = perMonth(1.2 * scale + 0.2);
@@ -209,8 +223,7 @@ export function generateSpace(referrals: readonly SyntheticReferral[], spaceServ
  * casework history's assessments, so the same ids and children), returned on the
  * dates the council's records say: most within 6 weeks, a realistic share late.
  */
-export function generateHealthAdvice(assessments: SharedHistory['assessments'], linkKeyOf: (nhsNumber: string) => string): Array<Record<string, unknown>> {
-  const rng = new Random(7_891);
+export function generateHealthAdvice(assessments: CaseworkHistory['assessments'], linkKeyOf: (nhsNumber: string) => string, rng = new Random(7_891)): Array<Record<string, unknown>> {
   const rows: Array<Record<string, unknown>> = [];
   for (const a of assessments) {
     if (!a.healthAdviceAskedDate) continue;
@@ -220,32 +233,43 @@ export function generateHealthAdvice(assessments: SharedHistory['assessments'], 
 }
 
 export async function seedHealth(em: EntityManager, options: SeedOptions): Promise<void> {
-  const { people, history } = syntheticArea(options);
-  const keys = new Map<string, string>();
-  const linkKeyOf = (nhs: string) => {
-    let k = keys.get(nhs);
-    if (!k) keys.set(nhs, (k = linkKeyFor(nhs, options.linkKeySecret)));
-    return k;
-  };
-  for (const p of people) linkKeyOf(p.nhsNumber);
   const services = await em.find(HealthService, {});
   const serviceIds = new Map(services.map((s) => [s.code, s.id]));
-  const referrals = generateReferrals(people, keys, serviceIds, options.today);
-  const space = generateSpace(referrals, serviceIds.get('SPACE')!, options.scale, options.today);
-  const advice = generateHealthAdvice(history.assessments, linkKeyOf);
+  const counts = { referrals: 0, advice: 0, cohorts: 0, families: 0 };
   await em.transactional(async (t) => {
     const connection = t.getConnection();
     // One rebuild of the measures' month tables at the end is cheaper than a refresh per chunk.
     await connection.execute(`SET LOCAL health.defer_measure_months = 'on'`, [], 'run', t.getTransactionContext());
-    await insertInChunks(t, Referral, referrals as unknown as Array<Record<string, unknown>>);
-    await insertInChunks(t, HealthAdvice, advice);
-    await insertInChunks(t, SpaceCohort, space.cohorts);
-    await insertInChunks(t, SpaceEnrolment, space.enrolments);
-    await insertInChunks(t, SpaceAttendance, space.attendance);
+    // Block by block (one block up to SEED_SCALE 20), so memory stays that of one block whatever the scale.
+    for (const block of areaBlocks(options)) {
+      const keys = new Map<string, string>();
+      const linkKeyOf = (nhs: string) => {
+        let k = keys.get(nhs);
+        if (!k) keys.set(nhs, (k = linkKeyFor(nhs, options.linkKeySecret)));
+        return k;
+      };
+      for (const p of block.people) linkKeyOf(p.nhsNumber);
+      const referrals = generateReferrals(block.people, keys, serviceIds, options.today, blockDraw(block.index, counts.referrals));
+      const space = generateSpace(referrals, serviceIds.get('SPACE')!, block.scale, options.today, blockDraw(block.index, counts.cohorts));
+      await insertInChunks(t, Referral, referrals as unknown as Array<Record<string, unknown>>);
+      counts.referrals += referrals.length;
+      // The advice asked for in the block's assessments, read from its history a chunk at a time.
+      const adviceRng = new Random(blockDraw(block.index, 0).seed(7_891));
+      for (const chunk of block.chunks()) {
+        const advice = generateHealthAdvice(chunk.assessments, linkKeyOf, adviceRng);
+        await insertInChunks(t, HealthAdvice, advice);
+        counts.advice += advice.length;
+      }
+      await insertInChunks(t, SpaceCohort, space.cohorts);
+      await insertInChunks(t, SpaceEnrolment, space.enrolments);
+      await insertInChunks(t, SpaceAttendance, space.attendance);
+      counts.cohorts += space.cohorts.length;
+      counts.families += space.enrolments.length;
+    }
     await refreshMonthEnds(t);
     await connection.execute('SELECT health_rebuild_measure_months()', [], 'all', t.getTransactionContext());
   });
   // Fresh statistics, so the first queries after seeding are planned on the real volumes.
   await em.getConnection().execute('ANALYZE referral, health_advice_request, space_cohort, space_enrolment, space_attendance, health_month_end, health_month_end_service, health_first_contact_month, health_first_contact_distribution, health_advice_month, health_space_cohort_fact, health_space_month');
-  options.log(`health: ${referrals.length} referrals, ${advice.length} health advice requests, ${space.cohorts.length} SPACE cohorts with ${space.enrolments.length} families`);
+  options.log(`health: ${counts.referrals} referrals, ${counts.advice} health advice requests, ${counts.cohorts} SPACE cohorts with ${counts.families} families`);
 }

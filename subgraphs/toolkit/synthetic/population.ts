@@ -89,21 +89,30 @@ function syntheticUpn(index: number): string {
  * same people, with the same NHS numbers, so their link keys meet across the graph.
  * Deterministic in `seed` and `count`.
  */
-export function syntheticPopulation(count: number, today: string, seed = 891): SyntheticPerson[] {
+export function syntheticPopulation(count: number, today: string, seed = 891, firstIndex = 0): SyntheticPerson[] {
+  return [...populationStream(count, today, seed, firstIndex)];
+}
+
+/**
+ * The same people one at a time, so a large population need not be held whole.
+ * `firstIndex` numbers them from a later position (NHS number and UPN), for the
+ * blocks a national-scale area is drawn in (casework-history/index.ts).
+ */
+export function* populationStream(count: number, today: string, seed = 891, firstIndex = 0): Generator<SyntheticPerson> {
   const rng = new Random(seed);
   const districts = DISTRICTS.map((d) => [d, DISTRICT_WEIGHTS[d]] as const);
   const todayDay = toDayNumber(today);
-  const people: SyntheticPerson[] = [];
   for (let i = 0; i < count; i++) {
     const district = rng.weighted(districts);
     // Ages 0-25, most of school age, as in the EHC plan caseload.
     const age = rng.weighted([[rng.int(0, 4), 8], [rng.int(5, 10), 35], [rng.int(11, 15), 35], [rng.int(16, 19), 17], [rng.int(20, 25), 5]] as const);
     const birthDate = fromDayNumber(todayDay - age * 365 - rng.int(0, 364));
     const area = rng.pick(POSTCODE_AREAS[district]);
-    people.push({
-      index: i,
-      nhsNumber: syntheticNhsNumber(i),
-      upn: syntheticUpn(i),
+    const index = firstIndex + i;
+    yield {
+      index,
+      nhsNumber: syntheticNhsNumber(index),
+      upn: syntheticUpn(index),
       forename: rng.pick(FORENAMES),
       surname: rng.pick(SURNAMES),
       birthDate: birthDate > today ? addDays(today, -1) : birthDate,
@@ -111,7 +120,6 @@ export function syntheticPopulation(count: number, today: string, seed = 891): S
       ethnicity: rng.weighted(ETHNICITIES),
       postcode: `${area} ${rng.int(1, 9)}${String.fromCharCode(65 + rng.int(0, 25))}${String.fromCharCode(65 + rng.int(0, 25))}`,
       district,
-    });
+    };
   }
-  return people;
 }

@@ -17,49 +17,143 @@
 import type { SeedOptions } from '../../subgraph';
 import { NOTTINGHAMSHIRE_CHILDREN, syntheticPopulation, type SyntheticPerson } from '../population';
 import { Random } from '../random';
-import { drawCases } from './cases';
+import { collectGarbage } from '../collect';
+import { drawCases, type Case } from './cases';
 import { lifeCycle, type LifeCycleRows } from './life-cycle';
-import { attachChildren } from './people';
-import type { CaseworkHistory } from './rows';
-import { drawStaff } from './staff';
+import { attachChildren, type FormerNumbering } from './people';
+import type { CaseworkHistory, HistoryChild } from './rows';
+import { drawStaff, type Staff } from './staff';
 
 export type { CaseworkHistory } from './rows';
 
-export function generateCaseworkHistory(people: readonly SyntheticPerson[], today: string): CaseworkHistory {
-  // The population is sized by the seed's scale (7,500 people at scale 1); recover the scale from it.
+/**
+ * The largest scale drawn as one area, exactly as it always has been. Past it
+ * (national scale) the area is drawn in blocks of at most NATIONAL_BLOCK_SCALE,
+ * each from its own random seeds and numbered after the blocks before it, so
+ * memory stays that of one block whatever the scale.
+ */
+export const BLOCK_SCALE = 20;
+
+/** The largest block of a national-scale area: a smaller block than BLOCK_SCALE holds less at once. */
+export const NATIONAL_BLOCK_SCALE = 15;
+
+/** Cases whose records are drawn and handed on at a time. */
+export const CASES_PER_CHUNK = 2_000;
+
+/** Chunks between full garbage collections (collect.ts): about a tenth of a second each, against tens of seconds of inserts. */
+const GC_EVERY_CHUNKS = 10;
+
+/** One block's random seeds: the first block's are the area's own. */
+const blockSeed = (base: number, block: number) => (block === 0 ? base : (base + block * 104_729) >>> 0);
+
+/** A block of the area: its people, drawn whole, and its history, drawn a chunk of cases at a time. */
+export interface AreaBlock {
+  /** 0 for the first. */
+  index: number;
+  /** How many blocks the area is drawn in. */
+  of: number;
+  /** This block's share of the seed's scale (the whole scale when there is one block). */
+  scale: number;
+  people: readonly SyntheticPerson[];
+  /** The block's history in the order it is drawn: teams and caseworkers first (first block only), then each chunk of cases' records with their children, then the people with no case. */
+  chunks(): Generator<CaseworkHistory>;
+}
+
+interface BlockDraw {
+  cases: Case[];
+  children: HistoryChild[];
+  childOf: Map<Case, HistoryChild>;
+  staff: Staff;
+  rng: Random;
+  formerCount: number;
+}
+
+/** Everything drawn before the life cycles: the cases, who they are about, and the staff (drawn by the first block, at the whole area's scale). */
+function drawBlock(people: readonly SyntheticPerson[], today: string, block: number, areaScale: number, staff: Staff | null, numbering?: FormerNumbering): BlockDraw {
   const s = people.length / NOTTINGHAMSHIRE_CHILDREN;
-  const rng = new Random(48_912);
+  const rng = new Random(blockSeed(48_912, block));
   const cases = drawCases(rng, s, today);
   cases.sort((a, b) => (a.receivedDate < b.receivedDate ? -1 : a.receivedDate > b.receivedDate ? 1 : 0));
-  const { children, childOf } = attachChildren(rng, cases, people, today);
-  const staff = drawStaff(rng, s);
-  const rows: LifeCycleRows = { allocations: [], requests: [], assessments: [], plans: [], placements: [], senNeeds: [], reviews: [] };
-  for (const c of cases) lifeCycle(rng, c, childOf.get(c)!, staff, today, rows);
-  const { allocations, requests, assessments, plans, placements, senNeeds, reviews } = rows;
-  return { children, teams: staff.teams, caseworkers: staff.caseworkers, allocations, requests, assessments, plans, placements, senNeeds, reviews };
+  const { children, childOf, formerCount } = attachChildren(rng, cases, people, today, numbering);
+  return { cases, children, childOf, staff: staff ?? drawStaff(rng, areaScale), rng, formerCount };
 }
 
-/** The history as both seeds read it: shared, so not to be changed. */
-export type SharedHistory = { readonly [K in keyof CaseworkHistory]: ReadonlyArray<Readonly<CaseworkHistory[K][number]>> };
+const emptyRows = (): LifeCycleRows => ({ allocations: [], requests: [], assessments: [], plans: [], placements: [], senNeeds: [], reviews: [] });
 
-export interface SyntheticArea {
-  /** The shared population (7,500 x scale people). */
-  people: readonly SyntheticPerson[];
-  history: SharedHistory;
+/** The life cycles of the block's cases, `CASES_PER_CHUNK` at a time, each chunk with the children its cases are about. */
+function* lifeCycles(d: BlockDraw, today: string, withStaff: boolean): Generator<CaseworkHistory> {
+  const { teams, caseworkers } = d.staff;
+  if (withStaff) yield { children: [], teams, caseworkers, ...emptyRows() };
+  for (let from = 0; from < d.cases.length; from += CASES_PER_CHUNK) {
+    const rows = emptyRows();
+    const cases = d.cases.slice(from, from + CASES_PER_CHUNK);
+    for (const c of cases) lifeCycle(d.rng, c, d.childOf.get(c)!, d.staff, today, rows);
+    // A case's child is complete (its primary need) once its life cycle is drawn; each case has its own child.
+    const children = d.children.slice(from, from + cases.length);
+    // What has been handed on is let go, so the block's memory shrinks as it is read.
+    for (let i = from; i < from + cases.length; i++) {
+      d.childOf.delete(d.cases[i]);
+      (d.cases as Array<Case | null>)[i] = null;
+      (d.children as Array<HistoryChild | null>)[i] = null;
+    }
+    yield { children, teams: [], caseworkers: [], ...rows };
+    if ((from / CASES_PER_CHUNK) % GC_EVERY_CHUNKS === GC_EVERY_CHUNKS - 1) collectGarbage();
+  }
+  for (let from = d.cases.length; from < d.children.length; from += CASES_PER_CHUNK * 5) {
+    const children = d.children.slice(from, from + CASES_PER_CHUNK * 5);
+    for (let i = from; i < from + children.length; i++) (d.children as Array<HistoryChild | null>)[i] = null;
+    yield { children, teams: [], caseworkers: [], ...emptyRows() };
+  }
 }
 
-const drawn = new WeakMap<Pick<SeedOptions, 'scale' | 'today'>, { scale: number; today: string; area: SyntheticArea }>();
+/** The people of each block: an even split of the area's population, numbered on from the blocks before. */
+function blockSizes(scale: number, oneBlockUpTo: number, blockScale: number): number[] {
+  const total = Math.round(NOTTINGHAMSHIRE_CHILDREN * scale);
+  const blocks = scale <= oneBlockUpTo ? 1 : Math.ceil(scale / blockScale);
+  return Array.from({ length: blocks }, (_, b) => Math.floor((total * (b + 1)) / blocks) - Math.floor((total * b) / blocks));
+}
 
 /**
- * The population and its history for one seeding run. `npm start` seeds casework
- * and health in one process with the same options object, so the history (about
- * 100,000 records at scale 1) is drawn once and let go with the options.
+ * The synthetic area (its population and casework history) for one seed, block
+ * by block. Both seeds draw it for themselves (the casework seed loads all of it,
+ * the health seed the people and the health advice asked for in assessments), so
+ * nothing of it is held between them. A block's chunks must be read through
+ * before the next block is asked for (they share the random source).
  */
+export function* areaBlocks(options: Pick<SeedOptions, 'scale' | 'today' | 'blockScale'>, blockScale = options.blockScale): Generator<AreaBlock> {
+  const sizes = blockSizes(options.scale, blockScale ?? BLOCK_SCALE, blockScale ?? NATIONAL_BLOCK_SCALE);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let firstIndex = 0;
+  let firstFormer = 0;
+  let staff: Staff | null = null;
+  for (let b = 0; b < sizes.length; b++) {
+    if (b > 0) collectGarbage(); // the block before is let go before the next is drawn
+    const people = syntheticPopulation(sizes[b], options.today, blockSeed(891, b), firstIndex);
+    const numbering = sizes.length > 1 ? { first: firstFormer, poolSeed: blockSeed(7_891, b) } : undefined;
+    const d = drawBlock(people, options.today, b, total / NOTTINGHAMSHIRE_CHILDREN, staff, numbering);
+    const withStaff = staff === null;
+    staff = d.staff;
+    yield { index: b, of: sizes.length, scale: sizes.length === 1 ? options.scale : options.scale * (sizes[b] / total), people, chunks: () => lifeCycles(d, options.today, withStaff) };
+    firstIndex += sizes[b];
+    firstFormer += d.formerCount;
+  }
+}
+
+/** The whole history of a population drawn as one block (small scales, tests). */
+export function generateCaseworkHistory(people: readonly SyntheticPerson[], today: string): CaseworkHistory {
+  const d = drawBlock(people, today, 0, people.length / NOTTINGHAMSHIRE_CHILDREN, null);
+  const all: CaseworkHistory = { children: [], teams: [], caseworkers: [], ...emptyRows() };
+  for (const chunk of lifeCycles(d, today, true)) for (const key of Object.keys(all) as Array<keyof CaseworkHistory>) (all[key] as unknown[]).push(...chunk[key]);
+  return all;
+}
+
+/** The population and whole history of a small area, drawn as one block (tests, and anything that must hold it all). */
+export interface SyntheticArea {
+  people: readonly SyntheticPerson[];
+  history: CaseworkHistory;
+}
+
 export function syntheticArea(options: Pick<SeedOptions, 'scale' | 'today'>): SyntheticArea {
-  const known = drawn.get(options);
-  if (known && known.scale === options.scale && known.today === options.today) return known.area;
   const people = syntheticPopulation(Math.round(NOTTINGHAMSHIRE_CHILDREN * options.scale), options.today);
-  const area = { people, history: generateCaseworkHistory(people, options.today) };
-  drawn.set(options, { scale: options.scale, today: options.today, area });
-  return area;
+  return { people, history: generateCaseworkHistory(people, options.today) };
 }

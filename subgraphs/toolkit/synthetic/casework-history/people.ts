@@ -7,7 +7,7 @@
 import { addDays, daysBetween } from '../../dates';
 import { nhsCheckDigit } from '../../link-key';
 import { withUpnCheckLetter } from '../../upn';
-import { blockNhsNumber, syntheticPopulation, type SyntheticPerson } from '../population';
+import { blockNhsNumber, populationStream, type SyntheticPerson } from '../population';
 import type { Random } from '../random';
 import { opensToday, type Case } from './cases';
 import type { HistoryChild } from './rows';
@@ -55,14 +55,44 @@ export interface CaseChildren {
   /** The people with a case, the former children, then the rest of the population. */
   children: HistoryChild[];
   childOf: Map<Case, HistoryChild>;
+  /** How many former children were numbered. */
+  formerCount: number;
 }
 
-/** A child for every case (in the order given, oldest request first), and every person of the population as a child. */
-export function attachChildren(rng: Random, cases: readonly Case[], people: readonly SyntheticPerson[], today: string): CaseChildren {
+/**
+ * Where a block of a national-scale area numbers its former children: from the
+ * `first`-th number of the odd blocks, after the blocks drawn before it.
+ */
+export interface FormerNumbering {
+  first: number;
+  /** The seed of the pool former children's names and places are drawn from. */
+  poolSeed: number;
+}
+
+/** The people of a population drawn again and again, one at a time: the former children's names and places. */
+function cyclingPool(count: number, today: string, seed: number): () => SyntheticPerson {
+  let stream = populationStream(count, today, seed);
+  return () => {
+    let next = stream.next();
+    if (next.done) {
+      stream = populationStream(count, today, seed);
+      next = stream.next();
+    }
+    return next.value as SyntheticPerson;
+  };
+}
+
+/**
+ * A child for every case (in the order given, oldest request first), and every
+ * person of the population as a child. With `numbering` (a block of a national-
+ * scale area), former children are numbered from the odd blocks only, so no block
+ * meets another's people.
+ */
+export function attachChildren(rng: Random, cases: readonly Case[], people: readonly SyntheticPerson[], today: string, numbering?: FormerNumbering): CaseChildren {
   const lastYear = Number(today.slice(0, 4));
   const unassigned = byBirthYear(rng, people);
-  const taken = new Set(people.map((p) => p.nhsNumber));
-  const formerPool = syntheticPopulation(Math.max(1, Math.ceil(people.length * 0.8) + 20), today, 7_891);
+  const taken = numbering ? null : new Set(people.map((p) => p.nhsNumber));
+  const nextFromPool = cyclingPool(Math.max(1, Math.ceil(people.length * 0.8) + 20), today, numbering?.poolSeed ?? 7_891);
   let formerCount = 0;
   const children: HistoryChild[] = [];
   const childOf = new Map<Case, HistoryChild>();
@@ -83,12 +113,13 @@ export function attachChildren(rng: Random, cases: readonly Case[], people: read
     inPopulation,
   });
   const formerChild = (c: Case): HistoryChild => {
-    const base = formerPool[formerCount % formerPool.length];
+    const base = nextFromPool();
     const n = formerCount++;
-    const nhsNumber = formerNhsNumber(n, taken);
+    const nhsNumber = taken ? formerNhsNumber(n, taken) : blockNhsNumber(997, numbering!.first + n);
+    const upnNumber = (numbering?.first ?? 0) + n;
     // Aged 2-17 when the request was received.
     const birthDate = addDays(c.receivedDate, -rng.int(2 * 365, 17 * 365));
-    return { ...toChild(base, false), nhsNumber, upn: withUpnCheckLetter(`892${String(n).padStart(9, '0')}`), birthDate };
+    return { ...toChild(base, false), nhsNumber, upn: withUpnCheckLetter(`892${String(upnNumber).padStart(9, '0')}`), birthDate };
   };
   for (const c of cases) {
     let child: HistoryChild | null = null;
@@ -114,5 +145,5 @@ export function attachChildren(rng: Random, cases: readonly Case[], people: read
   for (const child of children) {
     if (daysBetween(child.birthDate, today) > 16 * 365 && rng.chance(0.6)) child.uln = `6${String(rng.int(0, 999_999_999)).padStart(9, '0')}`;
   }
-  return { children, childOf };
+  return { children, childOf, formerCount };
 }
