@@ -6,6 +6,7 @@ import { Migration20261123000300_governance_no_doubles } from './Migration202611
 import { Migration20261205000300_governance_action_due_date } from './Migration20261205000300_governance_action_due_date';
 import { Migration20261205000400_governance_milestone_kpi } from './Migration20261205000400_governance_milestone_kpi';
 import { Migration20261206000400_published_release } from './Migration20261206000400_published_release';
+import { Migration20261208000100_governance_data_version } from './Migration20261208000100_governance_data_version';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   { name: 'Migration20261205000400_governance_milestone_kpi', class: Migration20261205000400_governance_milestone_kpi },
   { name: 'Migration20261206000400_published_release', class: Migration20261206000400_published_release },
   auditReadRecordsMigration,
+  { name: 'Migration20261208000100_governance_data_version', class: Migration20261208000100_governance_data_version },
 ];

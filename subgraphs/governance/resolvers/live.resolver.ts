@@ -14,6 +14,7 @@ import { renderBriefing } from '../rules/briefing';
 import { publishedWhere, visibleTo } from '../rules/published';
 import { actionsById, areasById, assessedAction, assessedVisibleActions, bodiesById, evaluateKpi, kpisById, meetingsById, notFound, whereVisible, visibleKpis, type AssessedAction, type FigureRoot, type KpiEvaluation } from './support';
 import { comparisonOf } from './comparators';
+import { figuresKey, stored } from './stored-reads';
 
 /** How far back the dashboard looks for family voice themes. */
 export const FEEDBACK_WINDOW_DAYS = 90;
@@ -228,70 +229,82 @@ export class AssuranceDashboardResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => [KpiCard], { description: 'Every KPI: latest value and period from its owner, target, trajectory value, RAG, England comparator and trend.' })
-  async kpiCards(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<KpiCard[]> {
-    const kpis = await visibleKpis(context);
-    return Promise.all(kpis.map((k) => cardFor(context, evaluateKpi(k, root.asOf, root), root.asOf)));
+  kpiCards(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<KpiCard[]> {
+    return stored(context, 'Dashboard.kpiCards', figuresKey(root), async () => {
+      const kpis = await visibleKpis(context);
+      return Promise.all(kpis.map((k) => cardFor(context, evaluateKpi(k, root.asOf, root), root.asOf)));
+    });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => [AreaProgress], { description: 'The Priority Action Plan by area, with each area\'s actions by status.' })
-  async priorityActionPlan(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<AreaProgress[]> {
-    // Only visible actions (published, in a published area) are listed or counted.
-    const assessed = await assessedVisibleActions(context, root);
-    const areaIds = [...new Set(assessed.map((r) => refId(r.action.area)))];
-    const areas = (await areasById(context).loadMany(areaIds)).filter((a): a is PapArea => !!a && !(a instanceof Error));
-    return areas
-      .sort((a, b) => a.reference.localeCompare(b.reference, 'en', { numeric: true }))
-      .map((area) => {
-        const mine = assessed.filter((r) => refId(r.action.area) === area.id);
-        return {
-          area: area as never,
-          byStatus: STATUSES.map((status) => ({ status, count: mine.filter((r) => r.status === status).length })),
-          actions: mine.map(summary),
-        };
-      });
+  priorityActionPlan(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<AreaProgress[]> {
+    return stored(context, 'Dashboard.priorityActionPlan', figuresKey(root), async () => {
+      // Only visible actions (published, in a published area) are listed or counted.
+      const assessed = await assessedVisibleActions(context, root);
+      const areaIds = [...new Set(assessed.map((r) => refId(r.action.area)))];
+      const areas = (await areasById(context).loadMany(areaIds)).filter((a): a is PapArea => !!a && !(a instanceof Error));
+      return areas
+        .sort((a, b) => a.reference.localeCompare(b.reference, 'en', { numeric: true }))
+        .map((area) => {
+          const mine = assessed.filter((r) => refId(r.action.area) === area.id);
+          return {
+            area: area as never,
+            byStatus: STATUSES.map((status) => ({ status, count: mine.filter((r) => r.status === status).length })),
+            actions: mine.map(summary),
+          };
+        });
+    });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @Directive(REQUIRES_FIGURES)
   @FieldResolver(() => [ActionSummary], { description: 'Actions at risk or off track (off track first), with their reasons and latest next steps.' })
-  async actionsNeedingAttention(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ActionSummary[]> {
-    const assessed = await assessedVisibleActions(context, root);
-    return [...assessed.filter((r) => r.status === 'OFF_TRACK'), ...assessed.filter((r) => r.status === 'AT_RISK')].map(summary);
+  actionsNeedingAttention(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ActionSummary[]> {
+    return stored(context, 'Dashboard.actionsNeedingAttention', figuresKey(root), async () => {
+      const assessed = await assessedVisibleActions(context, root);
+      return [...assessed.filter((r) => r.status === 'OFF_TRACK'), ...assessed.filter((r) => r.status === 'AT_RISK')].map(summary);
+    });
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Escalation], { description: 'Escalations still open after their response was due, oldest first.' })
   overdueEscalations(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Escalation[]> {
-    return context.em.find(Escalation, whereVisible(context, 'Escalation', { status: EscalationStatus.OPEN, responseDueDate: { $lt: root.asOf }, raisedDate: { $lte: root.asOf } }), { orderBy: { responseDueDate: 'asc' } });
+    return stored(context, 'Dashboard.overdueEscalations', root.asOf, () =>
+      context.em.find(Escalation, whereVisible(context, 'Escalation', { status: EscalationStatus.OPEN, responseDueDate: { $lt: root.asOf }, raisedDate: { $lte: root.asOf } }), { orderBy: { responseDueDate: 'asc' } }),
+    );
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Meeting], { description: 'The next meetings on or after asOf, soonest first (up to five).' })
   nextMeetings(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Meeting[]> {
-    return context.em.find(Meeting, whereVisible(context, 'Meeting', { heldDate: { $gte: root.asOf } }), { orderBy: { heldDate: 'asc' }, limit: 5 });
+    return stored(context, 'Dashboard.nextMeetings', root.asOf, () => context.em.find(Meeting, whereVisible(context, 'Meeting', { heldDate: { $gte: root.asOf } }), { orderBy: { heldDate: 'asc' }, limit: 5 }));
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [Review], { description: 'The next stocktakes and deep dives on or after asOf.' })
   nextReviews(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<Review[]> {
-    return context.em.find(Review, whereVisible(context, 'Review', { heldDate: { $gte: root.asOf } }), { orderBy: { heldDate: 'asc' }, limit: 5 });
+    return stored(context, 'Dashboard.nextReviews', root.asOf, () => context.em.find(Review, whereVisible(context, 'Review', { heldDate: { $gte: root.asOf } }), { orderBy: { heldDate: 'asc' }, limit: 5 }));
   }
 
   @Authorized(Access.GOVERNANCE_READ)
   @FieldResolver(() => [ThemeCount], { description: `Family voice themes in the ${FEEDBACK_WINDOW_DAYS} days up to asOf, most frequent first.` })
-  async familyVoiceThemes(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ThemeCount[]> {
-    // One aggregate in SQL, under the same published filter as every list (partner apps count published feedback only).
-    const rows = await context.em
-      .createQueryBuilder(FamilyFeedback, 'f')
-      .select(['f.theme', raw('count(*)::int as count'), raw('max(f.received_on)::text as latest_on'), raw('count(f.we_did)::int as responded')])
-      .where(whereVisible(context, 'FamilyFeedback', { receivedDate: { $gt: addDays(root.asOf, -FEEDBACK_WINDOW_DAYS), $lte: root.asOf } }))
-      .groupBy('f.theme')
-      .orderBy({ [raw('count(*)')]: 'desc', theme: 'asc' })
-      .execute<Array<{ theme: string; count: number; latest_on: string; responded: number }>>('all', false);
-    return rows.map((r) => ({ theme: r.theme, count: r.count, latestDate: r.latest_on, responded: r.responded }));
+  familyVoiceThemes(@Root() root: FigureRoot, @Ctx() context: SubgraphContext): Promise<ThemeCount[]> {
+    return stored(context, 'Dashboard.familyVoiceThemes', root.asOf, () => familyVoiceThemesAt(context, root.asOf));
   }
+}
+
+/** Family voice themes in the window up to asOf: one aggregate in SQL, under the same published filter as every list (partner apps count published feedback only). */
+async function familyVoiceThemesAt(context: SubgraphContext, asOf: string): Promise<ThemeCount[]> {
+  const rows = await context.em
+    .createQueryBuilder(FamilyFeedback, 'f')
+    .select(['f.theme', raw('count(*)::int as count'), raw('max(f.received_on)::text as latest_on'), raw('count(f.we_did)::int as responded')])
+    .where(whereVisible(context, 'FamilyFeedback', { receivedDate: { $gt: addDays(asOf, -FEEDBACK_WINDOW_DAYS), $lte: asOf } }))
+    .groupBy('f.theme')
+    .orderBy({ [raw('count(*)')]: 'desc', theme: 'asc' })
+    .execute<Array<{ theme: string; count: number; latest_on: string; responded: number }>>('all', false);
+  return rows.map((r) => ({ theme: r.theme, count: r.count, latestDate: r.latest_on, responded: r.responded }));
 }
 
 @Resolver(() => PartnerBriefing)

@@ -11,6 +11,7 @@ import {
   CaseworkMeasureRef, Escalation, FamilyFeedback, GovernanceBody, HealthMeasureRef, Kpi, Meeting, Milestone, PapArea, PriorityAction, ProgressUpdate, PublishedComparator, Review, ReviewFinding,
 } from '../entities';
 import { ActionStatusValue, EscalationStatus, FeedbackSource, Organisation, ReviewKind } from '../entities/enums';
+import { stored } from './stored-reads';
 import { ActionAssessment, AssuranceDashboard, KpiReading, PartnerBriefing } from '../entities/live';
 import { publishedOnly, publishedWhere, referencesFor } from '../rules/published';
 import { KNOWN_CODES, ownerOrganisationOf } from '../rules/codes';
@@ -285,8 +286,10 @@ export class GovernanceQueries {
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => AssuranceDashboard, { description: 'The chief executives\' assurance dashboard at a date (today if none): KPI cards with live values and RAG, the Priority Action Plan by area and status, actions at risk or off track, overdue escalations, next meetings and stocktakes, and recent family voice themes.' })
   async assuranceDashboard(@Arg('asOf', () => DateScalar, { nullable: true, description: 'The date to judge at; today when left out.' }) asOf: string | null, @Ctx() context: SubgraphContext): Promise<FigureRoot> {
-    const kpis = await context.em.find(Kpi, whereVisible(context, 'Kpi'));
-    return figureKeyFor('partnership', checkedAsOf(asOf), kpis, await measuredKpiIds(context));
+    const at = checkedAsOf(asOf);
+    const root = await stored(context, 'Dashboard.root', at, async () => figureKeyFor('partnership', at, await context.em.find(Kpi, whereVisible(context, 'Kpi')), await measuredKpiIds(context)));
+    // A copy: the stored root is shared, and per-request memos are keyed by the root object.
+    return { ...root };
   }
 }
 
