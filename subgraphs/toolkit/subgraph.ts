@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Constructor, EntitySchema } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
@@ -101,6 +101,8 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     plugins: [
       // Per-field timings are not for callers to see.
       ApolloServerPluginInlineTraceDisabled(),
+      // No schema sets cache hints and the gateway never caches by them; on by default, it hooks every field resolved.
+      ApolloServerPluginCacheControlDisabled(),
       observationPlugin(),
       auditReadsPlugin(definition.personLevelTypes),
       limitMessagesPlugin(),
