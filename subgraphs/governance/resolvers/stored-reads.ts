@@ -28,8 +28,12 @@ import type { FigureRoot } from './support';
  * connection (ORM), so two databases in one process (tests) never share answers.
  */
 
-/** Answers held per database: a dashboard files about eight per date and view. */
-export const STORED_READS = 2_000;
+/**
+ * Answers held per database: a dashboard files eight per date and view, so this
+ * holds about sixty dates and views; an answer holds the records it was read from
+ * (tens of kilobytes), so a client stepping through dates cannot grow it far.
+ */
+export const STORED_READS = 500;
 
 interface Stored {
   version: string;
