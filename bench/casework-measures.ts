@@ -3,6 +3,8 @@
  *   npx tsc -p . ; node dist/bench/casework-measures.js [scale]
  * or, each code at two or more scales side by side with the ratio (support/by-scale.ts):
  *   BENCH_SCALES=1,30 node dist/bench/casework-measures.js
+ * With BENCH_DATA_DIR=/some/dir each scale's PostgreSQL is kept in /some/dir-scaleN
+ * and reused by the next run (seeded once; the seed's "today" is the first run's).
  * Starts its own embedded PostgreSQL in a temp directory on a free port, seeds the
  * casework database at scale 10, times caseworkMeasures for every code monthly from
  * 2019-01-01 to today (one SQL statement per call), then what keeping the monthly
@@ -30,7 +32,8 @@ async function byScale(scales: number[]): Promise<void> {
     const ems: Array<() => EntityManager> = [];
     for (const scale of scales) {
       const t = performance.now();
-      const scratch = await scratchDatabases('casework-bench', [casework], { linkKeySecret: 'bench-secret', scale, today: asOf, log: (l) => console.log(`  ${l}`) }, (l) => console.log(`  ${l}`));
+      const keepIn = process.env.BENCH_DATA_DIR ? `${process.env.BENCH_DATA_DIR}-scale${scale}` : undefined;
+      const scratch = await scratchDatabases('casework-bench', [casework], { linkKeySecret: 'bench-secret', scale, today: asOf, log: (l) => console.log(`  ${l}`) }, (l) => console.log(`  ${l}`), keepIn);
       opened.push(scratch);
       const orm = await openDatabase({ url: scratch.logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations });
       opened.push({ stop: () => orm.close(true) });
