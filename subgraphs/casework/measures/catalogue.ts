@@ -11,45 +11,41 @@ import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, REVI
  * Speed at 10x Nottinghamshire's volume: the measures read casework_measure_month
  * (measures/facts.ts): each code's numerator and denominator per calendar month,
  * district and primary need, derived from the records by SQL and kept in step by
- * triggers in the same transaction as every write; and its rollup over the filters
- * a query leaves out (migration 20261208000200), so a query reads one row a month
- * whatever the volume. Each measure reads its rows once
- * (a MATERIALIZED CTE, evaluated once per statement even inside the per-period
- * LATERAL); each period then sums its months (event measures) or
- * the +1/-1 of the months up to its end (state measures). Exact because every
+ * triggers in the same transaction as every write; and the same summed over the
+ * whole area (casework_measure_month_area, migration 20261208000200), so a query
+ * for the whole area reads one row a month whatever the volume. Each measure reads
+ * its rows once (a MATERIALIZED CTE, evaluated once per statement even inside the
+ * per-period LATERAL); each period then sums its months (event measures) or the
+ * +1/-1 of the months up to its end (state measures). Exact because every
  * period the engine makes (month, quarter, year, financial year) starts on the 1st
  * and ends on the last day of a month.
  *
  * Filters (named bindings, null = all): :district (the child's district) and
  * :primary_need (the rank-1 need of the child's latest plan, child.primary_need);
- * the facts are held per district and primary need, so a filter picks rows.
+ * the facts are held per district and primary need, so a filter is a WHERE.
  *
  * Figures are cached under casework_data_version, which triggers on
- * casework_measure_month and its rollup bump as each write commits (toolkit/measures/figure-cache.ts):
- * a measure that reads another table needs that trigger on it too (a migration), and
+ * casework_measure_month and casework_measure_month_area bump as each write
+ * commits (toolkit/measures/figure-cache.ts): a measure that reads another table needs that trigger on it too (a migration), and
  * none may read the clock (such a definition is never cached).
  */
 const district = 'CAST(:district AS text)';
 const primaryNeed = 'CAST(:primary_need AS text)';
 
 /**
- * The code's sums by month, read once per statement, one row a month: from the
- * rollup for the whole area, a district or a primary need, from the totals for
- * both filters at once. The filters are bound values, so the planner drops the
- * three branches that do not apply before it runs anything.
+ * The code's sums by month, read once per statement: for the whole area from its
+ * own totals (one row a month), filtered from the totals per district and primary
+ * need. The filters are bound values, so the planner drops the branch that does
+ * not apply before it runs anything.
  */
 const monthly = (code: string) => `WITH months AS MATERIALIZED (
-        SELECT s.month, s.num, s.den FROM casework_measure_month_rollup s
-        WHERE ${district} IS NULL AND ${primaryNeed} IS NULL AND s.code = '${code}' AND s.scope = 'AREA'
+        SELECT a.month, a.num, a.den FROM casework_measure_month_area a
+        WHERE ${district} IS NULL AND ${primaryNeed} IS NULL AND a.code = '${code}'
         UNION ALL
-        SELECT s.month, s.num, s.den FROM casework_measure_month_rollup s
-        WHERE ${district} IS NOT NULL AND ${primaryNeed} IS NULL AND s.code = '${code}' AND s.scope = 'DISTRICT' AND s.district = ${district}
-        UNION ALL
-        SELECT s.month, s.num, s.den FROM casework_measure_month_rollup s
-        WHERE ${district} IS NULL AND ${primaryNeed} IS NOT NULL AND s.code = '${code}' AND s.scope = 'PRIMARY_NEED' AND s.district IS NULL AND s.primary_need = ${primaryNeed}
-        UNION ALL
-        SELECT t.month, t.num, t.den FROM casework_measure_month t
-        WHERE ${district} IS NOT NULL AND ${primaryNeed} IS NOT NULL AND t.code = '${code}' AND t.district = ${district} AND t.primary_need = ${primaryNeed})`;
+        SELECT t.month, sum(t.num), sum(t.den) FROM casework_measure_month t
+        WHERE (${district} IS NOT NULL OR ${primaryNeed} IS NOT NULL) AND t.code = '${code}'
+          AND (${district} IS NULL OR t.district = ${district}) AND (${primaryNeed} IS NULL OR t.primary_need = ${primaryNeed})
+        GROUP BY t.month)`;
 
 /** Events in the period: sum(num) / sum(den) over the months the period covers (a count has no denominator). */
 const eventsInPeriod = (code: string, count = false) => `${monthly(code)}
