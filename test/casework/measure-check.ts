@@ -10,8 +10,9 @@ const CODES = caseworkCatalogue.definitions.map((d) => d.code);
 
 /**
  * The maintained figures (the three tables: per child, per district and need,
- * the whole area's) next to the same figures derived from the records now, from scratch. Months whose sums are all zero are left out on both
- * sides (a child's +1 and -1 in one month, or a total taken down to zero).
+ * the whole area's) next to the same figures derived from the records now, from
+ * scratch. Months whose sums are all zero are left out on both sides (a child's
+ * +1 and -1 in one month, or a total taken down to zero).
  */
 export async function maintainedAndFromScratch(em: EntityManager): Promise<{ maintained: Row[]; fromScratch: Row[] }> {
   const conn = em.getConnection();
