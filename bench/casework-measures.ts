@@ -22,7 +22,7 @@ import { casework } from '../subgraphs/casework/index';
 import { caseworkCatalogue } from '../subgraphs/casework/measures/catalogue';
 import { today } from '../subgraphs/toolkit/dates';
 import { runScript } from './script';
-import { benchScales, timeByScale } from './support/by-scale';
+import { benchScales, postgresCpuMs, timeByScale } from './support/by-scale';
 
 /** Seeds casework at each scale (a PostgreSQL each) and times every code at all of them, interleaved. */
 async function byScale(scales: number[]): Promise<void> {
@@ -30,11 +30,13 @@ async function byScale(scales: number[]): Promise<void> {
   const opened: Array<{ stop(): Promise<void> }> = [];
   try {
     const ems: Array<() => EntityManager> = [];
+    const servers: Array<() => number | null> = [];
     for (const scale of scales) {
       const t = performance.now();
       const keepIn = process.env.BENCH_DATA_DIR ? `${process.env.BENCH_DATA_DIR}-scale${scale}` : undefined;
       const scratch = await scratchDatabases('casework-bench', [casework], { linkKeySecret: 'bench-secret', scale, today: asOf, log: (l) => console.log(`  ${l}`) }, (l) => console.log(`  ${l}`), keepIn);
       opened.push(scratch);
+      servers.push(scratch.serverPid);
       const orm = await openDatabase({ url: scratch.logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations });
       opened.push({ stop: () => orm.close(true) });
       ems.push(() => orm.em.fork() as EntityManager);
@@ -43,7 +45,13 @@ async function byScale(scales: number[]): Promise<void> {
     }
     const codes = caseworkCatalogue.definitions.map((d) => d.code);
     // Timed: the computation itself, not the figure cache (a repeated series would be a cache hit).
-    await timeByScale(scales, codes, 11, (s, code) => measureSeries(ems[s](), caseworkCatalogue.uncached(), { codes: [code], from: '2019-01-01', to: asOf, interval: Interval.MONTH }));
+    await timeByScale(
+      scales,
+      codes,
+      11,
+      (s, code) => measureSeries(ems[s](), caseworkCatalogue.uncached(), { codes: [code], from: '2019-01-01', to: asOf, interval: Interval.MONTH }),
+      (s) => postgresCpuMs(servers[s]()),
+    );
   } finally {
     for (const o of opened.reverse()) await o.stop();
   }

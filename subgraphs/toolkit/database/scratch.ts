@@ -24,6 +24,8 @@ export interface ScratchDatabases {
   logins: Record<string, SubgraphDatabaseLogins>;
   /** A temporary directory for the caller's own files, removed by stop(). */
   dir: string;
+  /** The PostgreSQL server's pid while it runs (what a benchmark reads its CPU time from), else null. */
+  serverPid(): number | null;
   stop(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ export async function scratchDatabases(name: string, subgraphs: readonly Subgrap
   };
   try {
     const logins = await prepareDatabases({ adminUrl: postgres.adminUrl, prefix: 'scratch', subgraphs, seed, log });
-    return { logins, dir, stop };
+    return { logins, dir, serverPid: () => postgres.pid(), stop };
   } catch (err) {
     await stop();
     throw err;
