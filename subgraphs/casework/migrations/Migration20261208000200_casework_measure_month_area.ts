@@ -20,7 +20,7 @@ const KEY = 'code, month';
  * twice as long. Here the same sums per code and month over every district and
  * need: one row a month whatever the volume. A query filtered by district or
  * primary need still reads casework_measure_month (an eighth or less of a code's
- * rows, which grew 1.0-1.3x from scale 1 to 30): rollups per district and per need
+ * rows, which cost 1.0-1.2x the CPU at scale 30): rollups per district and per need
  * cost the refresh at commit about eight times what this one does, for half a
  * millisecond a filtered query.
  *
