@@ -3,6 +3,8 @@
  *   npx tsc -p . ; node dist/bench/casework-measures.js [scale]
  * or, each code at two or more scales side by side with the ratio (support/by-scale.ts):
  *   BENCH_SCALES=1,30 node dist/bench/casework-measures.js
+ * With BENCH_DATA_DIR=/some/dir each scale's PostgreSQL is kept in /some/dir-scaleN
+ * and reused by the next run (seeded once; the seed's "today" is the first run's).
  * Starts its own embedded PostgreSQL in a temp directory on a free port, seeds the
  * casework database at scale 10, times caseworkMeasures for every code monthly from
  * 2019-01-01 to today (one SQL statement per call), then what keeping the monthly
@@ -20,7 +22,7 @@ import { casework } from '../subgraphs/casework/index';
 import { caseworkCatalogue } from '../subgraphs/casework/measures/catalogue';
 import { today } from '../subgraphs/toolkit/dates';
 import { runScript } from './script';
-import { benchScales, timeByScale } from './support/by-scale';
+import { benchScales, postgresCpuMs, timeByScale } from './support/by-scale';
 
 /** Seeds casework at each scale (a PostgreSQL each) and times every code at all of them, interleaved. */
 async function byScale(scales: number[]): Promise<void> {
@@ -28,10 +30,13 @@ async function byScale(scales: number[]): Promise<void> {
   const opened: Array<{ stop(): Promise<void> }> = [];
   try {
     const ems: Array<() => EntityManager> = [];
+    const servers: Array<() => number | null> = [];
     for (const scale of scales) {
       const t = performance.now();
-      const scratch = await scratchDatabases('casework-bench', [casework], { linkKeySecret: 'bench-secret', scale, today: asOf, log: (l) => console.log(`  ${l}`) }, (l) => console.log(`  ${l}`));
+      const keepIn = process.env.BENCH_DATA_DIR ? `${process.env.BENCH_DATA_DIR}-scale${scale}` : undefined;
+      const scratch = await scratchDatabases('casework-bench', [casework], { linkKeySecret: 'bench-secret', scale, today: asOf, log: (l) => console.log(`  ${l}`) }, (l) => console.log(`  ${l}`), keepIn);
       opened.push(scratch);
+      servers.push(scratch.serverPid);
       const orm = await openDatabase({ url: scratch.logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations });
       opened.push({ stop: () => orm.close(true) });
       ems.push(() => orm.em.fork() as EntityManager);
@@ -40,7 +45,13 @@ async function byScale(scales: number[]): Promise<void> {
     }
     const codes = caseworkCatalogue.definitions.map((d) => d.code);
     // Timed: the computation itself, not the figure cache (a repeated series would be a cache hit).
-    await timeByScale(scales, codes, 11, (s, code) => measureSeries(ems[s](), caseworkCatalogue.uncached(), { codes: [code], from: '2019-01-01', to: asOf, interval: Interval.MONTH }));
+    await timeByScale(
+      scales,
+      codes,
+      11,
+      (s, code) => measureSeries(ems[s](), caseworkCatalogue.uncached(), { codes: [code], from: '2019-01-01', to: asOf, interval: Interval.MONTH }),
+      (s) => postgresCpuMs(servers[s]()),
+    );
   } finally {
     for (const o of opened.reverse()) await o.stop();
   }

@@ -208,7 +208,7 @@ describe('the measure figure cache', () => {
         await c.end();
       }
     };
-    expect(await check(dbs.logins.casework.ownerUrl, caseworkCatalogue)).toEqual(['casework_measure_month']);
+    expect(await check(dbs.logins.casework.ownerUrl, caseworkCatalogue)).toEqual(['casework_measure_month', 'casework_measure_month_area']);
     expect(await check(dbs.logins.health.ownerUrl, healthCatalogue)).toEqual(
       ['health_advice_month', 'health_first_contact_distribution', 'health_month_end', 'health_month_end_service', 'health_space_month'],
     );

@@ -9,19 +9,24 @@ type Row = Record<string, unknown>;
 const CODES = caseworkCatalogue.definitions.map((d) => d.code);
 
 /**
- * The maintained figures (both tables) next to the same figures derived from the
- * records now, from scratch. Months whose sums are all zero are left out on both
- * sides (a child's +1 and -1 in one month, or a total taken down to zero).
+ * The maintained figures (the three tables: per child, per district and need,
+ * the whole area's) next to the same figures derived from the records now, from
+ * scratch. Months whose sums are all zero are left out on both sides (a child's
+ * +1 and -1 in one month, or a total taken down to zero).
  */
 export async function maintainedAndFromScratch(em: EntityManager): Promise<{ maintained: Row[]; fromScratch: Row[] }> {
   const conn = em.getConnection();
   const cols = `code, month::text AS month, district, primary_need, num::text AS num, den::int AS den`;
   const maintained = await conn.execute(`SELECT 'total' AS level, ${cols} FROM casework_measure_month WHERE num <> 0 OR den <> 0
+    UNION ALL SELECT 'area', code, month::text, NULL, NULL, num::text, den::int FROM casework_measure_month_area WHERE num <> 0 OR den <> 0
     UNION ALL SELECT child_id::text, ${cols} FROM casework_child_measure_month WHERE num <> 0 OR den <> 0 ORDER BY 1, 2, 3, 4, 5`);
   const fresh = `SELECT f.*, c.district, c.primary_need FROM (${childFactsSql(() => 'true')}) f JOIN child c ON c.id = f.child_id`;
   const fromScratch = await conn.execute(`SELECT * FROM (
       SELECT 'total' AS level, code, month::text AS month, district, primary_need, sum(num)::text AS num, sum(den)::int AS den
       FROM (${fresh}) x GROUP BY code, month, district, primary_need HAVING sum(num) <> 0 OR sum(den) <> 0
+      UNION ALL
+      SELECT 'area', code, month::text, NULL, NULL, sum(num)::text, sum(den)::int
+      FROM (${fresh}) x GROUP BY code, month HAVING sum(num) <> 0 OR sum(den) <> 0
       UNION ALL
       SELECT child_id::text, code, month::text, district, primary_need, num::text, den::int FROM (${fresh}) x WHERE num <> 0 OR den <> 0) y
     ORDER BY 1, 2, 3, 4, 5`);

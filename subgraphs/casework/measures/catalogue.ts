@@ -11,10 +11,12 @@ import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, REVI
  * Speed at 10x Nottinghamshire's volume: the measures read casework_measure_month
  * (measures/facts.ts): each code's numerator and denominator per calendar month,
  * district and primary need, derived from the records by SQL and kept in step by
- * triggers in the same transaction as every write. Each measure reads its rows once
- * (a MATERIALIZED CTE, evaluated once per statement even inside the per-period
- * LATERAL), summed by month; each period then sums its months (event measures) or
- * the +1/-1 of the months up to its end (state measures). Exact because every
+ * triggers in the same transaction as every write; and the same summed over the
+ * whole area (casework_measure_month_area, migration 20261208000200), so a query
+ * for the whole area reads one row a month whatever the volume. Each measure reads
+ * its rows once (a MATERIALIZED CTE, evaluated once per statement even inside the
+ * per-period LATERAL); each period then sums its months (event measures) or the
+ * +1/-1 of the months up to its end (state measures). Exact because every
  * period the engine makes (month, quarter, year, financial year) starts on the 1st
  * and ends on the last day of a month.
  *
@@ -22,18 +24,28 @@ import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, REVI
  * :primary_need (the rank-1 need of the child's latest plan, child.primary_need);
  * the facts are held per district and primary need, so a filter is a WHERE.
  *
- * Figures are cached under casework_data_version, which a trigger on
- * casework_measure_month bumps as each write commits (toolkit/measures/figure-cache.ts):
- * a measure that reads another table needs that trigger on it too (a migration), and
+ * Figures are cached under casework_data_version, which triggers on
+ * casework_measure_month and casework_measure_month_area bump as each write
+ * commits (toolkit/measures/figure-cache.ts): a measure that reads another table needs that trigger on it too (a migration), and
  * none may read the clock (such a definition is never cached).
  */
-const matchesFilters = `(CAST(:district AS text) IS NULL OR t.district = CAST(:district AS text))
-        AND (CAST(:primary_need AS text) IS NULL OR t.primary_need = CAST(:primary_need AS text))`;
+const district = 'CAST(:district AS text)';
+const primaryNeed = 'CAST(:primary_need AS text)';
 
-/** The code's monthly sums, read once per statement. */
+/**
+ * The code's sums by month, read once per statement: for the whole area from its
+ * own totals (one row a month), filtered from the totals per district and primary
+ * need. The filters are bound values, so the planner drops the branch that does
+ * not apply before it runs anything.
+ */
 const monthly = (code: string) => `WITH months AS MATERIALIZED (
-        SELECT t.month, sum(t.num) AS num, sum(t.den) AS den FROM casework_measure_month t
-        WHERE t.code = '${code}' AND ${matchesFilters} GROUP BY t.month)`;
+        SELECT a.month, a.num, a.den FROM casework_measure_month_area a
+        WHERE ${district} IS NULL AND ${primaryNeed} IS NULL AND a.code = '${code}'
+        UNION ALL
+        SELECT t.month, sum(t.num), sum(t.den) FROM casework_measure_month t
+        WHERE (${district} IS NOT NULL OR ${primaryNeed} IS NOT NULL) AND t.code = '${code}'
+          AND (${district} IS NULL OR t.district = ${district}) AND (${primaryNeed} IS NULL OR t.primary_need = ${primaryNeed})
+        GROUP BY t.month)`;
 
 /** Events in the period: sum(num) / sum(den) over the months the period covers (a count has no denominator). */
 const eventsInPeriod = (code: string, count = false) => `${monthly(code)}
