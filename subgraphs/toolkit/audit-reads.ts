@@ -79,11 +79,19 @@ export async function insertAuditEvents(
  */
 export function groupReads(reads: Iterable<{ entityType: string; entityId: string; fields: Iterable<string> }>): RecordsRead[] {
   const groups = new Map<string, RecordsRead>();
+  // Records of one type on one page are mostly read field for field in the same order: each order is sorted once.
+  const byOrderRead = new Map<string, RecordsRead>();
   for (const read of reads) {
-    const fields = [...read.fields].sort();
-    const key = `${read.entityType}\u0000${fields.join('\u0000')}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { entityType: read.entityType, entityIds: [], fields }));
+    const asRead = [...read.fields];
+    const orderKey = `${read.entityType}\u0000${asRead.join('\u0000')}`;
+    let group = byOrderRead.get(orderKey);
+    if (!group) {
+      const fields = asRead.sort();
+      const key = `${read.entityType}\u0000${fields.join('\u0000')}`;
+      group = groups.get(key);
+      if (!group) groups.set(key, (group = { entityType: read.entityType, entityIds: [], fields }));
+      byOrderRead.set(orderKey, group);
+    }
     group.entityIds.push(read.entityId);
   }
   for (const group of groups.values()) group.entityIds.sort();
@@ -106,6 +114,8 @@ export function auditReadsPlugin(personLevelTypes: readonly string[]): ApolloSer
   return {
     async requestDidStart() {
       const reads = new Map<string, { entityType: string; entityId: string; fields: Set<string> }>();
+      // Each record's entry by the object it was read from: a record's fields are many, its id worked out once.
+      const bySource = new Map<unknown, { entityType: string; entityId: string; fields: Set<string> }>();
       return {
         async didResolveOperation({ contextValue, operationName }) {
           contextValue.operationName = operationName ?? undefined;
@@ -118,10 +128,14 @@ export function auditReadsPlugin(personLevelTypes: readonly string[]): ApolloSer
               if (!audited.has(entityType)) return;
               return (error) => {
                 if (error) return;
-                const entityId = recordIdOf(source);
-                const key = `${entityType}\u0000${entityId}`;
-                let entry = reads.get(key);
-                if (!entry) reads.set(key, (entry = { entityType, entityId, fields: new Set() }));
+                let entry = bySource.get(source);
+                if (!entry || entry.entityType !== entityType) {
+                  const entityId = recordIdOf(source);
+                  const key = `${entityType}\u0000${entityId}`;
+                  entry = reads.get(key);
+                  if (!entry) reads.set(key, (entry = { entityType, entityId, fields: new Set() }));
+                  bySource.set(source, entry);
+                }
                 entry.fields.add(info.fieldName);
               };
             },
