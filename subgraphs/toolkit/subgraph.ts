@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Constructor, EntitySchema } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
@@ -101,6 +101,8 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     plugins: [
       // Per-field timings are not for callers to see.
       ApolloServerPluginInlineTraceDisabled(),
+      // No field carries a cache hint, so every answer was uncacheable (the gateway counts no max-age as 0) and the plugin's per-field hook was pure cost.
+      ApolloServerPluginCacheControlDisabled(),
       observationPlugin(),
       auditReadsPlugin(definition.personLevelTypes),
       limitMessagesPlugin(),
