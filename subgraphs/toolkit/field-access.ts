@@ -15,10 +15,9 @@ import type { SubgraphContext } from './context';
  *
  * Only fields whose whole type-graphql resolver is "check the rule, then read" are
  * replaced: plain properties, and field resolvers that take nothing but the record
- * and the context. The record reaches them as it is (type-graphql would copy a
- * plain row into an instance of the entity class first; the resolvers only read
- * its properties). Anything else (arguments, middlewares, a type this schema
- * cannot tie to one class) keeps type-graphql's resolver, which checks as before.
+ * and the context (the record as type-graphql would give it: rootAs). Anything
+ * else (arguments, middlewares, a type this schema cannot tie to one class) keeps
+ * type-graphql's resolver, which checks as before.
  */
 
 /** The rules a request has already been allowed, by the rule's roles array (Access.X keeps the very array). */
@@ -40,6 +39,7 @@ interface ParamMetadata {
   kind: string;
   index: number;
   propertyName?: string;
+  getType?: () => unknown;
 }
 
 // type-graphql's metadata as its build leaves it (getMetadataStorage() types these loosely).
@@ -88,15 +88,34 @@ function propertyReader(roles: readonly unknown[], property: string): FieldResol
   };
 }
 
+/**
+ * The record as type-graphql hands it to a `@Root() x: Entity` parameter: as it is
+ * when it already holds every property the class gives a default (a plain row of
+ * the table does; the resolvers only read properties), else a copy onto a new
+ * instance with those defaults, as type-graphql's convertToType makes.
+ */
+function rootAs(getType: (() => unknown) | undefined): (root: unknown) => unknown {
+  const Target = getType?.();
+  if (typeof Target !== 'function' || Target === Object) return (root) => root;
+  const Class = Target as new () => Record<string, unknown>;
+  const withDefaults = Object.entries(new Class()).filter(([, v]) => v !== undefined).map(([k]) => k);
+  return (root) => {
+    if (root === null || typeof root !== 'object' || root instanceof Class || withDefaults.every((k) => k in root)) return root;
+    const instance = new Class();
+    for (const key of Object.keys(instance)) if (instance[key] === undefined && !(key in root)) delete instance[key];
+    return Object.assign(instance, root);
+  };
+}
+
 /** A resolver that checks the rule and calls the resolver class's method with the record and context it asks for. */
 function methodCaller(roles: readonly unknown[], instance: Record<string, (...params: unknown[]) => unknown>, method: string, params: ParamMetadata[]): FieldResolver {
-  const kinds = [...params].sort((a, b) => a.index - b.index).map((p) => p.kind);
+  const asParams = [...params].sort((a, b) => a.index - b.index).map((p) => (p.kind === 'root' ? rootAs(p.getType) : null));
   const fn = instance[method];
   return (root, args, context, info) => {
     authorise(context, roles, info);
     return fn.apply(
       instance,
-      kinds.map((k) => (k === 'root' ? root : context)),
+      asParams.map((asRoot) => (asRoot ? asRoot(root) : context)),
     );
   };
 }

@@ -36,8 +36,12 @@ class FieldAccessProbe {
   @Authorized(Access.HEALTH_IDENTIFIABLE_READ)
   @Field(() => String, { nullable: true })
   secret!: string;
+
+  /** A default the records below leave out: a field resolver gets the record as type-graphql gave it, with the default. */
+  reviewed: boolean = true;
 }
 
+// Plain objects, as the plain-row loaders give records: no `reviewed`.
 const PROBES = ['a', 'b', 'c'].map((id) => ({ id, name: `name ${id}`, secret: `secret ${id}` }));
 
 @Resolver(() => FieldAccessProbe)
@@ -46,13 +50,19 @@ class FieldAccessProbeResolver {
   @Authorized(Access.GOVERNANCE_READ)
   @Query(() => [FieldAccessProbe], { nullable: true })
   fieldAccessProbes(): FieldAccessProbe[] {
-    return PROBES.map((p) => ({ ...p }));
+    return PROBES.map((p) => ({ ...p }) as FieldAccessProbe);
   }
 
   @Authorized(Access.HEALTH_ADVICE_DATES_READ)
   @FieldResolver(() => String, { nullable: true })
   adviceNote(@Root() probe: FieldAccessProbe, @Ctx() context: SubgraphContext): string {
     return `advice ${probe.id} for ${context.caller!.userId}`;
+  }
+
+  @Authorized(Access.CASEWORK_PERSON_READ)
+  @FieldResolver(() => String, { nullable: true })
+  reviewNote(@Root() probe: FieldAccessProbe): string {
+    return `${probe.id} reviewed: ${String(probe.reviewed)}`;
   }
 
   @Authorized(Access.AUDIT_READ)
@@ -62,7 +72,7 @@ class FieldAccessProbeResolver {
   }
 }
 
-const QUERY = 'query Probe { fieldAccessProbes { id name secret adviceNote auditorsNote } }';
+const QUERY = 'query Probe { fieldAccessProbes { id name secret adviceNote auditorsNote reviewNote } }';
 
 function contextFor(role: RoleName, em = null as unknown as EntityManager): SubgraphContext {
   return { em, caller: { userId: `probe-${role}`, roles: [role], org: USUAL_ORG[role] } as SubgraphContext['caller'], loaders: new Loaders(), requestId: `probe-${role}-${Math.random()}` };
@@ -100,7 +110,7 @@ describe('field rules decided once per request', () => {
   it('refuses each refused field of each record with its own FORBIDDEN, after other rules were allowed in the same request', async () => {
     const { data, errors } = await answer(ours, 'la_caseworker');
     expect(data).toEqual({
-      fieldAccessProbes: PROBES.map((p) => ({ id: p.id, name: p.name, secret: null, adviceNote: `advice ${p.id} for probe-la_caseworker`, auditorsNote: null })),
+      fieldAccessProbes: PROBES.map((p) => ({ id: p.id, name: p.name, secret: null, adviceNote: `advice ${p.id} for probe-la_caseworker`, auditorsNote: null, reviewNote: `${p.id} reviewed: true` })),
     });
     expect(errors).toEqual(
       ['a', 'b', 'c'].flatMap((_, i) => [
@@ -111,6 +121,7 @@ describe('field rules decided once per request', () => {
     // The analyst may not read the record's own fields, only the advice note: refused field by field too.
     const analyst = await answer(ours, 'icb_analyst');
     expect(analyst.errors.filter((e) => e.includes('FieldAccessProbe.name'))).toHaveLength(3);
+    expect(analyst.errors.filter((e) => e.includes('FieldAccessProbe.reviewNote'))).toHaveLength(3);
     expect(analyst.errors.filter((e) => e.includes('adviceNote'))).toEqual([]);
   });
 
