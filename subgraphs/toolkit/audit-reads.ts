@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvents, auditFailures } from '../../platform/metrics';
 import { log } from '../../platform/logger';
@@ -79,15 +80,90 @@ export async function insertAuditEvents(
  */
 export function groupReads(reads: Iterable<{ entityType: string; entityId: string; fields: Iterable<string> }>): RecordsRead[] {
   const groups = new Map<string, RecordsRead>();
+  // Records of one type on one page are mostly read field for field in the same order: each order is sorted once.
+  const byOrderRead = new Map<string, RecordsRead>();
   for (const read of reads) {
-    const fields = [...read.fields].sort();
-    const key = `${read.entityType}\u0000${fields.join('\u0000')}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { entityType: read.entityType, entityIds: [], fields }));
+    const asRead = [...read.fields];
+    const orderKey = `${read.entityType}\u0000${asRead.join('\u0000')}`;
+    let group = byOrderRead.get(orderKey);
+    if (!group) {
+      const fields = asRead.sort();
+      const key = `${read.entityType}\u0000${fields.join('\u0000')}`;
+      group = groups.get(key);
+      if (!group) groups.set(key, (group = { entityType: read.entityType, entityIds: [], fields }));
+      byOrderRead.set(orderKey, group);
+    }
     group.entityIds.push(read.entityId);
   }
   for (const group of groups.values()) group.entityIds.sort();
   return [...groups.values()];
+}
+
+type ReadEntry = { entityType: string; entityId: string; fields: Set<string> };
+
+/** Where a request's reads are gathered while it executes: put on the request's context by the plugin. */
+const READS = Symbol('personLevelReads');
+
+/** The records a request read, with the fields read from each. */
+class ReadsOfRequest {
+  readonly entries = new Map<string, ReadEntry>();
+  // Each record's entry by the object it was read from: a record's fields are many, its id worked out once.
+  private readonly bySource = new Map<unknown, ReadEntry>();
+
+  note(entityType: string, source: unknown, fieldName: string): void {
+    let entry = this.bySource.get(source);
+    if (!entry || entry.entityType !== entityType) {
+      const entityId = recordIdOf(source);
+      const key = `${entityType}\u0000${entityId}`;
+      entry = this.entries.get(key);
+      if (!entry) this.entries.set(key, (entry = { entityType, entityId, fields: new Set() }));
+      this.bySource.set(source, entry);
+    }
+    entry.fields.add(fieldName);
+  }
+}
+
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return !!value && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Calls `resolved` once a field's value has settled without error: a promise when it fulfils, a list of promises when all do (as Apollo's willResolveField hook judged). */
+function whenResolved(result: unknown, resolved: () => void): void {
+  if (isPromise(result)) result.then((value) => whenResolved(value, resolved), () => undefined);
+  else if (Array.isArray(result) && result.some(isPromise)) Promise.all(result).then(resolved, () => undefined);
+  else resolved();
+}
+
+const instrumented = Symbol('personLevelReadsInstrumented');
+
+/**
+ * Wraps the resolver of every field of the person-level types so that a field
+ * resolved without error is noted on its request's reads. Done on the schema once,
+ * rather than through Apollo's willResolveField hook: any plugin with that hook
+ * makes Apollo wrap every field of every type and call the plugins on each, which
+ * cost more on a 50-child page than the reads it recorded.
+ */
+function notePersonLevelReads(schema: GraphQLSchema, audited: ReadonlySet<string>): void {
+  for (const typeName of audited) {
+    const type = schema.getType(typeName);
+    if (!type || !isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const marked = field as { [instrumented]?: true };
+      if (marked[instrumented]) continue;
+      marked[instrumented] = true;
+      const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context, info) => {
+        // A resolver that throws is not a read: the error goes on, nothing is noted.
+        const result = resolve(source, args, context, info);
+        const reads = (context as { [READS]?: ReadsOfRequest } | undefined)?.[READS];
+        if (reads) {
+          if (isPromise(result) || (Array.isArray(result) && result.some(isPromise))) whenResolved(result, () => reads.note(typeName, source, info.fieldName));
+          else reads.note(typeName, source, info.fieldName);
+        }
+        return result;
+      };
+    }
+  }
 }
 
 /**
@@ -104,26 +180,24 @@ export function groupReads(reads: Iterable<{ entityType: string; entityId: strin
 export function auditReadsPlugin(personLevelTypes: readonly string[]): ApolloServerPlugin<SubgraphContext> {
   const audited = new Set(personLevelTypes);
   return {
+    async serverWillStart({ schema }) {
+      notePersonLevelReads(schema, audited);
+    },
     async requestDidStart() {
-      const reads = new Map<string, { entityType: string; entityId: string; fields: Set<string> }>();
+      const recorder = new ReadsOfRequest();
+      const reads = recorder.entries;
       return {
         async didResolveOperation({ contextValue, operationName }) {
           contextValue.operationName = operationName ?? undefined;
         },
-        async executionDidStart() {
+        async executionDidStart({ contextValue }) {
           if (audited.size === 0) return;
+          // Reads are noted while the operation executes, and only then.
+          const context = contextValue as { [READS]?: ReadsOfRequest };
+          context[READS] = recorder;
           return {
-            willResolveField({ info, source }) {
-              const entityType = info.parentType.name;
-              if (!audited.has(entityType)) return;
-              return (error) => {
-                if (error) return;
-                const entityId = recordIdOf(source);
-                const key = `${entityType}\u0000${entityId}`;
-                let entry = reads.get(key);
-                if (!entry) reads.set(key, (entry = { entityType, entityId, fields: new Set() }));
-                entry.fields.add(info.fieldName);
-              };
+            async executionDidEnd() {
+              context[READS] = undefined;
             },
           };
         },

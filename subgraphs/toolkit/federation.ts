@@ -7,6 +7,7 @@ import { buildSchema, createResolversMap, getMetadataStorage, type NonEmptyArray
 import { effectiveRoles } from '../../platform/roles';
 import { authChecker } from './auth';
 import type { SubgraphContext } from './context';
+import { checkRulesOncePerRequest } from './field-access';
 
 /** The Federation 2 directives our subgraphs may use. */
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@interfaceObject", "@inaccessible"])`;
@@ -37,6 +38,8 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     skipCheck: true,
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  // The same rules, decided once per request rather than by a middleware per field per record (field-access.ts).
+  checkRulesOncePerRequest(schema, resolvers, options.resolvers);
   for (const [typeName, resolveReference] of Object.entries(options.referenceResolvers ?? {})) {
     const existing = (resolvers[typeName] ?? {}) as Record<string, unknown>;
     resolvers[typeName] = { ...existing, __resolveReference: guardReference(typeName, rolesReadingType(schema, typeName), resolveReference) } as never;

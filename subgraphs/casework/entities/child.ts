@@ -17,6 +17,8 @@ export const CHILD_NAME_MATCH_INDEX_SQL = 'CREATE INDEX child_name_match_index O
 // What the SEN2 import matches on (Migration20261206000300_child_match_indexes).
 @Index({ name: 'child_upn_match_index', expression: CHILD_UPN_MATCH_INDEX_SQL })
 @Index({ name: 'child_name_match_index', expression: CHILD_NAME_MATCH_INDEX_SQL })
+// The order lists of children are paged in (Migration20261208000400_child_name_order_index).
+@Index({ name: 'child_name_order_index', properties: ['surname', 'forename', 'id'] })
 export class Child {
   @Field(() => ID, { description: 'The council\'s identifier for this child in this graph.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

@@ -1,5 +1,6 @@
 import { groupByKeys, indexByKeys, type SubgraphContext } from '../../toolkit/context';
 import { refId } from '../../toolkit/records';
+import { rowsWhereIn } from '../../toolkit/rows';
 import { HealthAdvice, HealthService, Referral, SpaceAttendance, SpaceCohort, SpaceEnrolment } from '../entities';
 
 /**
@@ -43,8 +44,9 @@ export const cohortsById = (context: SubgraphContext) =>
     return indexByKeys(ids, rows, (c) => c.id);
   });
 
+// Plain rows (toolkit/rows.ts): a caseworker's page asks for the advice of every assessment on it, and hydrating cost more than the SQL.
 export const healthAdviceByAssessment = (context: SubgraphContext) =>
   context.loaders.get<string, HealthAdvice | null>('HealthAdvice.byAssessment', async (ids) => {
-    const rows = await context.em.find(HealthAdvice, { assessmentId: { $in: [...ids] } });
+    const rows = await rowsWhereIn(context, HealthAdvice, 'assessmentId', ids);
     return indexByKeys(ids, rows, (h) => h.assessmentId);
   });

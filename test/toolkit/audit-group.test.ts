@@ -1,0 +1,18 @@
+import { groupReads } from '../../subgraphs/toolkit/audit-reads';
+
+describe('a request\'s reads grouped into entries of the trail', () => {
+  it('one entry per record type and field set, whatever order the fields were read in, ids and fields sorted', () => {
+    const groups = groupReads([
+      { entityType: 'Child', entityId: 'c2', fields: new Set(['surname', 'forename']) },
+      { entityType: 'Child', entityId: 'c1', fields: new Set(['forename', 'surname']) },
+      { entityType: 'Child', entityId: 'c3', fields: new Set(['surname', 'forename']) },
+      { entityType: 'Child', entityId: 'c4', fields: new Set(['forename']) },
+      { entityType: 'EhcPlan', entityId: 'p1', fields: new Set(['surname', 'forename']) },
+    ]);
+    expect(groups).toEqual([
+      { entityType: 'Child', entityIds: ['c1', 'c2', 'c3'], fields: ['forename', 'surname'] },
+      { entityType: 'Child', entityIds: ['c4'], fields: ['forename'] },
+      { entityType: 'EhcPlan', entityIds: ['p1'], fields: ['forename', 'surname'] },
+    ]);
+  });
+});
