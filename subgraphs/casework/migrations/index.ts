@@ -6,6 +6,7 @@ import { Migration20261124000100_casework_unique_writes } from './Migration20261
 import { Migration20261205000100_casework_children } from './Migration20261205000100_casework_children';
 import { Migration20261206000300_child_match_indexes } from './Migration20261206000300_child_match_indexes';
 import { Migration20261207000400_casework_data_version } from './Migration20261207000400_casework_data_version';
+import { Migration20261208000300_casework_fact_diff_refresh } from './Migration20261208000300_casework_fact_diff_refresh';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   { name: 'Migration20261206000300_child_match_indexes', class: Migration20261206000300_child_match_indexes },
   auditReadRecordsMigration,
   { name: 'Migration20261207000400_casework_data_version', class: Migration20261207000400_casework_data_version },
+  { name: 'Migration20261208000300_casework_fact_diff_refresh', class: Migration20261208000300_casework_fact_diff_refresh },
 ];
