@@ -29,7 +29,7 @@ registerEnumType(AuditAction, {
  * all returning the same shareable types, so the supergraph has no root-field
  * conflict and an auditor can ask all three in one request.
  */
-@ObjectType({ description: 'One entry in a data controller\'s audit trail: the person-level records of one type a request read the same fields of, or a write of one record.' })
+@ObjectType({ description: 'One entry in a data controller\'s audit trail: the person-level records of one type a request read the same fields of, or a write of the same fields to records of one type (one record for a mutation; many for an import).' })
 @Directive('@shareable')
 @Authorized(Access.AUDIT_READ)
 export class AuditEvent {
@@ -63,10 +63,10 @@ export class AuditEvent {
   @Field({ description: 'The GraphQL type (for reads) or entity (for writes) of the record, e.g. Child.' })
   entityType!: string;
 
-  @Field(() => String, { nullable: true, description: 'The record\'s identifier when the entry covers one record (every write; a read of one record); null for a read of several, which recordIds lists.' })
+  @Field(() => String, { nullable: true, description: 'The record\'s identifier when the entry covers one record (a mutation\'s write; a read of one record); null when it covers several (a read of several, an import\'s write), which recordIds lists.' })
   entityId!: string | null;
 
-  @Field(() => [String], { description: 'The identifiers of every record the entry covers, sorted: the records of entityType whose fields the request read (one for a write, and for reads recorded one entry per record).' })
+  @Field(() => [String], { description: 'The identifiers of every record the entry covers, sorted: the records of entityType whose fields the request read or the write wrote (one for a mutation\'s write, and for reads recorded one entry per record).' })
   recordIds!: string[];
 
   @Field(() => [String], { description: 'The fields read from each of those records, or written.' })

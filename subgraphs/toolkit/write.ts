@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
 import type { Caller } from '../../platform/auth';
 import { badUserInput, type Problem } from '../../platform/problems';
-import { insertAuditEvents, type RecordRead } from './audit-reads';
+import { groupReads, insertAuditEvents, type RecordRead, type RecordsRead } from './audit-reads';
 
 /**
  * The one write path. A mutation or an importer runs its change through
@@ -74,6 +74,13 @@ export interface WriteOptions {
    * Without it (or when it returns null) the violation is rethrown as it was.
    */
   onConflict?: (em: EntityManager) => Promise<GraphQLError | null>;
+  /**
+   * One audit entry per record type and field set written, the records' ids in
+   * `record_ids` (as the read audit does), instead of one per record: for an import
+   * writing thousands of records in one write, a handful of rows rather than one a
+   * record ("who wrote this child" still finds them: `record_ids @> ARRAY[id]`).
+   */
+  groupAudit?: boolean;
 }
 
 /** True for PostgreSQL's unique_violation, however the driver wrapped it. */
@@ -101,11 +108,10 @@ export async function write<T>(
       running.delete(tx);
       // An import records tens of thousands of entries: written a chunk per insert, since
       // the driver inlines the parameter into the statement and one huge one costs memory.
-      const entries = [...recorded.values()];
-      for (let i = 0; i < entries.length; i += AUDIT_CHUNK) {
-        const chunk = entries.slice(i, i + AUDIT_CHUNK).map((r) => ({ entityType: r.entityType, entityId: r.entityId, fields: [...r.fields].sort() }));
-        await insertAuditEvents(tx, actor, 'WRITE', chunk, tx.getTransactionContext());
-      }
+      const entries: Array<RecordRead | RecordsRead> = options.groupAudit
+        ? groupReads(recorded.values())
+        : [...recorded.values()].map((r) => ({ entityType: r.entityType, entityId: r.entityId, fields: [...r.fields].sort() }));
+      for (let i = 0; i < entries.length; i += AUDIT_CHUNK) await insertAuditEvents(tx, actor, 'WRITE', entries.slice(i, i + AUDIT_CHUNK), tx.getTransactionContext());
       return result;
     });
   } catch (err) {

@@ -12,6 +12,7 @@ import {
   isDecision,
   latestPlan,
   meetingBefore,
+  primaryNeed,
   reviewAwaitingMeeting,
   reviewDueDate,
   reviewMeetingFollows,
@@ -98,5 +99,14 @@ describe('the life cycle: what may follow what', () => {
   it('current details without a plan named go to the latest plan issued', () => {
     expect(latestPlan([{ id: 'a', issue: '2020-01-01' }, { id: 'b', issue: '2023-06-01' }, { id: 'c', issue: '2021-01-01' }])?.id).toBe('b');
     expect(latestPlan([])).toBeNull();
+  });
+
+  it('a child\'s primary need is the rank-1 need of its latest plan that names one', () => {
+    const asd = [{ senType: 'SLCN', rank: 2 }, { senType: 'ASD', rank: 1 }];
+    expect(primaryNeed([{ issue: '2020-01-01', needs: [{ senType: 'MLD', rank: 1 }] }, { issue: '2023-06-01', needs: asd }])).toBe('ASD');
+    // A later plan naming no need (or no rank-1 need) does not take it away.
+    expect(primaryNeed([{ issue: '2020-01-01', needs: asd }, { issue: '2023-06-01', needs: undefined }, { issue: '2024-01-01', needs: [{ senType: 'MLD', rank: 2 }] }])).toBe('ASD');
+    expect(primaryNeed([{ issue: '2020-01-01', needs: [] }])).toBeNull();
+    expect(primaryNeed([])).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { casework } from '../../subgraphs/casework';
-import { MEASURE_FACTS_SQL } from '../../subgraphs/casework/measures/facts';
+import { MEASURE_FACTS_REFRESH_SQL, MEASURE_FACTS_SQL } from '../../subgraphs/casework/measures/facts';
 import { MEASURE_FACTS_SQL as INSTALLED_MEASURE_FACTS_SQL } from '../../subgraphs/casework/migrations/Migration20261122000100_casework';
+import { MEASURE_FACTS_REFRESH_SQL as INSTALLED_REFRESH_SQL } from '../../subgraphs/casework/migrations/Migration20261208000300_casework_fact_diff_refresh';
 import { openDatabase } from '../../subgraphs/toolkit/database';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 
@@ -26,5 +27,7 @@ describe('casework migrations', () => {
   // the new text (and this test then compares against that migration).
   it('the installed measure-figure functions are what measures/facts.ts writes today', () => {
     expect(INSTALLED_MEASURE_FACTS_SQL).toBe(MEASURE_FACTS_SQL);
+    // The refresh at commit, replaced since by a migration of its own.
+    expect(INSTALLED_REFRESH_SQL).toBe(MEASURE_FACTS_REFRESH_SQL);
   });
 });

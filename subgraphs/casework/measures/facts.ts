@@ -1,3 +1,4 @@
+// Over 300 lines: the measure facts' derivation and the SQL that keeps them in step (tables, triggers, the refresh as first installed and as installed since) share their fragments; split, a migration's text could no longer be checked against one module.
 import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, reviewDueAfterSql } from '../rules/timescales';
 
 /**
@@ -111,7 +112,7 @@ export function childFactsSql(matches: (childId: string) => string): string {
     ) f GROUP BY 1, 2, 3`;
 }
 
-/** A refresh of more children than this rebuilds everything instead. */
+/** The first migration's refresh rebuilt everything for more children than this (MEASURE_FACTS_SQL below). */
 export const REBUILD_ABOVE_CHILDREN = 30000;
 
 const FACT_COLUMNS = 'child_id, code, month, num, den, district, primary_need';
@@ -127,7 +128,68 @@ const addToTotals = (where: string) => `INSERT INTO casework_measure_month (code
       ON CONFLICT (code, month, district, primary_need)
       DO UPDATE SET num = casework_measure_month.num + excluded.num, den = casework_measure_month.den + excluded.den`;
 
-/** Tables, functions and triggers; run by the casework migration. */
+/**
+ * A refresh of at least this many children rebuilds everything instead when they are
+ * at least REBUILD_SHARE of all children: past that share one rebuild costs less than
+ * refreshing them one set at a time (measured in the SEN2 benchmark: a refresh costs a
+ * child about 1.5 times what a rebuild does).
+ */
+export const REBUILD_FROM_CHILDREN = 5000;
+export const REBUILD_SHARE = 0.6;
+
+/**
+ * The refresh at commit, as migration 20261208000300 installs it (replacing the
+ * first migration's): the children's facts derived afresh and compared with those
+ * held, and only the differences written, to the children's facts and, as sums of
+ * (new - old), to the totals. A later return that adds a review to every plan
+ * changes two or three of a child's ten facts, and re-deriving a child whose
+ * records did not move writes nothing; the old refresh deleted and re-inserted
+ * them all, and writing those rows was most of its cost. work_mem lets an import's
+ * tens of thousands of children be grouped and joined in memory.
+ */
+export const MEASURE_FACTS_REFRESH_SQL = `
+  CREATE OR REPLACE FUNCTION casework_refresh_measure_facts(ids uuid[]) RETURNS void LANGUAGE plpgsql
+  SET plan_cache_mode = force_custom_plan SET work_mem = '64MB' AS $fn$
+  BEGIN
+    IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
+    -- One refresh at a time (held to commit, which follows at once): writers committing together would
+    -- otherwise lock shared total rows in different orders and could deadlock.
+    PERFORM pg_advisory_xact_lock(hashtext('casework_measure_month'));
+    IF cardinality(ids) >= ${REBUILD_FROM_CHILDREN} AND cardinality(ids) >= ${REBUILD_SHARE} * (SELECT count(*) FROM child) THEN
+      PERFORM casework_rebuild_measure_facts();
+      RETURN;
+    END IF;
+    WITH fresh AS MATERIALIZED (${factRows((c) => `${c} = ANY(ids)`)}),
+         held AS MATERIALIZED (SELECT ${FACT_COLUMNS} FROM casework_child_measure_month WHERE child_id = ANY(ids)),
+         -- Each fact that differs: new values (n) where one is derived now, old (o) where one was held.
+         diff AS MATERIALIZED (
+           SELECT coalesce(n.child_id, o.child_id) AS child_id, coalesce(n.code, o.code) AS code, coalesce(n.month, o.month) AS month,
+                  n.child_id IS NOT NULL AS derived, o.child_id IS NOT NULL AS was_held,
+                  n.num, n.den, n.district, n.primary_need, o.num AS old_num, o.den AS old_den, o.district AS old_district, o.primary_need AS old_primary_need
+           FROM fresh n FULL JOIN held o ON o.child_id = n.child_id AND o.code = n.code AND o.month = n.month
+           WHERE (n.num, n.den, n.district, n.primary_need) IS DISTINCT FROM (o.num, o.den, o.district, o.primary_need)),
+         gone AS (DELETE FROM casework_child_measure_month f USING diff d
+                  WHERE NOT d.derived AND f.child_id = d.child_id AND f.code = d.code AND f.month = d.month),
+         changed AS (UPDATE casework_child_measure_month f SET num = d.num, den = d.den, district = d.district, primary_need = d.primary_need
+                     FROM diff d WHERE d.derived AND d.was_held AND f.child_id = d.child_id AND f.code = d.code AND f.month = d.month),
+         added AS (INSERT INTO casework_child_measure_month (${FACT_COLUMNS})
+                   SELECT child_id, code, month, num, den, district, primary_need FROM diff WHERE derived AND NOT was_held)
+    INSERT INTO casework_measure_month (code, month, district, primary_need, num, den)
+      SELECT code, month, district, primary_need, sum(num), sum(den) FROM (
+        SELECT code, month, district, primary_need, num, den FROM diff WHERE derived
+        UNION ALL
+        SELECT code, month, old_district, old_primary_need, -old_num, -old_den FROM diff WHERE was_held) x
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+      ON CONFLICT (code, month, district, primary_need)
+      DO UPDATE SET num = casework_measure_month.num + excluded.num, den = casework_measure_month.den + excluded.den;
+  END
+  $fn$;
+`;
+
+/**
+ * Tables, functions and triggers, as the first casework migration installed them
+ * (its refresh function since replaced by MEASURE_FACTS_REFRESH_SQL).
+ */
 export const MEASURE_FACTS_SQL = `
   CREATE TABLE casework_child_measure_month (
     child_id uuid NOT NULL,

@@ -7,6 +7,7 @@ import { Migration20261205000100_casework_children } from './Migration2026120500
 import { Migration20261206000300_child_match_indexes } from './Migration20261206000300_child_match_indexes';
 import { Migration20261207000400_casework_data_version } from './Migration20261207000400_casework_data_version';
 import { Migration20261208000200_casework_measure_month_area } from './Migration20261208000200_casework_measure_month_area';
+import { Migration20261208000300_casework_fact_diff_refresh } from './Migration20261208000300_casework_fact_diff_refresh';
 import { Migration20261208000400_child_name_order_index } from './Migration20261208000400_child_name_order_index';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
@@ -20,5 +21,6 @@ export const migrations = [
   auditReadRecordsMigration,
   { name: 'Migration20261207000400_casework_data_version', class: Migration20261207000400_casework_data_version },
   { name: 'Migration20261208000200_casework_measure_month_area', class: Migration20261208000200_casework_measure_month_area },
+  { name: 'Migration20261208000300_casework_fact_diff_refresh', class: Migration20261208000300_casework_fact_diff_refresh },
   { name: 'Migration20261208000400_child_name_order_index', class: Migration20261208000400_child_name_order_index },
 ];

@@ -119,6 +119,18 @@ export function latestPlan<P extends { issue: string }>(plans: readonly P[]): P 
   return plans.reduce<P | null>((best, p) => (!best || p.issue > best.issue ? p : best), null);
 }
 
+/**
+ * A child's primary need: the rank-1 need of its latest plan that names one (none
+ * if no plan does). Plans of one issue date: either may be taken, as in the SQL.
+ */
+export function primaryNeed(plans: ReadonlyArray<{ issue: string; needs: ReadonlyArray<{ senType: string; rank: number }> | undefined }>): string | null {
+  const named = plans.flatMap((p) => {
+    const first = p.needs?.find((n) => n.rank === 1);
+    return first ? [{ issue: p.issue, need: first.senType }] : [];
+  });
+  return latestPlan(named)?.need ?? null;
+}
+
 /* Annual reviews. */
 
 /** A review meeting comes after the plan's issue and after the last meeting held (strictly: the day after at the earliest). */

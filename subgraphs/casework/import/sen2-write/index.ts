@@ -7,8 +7,9 @@
  *                    out in memory against what the children hold
  *   extract.ts       what the case extract changes, and each child's audit entry
  *   statements.ts    the writes: one statement per table and kind of write
- * and records its audit entries (one per child, naming the fields written) as the
- * write's own, so a chunk and its audit stand or fall together.
+ * and records its audit as the write's own, so a chunk and its audit stand or fall
+ * together: one entry per set of fields written, listing the children it was
+ * written to (record_ids), not one entry per child.
  *
  * A person who matches a child already written earlier in the same chunk (the
  * same child twice, e.g. a case-extract row for a child of the return) ends the
@@ -19,7 +20,7 @@ import { write, type Actor, type WriteEntry } from '../../../toolkit/write';
 import type { Problem } from '../sen2-validate';
 import { applyCaseExtract } from './extract';
 import { loadCandidates, matchItems, type Sen2Counts, type Sen2Item } from './match';
-import { ChunkState, loadLifeCycle, planRequest } from './plan';
+import { ChunkState, loadLifeCycle, planRequest, primaryNeedOfNewChild } from './plan';
 import { Sql } from './sql';
 import { Staff } from './staff';
 import { writeCaseExtract, writeChildren, writeLifeCycle, writePrimaryNeeds } from './statements';
@@ -50,7 +51,7 @@ export class Sen2Writer {
   /** Writes the items in file order, a chunk at a time (a chunk may end early: see the file's comment). */
   async write(items: readonly Sen2Item[]): Promise<void> {
     let rest = items;
-    while (rest.length) rest = rest.slice(await write(this.tx, this.actor, (tx, record) => this.writeChunk(new Sql(tx), rest, record)));
+    while (rest.length) rest = rest.slice(await write(this.tx, this.actor, (tx, record) => this.writeChunk(new Sql(tx), rest, record), { groupAudit: true }));
   }
 
   /** Writes a prefix of the items; returns how many. */
@@ -66,9 +67,11 @@ export class Sen2Writer {
 
     const extract = await applyCaseExtract(matched, { sql, staff: this.staff, secret: this.secret, today: this.today, problems: this.problems });
 
+    // A new child's primary need goes in with its row; only the children held are updated afterwards.
+    for (const child of newChildren) child.primary_need = primaryNeedOfNewChild(state, child.id);
     await writeChildren(sql, newChildren, childUpdates);
     await writeLifeCycle(sql, state);
-    await writePrimaryNeeds(sql, matched.filter((d) => d.item.person).map((d) => d.childId!));
+    await writePrimaryNeeds(sql, heldIds);
     await writeCaseExtract(sql, extract);
     record(extract.audit);
     return Math.max(taken, 1);

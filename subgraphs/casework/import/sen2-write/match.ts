@@ -156,6 +156,8 @@ export interface ChildRow {
   postcode: string | null;
   upn: string | null;
   uln: string | null;
+  /** A new child's primary need, once its plans are worked out (a child held keeps its own until writePrimaryNeeds). */
+  primary_need?: string | null;
 }
 
 export interface Matching {

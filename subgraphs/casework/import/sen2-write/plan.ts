@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { latestPlan, meetingBefore, reviewDueDate } from '../../rules/life-cycle';
+import { latestPlan, meetingBefore, primaryNeed, reviewDueDate } from '../../rules/life-cycle';
 import type { Sen2ActivePlan, Sen2Placement, Sen2Request } from '../sen2-validate';
 import { IDS_IN_PARAMETER, type Sql } from './sql';
 
@@ -104,6 +104,15 @@ export async function loadLifeCycle(sql: Sql, state: ChunkState, childIds: strin
     );
     for (const v of reviews) list(state.reviewsOfPlan, v.plan_id).push({ id: v.id, meeting: v.meeting });
   }
+}
+
+/**
+ * The primary need of a child this chunk creates, from the plans and needs worked
+ * out for it (all of its plans are this chunk's): written with the child's row, not
+ * by a later update of it.
+ */
+export function primaryNeedOfNewChild(state: ChunkState, childId: string): string | null {
+  return primaryNeed((state.plansOfChild.get(childId) ?? []).map((p) => ({ issue: p.issue, needs: state.needs.get(p.id) })));
 }
 
 /** One request of a person: created, or updated by its received date; then its assessment, plan and active plan. */

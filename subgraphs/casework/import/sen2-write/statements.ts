@@ -15,9 +15,9 @@ const CHILD_COLUMNS = 'id uuid, surname text, forename text, birth_date date, se
 
 export async function writeChildren(sql: Sql, created: readonly ChildRow[], updated: readonly ChildRow[]): Promise<void> {
   await sql.withRows(
-    `INSERT INTO child (id, surname, forename, birth_date, sex, ethnicity, postcode, upn, uln)
-     SELECT x.id, x.surname, x.forename, x.birth_date, x.sex, x.ethnicity, x.postcode, x.upn, x.uln
-     FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS})`,
+    `INSERT INTO child (id, surname, forename, birth_date, sex, ethnicity, postcode, upn, uln, primary_need)
+     SELECT x.id, x.surname, x.forename, x.birth_date, x.sex, x.ethnicity, x.postcode, x.upn, x.uln, x.primary_need
+     FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS}, primary_need text)`,
     created,
   );
   await sql.withRows(
