@@ -18,6 +18,7 @@ import { explorerFiles } from './explorer';
 import { callerErrors } from './partial';
 import { loadTrustedDocuments, persistedQueryCache, trustedDocumentSettingsFromEnv, trustedDocumentsPlugin, type TrustedDocumentSettings } from './trusted-documents';
 import { ForwardingDataSource, subgraphCallSettingsFromEnv, subgraphPool, type SubgraphCallSettings } from './subgraphs';
+import { shareOperationsAcrossRequests } from './shared-operations';
 
 export interface GatewayContext extends BaseContext {
   /** The caller's Authorization header, forwarded so each subgraph verifies it again. */
@@ -96,6 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // Apollo every hour, and probes cloud metadata addresses at start: the
   // partnership's gateway sends nothing out but its calls to the subgraphs.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  shareOperationsAcrossRequests();
   const authenticate = createAuthenticator(options.auth);
   const supergraphSdl = readFileSync(options.supergraphPath, 'utf8');
   const names = Object.keys(options.subgraphUrls);

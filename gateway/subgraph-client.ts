@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { EventEmitter } from 'node:events';
 import type { Pool } from 'undici';
 import { AUDITED_READS_HEADER } from '../platform/http';
 
@@ -45,6 +46,32 @@ const CONNECTION_RESET = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_
 function wasReset(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string } };
   return CONNECTION_RESET.has(e?.code ?? '') || CONNECTION_RESET.has(e?.cause?.code ?? '');
+}
+
+/**
+ * A call's deadline, as the signal undici takes: it accepts an EventEmitter with
+ * `aborted` and `reason` as well as an AbortSignal, and an emitter's listener
+ * costs each call less than an AbortSignal's EventTarget listener does. Not
+ * AbortSignal.timeout either: its timer runs to the deadline even after the
+ * answer came; this one is cleared with the call.
+ */
+class Deadline extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(ms: number) {
+    super();
+    this.timer = setTimeout(() => {
+      this.aborted = true;
+      this.reason = new DOMException(`The call did not finish within ${ms} ms.`, 'TimeoutError');
+      this.emit('abort');
+    }, ms).unref();
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
 }
 
 export class SubgraphClient {
@@ -101,18 +128,15 @@ export class SubgraphClient {
    * is not: the subgraph may have made the change.
    */
   private async call(call: SubgraphCall): Promise<SubgraphAnswer> {
-    // Not AbortSignal.timeout: its timer runs to the deadline even after the answer
-    // came, then builds an error and aborts; this one is cleared with the call.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`The call did not finish within ${this.timeoutMs} ms.`, 'TimeoutError')), this.timeoutMs).unref();
+    const deadline = new Deadline(this.timeoutMs);
     try {
-      return await this.attempt(call, deadline.signal);
+      return await this.attempt(call, deadline);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
-  private async attempt(call: SubgraphCall, signal: AbortSignal): Promise<SubgraphAnswer> {
+  private async attempt(call: SubgraphCall, signal: Deadline): Promise<SubgraphAnswer> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'x-request-id': call.requestId, ...call.headers };
     if (call.authorization) headers.authorization = call.authorization;
     this.counts.sent++;

@@ -170,7 +170,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse, observation: RequestObservation): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = { pathname: observation.path, search: observation.search };
     if (options.cors?.(req, res)) return;
     if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return serveMetrics(req, res);
     if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'live' });

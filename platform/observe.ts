@@ -1,9 +1,10 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLResponse } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
 import { context as otelContext, type Span } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { log, requestScope } from './logger';
 import { graphqlDuration, graphqlRequests, operationLabel } from './metrics';
-import { childSpan, endServerSpan, startServerSpan, traceIdOf } from './tracing';
+import { childSpan, endServerSpan, startServerSpan, traceIdOf, tracingActive } from './tracing';
 
 /**
  * What is known of one request as it goes, for its access-log line, its metrics
@@ -14,6 +15,8 @@ export interface RequestObservation {
   service: string;
   method: string;
   path: string;
+  /** The query string, with its "?" (a GET's GraphQL request); empty when none. */
+  search: string;
   started: number;
   span: Span;
   traceId?: string;
@@ -30,10 +33,13 @@ const QUIET = new Set(['/health/live', '/health/ready', '/health/subgraphs', '/m
 
 /** Begins observing a request; `run` runs its handling inside its server span. */
 export function observeRequest(service: string, req: IncomingMessage): { observation: RequestObservation; run<T>(fn: () => T): T } {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  // Parsed once per request: the HTTP layer routes on these too.
+  const { pathname: path, search } = new URL(req.url ?? '/', 'http://localhost');
   // The span's name and attributes carry the path only: a GET's query string is GraphQL and its variables.
   const { span, context } = startServerSpan(req, path);
-  const observation: RequestObservation = { service, method: req.method ?? 'GET', path, started: performance.now(), span, traceId: traceIdOf(span) };
+  const observation: RequestObservation = { service, method: req.method ?? 'GET', path, search, started: performance.now(), span, traceId: traceIdOf(span) };
+  // Without tracing there is no span context to carry: the request scope alone.
+  if (!tracingActive()) return { observation, run: (fn) => requestScope.run(observation, fn) };
   return { observation, run: (fn) => requestScope.run(observation, () => otelContext.with(context, fn)) };
 }
 
@@ -103,9 +109,24 @@ export function currentObservation(): RequestObservation | undefined {
  * access log and metrics, and spans for parsing, validation and execution.
  */
 export function observationPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  // Apollo calls every hook a listener has, per request: the span hooks only while tracing.
+  const observe = {
+    async didResolveOperation({ operationName }: { operationName?: string | null }) {
+      const o = currentObservation();
+      if (o && operationName) o.operationName = operationName;
+    },
+    async willSendResponse({ response, errors }: { response: GraphQLResponse; errors?: readonly GraphQLError[] }) {
+      const o = currentObservation();
+      if (!o) return;
+      const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      o.graphqlErrors = body?.errors?.length ?? errors?.length ?? 0;
+    },
+  };
   return {
     async requestDidStart() {
+      if (!tracingActive()) return observe;
       return {
+        ...observe,
         async parsingDidStart() {
           const end = childSpan('graphql.parse');
           return async (error?: Error) => end(error);
@@ -114,19 +135,9 @@ export function observationPlugin<C extends BaseContext>(): ApolloServerPlugin<C
           const end = childSpan('graphql.validate');
           return async (errors?: readonly Error[]) => end(errors?.length ? errors[0] : undefined);
         },
-        async didResolveOperation({ operationName }) {
-          const o = currentObservation();
-          if (o && operationName) o.operationName = operationName;
-        },
         async executionDidStart({ operationName }) {
           const end = childSpan('graphql.execute', operationName ? { 'graphql.operation.name': operationName } : {});
           return { async executionDidEnd(error?: Error) { end(error); } };
-        },
-        async willSendResponse({ response, errors }) {
-          const o = currentObservation();
-          if (!o) return;
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          o.graphqlErrors = body?.errors?.length ?? errors?.length ?? 0;
         },
       };
     },

@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -57,6 +57,19 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
   return true;
 }
 
+/**
+ * Whether this process exports spans (startTracing ran). When it does not, the
+ * functions below skip OpenTelemetry's no-op machinery altogether: it does
+ * nothing, but it still costs every request a tracer lookup, a span object and a
+ * context switch per phase.
+ */
+export function tracingActive(): boolean {
+  return sdk !== null;
+}
+
+/** The span of every request while tracing is off: records nothing, carries no trace id. */
+const NOT_RECORDED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
 /** Sends the spans not yet exported and stops the SDK (a stopping process calls it last). */
 export async function stopTracing(): Promise<void> {
   const running = sdk;
@@ -80,6 +93,7 @@ const tracer = () => trace.getTracer('send-partnership-gateway');
 
 /** The server span of one HTTP request, child of the caller's traceparent when given. */
 export function startServerSpan(req: IncomingMessage, path: string): { span: Span; context: Context } {
+  if (!tracingActive()) return { span: NOT_RECORDED, context: context.active() };
   const parent = propagation.extract(context.active(), req.headers);
   const span = tracer().startSpan(`${req.method ?? 'GET'} ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': path } }, parent);
   return { span, context: trace.setSpan(parent, span) };
@@ -102,11 +116,13 @@ export function traceIdOf(span: Span | undefined): string | undefined {
 
 /** Sets traceparent (and tracestate) on an outgoing request's headers, from the span active now. */
 export function injectTraceContext(headers: { set(name: string, value: string): unknown }): void {
+  if (!tracingActive()) return;
   propagation.inject(context.active(), headers, { set: (carrier, key, value) => carrier.set(key, value) });
 }
 
 /** A child span of the active one, ended by the function returned (with the error, if any). */
 export function childSpan(name: string, attributes: Record<string, string> = {}): (error?: unknown) => void {
+  if (!tracingActive()) return () => undefined;
   const span = tracer().startSpan(name, { attributes });
   return (error?: unknown) => {
     if (error) span.setStatus({ code: SpanStatusCode.ERROR });
