@@ -87,11 +87,30 @@ export function blockDraw(index: number, firstNumber: number): BlockDraw {
 
 const FIRST_BLOCK = blockDraw(0, 0);
 
+/** Referrals handed on at a time by `referralChunks`: a block's referrals are never held whole. */
+export const REFERRALS_PER_CHUNK = 5_000;
+
 /** Pure: the referrals of the shared population, deterministic in its inputs. */
 export function generateReferrals(people: readonly SyntheticPerson[], linkKeys: ReadonlyMap<string, string>, serviceIds: ReadonlyMap<string, string>, today: string, block: BlockDraw = FIRST_BLOCK): SyntheticReferral[] {
+  const all: SyntheticReferral[] = [];
+  for (const chunk of referralChunks(people, linkKeys, serviceIds, today, block)) for (const r of chunk) all.push(r);
+  return all;
+}
+
+/**
+ * The same referrals, person by person in the same order, handed on about
+ * `chunk` at a time (a person's referrals stay together) so a seed can insert
+ * and let go of them as they are drawn.
+ */
+export function* referralChunks(people: readonly SyntheticPerson[], linkKeys: ReadonlyMap<string, string>, serviceIds: ReadonlyMap<string, string>, today: string, block: BlockDraw = FIRST_BLOCK, chunk = REFERRALS_PER_CHUNK): Generator<SyntheticReferral[]> {
   const rng = new Random(block.seed(5_891));
-  const referrals: SyntheticReferral[] = [];
+  let referrals: SyntheticReferral[] = [];
+  let drawn = 0;
   for (const person of people) {
+    if (referrals.length >= chunk) {
+      yield referrals;
+      referrals = [];
+    }
     const count = rng.weighted([[0, 30], [1, 40], [2, 20], [3, 10]] as const);
     const earliest = maxDate(HISTORY_START, addDays(person.birthDate, 365));
     const span = daysBetween(earliest, today);
@@ -106,7 +125,7 @@ export function generateReferrals(people: readonly SyntheticPerson[], linkKeys: 
       const code = serviceCode(rng, pathway, urgency, person);
       const r: SyntheticReferral = {
         id: rng.uuid(),
-        sourceId: `SYN-${String(block.firstNumber + referrals.length + 1).padStart(7, '0')}`,
+        sourceId: `SYN-${String(block.firstNumber + ++drawn).padStart(7, '0')}`,
         linkKey: linkKeys.get(person.nhsNumber)!,
         service: serviceIds.get(code)!,
         pathway,
@@ -141,7 +160,12 @@ export function generateReferrals(people: readonly SyntheticPerson[], linkKeys: 
       }
     }
   }
-  return referrals;
+  if (referrals.length > 0) yield referrals;
+}
+
+/** Adds the children with a CAMHS referral (by link key, first referral first): the families SPACE draws from. */
+export function addSpaceFamilies(families: Set<string>, referrals: readonly SyntheticReferral[]): void {
+  for (const r of referrals) if (r.pathway === Pathway.CAMHS) families.add(r.linkKey);
 }
 
 export interface SyntheticSpace {
@@ -156,8 +180,15 @@ export interface SyntheticSpace {
  * scores fall on average (less accommodation), more for families who complete.
  */
 export function generateSpace(referrals: readonly SyntheticReferral[], spaceServiceId: string, scale: number, today: string, block: BlockDraw = FIRST_BLOCK): SyntheticSpace {
+  const families = new Set<string>();
+  addSpaceFamilies(families, referrals);
+  return drawSpace(families, spaceServiceId, scale, today, block);
+}
+
+/** The same SPACE cohorts from the families alone (`addSpaceFamilies`), for a seed that does not hold the referrals. */
+export function drawSpace(familySet: ReadonlySet<string>, spaceServiceId: string, scale: number, today: string, block: BlockDraw = FIRST_BLOCK): SyntheticSpace {
   const rng = new Random(block.seed(6_891));
-  const families = [...new Set(referrals.filter((r) => r.pathway === Pathway.CAMHS).map((r) => r.linkKey))];
+  const families = [...familySet];
   if (families.length === 0) return { cohorts: [], enrolments: [], attendance: [] };
   // Families are drawn without repeats until all have been, then afresh (only small scales run out).
   let pool: string[] = [];
@@ -249,10 +280,13 @@ export async function seedHealth(em: EntityManager, options: SeedOptions): Promi
         return k;
       };
       for (const p of block.people) linkKeyOf(p.nhsNumber);
-      const referrals = generateReferrals(block.people, keys, serviceIds, options.today, blockDraw(block.index, counts.referrals));
-      const space = generateSpace(referrals, serviceIds.get('SPACE')!, block.scale, options.today, blockDraw(block.index, counts.cohorts));
-      await insertInChunks(t, Referral, referrals as unknown as Array<Record<string, unknown>>);
-      counts.referrals += referrals.length;
+      // Referrals inserted as they are drawn; SPACE then draws from the families they named.
+      const families = new Set<string>();
+      for (const referrals of referralChunks(block.people, keys, serviceIds, options.today, blockDraw(block.index, counts.referrals))) {
+        addSpaceFamilies(families, referrals);
+        await insertInChunks(t, Referral, referrals as unknown as Array<Record<string, unknown>>);
+        counts.referrals += referrals.length;
+      }
       // The advice asked for in the block's assessments, read from its history a chunk at a time.
       const adviceRng = new Random(blockDraw(block.index, 0).seed(7_891));
       for (const chunk of block.chunks()) {
@@ -260,6 +294,7 @@ export async function seedHealth(em: EntityManager, options: SeedOptions): Promi
         await insertInChunks(t, HealthAdvice, advice);
         counts.advice += advice.length;
       }
+      const space = drawSpace(families, serviceIds.get('SPACE')!, block.scale, options.today, blockDraw(block.index, counts.cohorts));
       await insertInChunks(t, SpaceCohort, space.cohorts);
       await insertInChunks(t, SpaceEnrolment, space.enrolments);
       await insertInChunks(t, SpaceAttendance, space.attendance);
