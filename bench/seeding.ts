@@ -21,6 +21,7 @@ import { peakMemoryMb } from '../subgraphs/toolkit/database/prepare';
 import { scratchDatabases } from '../subgraphs/toolkit/database/scratch';
 import { addSpaceFamilies, blockDraw, drawSpace, referralChunks } from '../subgraphs/health/seed/synthetic';
 import { areaBlocks } from '../subgraphs/toolkit/synthetic/casework-history';
+import { collectGarbage } from '../subgraphs/toolkit/synthetic/collect';
 import { today } from '../subgraphs/toolkit/dates';
 import { runScript } from './script';
 
@@ -60,6 +61,7 @@ async function drawOnly(log: (line: string) => void, started: number): Promise<v
           addSpaceFamilies(families, referrals);
           counts.referrals += referrals.length;
         }
+        collectGarbage(); // as the health seed does before drawing the history again
         counts.families += drawSpace(families, 'SPACE', block.scale, today(), blockDraw(block.index, 0)).enrolments.length;
       } else counts.people += block.people.length;
       for (const chunk of block.chunks()) {

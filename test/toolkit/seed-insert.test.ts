@@ -16,7 +16,7 @@ describe('the seeds\' insert of plain rows', () => {
   let orm: Orm;
   let service: string;
   const em = () => orm.em.fork() as EntityManager;
-  const read = async (sql: string) => em().getConnection().execute(sql);
+  const read = async (sql: string): Promise<Array<Record<string, unknown>>> => em().getConnection().execute(sql);
 
   beforeAll(async () => {
     dbs = await createTestDatabases([health]);
@@ -53,7 +53,7 @@ describe('the seeds\' insert of plain rows', () => {
     const arrays = await read(`SELECT ${columns} FROM referral WHERE source_id LIKE 'arr-%' ORDER BY source_id`);
     expect(orm).toHaveLength(awkward.length);
     expect(withoutPrefix(arrays)).toEqual(withoutPrefix(orm));
-    expect(arrays.map((r: { discharge_reason: string | null }) => r.discharge_reason).filter(Boolean)).toEqual(awkward.filter((_, i) => i % 2));
+    expect(arrays.map((r) => r.discharge_reason).filter(Boolean)).toEqual(awkward.filter((_, i) => i % 2));
   });
 
   it('writes booleans, numbers and references of SPACE rows as the ORM does', async () => {
@@ -76,7 +76,7 @@ describe('the seeds\' insert of plain rows', () => {
       attendance: await read(`SELECT session_number, session_date, attended FROM space_attendance a JOIN space_enrolment e ON e.id = a.enrolment_id WHERE e.link_key = 'family-${n}' ORDER BY session_number`),
     });
     const [ormRows, arrayRows] = [await of(1), await of(2)];
-    expect(arrayRows.attendance.map((r: { attended: boolean }) => r.attended)).toEqual([true, false, true]);
+    expect(arrayRows.attendance.map((r) => r.attended)).toEqual([true, false, true]);
     expect({ ...arrayRows, enrolment: arrayRows.enrolment.map((r: Record<string, unknown>) => ({ ...r, link_key: 'family' })) }).toEqual({ ...ormRows, enrolment: ormRows.enrolment.map((r: Record<string, unknown>) => ({ ...r, link_key: 'family' })) });
   });
 
@@ -85,6 +85,6 @@ describe('the seeds\' insert of plain rows', () => {
     const { id: _id, ...withoutId } = row;
     await insertInChunks(em(), Referral, [withoutId]);
     const [inserted] = await read(`SELECT id FROM referral WHERE source_id = 'dft-0'`);
-    expect(inserted.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(String(inserted.id)).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
