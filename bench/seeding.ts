@@ -19,8 +19,9 @@ import { governance } from '../subgraphs/governance/index';
 import { health } from '../subgraphs/health/index';
 import { peakMemoryMb } from '../subgraphs/toolkit/database/prepare';
 import { scratchDatabases } from '../subgraphs/toolkit/database/scratch';
-import { generateReferrals, generateSpace } from '../subgraphs/health/seed/synthetic';
+import { addSpaceFamilies, blockDraw, drawSpace, referralChunks } from '../subgraphs/health/seed/synthetic';
 import { areaBlocks } from '../subgraphs/toolkit/synthetic/casework-history';
+import { collectGarbage } from '../subgraphs/toolkit/synthetic/collect';
 import { today } from '../subgraphs/toolkit/dates';
 import { runScript } from './script';
 
@@ -53,10 +54,15 @@ async function drawOnly(log: (line: string) => void, started: number): Promise<v
   for (const pass of ['casework', 'health']) {
     for (const block of areaBlocks({ scale: SCALE, today: today() })) {
       if (pass === 'health') {
+        // As the health seed draws them: referrals a chunk at a time, then SPACE from the families they named.
         const keys = new Map(block.people.map((p) => [p.nhsNumber, p.nhsNumber]));
-        const referrals = generateReferrals(block.people, keys, anyService, today());
-        counts.referrals += referrals.length;
-        counts.families += generateSpace(referrals, 'SPACE', block.scale, today()).enrolments.length;
+        const families = new Set<string>();
+        for (const referrals of referralChunks(block.people, keys, anyService, today(), blockDraw(block.index, counts.referrals))) {
+          addSpaceFamilies(families, referrals);
+          counts.referrals += referrals.length;
+        }
+        collectGarbage(); // as the health seed does before drawing the history again
+        counts.families += drawSpace(families, 'SPACE', block.scale, today(), blockDraw(block.index, 0)).enrolments.length;
       } else counts.people += block.people.length;
       for (const chunk of block.chunks()) {
         if (pass === 'health') continue;

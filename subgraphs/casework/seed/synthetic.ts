@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { linkKeyFor } from '../../toolkit/link-key';
 import type { SeedOptions } from '../../toolkit/subgraph';
@@ -15,6 +16,8 @@ import { AnnualReview, Caseworker, Child, EhcNeedsAssessment, EhcnaRequest, EhcP
  */
 export async function seedCasework(em: EntityManager, options: SeedOptions): Promise<void> {
   const counts = { children: 0, requests: 0, assessments: 0, plans: 0, reviews: 0 };
+  const started = performance.now();
+  let loaded = started;
   await em.transactional(async (t) => {
     // One rebuild of the measure facts at the end instead of a refresh per inserted chunk (measures/facts.ts).
     await t.getConnection().execute(`SET LOCAL casework.defer_measure_facts = 'on'`, [], 'run', t.getTransactionContext());
@@ -28,12 +31,15 @@ export async function seedCasework(em: EntityManager, options: SeedOptions): Pro
         counts.reviews += h.reviews.length;
       }
     }
+    loaded = performance.now();
     await t.getConnection().execute('SELECT casework_rebuild_measure_facts()', [], 'run', t.getTransactionContext());
     // Statistics for what was just loaded, so the first writes after seeding are planned for a full database.
     await t.getConnection().execute('ANALYZE child, worker_allocation, ehcna_request, ehc_needs_assessment, ehc_plan, annual_review, casework_child_measure_month, casework_measure_month', [], 'run', t.getTransactionContext());
   });
-  options.log(`casework: ${counts.children} children, ${counts.requests} requests, ${counts.assessments} assessments, ${counts.plans} EHC plans, ${counts.reviews} annual reviews`);
+  options.log(`casework: ${counts.children} children, ${counts.requests} requests, ${counts.assessments} assessments, ${counts.plans} EHC plans, ${counts.reviews} annual reviews (drawn and inserted in ${seconds(loaded - started)} s, measure facts and statistics in ${seconds(performance.now() - loaded)} s)`);
 }
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 /** Inserts one chunk of the history; a case's records and its child are in the same chunk. */
 async function insertChunk(t: EntityManager, h: CaseworkHistory, options: SeedOptions): Promise<void> {

@@ -1,8 +1,11 @@
+// Over 300 lines: the health seed's draws (referrals, SPACE, health advice) and the seed that inserts them block by block share one calibration, one block numbering and one order of random draws; split, what keeps the drawn data identical would be spread over files.
+import { performance } from 'node:perf_hooks';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays, daysBetween, maxDate } from '../../toolkit/dates';
 import { linkKeyFor } from '../../toolkit/link-key';
 import type { SeedOptions } from '../../toolkit/subgraph';
 import { areaBlocks, type CaseworkHistory } from '../../toolkit/synthetic/casework-history';
+import { collectGarbage } from '../../toolkit/synthetic/collect';
 import { insertInChunks } from '../../toolkit/synthetic/insert';
 import { NORTHERN_DISTRICTS, type SyntheticPerson } from '../../toolkit/synthetic/population';
 import { Random } from '../../toolkit/synthetic/random';
@@ -87,11 +90,30 @@ export function blockDraw(index: number, firstNumber: number): BlockDraw {
 
 const FIRST_BLOCK = blockDraw(0, 0);
 
+/** Referrals handed on at a time by `referralChunks`: a block's referrals are never held whole. */
+export const REFERRALS_PER_CHUNK = 5_000;
+
 /** Pure: the referrals of the shared population, deterministic in its inputs. */
 export function generateReferrals(people: readonly SyntheticPerson[], linkKeys: ReadonlyMap<string, string>, serviceIds: ReadonlyMap<string, string>, today: string, block: BlockDraw = FIRST_BLOCK): SyntheticReferral[] {
+  const all: SyntheticReferral[] = [];
+  for (const chunk of referralChunks(people, linkKeys, serviceIds, today, block)) for (const r of chunk) all.push(r);
+  return all;
+}
+
+/**
+ * The same referrals, person by person in the same order, handed on about
+ * `chunk` at a time (a person's referrals stay together) so a seed can insert
+ * and let go of them as they are drawn.
+ */
+export function* referralChunks(people: readonly SyntheticPerson[], linkKeys: ReadonlyMap<string, string>, serviceIds: ReadonlyMap<string, string>, today: string, block: BlockDraw = FIRST_BLOCK, chunk = REFERRALS_PER_CHUNK): Generator<SyntheticReferral[]> {
   const rng = new Random(block.seed(5_891));
-  const referrals: SyntheticReferral[] = [];
+  let referrals: SyntheticReferral[] = [];
+  let drawn = 0;
   for (const person of people) {
+    if (referrals.length >= chunk) {
+      yield referrals;
+      referrals = [];
+    }
     const count = rng.weighted([[0, 30], [1, 40], [2, 20], [3, 10]] as const);
     const earliest = maxDate(HISTORY_START, addDays(person.birthDate, 365));
     const span = daysBetween(earliest, today);
@@ -106,7 +128,7 @@ export function generateReferrals(people: readonly SyntheticPerson[], linkKeys: 
       const code = serviceCode(rng, pathway, urgency, person);
       const r: SyntheticReferral = {
         id: rng.uuid(),
-        sourceId: `SYN-${String(block.firstNumber + referrals.length + 1).padStart(7, '0')}`,
+        sourceId: `SYN-${String(block.firstNumber + ++drawn).padStart(7, '0')}`,
         linkKey: linkKeys.get(person.nhsNumber)!,
         service: serviceIds.get(code)!,
         pathway,
@@ -141,7 +163,12 @@ export function generateReferrals(people: readonly SyntheticPerson[], linkKeys: 
       }
     }
   }
-  return referrals;
+  if (referrals.length > 0) yield referrals;
+}
+
+/** Adds the children with a CAMHS referral (by link key, first referral first): the families SPACE draws from. */
+export function addSpaceFamilies(families: Set<string>, referrals: readonly SyntheticReferral[]): void {
+  for (const r of referrals) if (r.pathway === Pathway.CAMHS) families.add(r.linkKey);
 }
 
 export interface SyntheticSpace {
@@ -156,8 +183,15 @@ export interface SyntheticSpace {
  * scores fall on average (less accommodation), more for families who complete.
  */
 export function generateSpace(referrals: readonly SyntheticReferral[], spaceServiceId: string, scale: number, today: string, block: BlockDraw = FIRST_BLOCK): SyntheticSpace {
+  const families = new Set<string>();
+  addSpaceFamilies(families, referrals);
+  return drawSpace(families, spaceServiceId, scale, today, block);
+}
+
+/** The same SPACE cohorts from the families alone (`addSpaceFamilies`), for a seed that does not hold the referrals. */
+export function drawSpace(familySet: ReadonlySet<string>, spaceServiceId: string, scale: number, today: string, block: BlockDraw = FIRST_BLOCK): SyntheticSpace {
   const rng = new Random(block.seed(6_891));
-  const families = [...new Set(referrals.filter((r) => r.pathway === Pathway.CAMHS).map((r) => r.linkKey))];
+  const families = [...familySet];
   if (families.length === 0) return { cohorts: [], enrolments: [], attendance: [] };
   // Families are drawn without repeats until all have been, then afresh (only small scales run out).
   let pool: string[] = [];
@@ -236,6 +270,8 @@ export async function seedHealth(em: EntityManager, options: SeedOptions): Promi
   const services = await em.find(HealthService, {});
   const serviceIds = new Map(services.map((s) => [s.code, s.id]));
   const counts = { referrals: 0, advice: 0, cohorts: 0, families: 0 };
+  const started = performance.now();
+  let loaded = started;
   await em.transactional(async (t) => {
     const connection = t.getConnection();
     // One rebuild of the measures' month tables at the end is cheaper than a refresh per chunk.
@@ -249,10 +285,14 @@ export async function seedHealth(em: EntityManager, options: SeedOptions): Promi
         return k;
       };
       for (const p of block.people) linkKeyOf(p.nhsNumber);
-      const referrals = generateReferrals(block.people, keys, serviceIds, options.today, blockDraw(block.index, counts.referrals));
-      const space = generateSpace(referrals, serviceIds.get('SPACE')!, block.scale, options.today, blockDraw(block.index, counts.cohorts));
-      await insertInChunks(t, Referral, referrals as unknown as Array<Record<string, unknown>>);
-      counts.referrals += referrals.length;
+      // Referrals inserted as they are drawn; SPACE then draws from the families they named.
+      const families = new Set<string>();
+      for (const referrals of referralChunks(block.people, keys, serviceIds, options.today, blockDraw(block.index, counts.referrals))) {
+        addSpaceFamilies(families, referrals);
+        await insertInChunks(t, Referral, referrals as unknown as Array<Record<string, unknown>>);
+        counts.referrals += referrals.length;
+      }
+      collectGarbage(); // the referrals' garbage, before the block's history is drawn a second time
       // The advice asked for in the block's assessments, read from its history a chunk at a time.
       const adviceRng = new Random(blockDraw(block.index, 0).seed(7_891));
       for (const chunk of block.chunks()) {
@@ -260,16 +300,18 @@ export async function seedHealth(em: EntityManager, options: SeedOptions): Promi
         await insertInChunks(t, HealthAdvice, advice);
         counts.advice += advice.length;
       }
+      const space = drawSpace(families, serviceIds.get('SPACE')!, block.scale, options.today, blockDraw(block.index, counts.cohorts));
       await insertInChunks(t, SpaceCohort, space.cohorts);
       await insertInChunks(t, SpaceEnrolment, space.enrolments);
       await insertInChunks(t, SpaceAttendance, space.attendance);
       counts.cohorts += space.cohorts.length;
       counts.families += space.enrolments.length;
     }
+    loaded = performance.now();
     await refreshMonthEnds(t);
     await connection.execute('SELECT health_rebuild_measure_months()', [], 'all', t.getTransactionContext());
   });
   // Fresh statistics, so the first queries after seeding are planned on the real volumes.
   await em.getConnection().execute('ANALYZE referral, health_advice_request, space_cohort, space_enrolment, space_attendance, health_month_end, health_month_end_service, health_first_contact_month, health_first_contact_distribution, health_advice_month, health_space_cohort_fact, health_space_month');
-  options.log(`health: ${counts.referrals} referrals, ${counts.advice} health advice requests, ${counts.cohorts} SPACE cohorts with ${counts.families} families`);
+  options.log(`health: ${counts.referrals} referrals, ${counts.advice} health advice requests, ${counts.cohorts} SPACE cohorts with ${counts.families} families (drawn and inserted in ${((loaded - started) / 1000).toFixed(1)} s, month tables and statistics in ${((performance.now() - loaded) / 1000).toFixed(1)} s)`);
 }

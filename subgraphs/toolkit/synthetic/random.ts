@@ -54,10 +54,29 @@ export class Random {
     return median * Math.exp(this.normal(0, sigma));
   }
 
-  /** A version-4-shaped UUID drawn from this generator, so ids repeat run to run. */
+  /**
+   * A version-4-shaped UUID drawn from this generator, so ids repeat run to run.
+   * Built from character codes into one flat string: a string joined from slices
+   * is a tree of pieces in V8 (about 400 bytes instead of 60), and a seed holds
+   * hundreds of thousands of ids at once.
+   */
   uuid(): string {
-    const hex = Array.from({ length: 32 }, () => this.int(0, 15).toString(16)).join('');
-    const variant = ((parseInt(hex[16], 16) & 3) | 8).toString(16);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    const codes = UUID_CODES;
+    for (let i = 0; i < 32; i++) {
+      const digit = this.int(0, 15);
+      if (i === 16) codes[19] = HEX[(digit & 3) | 8]; // the variant (8, 9, a or b) from the 17th digit
+      else if (UUID_POSITION[i] >= 0) codes[UUID_POSITION[i]] = HEX[digit];
+    }
+    return String.fromCharCode.apply(null, codes);
   }
+
 }
+
+/** Character codes of the hexadecimal digits. */
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** The 36 characters of a UUID being built (one at a time: uuid() is synchronous); the hyphens and the version (4) stay. */
+const UUID_CODES: number[] = Array.from('00000000-0000-4000-8000-000000000000', (c) => c.charCodeAt(0));
+
+/** Where each of the 32 drawn digits goes in the UUID: the 13th is dropped for the version, the 17th becomes the variant. */
+const UUID_POSITION: number[] = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, -1, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35];
