@@ -1,7 +1,8 @@
 import { casework } from '../../subgraphs/casework';
-import { MEASURE_FACTS_REFRESH_SQL, MEASURE_FACTS_SQL } from '../../subgraphs/casework/measures/facts';
+import { MEASURE_FACTS_REBUILD_SQL, MEASURE_FACTS_REFRESH_SQL, MEASURE_FACTS_SQL } from '../../subgraphs/casework/measures/facts';
 import { MEASURE_FACTS_SQL as INSTALLED_MEASURE_FACTS_SQL } from '../../subgraphs/casework/migrations/Migration20261122000100_casework';
 import { MEASURE_FACTS_REFRESH_SQL as INSTALLED_REFRESH_SQL } from '../../subgraphs/casework/migrations/Migration20261208000300_casework_fact_diff_refresh';
+import { MEASURE_FACTS_REBUILD_SQL as INSTALLED_REBUILD_SQL } from '../../subgraphs/casework/migrations/Migration20261209000100_casework_fact_rebuild_bulk_key';
 import { openDatabase } from '../../subgraphs/toolkit/database';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 
@@ -29,5 +30,7 @@ describe('casework migrations', () => {
     expect(INSTALLED_MEASURE_FACTS_SQL).toBe(MEASURE_FACTS_SQL);
     // The refresh at commit, replaced since by a migration of its own.
     expect(INSTALLED_REFRESH_SQL).toBe(MEASURE_FACTS_REFRESH_SQL);
+    // The rebuild, likewise (its key built once, after the facts).
+    expect(INSTALLED_REBUILD_SQL).toBe(MEASURE_FACTS_REBUILD_SQL);
   });
 });

@@ -187,6 +187,42 @@ export const MEASURE_FACTS_REFRESH_SQL = `
 `;
 
 /**
+ * The rebuild, as migration 20261209000100 installs it (replacing the first
+ * migration's): the facts' primary key is dropped before the facts go in and built
+ * again after, in one sorted pass, instead of maintained row by row. Measured on the
+ * SEN2 benchmark's 92,500 facts (10,000 children): the key, maintained, cost about
+ * four times the table's own inserts and more than deriving the facts (360 ms
+ * against 80 and 210); built afterwards, about 95 ms. The rebuild is the bulk of an
+ * import into an area it makes up most of (the refresh above hands over to it) and
+ * of the seed.
+ *
+ * Dropping a key takes the table's owner, so the function runs as its owner
+ * (SECURITY DEFINER, with a fixed search path: pg_catalog first, then public, whose
+ * objects the runtime login cannot create). It does nothing a caller could not
+ * already ask of the rebuild. The ACCESS EXCLUSIVE lock the key's drop takes lasts
+ * to commit, which follows the rebuild at once; only the refresh reads this table,
+ * and it takes the rebuild's advisory lock before it does, so no one waits on the
+ * table's lock who would not have waited anyway. The old facts are deleted, not
+ * truncated, so an older snapshot still sees them (as before).
+ */
+export const MEASURE_FACTS_REBUILD_SQL = `
+  CREATE OR REPLACE FUNCTION casework_rebuild_measure_facts() RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, public, pg_temp SET work_mem = '64MB' SET maintenance_work_mem = '256MB' AS $fn$
+  BEGIN
+    PERFORM set_config('casework.defer_measure_facts', 'off', true);
+    PERFORM pg_advisory_xact_lock(hashtext('casework_measure_month'));
+    DELETE FROM casework_child_measure_month;
+    DELETE FROM casework_measure_month;
+    DELETE FROM casework_measure_pending;
+    ALTER TABLE casework_child_measure_month DROP CONSTRAINT casework_child_measure_month_pkey;
+    INSERT INTO casework_child_measure_month (${FACT_COLUMNS}) ${factRows(() => 'true')};
+    ALTER TABLE casework_child_measure_month ADD CONSTRAINT casework_child_measure_month_pkey PRIMARY KEY (child_id, code, month);
+    ${addToTotals('true')};
+  END
+  $fn$;
+`;
+
+/**
  * Tables, functions and triggers, as the first casework migration installed them
  * (its refresh function since replaced by MEASURE_FACTS_REFRESH_SQL).
  */

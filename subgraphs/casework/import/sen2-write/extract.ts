@@ -3,6 +3,7 @@ import { linkKeyFor } from '../../../toolkit/link-key';
 import { allocationEndsBefore } from '../../rules/life-cycle';
 import type { Problem } from '../sen2-validate';
 import type { Matched } from './match';
+import { timeOrderedId } from './ids';
 import { IDS_IN_PARAMETER, type Sql } from './sql';
 import type { Staff } from './staff';
 
@@ -22,6 +23,7 @@ export interface ExtractUpdate {
 }
 
 export interface AllocationInsert {
+  id: string;
   child_id: string;
   team_id: string | null;
   caseworker_id: string | null;
@@ -125,6 +127,7 @@ export async function applyCaseExtract(matched: readonly Matched[], { sql, staff
             else out.allocationEnds.push({ id: current.id, end_date: allocationEndsBefore(today) });
           }
           out.allocationInserts.push({
+            id: timeOrderedId(),
             child_id: childId,
             team_id: teamId,
             caseworker_id: workerId,

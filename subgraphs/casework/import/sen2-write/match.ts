@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from './ids';
 import type { CaseExtractRow } from '../case-extract';
 import type { Sen2Person } from '../sen2-validate';
 import type { Sql } from './sql';
@@ -199,7 +199,7 @@ export function matchItems(items: readonly Sen2Item[], held: HeldChild[], counts
       index.update(match, { surname: p.surname, forename: p.forename, birth_date: p.birthDate, upn: p.upn ?? match.upn, uln: p.uln ?? match.uln });
       counts.updated++;
     } else {
-      childId = randomUUID();
+      childId = timeOrderedId();
       newChildren.push({ id: childId, ...values });
       const child: HeldChild = { id: childId, upn: p.upn, uln: p.uln, surname: p.surname, forename: p.forename, birth_date: p.birthDate, nhs_number: null };
       held.push(child);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from './ids';
 import { latestPlan, meetingBefore, primaryNeed, reviewDueDate } from '../../rules/life-cycle';
 import type { Sen2ActivePlan, Sen2Placement, Sen2Request } from '../sen2-validate';
 import { IDS_IN_PARAMETER, type Sql } from './sql';
@@ -125,7 +125,7 @@ export function planRequest(state: ChunkState, childId: string, r: Sen2Request):
     const before = state.requests.get(requestId)?.young_person ?? false;
     pend<RequestWrite>(state.requests, requestId, { ...values, young_person: before || r.youngPerson });
   } else {
-    requestId = randomUUID();
+    requestId = timeOrderedId();
     state.requestByKey.set(key, requestId);
     state.requests.set(requestId, { id: requestId, insert: true, child_id: childId, received_date: r.receivedDate, young_person: r.youngPerson, ...values });
   }
@@ -138,7 +138,7 @@ export function planRequest(state: ChunkState, childId: string, r: Sen2Request):
   const aValues = { outcome: a.outcome, outcome_date: a.outcomeDate, mediation: a.mediation, tribunal: a.tribunal, week20exception: a.week20Exception };
   if (assessmentId) pend<AssessmentWrite>(state.assessments, assessmentId, aValues);
   else {
-    assessmentId = randomUUID();
+    assessmentId = timeOrderedId();
     state.assessmentByRequest.set(requestId, assessmentId);
     state.assessments.set(assessmentId, { id: assessmentId, insert: true, request_id: requestId, child_id: childId, ...aValues });
   }
@@ -154,7 +154,7 @@ export function planRequest(state: ChunkState, childId: string, r: Sen2Request):
     for (const e of state.plansOfChild.get(childId) ?? []) if (e.id === planId) e.issue = plan.startDate;
     state.dueDatesToRecompute.add(planId);
   } else {
-    planId = randomUUID();
+    planId = timeOrderedId();
     state.planByAssessment.set(assessmentId, planId);
     state.plans.set(planId, { id: planId, insert: true, child_id: childId, assessment_id: assessmentId, ...pValues });
     list(state.plansOfChild, childId).push({ id: planId, issue: plan.startDate });
@@ -182,7 +182,7 @@ function planActivePlan(state: ChunkState, childId: string, plan: { id: string; 
     pend<ReviewWrite>(state.reviews, existing.id, { outcome: active.reviewOutcome, decision_date: active.lastReview });
     return;
   }
-  const id = randomUUID();
+  const id = timeOrderedId();
   const dueDate = reviewDueDate(plan.startDate, meetingBefore(reviews.map((v) => v.meeting), meeting));
   reviews.push({ id, meeting });
   state.reviews.set(id, { id, insert: true, plan_id: planId, due_date: dueDate, meeting_date: meeting, outcome: active.reviewOutcome, decision_date: active.lastReview });

@@ -1,4 +1,5 @@
 import { reviewDueAfterSql } from '../../rules/timescales';
+import { timeOrderedId } from './ids';
 import type { ExtractWrites } from './extract';
 import type { ChildRow } from './match';
 import type { ChunkState, Pending } from './plan';
@@ -84,9 +85,9 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   // the one held keeps its rows (a re-import rewrites nothing); one whose list differs loses its
   // rows, and then every plan given a list and holding none is given it.
   await replaceLists(sql, 'plan_placement', 'rank smallint, urn text, ukprn text, sen_setting text, sen_unit boolean, resourced_provision boolean',
-    [...state.placements].flatMap(([planId, ps]) => ps.map((pl) => ({ plan_id: planId, rank: pl.rank, urn: pl.urn, ukprn: pl.ukprn, sen_setting: pl.senSetting, sen_unit: pl.senUnit, resourced_provision: pl.resourcedProvision }))));
+    [...state.placements].flatMap(([planId, ps]) => ps.map((pl) => ({ id: timeOrderedId(), plan_id: planId, rank: pl.rank, urn: pl.urn, ukprn: pl.ukprn, sen_setting: pl.senSetting, sen_unit: pl.senUnit, resourced_provision: pl.resourcedProvision }))));
   await replaceLists(sql, 'plan_sen_need', 'sen_type text, rank smallint',
-    [...state.needs].flatMap(([planId, ns]) => ns.map((nd) => ({ plan_id: planId, sen_type: nd.senType, rank: nd.rank }))));
+    [...state.needs].flatMap(([planId, ns]) => ns.map((nd) => ({ id: timeOrderedId(), plan_id: planId, sen_type: nd.senType, rank: nd.rank }))));
   const [newReviews, reviewUpdates] = split(state.reviews);
   await sql.withRows(
     `INSERT INTO annual_review (id, plan_id, due_date, meeting_date, outcome, decision_date)
@@ -112,14 +113,14 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   );
 }
 
-/** A plan's list (placements or needs) set to the rows given, whole: rows of `columns` (plus plan_id), one list per plan. */
+/** A plan's list (placements or needs) set to the rows given, whole: rows of `columns` (plus plan_id, and the id a row inserted takes), one list per plan. */
 async function replaceLists(sql: Sql, table: string, columns: string, rows: readonly object[]): Promise<void> {
   if (!rows.length) return;
   const names = columns.split(',').map((c) => c.trim().split(' ')[0]);
   const of = (alias: string) => names.map((n) => `${alias}.${n}`).join(', ');
   // A list as the sorted array of its rows' text; a plan holding no rows differs from any list.
   const list = (alias: string) => `array_agg(ROW(${of(alias)})::text ORDER BY ROW(${of(alias)})::text)`;
-  const given = `json_to_recordset(CAST(? AS json)) AS x(plan_id uuid, ${columns})`;
+  const given = `json_to_recordset(CAST(? AS json)) AS x(id uuid, plan_id uuid, ${columns})`;
   const json = JSON.stringify(rows);
   await sql.all(
     `DELETE FROM ${table} WHERE plan_id IN (
@@ -129,7 +130,7 @@ async function replaceLists(sql: Sql, table: string, columns: string, rows: read
     [json, json],
   );
   await sql.all(
-    `INSERT INTO ${table} (plan_id, ${names.join(', ')}) SELECT x.plan_id, ${of('x')} FROM ${given}
+    `INSERT INTO ${table} (id, plan_id, ${names.join(', ')}) SELECT x.id, x.plan_id, ${of('x')} FROM ${given}
      WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.plan_id = x.plan_id)`,
     [json],
   );
@@ -174,9 +175,9 @@ export async function writeCaseExtract(sql: Sql, w: ExtractWrites): Promise<void
   await sql.withRows('DELETE FROM worker_allocation WHERE id IN (SELECT x.id FROM json_to_recordset(CAST(? AS json)) AS x(id uuid))', w.allocationDeletes);
   await sql.withRows('UPDATE worker_allocation w SET end_date = CAST(x.end_date AS date) FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, end_date text) WHERE w.id = x.id', w.allocationEnds);
   await sql.withRows(
-    `INSERT INTO worker_allocation (child_id, team_id, caseworker_id, start_date, decided_by, reason, next_review_date)
-     SELECT x.child_id, x.team_id, x.caseworker_id, x.start_date, x.decided_by, x.reason, x.next_review_date
-     FROM json_to_recordset(CAST(? AS json)) AS x(child_id uuid, team_id uuid, caseworker_id uuid, start_date date, decided_by text, reason text, next_review_date date)`,
+    `INSERT INTO worker_allocation (id, child_id, team_id, caseworker_id, start_date, decided_by, reason, next_review_date)
+     SELECT x.id, x.child_id, x.team_id, x.caseworker_id, x.start_date, x.decided_by, x.reason, x.next_review_date
+     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, child_id uuid, team_id uuid, caseworker_id uuid, start_date date, decided_by text, reason text, next_review_date date)`,
     w.allocationInserts,
   );
 }
