@@ -1,3 +1,5 @@
+// First: @apollo/gateway must find the plain copy of @apollo/federation-internals when it loads.
+import './federation-internals';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
 import { randomUUID } from 'node:crypto';
