@@ -1,3 +1,5 @@
+// First: @apollo/gateway must find the plain copy of @apollo/federation-internals when it loads.
+import './federation-internals';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +21,7 @@ import { callerErrors } from './partial';
 import { loadTrustedDocuments, persistedQueryCache, trustedDocumentSettingsFromEnv, trustedDocumentsPlugin, type TrustedDocumentSettings } from './trusted-documents';
 import { ForwardingDataSource, subgraphCallSettingsFromEnv, subgraphPool, type SubgraphCallSettings } from './subgraphs';
 import { shareOperationsAcrossRequests } from './shared-operations';
+import { Passthrough, type PassthroughCounts } from './passthrough';
 
 export interface GatewayContext extends BaseContext {
   /** The caller's Authorization header, forwarded so each subgraph verifies it again. */
@@ -52,6 +55,11 @@ export interface GatewayOptions {
   explorerDir?: string;
   /** Browser origins whose cross-origin calls are allowed; from CORS_ORIGINS when not given. */
   corsOrigins?: readonly string[];
+  /**
+   * Operations one subgraph answers whole sent as its fetch, its answer returned
+   * as it is (passthrough.ts); on unless false (tests compare the two paths).
+   */
+  passthrough?: boolean;
 }
 
 export interface RunningGateway {
@@ -62,6 +70,8 @@ export interface RunningGateway {
   subgraphStates(): SubgraphState[];
   /** Calls made to each subgraph since start: sent, answered by another request's call (shared), retried after a reset. */
   subgraphCalls(): Record<string, { sent: number; shared: number; retried: number }>;
+  /** Requests of /graphql answered through the passthrough, and those it handed to the normal path. */
+  passthroughCounts(): PassthroughCounts;
   stop(): Promise<void>;
 }
 
@@ -112,18 +122,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const trusted = options.trustedDocuments ?? trustedDocumentSettingsFromEnv(join(dirname(options.supergraphPath), 'trusted-documents.json'), !!options.production);
   const documents = loadTrustedDocuments(trusted.path);
   /** An Apollo server planning over the subgraphs with one supergraph: the whole API, or a contract of it. */
-  const serve = (supergraphSdl: string): ApolloServer<GatewayContext> => {
+  const serve = (sdl: string, passthrough?: Passthrough, served = new Map<string, ForwardingDataSource<GatewayContext>>()): ApolloServer<GatewayContext> => {
     const gateway = new ApolloGateway({
-      supergraphSdl,
+      supergraphSdl: sdl,
       buildService: ({ name, url }) => {
         const target = options.subgraphUrls[name] ?? url!;
         const pool = subgraphPool(target, calls.maxConnections);
         pools.push(pool);
         const source = new ForwardingDataSource<GatewayContext>(name, target, calls.timeoutsMs[name] ?? Math.max(...Object.values(calls.timeoutsMs)), pool, monitor);
         sources.push(source);
+        served.set(name, source);
         return source;
       },
+      experimental_didResolveQueryPlan: passthrough?.noteQueryPlan,
     });
+    passthrough?.install(gateway);
     // The supergraph's custom scalars are opaque; give them their input rules, so a
     // malformed Date is the caller's mistake here (400) rather than a subgraph's refusal.
     gateway.onSchemaLoadOrUpdate(({ apiSchema }) => applyScalarRules(apiSchema));
@@ -142,7 +155,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       plugins: [observationPlugin(), limitMessagesPlugin(), requestChecksPlugin(limits), trustedDocumentsPlugin<GatewayContext>(documents, trusted.roles), callerErrorsPlugin()],
     });
   };
-  const apollo = serve(supergraphSdl);
+  // The whole API only: the partner contract hides parts of it, and takes the normal path.
+  const wholeSources = new Map<string, ForwardingDataSource<GatewayContext>>();
+  const passthrough = options.passthrough === false ? undefined : new Passthrough(wholeSources);
+  const apollo = serve(supergraphSdl, passthrough, wholeSources);
   const partnerPath = options.partnerSupergraphPath ?? join(dirname(options.supergraphPath), 'partner-supergraph.graphql');
   const partner = existsSync(partnerPath) ? serve(readFileSync(partnerPath, 'utf8')) : undefined;
   if (partner) await partner.start();
@@ -182,6 +198,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
       return out;
     },
+    passthroughCounts: () => ({ ...(passthrough?.counts ?? { answered: 0, handedBack: 0 }) }),
     async stop() {
       await close(server);
       monitor.stop();

@@ -7,7 +7,7 @@ import { injectTraceContext } from '../platform/tracing';
 import { recordSubgraphFetch } from './telemetry';
 import type { SubgraphMonitor } from './monitor';
 import { partialResponse, serviceLabel, SUBGRAPH_UNAVAILABLE, type Failure } from './partial';
-import { parseAnswer, SubgraphClient } from './subgraph-client';
+import { parseAnswer, SubgraphClient, type SubgraphAnswer } from './subgraph-client';
 
 /** How the gateway calls its subgraphs: deadlines, connections, checks. */
 export interface SubgraphCallSettings {
@@ -94,6 +94,53 @@ function describeFailure(err: unknown, serviceName: string, timeoutMs: number, m
   return { code: SUBGRAPH_UNAVAILABLE, message: `${who} did not answer: the fields it provides are null.${outcomeUnknown}`, unavailable: true };
 }
 
+/** The GraphQL request as sent to a subgraph: the same text for the same request, so in-flight sharing and kept answers match it. */
+function requestBody(request: { query?: string; variables?: Record<string, unknown>; operationName?: string; extensions?: Record<string, unknown> }): string {
+  const { query, variables, operationName, extensions } = request;
+  return JSON.stringify({ query, variables, operationName, extensions });
+}
+
+/** As RemoteGraphQLDataSource does: the caller's answer is no more cacheable than the subgraph says. */
+function restrictCachePolicy(options: { incomingRequestContext?: unknown }, cacheControl: string | undefined): void {
+  const policy = (options as { incomingRequestContext?: { overallCachePolicy?: { restrict?(hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' }): void } } }).incomingRequestContext?.overallCachePolicy;
+  if (!policy?.restrict) return;
+  const maxAge = /(?:^|,)\s*max-age=(\d+)/.exec(cacheControl ?? '');
+  policy.restrict({ maxAge: maxAge ? Number(maxAge[1]) : 0, ...(/\bprivate\b/.test(cacheControl ?? '') ? { scope: 'PRIVATE' as const } : {}) });
+}
+
+/**
+ * A 200 whose body is `{"data":{…}}` and nothing else, as Apollo serialises it:
+ * no errors, no extensions. A key named "errors" or "extensions" anywhere in the
+ * data also says no (only as a key can the quoted word be followed by a colon
+ * unescaped), which costs a fallback, never a wrong answer.
+ */
+export function isDataOnly(answer: Pick<SubgraphAnswer, 'status' | 'contentType' | 'text'>): boolean {
+  return (
+    answer.status === 200 &&
+    /^application\/(graphql-response\+)?json/.test(answer.contentType) &&
+    answer.text.startsWith('{"data":{') &&
+    answer.text.endsWith('}\n') &&
+    !/"(?:errors|extensions)":/.test(answer.text)
+  );
+}
+
+/** Answers the passthrough handed back, by request context and request body, for the normal execution of the same request. */
+const keptAnswers = new WeakMap<object, Map<string, { answer: Promise<SubgraphAnswer>; started: number }>>();
+
+function keepForExecution(context: object, body: string, answer: Promise<SubgraphAnswer>, started: number): void {
+  answer.catch(() => undefined);
+  let kept = keptAnswers.get(context);
+  if (!kept) keptAnswers.set(context, (kept = new Map()));
+  kept.set(body, { answer, started });
+}
+
+function takeKept(context: object, body: string): { answer: Promise<SubgraphAnswer>; started: number } | undefined {
+  const kept = keptAnswers.get(context);
+  const found = kept?.get(body);
+  if (found) kept!.delete(body);
+  return found;
+}
+
 /**
  * Forwards the caller's token and request id to a subgraph, through its pool,
  * within its deadline. A subgraph that does not answer (down, paused, slow,
@@ -116,26 +163,48 @@ export class ForwardingDataSource<C extends ForwardingContext & Record<string, a
   }
 
   /** A client's operation sent through SubgraphClient: pooled, retried once if reset, shared while in flight. */
-  private async forward(options: GraphQLDataSourceProcessOptions<C>, mutation: boolean) {
-    const { query, variables, operationName, extensions } = options.request;
+  private send(body: string, context: C, mutation: boolean): Promise<SubgraphAnswer> {
     // W3C traceparent of the gateway's fetch span, so the subgraph's spans join the caller's trace.
     const headers: Record<string, string> = {};
     injectTraceContext({ set: (name: string, value: string) => (headers[name] = value) });
-    const answer = await this.client.send({
-      body: JSON.stringify({ query, variables, operationName, extensions }),
-      authorization: options.context.authorization,
-      requestId: options.context.requestId,
-      headers,
-      mutation,
-    });
+    return this.client.send({ body, authorization: context.authorization, requestId: context.requestId, headers, mutation });
+  }
+
+  /** The parsed answer; the answer is no more cacheable than the subgraph says. */
+  private received(answer: SubgraphAnswer, options: { incomingRequestContext?: unknown }) {
     const body = parseAnswer(answer);
-    const policy = (options as { incomingRequestContext?: { overallCachePolicy?: { restrict?(hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' }): void } } }).incomingRequestContext?.overallCachePolicy;
-    // As RemoteGraphQLDataSource does: the answer is no more cacheable than the subgraph says.
-    if (policy?.restrict) {
-      const maxAge = /(?:^|,)\s*max-age=(\d+)/.exec(answer.cacheControl ?? '');
-      policy.restrict({ maxAge: maxAge ? Number(maxAge[1]) : 0, ...(/\bprivate\b/.test(answer.cacheControl ?? '') ? { scope: 'PRIVATE' as const } : {}) });
-    }
+    restrictCachePolicy(options, answer.cacheControl);
     return body as Awaited<ReturnType<RemoteGraphQLDataSource<C>['process']>>;
+  }
+
+  /**
+   * The passthrough's call (gateway/passthrough.ts): the same request the plan's
+   * fetch would send, as the same call. The subgraph's body when it is data and
+   * nothing else, for the caller as it stands; otherwise undefined, and the
+   * answer (or the failure) is kept for this request's normal execution, whose
+   * fetch takes it instead of calling again, so errors, partial answers and
+   * audit rows are exactly the normal path's.
+   */
+  async answerWhole(request: { query: string; variables: Record<string, unknown>; operationName?: string }, context: C, incoming: unknown): Promise<string | undefined> {
+    if (this.monitor.isDown(this.serviceName) || failedInRequest.get(context)?.has(this.serviceName)) return undefined;
+    const body = requestBody(request);
+    const started = performance.now();
+    const sent = this.send(body, context, false);
+    let answer: SubgraphAnswer;
+    try {
+      answer = await sent;
+    } catch {
+      keepForExecution(context, body, sent, started);
+      return undefined;
+    }
+    if (!isDataOnly(answer)) {
+      keepForExecution(context, body, sent, started);
+      return undefined;
+    }
+    this.monitor.answered(this.serviceName, performance.now() - started);
+    recordSubgraphFetch(this.serviceName, 'ok', (performance.now() - started) / 1000);
+    restrictCachePolicy({ incomingRequestContext: incoming }, answer.cacheControl);
+    return answer.text;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<C>): void {
@@ -152,14 +221,18 @@ export class ForwardingDataSource<C extends ForwardingContext & Record<string, a
     const mutation = isMutation(query);
     const failed = failedInRequest.get(options.context) ?? new Set<string>();
     failedInRequest.set(options.context, failed);
-    if (failed.has(this.serviceName) || this.monitor.isDown(this.serviceName)) {
+    const body = requestBody(options.request);
+    // The passthrough's answer for this very request, when it handed the request back: that call was
+    // made while the subgraph was up, as this one would have been, so it stands whatever happened since.
+    const kept = takeKept(options.context, body);
+    if (!kept && (failed.has(this.serviceName) || this.monitor.isDown(this.serviceName))) {
       const failure = { code: SUBGRAPH_UNAVAILABLE, message: `${serviceLabel(this.serviceName)} is not answering: the fields it provides are null.${mutation ? ' Nothing was changed.' : ''}` };
       recordSubgraphFetch(this.serviceName, 'skipped', 0, SUBGRAPH_UNAVAILABLE);
       return partialResponse(query ?? '', variables, this.serviceName, failure);
     }
-    const started = performance.now();
+    const started = kept?.started ?? performance.now();
     try {
-      const response = await this.forward(options, mutation);
+      const response = this.received(await (kept?.answer ?? this.send(body, options.context as C, mutation)), options as { incomingRequestContext?: unknown });
       this.monitor.answered(this.serviceName, performance.now() - started);
       recordSubgraphFetch(this.serviceName, response.errors?.length ? 'error' : 'ok', (performance.now() - started) / 1000);
       return response;

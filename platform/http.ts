@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Server as NetServer, type Socket } from 'node:net';
 import { log } from './logger';
 import { serveMetrics } from './metrics';
-import { attachContext, endRequest, logRequestError, observeRequest, type RequestObservation } from './observe';
+import { attachContext, currentObservation, endRequest, logRequestError, observeRequest, type RequestObservation } from './observe';
 
 /** An error that ends a request with an HTTP status and a GraphQL-shaped body. */
 export class HttpError extends Error {
@@ -223,10 +223,11 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     const requestId = (context as { requestId?: unknown }).requestId;
     if (typeof requestId === 'string') outHeaders['x-request-id'] = requestId;
     if (response.body.kind === 'complete') {
+      const text = observation.verbatimAnswer === undefined ? response.body.string : withVerbatimAnswer(response.body.string, observation.verbatimAnswer);
       // A length rather than chunked encoding: headers and body leave in one write.
-      outHeaders['content-length'] = String(Buffer.byteLength(response.body.string));
+      outHeaders['content-length'] = String(Buffer.byteLength(text));
       res.writeHead(response.status ?? 200, outHeaders);
-      res.end(response.body.string);
+      res.end(text);
     } else {
       res.writeHead(response.status ?? 200, outHeaders);
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -235,6 +236,37 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
   }
 
   return server;
+}
+
+/** What Apollo serialises for the placeholder answerVerbatim hands out. */
+const PLACEHOLDER_BODY = '{"data":{}}\n';
+
+/**
+ * Lets an executor answer with a body already serialised (the gateway's
+ * passthrough: a subgraph's `{"data":…}` that the gateway's own shaping would
+ * leave as it is), so the data is neither parsed nor serialised again. The
+ * executor returns the placeholder data this gives it, and every plugin still
+ * runs; the HTTP layer then sends the body in its place. Undefined outside an
+ * HTTP request (Apollo's executeOperation), where there is nothing to swap.
+ */
+export function answerVerbatim(body: string): Record<string, never> | undefined {
+  const observation = currentObservation();
+  if (!observation) return undefined;
+  observation.verbatimAnswer = body;
+  return {};
+}
+
+/** Whether an executor may answer verbatim here (inside an HTTP request this layer serves). */
+export function canAnswerVerbatim(): boolean {
+  return currentObservation() !== undefined;
+}
+
+function withVerbatimAnswer(apolloBody: string, verbatim: string): string {
+  if (apolloBody === PLACEHOLDER_BODY) return verbatim;
+  // Something after execution (a plugin) added errors or extensions: keep them, with the real data.
+  const body = JSON.parse(apolloBody) as Record<string, unknown>;
+  if (body && typeof body === 'object' && 'data' in body) body.data = (JSON.parse(verbatim) as { data: unknown }).data;
+  return `${JSON.stringify(body)}\n`;
 }
 
 /**

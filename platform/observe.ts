@@ -25,6 +25,8 @@ export interface RequestObservation {
   operationName?: string;
   /** The GraphQL response carried errors. */
   graphqlErrors?: number;
+  /** A subgraph's answer the gateway sends as it is, in place of Apollo's placeholder (platform/http.ts, answerVerbatim). */
+  verbatimAnswer?: string;
 }
 
 
