@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { storedReadsFor, StoredReads } from '../../subgraphs/governance/resolvers/stored-reads';
+import { storedReadsFor, StoredReads } from '../../subgraphs/toolkit/stored-reads';
 import { TEST_LINK_KEY_SECRET } from '../support/databases';
 import { startTestStack, type TestStack } from '../support/stack';
 

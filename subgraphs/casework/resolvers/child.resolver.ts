@@ -13,6 +13,7 @@ import { reviewDueAfterSql } from '../rules/timescales';
 import { manyBy, oneBy } from './loaders';
 import { plainRow } from '../../toolkit/rows';
 import { isUuid, refId } from '../../toolkit/records';
+import { storedRead } from '../../toolkit/stored-reads';
 
 
 /** BAD_USER_INPUT for one field, by the one helper every subgraph uses. */
@@ -130,7 +131,11 @@ export class ChildResolver {
       `SELECT c.* FROM child c${pageWhere.length ? ` WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY c.surname, c.forename, c.id LIMIT ${first + 1}`,
       pageParams,
     );
-    const total = async () => (await em.getConnection().execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM child c${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params))[0].n;
+    // Counting every match costs a scan that grows with the data (a second at England's size), so the
+    // total is filed under casework's data version: the same for every caller, recounted after any write.
+    const countSql = `SELECT count(*)::int AS n FROM child c${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    const total = () =>
+      storedRead(context, 'casework_data_version', `children.total|${countSql}|${JSON.stringify(params)}`, async () => (await em.getConnection().execute<Array<{ n: number }>>(countSql, params))[0].n);
     return connectionOf(
       rows.map((row) => plainRow(context, Child, row)),
       { first, after },

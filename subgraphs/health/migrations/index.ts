@@ -5,6 +5,7 @@ import { Migration20261122000200_health } from './Migration20261122000200_health
 import { Migration20261205000200_health_measure_months } from './Migration20261205000200_health_measure_months';
 import { Migration20261206000200_space_source_id } from './Migration20261206000200_space_source_id';
 import { Migration20261207000401_health_data_version } from './Migration20261207000401_health_data_version';
+import { Migration20261210000200_health_waiting_list_data_version } from './Migration20261210000200_health_waiting_list_data_version';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   { name: 'Migration20261206000200_space_source_id', class: Migration20261206000200_space_source_id },
   auditReadRecordsMigration,
   { name: 'Migration20261207000401_health_data_version', class: Migration20261207000401_health_data_version },
+  { name: 'Migration20261210000200_health_waiting_list_data_version', class: Migration20261210000200_health_waiting_list_data_version },
 ];

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Field, ID, InputType, Int, ObjectType, Query, Res
 import { Access } from '../../toolkit/access';
 import type { SubgraphContext } from '../../toolkit/context';
 import { DateScalar } from '../../toolkit/date-scalar';
+import { storedRead } from '../../toolkit/stored-reads';
 import { breakdownPolicy } from '../../toolkit/disclosure';
 import { Pathway } from '../entities';
 import { waitRange } from '../entities/referral';
@@ -26,7 +27,7 @@ export class WaitingListBand {
   suppressed!: boolean;
 }
 
-@ObjectType({ description: 'The children\'s health waiting list on a date, by weeks waited.' })
+@ObjectType({ description: 'The children\'s health waiting list on a date, by weeks waited: one database round trip.' })
 export class WaitingList {
   @Field(() => DateScalar, { description: 'The date the list is taken on.' })
   asOf!: string;
@@ -78,8 +79,12 @@ export class WaitingListResolver {
           AND (CAST(:serviceId AS uuid) IS NULL OR r.service_id = CAST(:serviceId AS uuid))
       ) w`;
     const em = context.em;
-    const raw = em.getKnex().raw(sql, { asOf, pathway, serviceId });
-    const [row] = await em.getConnection().execute<Array<Record<string, number>>>(raw);
+    // The counts before any caller's suppression, filed under health's data version: a date's list is
+    // the same for every caller until a referral is written, and counting it reads every waiting referral.
+    const row = await storedRead(context, 'health_data_version', `waitingList|${asOf}|${pathway}|${serviceId}`, async () => {
+      const [counts] = await em.getConnection().execute<Array<Record<string, number>>>(em.getKnex().raw(sql, { asOf, pathway, serviceId }));
+      return counts;
+    });
     const disclosed = breakdownPolicy(context, 'health')(WAITING_BANDS.map((_, i) => row[`b${i}`]), row.total);
     return {
       asOf,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { computeMeasuresAt, type MeasureDefinition, type MeasureRow } from './engine';
 import type { Period } from './periods';
+import { isNewerVersion } from '../stored-reads';
 
 /**
  * Measure figures as computed (numerator and denominator, before any suppression),
@@ -70,18 +71,11 @@ export class FigureCache {
   /** Files a figure; an older version never replaces a newer one (a slow read finishing late). */
   set(key: string, entry: Entry): void {
     const held = this.entries.get(key);
-    if (held && isNewer(held.version, entry.version)) return;
+    if (held && isNewerVersion(held.version, entry.version)) return;
     this.entries.delete(key);
     this.entries.set(key, entry);
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
-}
-
-/** Versions are "epoch:count"; within one epoch (one database) the count only grows. */
-function isNewer(a: string, b: string): boolean {
-  const [ea, ca] = a.split(':');
-  const [eb, cb] = b.split(':');
-  return ea === eb && Number(ca) > Number(cb);
 }
 
 /** A figure that depends on the day it is read, not only on the data, cannot be filed under a data version. */
