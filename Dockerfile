@@ -52,5 +52,6 @@ EXPOSE 4000
 # Servers answer /health/ready on PORT; slim images have no curl, node has fetch.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/infra/role.js"]
+# --max-semi-space-size: platform/node-flags.ts (SERVER_NODE_FLAGS) says why; the tests keep the two in step.
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=64", "dist/infra/role.js"]
 CMD ["help"]

@@ -30,6 +30,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
+import { SERVER_NODE_FLAGS } from '../platform/node-flags';
 import { runScript } from './script';
 import { freePort, sleep, startStackProcess, type StackPorts } from './support/stack-process';
 import { cpuTicks, CLOCK_TICKS_PER_SECOND } from './support/proc-cpu';
@@ -200,7 +201,7 @@ function percentile(sorted: number[], p: number): number {
 
 /** Starts Hive Gateway in its own process over the stack's subgraphs; resolves once it answers. */
 async function startHive(name: string, port: number, supergraphPath: string, rust: boolean): Promise<{ target: Target; process: ChildProcess } | undefined> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'bench', 'support', 'hive-gateway.js'), '--port', String(port), '--supergraph', supergraphPath, ...(rust ? ['--rust'] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, 'dist', 'bench', 'support', 'hive-gateway.js'), '--port', String(port), '--supergraph', supergraphPath, ...(rust ? ['--rust'] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
   const log: string[] = [];
   child.stdout!.on('data', (c: Buffer) => log.push(c.toString()));
   child.stderr!.on('data', (c: Buffer) => log.push(c.toString()));

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { serverExecArgv } from '../platform/node-flags';
 
 /**
  * How long to wait before restarting something that has exited: 0.5 s after the
@@ -102,7 +103,7 @@ export class SupervisedProcess {
   }
 
   private fork(): ChildProcess {
-    const child = fork(this.spec.script, [], { env: this.spec.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(this.spec.script, [], { env: this.spec.env, execArgv: serverExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
     return child;
   }

@@ -10,6 +10,7 @@ import { SUBGRAPH_NAMES } from '../../platform/topology';
 import { governance } from '../../subgraphs/governance';
 import { createTestDatabases, TEST_LINK_KEY_SECRET } from '../support/databases';
 import { freePort } from '../support/ports';
+import { SERVER_NODE_FLAGS } from '../../platform/node-flags';
 import { runRole, startRole, type RunningRole } from '../support/roles';
 
 const ROOT = join(__dirname, '..', '..');
@@ -248,7 +249,8 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^ENV NODE_ENV=production /m);
     expect(runtime).toMatch(/apt-get install -y --no-install-recommends tini/);
-    expect(runtime).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/infra/role.js"]');
+    // Every role runs with the server processes' V8 flags, the same that npm start's supervisor passes.
+    expect(runtime).toContain(`ENTRYPOINT ${JSON.stringify(['/usr/bin/tini', '--', 'node', ...SERVER_NODE_FLAGS, 'dist/infra/role.js']).replace(/","/g, '", "')}`);
     expect(existsSync(join(ROOT, 'dist', 'infra', 'role.js'))).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../platform/node-flags';
 import { postGraphQL } from '../support/stack';
 import { ROOT, START, stackProcesses, startCommandEnv, tokenFor } from '../support/start-command';
 
@@ -56,6 +57,12 @@ describe('the start command', () => {
     for (const port of [env.CASEWORK_PORT, env.HEALTH_PORT, env.GOVERNANCE_PORT]) {
       expect((await fetch(`http://localhost:${port}/health/live`)).status).toBe(200);
     }
+    // Each server process runs with the V8 flags the image's entrypoint gives (platform/node-flags.ts).
+    const servers = stackProcesses(dataDir)
+      .map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'))
+      .filter((args) => args.some((a) => /(gateway|subgraphs\/\w+)\/main\.js$/.test(a)));
+    expect(servers).toHaveLength(4);
+    for (const args of servers) expect(args).toEqual(expect.arrayContaining([...SERVER_NODE_FLAGS]));
     const query = `{ kpis { nodes { measureCode reading(asOf: "2026-11-22") { value } } } children(first: 100) { nodes { id healthReferrals { id } } } }`;
     const token = tokenFor(env, 'designated_clinical_officer');
     const auth = { authorization: `Bearer ${token}` };
