@@ -9,8 +9,9 @@
  * every target alike. Prints rps, p50/p95/p99, errors and CPU ms per request
  * of every process (from /proc/<pid>/stat), and writes the figures as JSON
  * under bench-results/. Figures only, no pass or fail. `--only casework-monthly`
- * adds a fifth, ten casework codes monthly since 2019 (issue 15's national-scale
- * measure target), best with --writes so its figures are computed, not cached.
+ * and `--only health-monthly` add ten casework or health codes monthly since 2019
+ * (issue 15's national-scale measure target); with --writes casework's figures
+ * are computed, not cached.
  *
  *   npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2]
  *     [--data-dir DIR] [--ports 4150] [--only dashboard,trivial] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 5]
@@ -88,6 +89,14 @@ const WORKLOADS: Workload[] = [
     optIn: true,
     query: `query CaseworkMonthly { caseworkMeasures(codes: ${JSON.stringify(CASEWORK_CODES)}, from: "2019-01-01", to: "${AS_OF}", interval: MONTH) { code unit points { periodStart value suppressed } } }`,
   },
+  // The same target for health's ten codes.
+  {
+    name: 'health-monthly',
+    role: 'icb_analyst',
+    direct: 'health',
+    optIn: true,
+    query: `query HealthMonthly { healthMeasures(codes: ${JSON.stringify(HEALTH_CODES)}, from: "2019-01-01", to: "${AS_OF}", interval: MONTH) { code unit points { periodStart value suppressed } } }`,
+  },
 ];
 
 const { values: args } = parseArgs({
@@ -109,7 +118,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log('Usage: npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2] [--warm-up 2] [--data-dir DIR] [--ports BASE] [--only dashboard,analyst,caseworker-page,trivial,casework-monthly] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 0]');
+  console.log('Usage: npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2] [--warm-up 2] [--data-dir DIR] [--ports BASE] [--only dashboard,analyst,caseworker-page,trivial,casework-monthly,health-monthly] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 0]');
   process.exit(0);
 }
 

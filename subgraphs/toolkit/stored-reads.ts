@@ -1,4 +1,5 @@
 import type { SubgraphContext } from './context';
+import { textArray } from './rows';
 
 /**
  * Answers worked out from a subgraph's own data (governance's dashboard parts, a
@@ -97,6 +98,30 @@ export function dataVersion(context: SubgraphContext, table: string): Promise<st
       return keys.map(() => rows[0].version);
     })
     .load('now');
+}
+
+/**
+ * The versions of some tables this request reads at, from a table of per-table
+ * versions (name, epoch, version; e.g. casework_table_version): one statement per
+ * set of tables, the first time it is asked for. One string, for storedReadAt.
+ */
+export function tableVersions(context: SubgraphContext, versionsTable: string, tables: readonly string[]): Promise<string> {
+  const names = [...new Set(tables)].sort();
+  return context.loaders
+    .get<string, string>(`tableVersions.${versionsTable}.${names.join(',')}`, async (keys) => {
+      const rows = await context.em
+        .getConnection()
+        .execute<Array<{ version: string }>>(`SELECT table_name || ':' || epoch::text || ':' || version AS version FROM ${versionsTable} WHERE table_name = ANY(CAST(? AS text[])) ORDER BY table_name`, [textArray(names)]);
+      // Asking for a table that has no version is a mistake in the code, not in the request.
+      if (rows.length !== names.length) throw new Error(`${versionsTable} has no version for some of ${names.join(', ')}`);
+      return keys.map(() => rows.map((r) => r.version).join(' '));
+    })
+    .load('now');
+}
+
+/** One answer, from the store when `version` is the one it was filed under; `key` says everything else it depends on. */
+export function storedReadAt<T>(context: SubgraphContext, version: string, key: string, read: () => Promise<T>): Promise<T> {
+  return storedReadsFor(context).read(key, version, read);
 }
 
 /** One answer, from the store when this request's data version holds it; `key` says everything else it depends on. */

@@ -10,7 +10,7 @@ import { Migration20261208000200_casework_measure_month_area } from './Migration
 import { Migration20261208000300_casework_fact_diff_refresh } from './Migration20261208000300_casework_fact_diff_refresh';
 import { Migration20261208000400_child_name_order_index } from './Migration20261208000400_child_name_order_index';
 import { Migration20261209000100_casework_fact_rebuild_bulk_key } from './Migration20261209000100_casework_fact_rebuild_bulk_key';
-import { Migration20261210000100_casework_children_data_version } from './Migration20261210000100_casework_children_data_version';
+import { Migration20261210000100_casework_table_versions } from './Migration20261210000100_casework_table_versions';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -26,5 +26,5 @@ export const migrations = [
   { name: 'Migration20261208000300_casework_fact_diff_refresh', class: Migration20261208000300_casework_fact_diff_refresh },
   { name: 'Migration20261208000400_child_name_order_index', class: Migration20261208000400_child_name_order_index },
   { name: 'Migration20261209000100_casework_fact_rebuild_bulk_key', class: Migration20261209000100_casework_fact_rebuild_bulk_key },
-  { name: 'Migration20261210000100_casework_children_data_version', class: Migration20261210000100_casework_children_data_version },
+  { name: 'Migration20261210000100_casework_table_versions', class: Migration20261210000100_casework_table_versions },
 ];

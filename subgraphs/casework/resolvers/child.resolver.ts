@@ -13,7 +13,7 @@ import { reviewDueAfterSql } from '../rules/timescales';
 import { manyBy, oneBy } from './loaders';
 import { plainRow } from '../../toolkit/rows';
 import { isUuid, refId } from '../../toolkit/records';
-import { storedRead } from '../../toolkit/stored-reads';
+import { storedReadAt, tableVersions } from '../../toolkit/stored-reads';
 
 
 /** BAD_USER_INPUT for one field, by the one helper every subgraph uses. */
@@ -66,10 +66,11 @@ const activePlanSql = `SELECT 1 FROM ehc_plan e WHERE e.child_id = c.id AND e.is
 /** In surname, forename order; the id settles ties. */
 const cursor = cursorCodec('children', ['text', 'text', 'uuid']);
 
-/** The SQL conditions (with their parameters) for a filter; `c` is the child table. */
-export function childFilterSql(filter: ChildFilter | null | undefined): { where: string[]; params: unknown[] } {
+/** The SQL conditions (with their parameters) for a filter, and the tables they read; `c` is the child table. */
+export function childFilterSql(filter: ChildFilter | null | undefined): { where: string[]; params: unknown[]; tables: Set<string> } {
   const where: string[] = [];
   const params: unknown[] = [];
+  const tables = new Set<string>(['child']);
   const asOf = filter?.asOf ?? today();
   if (filter?.district) {
     where.push('c.district = ?');
@@ -82,23 +83,26 @@ export function childFilterSql(filter: ChildFilter | null | undefined): { where:
   if (filter?.hasActivePlan !== undefined && filter?.hasActivePlan !== null) {
     where.push(`${filter.hasActivePlan ? '' : 'NOT '}EXISTS (${activePlanSql})`);
     params.push(asOf, asOf);
+    tables.add('ehc_plan');
   }
   if (filter?.noAllocatedWorker !== undefined && filter?.noAllocatedWorker !== null) {
     where.push(`${filter.noAllocatedWorker ? 'NOT ' : ''}EXISTS (SELECT 1 FROM worker_allocation w WHERE w.child_id = c.id AND w.caseworker_id IS NOT NULL AND w.start_date <= ? AND (w.end_date IS NULL OR w.end_date >= ?))`);
     params.push(asOf, asOf);
+    tables.add('worker_allocation');
   }
   if (filter?.reviewOverdue !== undefined && filter?.reviewOverdue !== null) {
     where.push(`${filter.reviewOverdue ? '' : 'NOT '}EXISTS (${activePlanSql}
       AND ${reviewDueAfterSql('e.issue_date')} < CAST(? AS date)
       AND NOT EXISTS (SELECT 1 FROM annual_review v WHERE v.plan_id = e.id AND v.meeting_date <= ? AND ${reviewDueAfterSql('v.meeting_date')} >= CAST(? AS date)))`);
     params.push(asOf, asOf, asOf, asOf, asOf);
+    tables.add('ehc_plan').add('annual_review');
   }
   if (filter?.ageBand) {
     const [min, max] = AGE_BANDS[filter.ageBand];
     where.push('c.birth_date <= ? AND c.birth_date > ?');
     params.push(addMonths(asOf, -12 * min), addMonths(asOf, -12 * (max + 1)));
   }
-  return { where, params };
+  return { where, params, tables };
 }
 
 @Resolver(() => Child)
@@ -120,7 +124,7 @@ export class ChildResolver {
     checkFirst(first, 100);
     if (filter?.asOf && !isIsoDate(filter.asOf)) throw badInput('filter.asOf', 'filter.asOf: must be a date written YYYY-MM-DD.');
     const em = context.em;
-    const { where, params } = childFilterSql(filter);
+    const { where, params, tables } = childFilterSql(filter);
     const pageWhere = [...where];
     const pageParams = [...params];
     if (after) {
@@ -132,10 +136,11 @@ export class ChildResolver {
       pageParams,
     );
     // Counting every match costs a scan that grows with the data (a second at England's size), so the
-    // total is filed under casework's data version: the same for every caller, recounted after any write.
+    // total is filed under the versions of the tables its filter reads: the same for every caller,
+    // counted again only after a write to one of them (Migration20261210000100_casework_table_versions).
     const countSql = `SELECT count(*)::int AS n FROM child c${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
-    const total = () =>
-      storedRead(context, 'casework_data_version', `children.total|${countSql}|${JSON.stringify(params)}`, async () => (await em.getConnection().execute<Array<{ n: number }>>(countSql, params))[0].n);
+    const total = async () =>
+      storedReadAt(context, await tableVersions(context, 'casework_table_version', [...tables]), `children.total|${countSql}|${JSON.stringify(params)}`, async () => (await em.getConnection().execute<Array<{ n: number }>>(countSql, params))[0].n);
     return connectionOf(
       rows.map((row) => plainRow(context, Child, row)),
       { first, after },

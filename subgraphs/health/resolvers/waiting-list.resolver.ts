@@ -27,7 +27,7 @@ export class WaitingListBand {
   suppressed!: boolean;
 }
 
-@ObjectType({ description: 'The children\'s health waiting list on a date, by weeks waited: one database round trip.' })
+@ObjectType({ description: 'The children\'s health waiting list on a date, by weeks waited.' })
 export class WaitingList {
   @Field(() => DateScalar, { description: 'The date the list is taken on.' })
   asOf!: string;
