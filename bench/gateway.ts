@@ -21,6 +21,11 @@
  * data version on, so the figure caches miss as they would on a working day
  * and the figures are not cache hits alone.
  *
+ * --stack-node-flags=F (space-separated) starts the stack's processes with those
+ * Node flags instead of the servers' own where they set the same option
+ * (platform/node-flags.ts): `--stack-node-flags=--max-semi-space-size=16` runs it
+ * on V8's default young generation, for a before and after.
+ *
  * The data directory (by default the system's temporary folder/send-bench-scale-<N>) is kept:
  * a second run at the same scale reuses the seeded databases. Our subgraph deadline
  * is the client's own 60 s (--subgraph-timeout-ms), as Hive Gateway has none.
@@ -114,11 +119,12 @@ const { values: args } = parseArgs({
     'subgraph-timeout-ms': { type: 'string', default: '60000' },
     today: { type: 'string', default: AS_OF },
     writes: { type: 'string', default: '0' },
+    'stack-node-flags': { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log('Usage: npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2] [--warm-up 2] [--data-dir DIR] [--ports BASE] [--only dashboard,analyst,caseworker-page,trivial,casework-monthly,health-monthly] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 0]');
+  console.log('Usage: npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2] [--warm-up 2] [--data-dir DIR] [--ports BASE] [--only dashboard,analyst,caseworker-page,trivial,casework-monthly,health-monthly] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 0] [--stack-node-flags=--max-semi-space-size=16]');
   process.exit(0);
 }
 
@@ -243,7 +249,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   // With fixed ports the web app and sign-in issuer take two more of the range, not defaults another stack may hold.
   const env: Record<string, string> = { LOG_LEVEL: 'warn', SUBGRAPH_TIMEOUT_MS: args['subgraph-timeout-ms']!, ...(base ? { WEB_PORT: String(base + 8), DEV_ISSUER_PORT: String(base + 9) } : {}) };
-  const stack = await startStackProcess({ scale, today: args.today, dataDir, ports, startTimeoutMs: 3_600_000, env });
+  const stack = await startStackProcess({ scale, today: args.today, dataDir, ports, startTimeoutMs: 3_600_000, env, nodeFlags: args['stack-node-flags']!.split(' ').filter(Boolean) });
   const hives: ChildProcess[] = [];
   try {
     console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -60,7 +60,7 @@ export interface StackPorts {
  * on stop, so a second run reuses its seeded databases (the start command seeds
  * only empty ones); without, a fresh one is made and removed.
  */
-export async function startStackProcess(options: { scale: string; today?: string; env?: Record<string, string>; dataDir?: string; ports?: StackPorts; startTimeoutMs?: number }): Promise<StackProcess> {
+export async function startStackProcess(options: { scale: string; today?: string; env?: Record<string, string>; dataDir?: string; ports?: StackPorts; startTimeoutMs?: number; nodeFlags?: readonly string[] }): Promise<StackProcess> {
   const keep = !!options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'send-stack-'));
   mkdirSync(dataDir, { recursive: true });
@@ -81,7 +81,8 @@ export async function startStackProcess(options: { scale: string; today?: string
     ...options.env,
   };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'infra', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node flags given here reach every server process: the supervisor keeps the start command's own (platform/node-flags.ts).
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), join(ROOT, 'dist', 'infra', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   const onLine = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) log.push(line);

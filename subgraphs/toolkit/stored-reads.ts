@@ -90,11 +90,14 @@ export function storedReadsFor(context: Pick<SubgraphContext, 'em'>): StoredRead
   return store;
 }
 
+/** The one statement that reads a data version table's current version, as "epoch:count". */
+export const dataVersionSql = (table: string) => `SELECT epoch::text || ':' || version AS version FROM ${table}`;
+
 /** The data version this request reads at: one statement, the first time a stored answer is asked for. */
 export function dataVersion(context: SubgraphContext, table: string): Promise<string> {
   return context.loaders
     .get<string, string>(`dataVersion.${table}`, async (keys) => {
-      const rows = await context.em.getConnection().execute<Array<{ version: string }>>(`SELECT epoch::text || ':' || version AS version FROM ${table}`);
+      const rows = await context.em.getConnection().execute<Array<{ version: string }>>(dataVersionSql(table));
       return keys.map(() => rows[0].version);
     })
     .load('now');

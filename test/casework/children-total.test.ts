@@ -1,14 +1,13 @@
 import pg from 'pg';
-import { casework } from '../../subgraphs/casework';
 import { VERSIONED_TABLES } from '../../subgraphs/casework/migrations/Migration20261210000100_casework_table_versions';
 import { childFilterSql } from '../../subgraphs/casework/resolvers/child.resolver';
 import { AgeBand, SenType } from '../../subgraphs/casework/entities/enums';
 import { storedReadsFor } from '../../subgraphs/toolkit/stored-reads';
-import { startSubgraph, type RunningSubgraph } from '../../subgraphs/toolkit/subgraph';
-import { createTestIssuer, type TestIssuer } from '../support/auth';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
+import type { RunningSubgraph } from '../../subgraphs/toolkit/subgraph';
+import type { TestIssuer } from '../support/auth';
+import type { TestDatabases } from '../support/databases';
 import { postGraphQL } from '../support/stack';
-import { id, loadKnownCasework } from './fixtures';
+import { id, startKnownCasework, type KnownCasework } from './fixtures';
 
 /**
  * The children list's total is filed under the versions of the tables its filter
@@ -18,23 +17,16 @@ import { id, loadKnownCasework } from './fixtures';
  * hand-written SQL as the writer (no code path of ours has to remember to bump).
  */
 describe('the children list\'s total, filed under the versions of the tables it reads', () => {
+  let known: KnownCasework;
   let dbs: TestDatabases;
   let issuer: TestIssuer;
   let subgraph: RunningSubgraph;
   let owner: pg.Client;
   beforeAll(async () => {
-    dbs = await createTestDatabases([casework]);
-    await loadKnownCasework(dbs.logins.casework.ownerUrl);
-    issuer = await createTestIssuer();
-    subgraph = await startSubgraph(casework, { port: 0, host: '127.0.0.1', databaseUrl: dbs.logins.casework.appUrl, auth: issuer.config });
-    owner = new pg.Client({ connectionString: dbs.logins.casework.ownerUrl });
-    await owner.connect();
+    known = await startKnownCasework();
+    ({ dbs, issuer, subgraph, owner } = known);
   });
-  afterAll(async () => {
-    await owner?.end();
-    await subgraph?.stop();
-    await dbs?.drop();
-  });
+  afterAll(async () => known?.stop());
 
   const store = () => storedReadsFor({ em: subgraph.orm.em } as never);
   const total = async (filter: Record<string, unknown>): Promise<number> => {

@@ -1,4 +1,8 @@
 import pg from 'pg';
+import { casework } from '../../subgraphs/casework';
+import { startSubgraph, type RunningSubgraph } from '../../subgraphs/toolkit/subgraph';
+import { createTestIssuer, type TestIssuer } from '../support/auth';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
 
 /** Fixed ids so a test can name each record. */
 export const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -57,4 +61,34 @@ export async function loadKnownCasework(url: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+export interface KnownCasework {
+  dbs: TestDatabases;
+  issuer: TestIssuer;
+  subgraph: RunningSubgraph;
+  /** The owner's connection, for writing by hand as any other writer would. */
+  owner: pg.Client;
+  stop(): Promise<void>;
+}
+
+/** The casework subgraph alone over fresh databases holding the known records, with a test issuer and an owner connection. */
+export async function startKnownCasework(): Promise<KnownCasework> {
+  const dbs = await createTestDatabases([casework]);
+  await loadKnownCasework(dbs.logins.casework.ownerUrl);
+  const issuer = await createTestIssuer();
+  const subgraph = await startSubgraph(casework, { port: 0, host: '127.0.0.1', databaseUrl: dbs.logins.casework.appUrl, auth: issuer.config });
+  const owner = new pg.Client({ connectionString: dbs.logins.casework.ownerUrl });
+  await owner.connect();
+  return {
+    dbs,
+    issuer,
+    subgraph,
+    owner,
+    async stop() {
+      await owner.end();
+      await subgraph.stop();
+      await dbs.drop();
+    },
+  };
 }

@@ -1,29 +1,19 @@
 import pg from 'pg';
-import { casework } from '../../subgraphs/casework';
-import { startSubgraph, type RunningSubgraph } from '../../subgraphs/toolkit/subgraph';
-import { createTestIssuer, type TestIssuer } from '../support/auth';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
+import type { RunningSubgraph } from '../../subgraphs/toolkit/subgraph';
+import type { TestIssuer } from '../support/auth';
 import { postGraphQL } from '../support/stack';
-import { C4, loadKnownCasework, W1 } from './fixtures';
+import { C4, startKnownCasework, W1, type KnownCasework } from './fixtures';
 
 describe('recording the life cycle through mutations', () => {
-  let dbs: TestDatabases;
+  let known: KnownCasework;
   let issuer: TestIssuer;
   let subgraph: RunningSubgraph;
   let owner: pg.Client;
   beforeAll(async () => {
-    dbs = await createTestDatabases([casework]);
-    await loadKnownCasework(dbs.logins.casework.ownerUrl);
-    issuer = await createTestIssuer();
-    subgraph = await startSubgraph(casework, { port: 0, host: '127.0.0.1', databaseUrl: dbs.logins.casework.appUrl, auth: issuer.config });
-    owner = new pg.Client({ connectionString: dbs.logins.casework.ownerUrl });
-    await owner.connect();
+    known = await startKnownCasework();
+    ({ issuer, subgraph, owner } = known);
   });
-  afterAll(async () => {
-    await owner?.end();
-    await subgraph?.stop();
-    await dbs?.drop();
-  });
+  afterAll(async () => known?.stop());
   const as = async (query: string, variables?: Record<string, unknown>, role: 'la_caseworker' | 'designated_clinical_officer' = 'la_caseworker') =>
     postGraphQL<Record<string, any>>(subgraph.url, query, variables, await issuer.as(role, { user: 'jo.caseworker' }));
   const ok = async (query: string, variables?: Record<string, unknown>) => {

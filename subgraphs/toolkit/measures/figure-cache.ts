@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { computeMeasuresAt, type MeasureDefinition, type MeasureRow } from './engine';
 import type { Period } from './periods';
-import { isNewerVersion } from '../stored-reads';
+import { dataVersionSql, isNewerVersion } from '../stored-reads';
 
 /**
  * Measure figures as computed (numerator and denominator, before any suppression),
@@ -96,8 +96,6 @@ export function figureCacheFor(em: EntityManager, catalogue: CachedCatalogue): F
   return cache;
 }
 
-const versionSql = (table: string) => `SELECT epoch::text || ':' || version AS version FROM ${table}`;
-
 /**
  * The rows computeMeasures would give, from the cache where the current data
  * version holds them; the codes missing any period are computed (all their
@@ -122,7 +120,7 @@ export async function cachedMeasures(
   const missing: MeasureDefinition[] = [];
   // Nothing held for any of them: no version to compare, so straight to the one statement that computes.
   const held = definitions.some((d) => periods.some((p) => cache.holds(keyOf(d.code, p))));
-  const version = held ? (await em.getConnection().execute<Array<{ version: string }>>(versionSql(table)))[0].version : undefined;
+  const version = held ? (await em.getConnection().execute<Array<{ version: string }>>(dataVersionSql(table)))[0].version : undefined;
   for (const d of definitions) {
     if (version === undefined) {
       missing.push(d);
@@ -144,7 +142,7 @@ export async function cachedMeasures(
     }
   }
   if (missing.length > 0) {
-    const computed = await computeMeasuresAt(em, missing, periods, bindings, versionSql(table));
+    const computed = await computeMeasuresAt(em, missing, periods, bindings, dataVersionSql(table));
     for (const d of missing) {
       let rows = computed.rows.filter((r) => r.code === d.code);
       // Rows come in period order, one per period: file them under the periods asked for (and name
