@@ -20,7 +20,7 @@ import { write, type Actor, type WriteEntry } from '../../../toolkit/write';
 import type { Problem } from '../sen2-validate';
 import { applyCaseExtract } from './extract';
 import { loadCandidates, matchItems, type Sen2Counts, type Sen2Item } from './match';
-import { ChunkState, loadLifeCycle, planRequest, primaryNeedOfNewChild } from './plan';
+import { ChunkState, loadLifeCycle, planRequest, primaryNeedOfNewChild, settleDueDatesOfNewPlans } from './plan';
 import { Sql } from './sql';
 import { Staff } from './staff';
 import { writeCaseExtract, writeChildren, writeLifeCycle, writePrimaryNeeds } from './statements';
@@ -64,11 +64,21 @@ export class Sen2Writer {
     const heldIds = matched.filter((d) => d.item.person && !created.has(d.childId!)).map((d) => d.childId!);
     if (heldIds.length) await loadLifeCycle(sql, state, heldIds);
     for (const { item, childId } of matched) for (const r of item.person?.requests ?? []) planRequest(state, childId!, r);
+    settleDueDatesOfNewPlans(state);
 
     const extract = await applyCaseExtract(matched, { sql, staff: this.staff, secret: this.secret, today: this.today, problems: this.problems });
 
-    // A new child's primary need goes in with its row; only the children held are updated afterwards.
-    for (const child of newChildren) child.primary_need = primaryNeedOfNewChild(state, child.id);
+    // A new child's primary need and case-extract values go in with its row: one insert, not an insert and
+    // then updates of it (each updated row costs its eleven indexes again). Only the children held are updated.
+    const extractOf = new Map(extract.childUpdates.map((u) => [u.id, u]));
+    for (const child of newChildren) {
+      child.primary_need = primaryNeedOfNewChild(state, child.id);
+      const values = extractOf.get(child.id);
+      if (!values) continue;
+      Object.assign(child, { nhs_number: values.nhs_number, link_key: values.link_key, district: values.district, team_id: values.team_id });
+      extractOf.delete(child.id);
+    }
+    extract.childUpdates = [...extractOf.values()];
     await writeChildren(sql, newChildren, childUpdates);
     await writeLifeCycle(sql, state);
     await writePrimaryNeeds(sql, heldIds);

@@ -188,3 +188,21 @@ function planActivePlan(state: ChunkState, childId: string, plan: { id: string; 
   state.reviews.set(id, { id, insert: true, plan_id: planId, due_date: dueDate, meeting_date: meeting, outcome: active.reviewOutcome, decision_date: active.lastReview });
   state.dueDatesToRecompute.add(planId);
 }
+
+/**
+ * The due dates of the reviews of plans this chunk creates, worked out again here
+ * once all their reviews are known (a person's later request may add an earlier
+ * meeting to the same plan), by the rule the statements apply to plans held. Such
+ * a plan's reviews are all this chunk's, so none is left for the statements, which
+ * would read every review of those plans back to find nothing to change.
+ */
+export function settleDueDatesOfNewPlans(state: ChunkState): void {
+  for (const planId of state.dueDatesToRecompute) {
+    const plan = state.plans.get(planId);
+    if (!plan?.insert) continue;
+    const reviews = state.reviewsOfPlan.get(planId) ?? [];
+    const meetings = reviews.map((v) => v.meeting);
+    for (const v of reviews) state.reviews.get(v.id)!.due_date = reviewDueDate(plan.issue_date, meetingBefore(meetings, v.meeting!));
+    state.dueDatesToRecompute.delete(planId);
+  }
+}

@@ -16,9 +16,9 @@ const CHILD_COLUMNS = 'id uuid, surname text, forename text, birth_date date, se
 
 export async function writeChildren(sql: Sql, created: readonly ChildRow[], updated: readonly ChildRow[]): Promise<void> {
   await sql.withRows(
-    `INSERT INTO child (id, surname, forename, birth_date, sex, ethnicity, postcode, upn, uln, primary_need)
-     SELECT x.id, x.surname, x.forename, x.birth_date, x.sex, x.ethnicity, x.postcode, x.upn, x.uln, x.primary_need
-     FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS}, primary_need text)`,
+    `INSERT INTO child (id, surname, forename, birth_date, sex, ethnicity, postcode, upn, uln, primary_need, nhs_number, link_key, district, team_id)
+     SELECT x.id, x.surname, x.forename, x.birth_date, x.sex, x.ethnicity, x.postcode, x.upn, x.uln, x.primary_need, x.nhs_number, x.link_key, x.district, x.team_id
+     FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS}, primary_need text, nhs_number text, link_key text, district text, team_id uuid)`,
     created,
   );
   await sql.withRows(
