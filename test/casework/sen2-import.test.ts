@@ -178,6 +178,27 @@ describe('SEN2 import into the casework database', () => {
     expect(dee).toEqual([{ outcome: 'Y', issued: '2023-09-20' }]);
   });
 
+  it('a new plan given its reviews out of order has each due from the meeting before it; a child given a request without a plan keeps its primary need', async () => {
+    await wipe();
+    // Amy's first request makes the plan and holds its 2023 review; her second reports an earlier (2022) review of the same plan.
+    const first = sen2([
+      person(AMY, [
+        planRequest({ received: '2021-01-04', decided: '2021-02-10', assessed: '2021-05-01', start: '2021-05-20', need: 'SLCN', meeting: '2023-05-10', reviewOutcome: 'M', lastReview: '2023-05-20' }),
+        [['ReceivedDate', '2022-01-05'], ['RequestOutcomeDate', '2022-02-10'], ['RequestOutcome', 'Y'],
+          ['ActivePlans', [['SENneed', [['SENtype', 'SLCN'], ['SENtypeRank', '1']]], ['ReviewMeeting', '2022-05-12'], ['ReviewOutcome', 'M'], ['LastReview', '2022-05-30']]]],
+      ]),
+    ]);
+    expect(await run(first)).toMatchObject({ status: 'imported', created: 1 });
+    const reviews = async () => (await owner.query(`SELECT meeting_date::text AS meeting, due_date::text AS due FROM annual_review ORDER BY meeting_date`)).rows;
+    expect(await reviews()).toEqual([{ meeting: '2022-05-12', due: '2022-05-20' }, { meeting: '2023-05-10', due: '2023-05-12' }]);
+    const need = async () => (await owner.query(`SELECT primary_need FROM child WHERE upn = 'A123456789012'`)).rows[0].primary_need;
+    expect(await need()).toBe('SLCN');
+    // A later return names only a new request of hers, with no plan: her plan and its needs are as they were.
+    expect(await run(sen2([person(AMY, [[['ReceivedDate', '2024-01-05'], ['RequestOutcome', 'A']]])]))).toMatchObject({ status: 'imported', updated: 1 });
+    expect(await need()).toBe('SLCN');
+    expect(await reviews()).toEqual([{ meeting: '2022-05-12', due: '2022-05-20' }, { meeting: '2023-05-10', due: '2023-05-12' }]);
+  });
+
   it('a case-extract row that matches no child refuses the whole import (and writes nothing)', async () => {
     await wipe();
     const extract = `${EXTRACT},,Nobody,Known,2010-01-01,,Ashfield,,,,\n`;

@@ -15,7 +15,7 @@ import { readCaseExtract, type CaseExtractRow } from './case-extract';
 import { KeyIndex } from './key-index';
 import { formatProblem, matchKeyOf, validateHeader, validatePerson, type Problem, type Sen2Person } from './sen2-validate';
 import { SEN2_CHUNK, Sen2Writer, type Sen2Item } from './sen2-write';
-import { Sql } from './sen2-write/sql';
+import { ANY_TEXT, asArray, Sql } from './sen2-write/sql';
 import { chunksOf, Sen2SyntaxError, streamSen2, type Sen2Header } from './sen2-xml';
 
 export interface Sen2ImportOptions {
@@ -299,8 +299,8 @@ class CaseExtractTable {
     if (!items.length) return;
     const keys = [...new Set(items.flatMap((i) => keysOf(i.person)))];
     const firsts = await this.q<{ key: string; row: number }>(
-      'SELECT DISTINCT ON (key) key, row FROM sen2_case_extract_key WHERE key IN (SELECT value FROM json_array_elements_text(CAST(? AS json))) ORDER BY key, row',
-      [JSON.stringify(keys)],
+      `SELECT DISTINCT ON (key) key, row FROM sen2_case_extract_key WHERE key = ${ANY_TEXT} ORDER BY key, row`,
+      [asArray(keys)],
     );
     if (!firsts.length) return;
     const first = new Map(firsts.map((f) => [f.key, f.row]));
@@ -312,7 +312,7 @@ class CaseExtractTable {
       chosen.set(row, item);
     }
     if (!chosen.size) return;
-    const rows = await this.q<{ row: number; data: CaseExtractRow }>('SELECT row, data FROM sen2_case_extract WHERE row IN (SELECT CAST(value AS int) FROM json_array_elements_text(CAST(? AS json)))', [JSON.stringify([...chosen.keys()])]);
+    const rows = await this.q<{ row: number; data: CaseExtractRow }>('SELECT row, data FROM sen2_case_extract WHERE row = ANY(CAST(? AS int[]))', [asArray(chosen.keys())]);
     for (const r of rows) chosen.get(r.row)!.extract = r.data;
   }
 

@@ -20,7 +20,7 @@ import { write, type Actor, type WriteEntry } from '../../../toolkit/write';
 import type { Problem } from '../sen2-validate';
 import { applyCaseExtract } from './extract';
 import { loadCandidates, matchItems, type Sen2Counts, type Sen2Item } from './match';
-import { ChunkState, loadLifeCycle, planRequest, primaryNeedOfNewChild, settleDueDatesOfNewPlans } from './plan';
+import { ChunkState, loadLifeCycle, planRequest, primaryNeedOf, settleDueDatesOfNewPlans } from './plan';
 import { Sql } from './sql';
 import { Staff } from './staff';
 import { writeCaseExtract, writeChildren, writeLifeCycle, writePrimaryNeeds } from './statements';
@@ -72,7 +72,7 @@ export class Sen2Writer {
     // then updates of it (each updated row costs its eleven indexes again). Only the children held are updated.
     const extractOf = new Map(extract.childUpdates.map((u) => [u.id, u]));
     for (const child of newChildren) {
-      child.primary_need = primaryNeedOfNewChild(state, child.id);
+      child.primary_need = primaryNeedOf(state, child.id);
       const values = extractOf.get(child.id);
       if (!values) continue;
       Object.assign(child, { nhs_number: values.nhs_number, link_key: values.link_key, district: values.district, team_id: values.team_id });
@@ -81,7 +81,7 @@ export class Sen2Writer {
     extract.childUpdates = [...extractOf.values()];
     await writeChildren(sql, newChildren, childUpdates);
     await writeLifeCycle(sql, state);
-    await writePrimaryNeeds(sql, heldIds);
+    await writePrimaryNeeds(sql, heldIds.map((id) => ({ id, need: primaryNeedOf(state, id) })));
     await writeCaseExtract(sql, extract);
     record(extract.audit);
     return Math.max(taken, 1);

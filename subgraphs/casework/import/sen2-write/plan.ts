@@ -1,7 +1,7 @@
 import { timeOrderedId } from './ids';
 import { latestPlan, meetingBefore, primaryNeed, reviewDueDate } from '../../rules/life-cycle';
 import type { Sen2ActivePlan, Sen2Placement, Sen2Request } from '../sen2-validate';
-import { IDS_IN_PARAMETER, type Sql } from './sql';
+import { ANY_ID, asArray, type Sql } from './sql';
 
 /**
  * Stage 2 of a chunk: each person's requests, assessments, plans and reviews
@@ -59,6 +59,8 @@ export class ChunkState {
   readonly reviews = new Map<string, Pending<ReviewWrite>>();
   readonly placements = new Map<string, Sen2Placement[]>();
   readonly needs = new Map<string, Array<{ senType: string; rank: number }>>();
+  /** The rank-1 need of each plan held that names one. */
+  readonly firstNeedHeld = new Map<string, string>();
   /** Plans whose reviews' due dates the statements work out again (a review added or an issue date changed). */
   readonly dueDatesToRecompute = new Set<string>();
 }
@@ -80,17 +82,17 @@ function pend<T extends object>(map: Map<string, Pending<T>>, id: string, values
 
 /** The requests, assessments, plans and reviews the children hold. */
 export async function loadLifeCycle(sql: Sql, state: ChunkState, childIds: string[]): Promise<void> {
-  const ids = JSON.stringify(childIds);
+  // Table by table, each looked up by the keys the one before gave: every statement an index lookup.
   const requests = await sql.all<{ id: string; child_id: string; received_date: string }>(
-    `SELECT id, child_id, received_date::text AS received_date FROM ehcna_request WHERE child_id IN ${IDS_IN_PARAMETER} ORDER BY id`, [ids]);
+    `SELECT id, child_id, received_date::text AS received_date FROM ehcna_request WHERE child_id = ${ANY_ID} ORDER BY id`, [asArray(childIds)]);
   for (const r of requests) state.requestByKey.set(`${r.child_id}|${r.received_date}`, r.id);
-  const assessments = await sql.all<{ id: string; request_id: string }>(
-    `SELECT a.id, a.request_id FROM ehc_needs_assessment a JOIN ehcna_request r ON r.id = a.request_id WHERE r.child_id IN ${IDS_IN_PARAMETER} ORDER BY a.id`, [ids]);
+  const assessments = requests.length
+    ? await sql.all<{ id: string; request_id: string }>(`SELECT id, request_id FROM ehc_needs_assessment WHERE request_id = ${ANY_ID} ORDER BY id`, [asArray(requests.map((r) => r.id))])
+    : [];
   for (const a of assessments) state.assessmentByRequest.set(a.request_id, a.id);
   const plans = await sql.all<{ id: string; child_id: string; assessment_id: string | null; issue: string }>(
-    `SELECT id, child_id, assessment_id, issue_date::text AS issue FROM ehc_plan
-     WHERE child_id IN ${IDS_IN_PARAMETER} OR assessment_id IN (SELECT a.id FROM ehc_needs_assessment a JOIN ehcna_request r ON r.id = a.request_id WHERE r.child_id IN ${IDS_IN_PARAMETER}) ORDER BY id`,
-    [ids, ids],
+    `SELECT id, child_id, assessment_id, issue_date::text AS issue FROM ehc_plan WHERE child_id = ${ANY_ID} OR assessment_id = ${ANY_ID} ORDER BY id`,
+    [asArray(childIds), asArray(assessments.map((a) => a.id))],
   );
   const childIdSet = new Set(childIds);
   for (const e of plans) {
@@ -98,21 +100,27 @@ export async function loadLifeCycle(sql: Sql, state: ChunkState, childIds: strin
     if (childIdSet.has(e.child_id)) list(state.plansOfChild, e.child_id).push({ id: e.id, issue: e.issue });
   }
   if (plans.length) {
+    const planIds = asArray(plans.map((e) => e.id));
     const reviews = await sql.all<{ id: string; plan_id: string; meeting: string | null }>(
-      `SELECT id, plan_id, meeting_date::text AS meeting FROM annual_review WHERE plan_id IN ${IDS_IN_PARAMETER} ORDER BY id`,
-      [JSON.stringify(plans.map((e) => e.id))],
-    );
+      `SELECT id, plan_id, meeting_date::text AS meeting FROM annual_review WHERE plan_id = ${ANY_ID} ORDER BY id`, [planIds]);
     for (const v of reviews) list(state.reviewsOfPlan, v.plan_id).push({ id: v.id, meeting: v.meeting });
+    const needs = await sql.all<{ plan_id: string; sen_type: string }>(`SELECT plan_id, sen_type FROM plan_sen_need WHERE plan_id = ${ANY_ID} AND rank = 1 ORDER BY id`, [planIds]);
+    for (const n of needs) state.firstNeedHeld.set(n.plan_id, n.sen_type);
   }
 }
 
 /**
- * The primary need of a child this chunk creates, from the plans and needs worked
- * out for it (all of its plans are this chunk's): written with the child's row, not
- * by a later update of it.
+ * A child's primary need once the chunk is written, from its plans as the chunk
+ * leaves them: a plan given a list of needs has that list; any other keeps its own.
+ * A new child's goes in with its row; a child held is updated only where it changes.
  */
-export function primaryNeedOfNewChild(state: ChunkState, childId: string): string | null {
-  return primaryNeed((state.plansOfChild.get(childId) ?? []).map((p) => ({ issue: p.issue, needs: state.needs.get(p.id) })));
+export function primaryNeedOf(state: ChunkState, childId: string): string | null {
+  return primaryNeed(
+    (state.plansOfChild.get(childId) ?? []).map((p) => {
+      const held = state.firstNeedHeld.get(p.id);
+      return { issue: p.issue, needs: state.needs.get(p.id) ?? (held === undefined ? undefined : [{ senType: held, rank: 1 }]) };
+    }),
+  );
 }
 
 /** One request of a person: created, or updated by its received date; then its assessment, plan and active plan. */

@@ -3,7 +3,7 @@ import { timeOrderedId } from './ids';
 import type { ExtractWrites } from './extract';
 import type { ChildRow } from './match';
 import type { ChunkState, Pending } from './plan';
-import type { Sql } from './sql';
+import { ANY_ID, asArray, type Sql } from './sql';
 
 /**
  * Stage 4 of a chunk: the writes, one statement per table and kind of write
@@ -84,9 +84,10 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   // Placements and needs are replaced: the last list given for a plan stands. A plan whose list is
   // the one held keeps its rows (a re-import rewrites nothing); one whose list differs loses its
   // rows, and then every plan given a list and holding none is given it.
-  await replaceLists(sql, 'plan_placement', 'rank smallint, urn text, ukprn text, sen_setting text, sen_unit boolean, resourced_provision boolean',
+  const held = (planId: string) => !state.plans.get(planId)?.insert;
+  await replaceLists(sql, held, 'plan_placement', 'rank smallint, urn text, ukprn text, sen_setting text, sen_unit boolean, resourced_provision boolean',
     [...state.placements].flatMap(([planId, ps]) => ps.map((pl) => ({ id: timeOrderedId(), plan_id: planId, rank: pl.rank, urn: pl.urn, ukprn: pl.ukprn, sen_setting: pl.senSetting, sen_unit: pl.senUnit, resourced_provision: pl.resourcedProvision }))));
-  await replaceLists(sql, 'plan_sen_need', 'sen_type text, rank smallint',
+  await replaceLists(sql, held, 'plan_sen_need', 'sen_type text, rank smallint',
     [...state.needs].flatMap(([planId, ns]) => ns.map((nd) => ({ id: timeOrderedId(), plan_id: planId, sen_type: nd.senType, rank: nd.rank }))));
   const [newReviews, reviewUpdates] = split(state.reviews);
   await sql.withRows(
@@ -104,56 +105,58 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   // Every review is due by the review rule from the meeting before it (or the plan's issue, if later): a return
   // imported out of order, or a changed issue date, must not leave a stale due date (AR_OVERDUE reads them).
   const due = reviewDueAfterSql('GREATEST(x.previous, e.issue_date)');
-  await sql.withRows(
-    `UPDATE annual_review v SET due_date = ${due}
-     FROM (SELECT id, lag(meeting_date) OVER (PARTITION BY plan_id ORDER BY meeting_date NULLS LAST, due_date) AS previous FROM annual_review
-           WHERE plan_id IN (SELECT p.id FROM json_to_recordset(CAST(? AS json)) AS p(id uuid))) x, ehc_plan e
-     WHERE v.id = x.id AND e.id = v.plan_id AND v.due_date IS DISTINCT FROM ${due}`,
-    [...state.dueDatesToRecompute].map((id) => ({ id })),
-  );
-}
-
-/** A plan's list (placements or needs) set to the rows given, whole: rows of `columns` (plus plan_id, and the id a row inserted takes), one list per plan. */
-async function replaceLists(sql: Sql, table: string, columns: string, rows: readonly object[]): Promise<void> {
-  if (!rows.length) return;
-  const names = columns.split(',').map((c) => c.trim().split(' ')[0]);
-  const of = (alias: string) => names.map((n) => `${alias}.${n}`).join(', ');
-  // A list as the sorted array of its rows' text; a plan holding no rows differs from any list.
-  const list = (alias: string) => `array_agg(ROW(${of(alias)})::text ORDER BY ROW(${of(alias)})::text)`;
-  const given = `json_to_recordset(CAST(? AS json)) AS x(id uuid, plan_id uuid, ${columns})`;
-  const json = JSON.stringify(rows);
-  await sql.all(
-    `DELETE FROM ${table} WHERE plan_id IN (
-       SELECT g.plan_id FROM (SELECT x.plan_id, ${list('x')} AS list FROM ${given} GROUP BY x.plan_id) g
-       JOIN (SELECT t.plan_id, ${list('t')} AS list FROM ${table} t WHERE t.plan_id IN (SELECT x.plan_id FROM ${given}) GROUP BY t.plan_id) h ON h.plan_id = g.plan_id
-       WHERE h.list IS DISTINCT FROM g.list)`,
-    [json, json],
-  );
-  await sql.all(
-    `INSERT INTO ${table} (id, plan_id, ${names.join(', ')}) SELECT x.id, x.plan_id, ${of('x')} FROM ${given}
-     WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.plan_id = x.plan_id)`,
-    [json],
-  );
+  if (state.dueDatesToRecompute.size) {
+    const plans = asArray(state.dueDatesToRecompute);
+    await sql.all(
+      `UPDATE annual_review v SET due_date = ${due}
+       FROM (SELECT id, lag(meeting_date) OVER (PARTITION BY plan_id ORDER BY meeting_date NULLS LAST, due_date) AS previous FROM annual_review
+             WHERE plan_id = ${ANY_ID}) x, ehc_plan e
+       WHERE v.id = x.id AND v.plan_id = ${ANY_ID} AND e.id = v.plan_id AND e.id = ${ANY_ID} AND v.due_date IS DISTINCT FROM ${due}`,
+      [plans, plans, plans],
+    );
+  }
 }
 
 /**
- * Each child's primary need: the rank-1 need of its latest plan that has one (else
- * none), set-based with DISTINCT ON and only where it changes (a per-child
- * `ORDER BY issue_date DESC LIMIT 1` walks the issue-date index across every plan held).
+ * A plan's list (placements or needs) set to the rows given, whole: rows of `columns`
+ * (plus plan_id, and the id a row inserted takes), one list per plan. A plan held
+ * before this chunk (`held`) whose list is the one given keeps its rows (a re-import
+ * rewrites nothing); one whose list differs loses its rows; then every plan whose
+ * rows went, or that held none, is given its list.
  */
-export async function writePrimaryNeeds(sql: Sql, childIds: readonly string[]): Promise<void> {
-  if (!childIds.length) return;
-  const ids = JSON.stringify(childIds.map((id) => ({ id })));
-  await sql.all(
-    `UPDATE child c SET primary_need = x.need
-     FROM (SELECT k.id, p.sen_type AS need
-           FROM json_to_recordset(CAST(? AS json)) AS k(id uuid)
-           LEFT JOIN (SELECT DISTINCT ON (e.child_id) e.child_id, n.sen_type
-                      FROM ehc_plan e JOIN plan_sen_need n ON n.plan_id = e.id AND n.rank = 1
-                      WHERE e.child_id IN (SELECT k2.id FROM json_to_recordset(CAST(? AS json)) AS k2(id uuid))
-                      ORDER BY e.child_id, e.issue_date DESC) p ON p.child_id = k.id) x
+async function replaceLists<R extends { plan_id: string }>(sql: Sql, held: (planId: string) => boolean, table: string, columns: string, rows: readonly R[]): Promise<void> {
+  if (!rows.length) return;
+  const names = columns.split(',').map((c) => c.trim().split(' ')[0]);
+  const of = (alias: string) => names.map((n) => `${alias}.${n}`).join(', ');
+  const heldPlans = new Set(rows.map((r) => r.plan_id).filter(held));
+  let given = rows;
+  if (heldPlans.size) {
+    // A list as the sorted array of its rows' text; a plan holding no rows differs from any list.
+    const list = (alias: string) => `array_agg(ROW(${of(alias)})::text ORDER BY ROW(${of(alias)})::text)`;
+    const plans = asArray(heldPlans);
+    const changed = await sql.all<{ plan_id: string }>(
+      `WITH g AS (SELECT x.plan_id, ${list('x')} AS list FROM json_to_recordset(CAST(? AS json)) AS x(plan_id uuid, ${columns}) GROUP BY x.plan_id),
+         h AS (SELECT t.plan_id, ${list('t')} AS list FROM ${table} t WHERE t.plan_id = ${ANY_ID} GROUP BY t.plan_id),
+         changed AS (SELECT g.plan_id FROM g LEFT JOIN h ON h.plan_id = g.plan_id WHERE h.list IS DISTINCT FROM g.list),
+         gone AS (DELETE FROM ${table} WHERE plan_id = ${ANY_ID} AND plan_id IN (SELECT plan_id FROM changed))
+       SELECT plan_id FROM changed`,
+      [JSON.stringify(rows.filter((r) => heldPlans.has(r.plan_id))), plans, plans],
+    );
+    const giving = new Set(changed.map((c) => c.plan_id));
+    given = rows.filter((r) => !heldPlans.has(r.plan_id) || giving.has(r.plan_id));
+  }
+  await sql.withRows(
+    `INSERT INTO ${table} (id, plan_id, ${names.join(', ')}) SELECT x.id, x.plan_id, ${of('x')} FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, plan_id uuid, ${columns})`,
+    given,
+  );
+}
+
+/** The primary needs of children held (plan.ts's primaryNeedOf), set only where they change. */
+export async function writePrimaryNeeds(sql: Sql, needs: ReadonlyArray<{ id: string; need: string | null }>): Promise<void> {
+  await sql.withRows(
+    `UPDATE child c SET primary_need = x.need FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, need text)
      WHERE c.id = x.id AND c.primary_need IS DISTINCT FROM x.need`,
-    [ids, ids],
+    needs,
   );
 }
 
