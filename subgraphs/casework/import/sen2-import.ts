@@ -13,10 +13,11 @@ import { problemCount, ProblemList } from '../../toolkit/import-text';
 import { importActor } from '../../toolkit/write';
 import { readCaseExtract, type CaseExtractRow } from './case-extract';
 import { KeyIndex } from './key-index';
-import { formatProblem, matchKeyOf, validateHeader, validatePerson, type Problem, type Sen2Person } from './sen2-validate';
+import { formatProblem, matchKeyOf, validateHeader, type Problem, type Sen2Person } from './sen2-validate';
+import { readSen2 } from './sen2-read';
 import { SEN2_CHUNK, Sen2Writer, type Sen2Item } from './sen2-write';
 import { ANY_TEXT, asArray, Sql } from './sen2-write/sql';
-import { chunksOf, Sen2SyntaxError, streamSen2, type Sen2Header } from './sen2-xml';
+import { chunksOf, Sen2SyntaxError, type Sen2Header } from './sen2-xml';
 
 export interface Sen2ImportOptions {
   /** Opens the return (a file stream of bytes): it is read once, never held. */
@@ -188,10 +189,9 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
   let lastReport = 0;
   let persons = 0;
   try {
-    const result = await streamSen2(options.open(), {
+    const result = await readSen2(options.open(), today, {
       header: (h: Sen2Header) => note(validateHeader(h)),
-      person: async (node, position) => {
-        const { person, problems: found } = validatePerson(node, position, today);
+      person: async ({ position, person, problems: found }) => {
         if (found.length) invalid.add(position);
         note(found);
         if (!person) return;

@@ -1,0 +1,92 @@
+import { readSen2, READ_AHEAD, READ_BATCH, type Checked } from '../../subgraphs/casework/import/sen2-read';
+import { validatePerson } from '../../subgraphs/casework/import/sen2-validate';
+import { chunksOf, Sen2SyntaxError, streamSen2 } from '../../subgraphs/casework/import/sen2-xml';
+import { withUpnCheckLetter } from '../../subgraphs/toolkit/upn';
+import { person, planRequest, sen2 } from './sen2-builder';
+
+const TODAY = '2026-11-22';
+
+/** A return of n people, every seventh with a problem (an impossible birth date). */
+function aReturn(n: number): string {
+  return sen2(
+    Array.from({ length: n }, (_, i) =>
+      person(
+        { Surname: `Surname${i}`, Forename: 'Ann', PersonBirthDate: i % 7 === 6 ? '2012-02-30' : '2012-03-04', Sex: 'F', UPN: withUpnCheckLetter(`123${String(i).padStart(9, '0')}`) },
+        [planRequest({ received: '2023-01-02', decided: '2023-02-10', assessed: '2023-05-01', start: '2023-05-22', meeting: '2024-05-01', reviewOutcome: 'M', lastReview: '2024-05-20' })],
+      ),
+    ),
+  );
+}
+
+describe('the SEN2 return read on its own thread', () => {
+  it('gives every person, in file order, checked exactly as reading on this thread does', async () => {
+    const xml = aReturn(600);
+    const here: Checked[] = [];
+    await streamSen2(chunksOf(xml, 4096), { person: (node, position) => void here.push({ position, ...validatePerson(node, position, TODAY) }) });
+    const there: Checked[] = [];
+    let header = null;
+    const { persons } = await readSen2(chunksOf(xml, 4096), TODAY, { header: (h) => (header = h), person: (c) => void there.push(c) });
+    expect(persons).toBe(600);
+    expect(header).toEqual({ collection: 'SEN2', year: '2024', referenceDate: '2024-01-18', lea: '891' });
+    expect(there).toEqual(here);
+    expect(there.filter((c) => c.problems.length)).toHaveLength(85);
+  });
+
+  it('a file that cannot be read is a Sen2SyntaxError with its line', async () => {
+    const xml = aReturn(3).replace('</Surname>', '</Surnam>');
+    await expect(readSen2(chunksOf(xml, 512), TODAY, { person: () => undefined })).rejects.toMatchObject({ name: 'Sen2SyntaxError', line: 9 });
+    await expect(readSen2(chunksOf(xml, 512), TODAY, { person: () => undefined })).rejects.toBeInstanceOf(Sen2SyntaxError);
+  });
+
+  it('a source that fails fails the reading, after the people before it', async () => {
+    const xml = aReturn(50);
+    async function* failing() {
+      let sent = 0;
+      for await (const chunk of chunksOf(xml, 1024)) {
+        if ((sent += chunk.length) > xml.length / 2) throw new Error('disk read failed');
+        yield chunk;
+      }
+    }
+    const seen: number[] = [];
+    await expect(readSen2(failing(), TODAY, { person: (c) => void seen.push(c.position) })).rejects.toThrow('disk read failed');
+    expect(seen.length).toBeLessThan(50);
+  });
+
+  it('reads only so far ahead of people not yet taken, and stops reading when the taker gives up', async () => {
+    const xml = aReturn(6000);
+    const chunks = Math.ceil(Buffer.byteLength(xml) / 4096);
+    let pulled = 0;
+    let closed = false;
+    async function* counted() {
+      try {
+        for await (const chunk of chunksOf(xml, 4096)) {
+          pulled++;
+          yield chunk;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const reading = readSen2(counted(), TODAY, {
+      person: async (c) => {
+        if (c.position === 1) await held;
+        if (c.position === 2) throw new Error('the taker gave up');
+      },
+    });
+    let pulledWhileHeld: number;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      pulledWhileHeld = pulled;
+    } finally {
+      release();
+    }
+    await expect(reading).rejects.toThrow('the taker gave up');
+    expect(closed).toBe(true);
+    // People ahead of the one held: READ_AHEAD batches, and the chunks the next batch was being read from.
+    const perChunk = 6000 / chunks;
+    expect(pulledWhileHeld).toBeLessThan(((READ_AHEAD + 1) * READ_BATCH) / perChunk + 5);
+    expect(pulledWhileHeld).toBeLessThan(chunks / 2);
+  });
+});
