@@ -16,7 +16,8 @@ import { KeyIndex } from './key-index';
 import { formatProblem, matchKeyOf, validateHeader, type Problem, type Sen2Person } from './sen2-validate';
 import { readSen2 } from './sen2-read';
 import { SEN2_CHUNK, Sen2Writer, type Sen2Item } from './sen2-write';
-import { ANY_TEXT, asArray, Sql } from './sen2-write/sql';
+import { textArray } from '../../toolkit/rows';
+import { ANY_TEXT, Sql } from './sen2-write/sql';
 import { chunksOf, Sen2SyntaxError, type Sen2Header } from './sen2-xml';
 
 export interface Sen2ImportOptions {
@@ -300,7 +301,7 @@ class CaseExtractTable {
     const keys = [...new Set(items.flatMap((i) => keysOf(i.person)))];
     const firsts = await this.q<{ key: string; row: number }>(
       `SELECT DISTINCT ON (key) key, row FROM sen2_case_extract_key WHERE key = ${ANY_TEXT} ORDER BY key, row`,
-      [asArray(keys)],
+      [textArray(keys)],
     );
     if (!firsts.length) return;
     const first = new Map(firsts.map((f) => [f.key, f.row]));
@@ -312,7 +313,7 @@ class CaseExtractTable {
       chosen.set(row, item);
     }
     if (!chosen.size) return;
-    const rows = await this.q<{ row: number; data: CaseExtractRow }>('SELECT row, data FROM sen2_case_extract WHERE row = ANY(CAST(? AS int[]))', [asArray(chosen.keys())]);
+    const rows = await this.q<{ row: number; data: CaseExtractRow }>('SELECT row, data FROM sen2_case_extract WHERE row = ANY(CAST(? AS int[]))', [textArray([...chosen.keys()].map(String))]);
     for (const r of rows) chosen.get(r.row)!.extract = r.data;
   }
 

@@ -4,7 +4,8 @@ import { allocationEndsBefore } from '../../rules/life-cycle';
 import type { Problem } from '../sen2-validate';
 import type { Matched } from './match';
 import { timeOrderedId } from './ids';
-import { ANY_ID, ANY_TEXT, asArray, type Sql } from './sql';
+import { textArray } from '../../../toolkit/rows';
+import { ANY_ID, ANY_TEXT, type Sql } from './sql';
 import type { Staff } from './staff';
 
 /**
@@ -72,14 +73,14 @@ export async function applyCaseExtract(matched: readonly Matched[], { sql, staff
   const currentAllocation = new Map<string, CurrentAllocation>();
   if (withExtract.length) {
     const numbers = withExtract.map((d) => d.item.extract!.nhsNumber).filter((x): x is string => !!x);
-    const holders = await sql.all<{ id: string; nhs_number: string }>(`SELECT id, nhs_number FROM child WHERE nhs_number = ${ANY_TEXT}`, [asArray(numbers)]);
+    const holders = await sql.all<{ id: string; nhs_number: string }>(`SELECT id, nhs_number FROM child WHERE nhs_number = ${ANY_TEXT}`, [textArray(numbers)]);
     for (const r of holders) nhsHolder.set(r.nhs_number, r.id);
     const allocating = withExtract.filter((d) => d.item.extract!.allocatedWorker || d.item.extract!.noWorkerReason).map((d) => d.childId!);
     if (allocating.length) {
       const rows = await sql.all<CurrentAllocation>(
         `SELECT DISTINCT ON (child_id) id, child_id, caseworker_id, start_date::text AS start_date, reason FROM worker_allocation
          WHERE child_id = ${ANY_ID} AND end_date IS NULL ORDER BY child_id, start_date DESC`,
-        [asArray(allocating)],
+        [textArray(allocating)],
       );
       for (const r of rows) currentAllocation.set(r.child_id, r);
     }

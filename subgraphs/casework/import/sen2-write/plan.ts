@@ -1,7 +1,8 @@
 import { timeOrderedId } from './ids';
 import { latestPlan, meetingBefore, primaryNeed, reviewDueDate } from '../../rules/life-cycle';
 import type { Sen2ActivePlan, Sen2Placement, Sen2Request } from '../sen2-validate';
-import { ANY_ID, asArray, type Sql } from './sql';
+import { textArray } from '../../../toolkit/rows';
+import { ANY_ID, type Sql } from './sql';
 
 /**
  * Stage 2 of a chunk: each person's requests, assessments, plans and reviews
@@ -84,15 +85,15 @@ function pend<T extends object>(map: Map<string, Pending<T>>, id: string, values
 export async function loadLifeCycle(sql: Sql, state: ChunkState, childIds: string[]): Promise<void> {
   // Table by table, each looked up by the keys the one before gave: every statement an index lookup.
   const requests = await sql.all<{ id: string; child_id: string; received_date: string }>(
-    `SELECT id, child_id, received_date::text AS received_date FROM ehcna_request WHERE child_id = ${ANY_ID} ORDER BY id`, [asArray(childIds)]);
+    `SELECT id, child_id, received_date::text AS received_date FROM ehcna_request WHERE child_id = ${ANY_ID} ORDER BY id`, [textArray(childIds)]);
   for (const r of requests) state.requestByKey.set(`${r.child_id}|${r.received_date}`, r.id);
   const assessments = requests.length
-    ? await sql.all<{ id: string; request_id: string }>(`SELECT id, request_id FROM ehc_needs_assessment WHERE request_id = ${ANY_ID} ORDER BY id`, [asArray(requests.map((r) => r.id))])
+    ? await sql.all<{ id: string; request_id: string }>(`SELECT id, request_id FROM ehc_needs_assessment WHERE request_id = ${ANY_ID} ORDER BY id`, [textArray(requests.map((r) => r.id))])
     : [];
   for (const a of assessments) state.assessmentByRequest.set(a.request_id, a.id);
   const plans = await sql.all<{ id: string; child_id: string; assessment_id: string | null; issue: string }>(
     `SELECT id, child_id, assessment_id, issue_date::text AS issue FROM ehc_plan WHERE child_id = ${ANY_ID} OR assessment_id = ${ANY_ID} ORDER BY id`,
-    [asArray(childIds), asArray(assessments.map((a) => a.id))],
+    [textArray(childIds), textArray(assessments.map((a) => a.id))],
   );
   const childIdSet = new Set(childIds);
   for (const e of plans) {
@@ -100,7 +101,7 @@ export async function loadLifeCycle(sql: Sql, state: ChunkState, childIds: strin
     if (childIdSet.has(e.child_id)) list(state.plansOfChild, e.child_id).push({ id: e.id, issue: e.issue });
   }
   if (plans.length) {
-    const planIds = asArray(plans.map((e) => e.id));
+    const planIds = textArray(plans.map((e) => e.id));
     const reviews = await sql.all<{ id: string; plan_id: string; meeting: string | null }>(
       `SELECT id, plan_id, meeting_date::text AS meeting FROM annual_review WHERE plan_id = ${ANY_ID} ORDER BY id`, [planIds]);
     for (const v of reviews) list(state.reviewsOfPlan, v.plan_id).push({ id: v.id, meeting: v.meeting });

@@ -27,7 +27,7 @@ export class Sql {
 
 /**
  * Keys looked up as one array parameter (`id = ANY(CAST(? AS uuid[]))`, bound as
- * `asArray(ids)`). The planner counts what the array holds, so a chunk's few
+ * the toolkit's `textArray(ids)`). The planner counts what the array holds, so a chunk's few
  * thousand keys are looked up by index in a table of any size. A JSON list read by
  * json_array_elements_text is planned as 100 values whatever it holds, and nothing
  * is analysed inside the import's transaction: so planned, a later return of
@@ -35,10 +35,3 @@ export class Sql {
  */
 export const ANY_ID = 'ANY(CAST(? AS uuid[]))';
 export const ANY_TEXT = 'ANY(CAST(? AS text[]))';
-
-/** Values as a PostgreSQL array literal, each quoted (a value may hold commas, quotes or braces). */
-export function asArray(values: Iterable<string | number>): string {
-  const quoted: string[] = [];
-  for (const v of values) quoted.push(`"${String(v).replace(/["\\]/g, '\\$&')}"`);
-  return `{${quoted.join(',')}}`;
-}

@@ -3,7 +3,8 @@ import { timeOrderedId } from './ids';
 import type { ExtractWrites } from './extract';
 import type { ChildRow } from './match';
 import type { ChunkState, Pending } from './plan';
-import { ANY_ID, asArray, type Sql } from './sql';
+import { textArray } from '../../../toolkit/rows';
+import { ANY_ID, type Sql } from './sql';
 
 /**
  * Stage 4 of a chunk: the writes, one statement per table and kind of write
@@ -106,7 +107,7 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   // imported out of order, or a changed issue date, must not leave a stale due date (AR_OVERDUE reads them).
   const due = reviewDueAfterSql('GREATEST(x.previous, e.issue_date)');
   if (state.dueDatesToRecompute.size) {
-    const plans = asArray(state.dueDatesToRecompute);
+    const plans = textArray([...state.dueDatesToRecompute]);
     await sql.all(
       `UPDATE annual_review v SET due_date = ${due}
        FROM (SELECT id, lag(meeting_date) OVER (PARTITION BY plan_id ORDER BY meeting_date NULLS LAST, due_date) AS previous FROM annual_review
@@ -133,7 +134,7 @@ async function replaceLists<R extends { plan_id: string }>(sql: Sql, held: (plan
   if (heldPlans.size) {
     // A list as the sorted array of its rows' text; a plan holding no rows differs from any list.
     const list = (alias: string) => `array_agg(ROW(${of(alias)})::text ORDER BY ROW(${of(alias)})::text)`;
-    const plans = asArray(heldPlans);
+    const plans = textArray([...heldPlans]);
     const changed = await sql.all<{ plan_id: string }>(
       `WITH g AS (SELECT x.plan_id, ${list('x')} AS list FROM json_to_recordset(CAST(? AS json)) AS x(plan_id uuid, ${columns}) GROUP BY x.plan_id),
          h AS (SELECT t.plan_id, ${list('t')} AS list FROM ${table} t WHERE t.plan_id = ${ANY_ID} GROUP BY t.plan_id),
