@@ -119,6 +119,24 @@ describe('casework queries, on the casework subgraph itself', () => {
     for (const table of ['ehc_plan', 'plan_placement', 'plan_sen_need', 'annual_review', 'ehcna_request', 'ehc_needs_assessment']) expect({ table, n: selects(table).length }).toEqual({ table, n: 1 });
   });
 
+  it('applies the 20-week rules to a page of plans and assessments with one read of their inputs', async () => {
+    statements.length = 0;
+    const res = await as('la_caseworker', '{ children(first: 4) { nodes { surname ehcPlans { issueDate weeksToIssue issuedWithinTwentyWeeks } requests { receivedDate assessment { finalPlanDueDate } } } } }');
+    expect(res.errors).toBeUndefined();
+    const bySurname = new Map<string, any>(res.data!.children.nodes.map((c: { surname: string }) => [c.surname, c]));
+    const plans = (surname: string) => [...bySurname.get(surname).ehcPlans].sort((a, b) => a.issueDate.localeCompare(b.issueDate));
+    // Ben's assessment has a reg 10(4) exception: the 20 weeks do not apply to his plan, though its weeks still count.
+    expect(plans('Baker')).toEqual([{ issueDate: '2023-08-01', weeksToIssue: 30.1, issuedWithinTwentyWeeks: null }]);
+    // Cal's plan came on day 141; his earlier plan has no assessment behind it.
+    expect(plans('Cole')).toEqual([
+      { issueDate: '2015-01-01', weeksToIssue: null, issuedWithinTwentyWeeks: null },
+      { issueDate: '2023-06-22', weeksToIssue: 20.1, issuedWithinTwentyWeeks: false },
+    ]);
+    expect(bySurname.get('Cole').requests.find((r: { receivedDate: string }) => r.receivedDate === '2023-02-01').assessment).toEqual({ finalPlanDueDate: '2023-06-21' });
+    // The requests' assessments, then the rules' inputs of every assessment on the page: no read by id besides.
+    expect(statements.filter((s) => /ehc_needs_assessment/i.test(s))).toHaveLength(2);
+  });
+
   it('resolves EhcNeedsAssessment references (from health) in one query; unknown and malformed ids are null', async () => {
     statements.length = 0;
     const res = await postGraphQL<{ _entities: Array<{ id: string; child: { id: string } } | null> }>(

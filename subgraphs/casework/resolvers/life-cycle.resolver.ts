@@ -49,16 +49,27 @@ export class EhcnaRequestResolver {
   }
 }
 
-/** Received dates of the requests behind assessments, for the 20-week rule: one query per request. */
-function receivedDateOfAssessment(context: SubgraphContext) {
-  return context.loaders.get<string, string | null>('EhcNeedsAssessment.receivedDate', async (ids) => {
+/** What the 20-week rules read of an assessment: its request's received date and whether an exception applies. */
+interface TwentyWeekInputs {
+  receivedDate: string | null;
+  week20Exception: boolean;
+}
+
+/**
+ * The 20-week rules' inputs of assessments: one query per request. The request's
+ * date is looked up by its key for each assessment: as a join, the planner hashed
+ * the whole request table for a page's 50 assessments.
+ */
+function twentyWeekInputs(context: SubgraphContext) {
+  return context.loaders.get<string, TwentyWeekInputs | null>('EhcNeedsAssessment.twentyWeekInputs', async (ids) => {
     const rows = await context.em
       .getConnection()
-      .execute<Array<{ id: string; received_date: string }>>(
-        `SELECT a.id, r.received_date::text AS received_date FROM ehc_needs_assessment a JOIN ehcna_request r ON r.id = a.request_id WHERE a.id = ANY(CAST(? AS uuid[]))`,
+      .execute<Array<{ id: string; received_date: string | null; week20exception: boolean }>>(
+        `SELECT a.id, a.week20exception, (SELECT r.received_date::text FROM ehcna_request r WHERE r.id = a.request_id) AS received_date
+         FROM ehc_needs_assessment a WHERE a.id = ANY(CAST(? AS uuid[]))`,
         [`{${ids.filter(isUuid).join(',')}}`],
       );
-    return indexByKeys(ids, rows, (r) => r.id).map((r) => r?.received_date ?? null);
+    return indexByKeys(ids, rows, (r) => r.id).map((r) => (r ? { receivedDate: r.received_date, week20Exception: r.week20exception } : null));
   });
 }
 
@@ -85,7 +96,7 @@ export class EhcNeedsAssessmentResolver {
   @Authorized(Access.CASEWORK_PERSON_READ)
   @FieldResolver(() => DateScalar, { nullable: true, description: 'Last day for the final plan to be within 20 weeks (day 140 after the request).' })
   async finalPlanDueDate(@Root() assessment: EhcNeedsAssessment, @Ctx() context: SubgraphContext): Promise<string | null> {
-    const received = await receivedDateOfAssessment(context).load(assessment.id);
+    const received = (await twentyWeekInputs(context).load(assessment.id))?.receivedDate;
     return received ? finalPlanDueDate(received) : null;
   }
 
@@ -138,7 +149,7 @@ export class EhcPlanResolver {
   @FieldResolver(() => Float, { nullable: true, description: 'Weeks from the request to this final plan (days / 7); null for a plan with no request.' })
   async weeksToIssue(@Root() plan: EhcPlan, @Ctx() context: SubgraphContext): Promise<number | null> {
     if (!plan.assessment) return null;
-    const received = await receivedDateOfAssessment(context).load(refId(plan.assessment));
+    const received = (await twentyWeekInputs(context).load(refId(plan.assessment)))?.receivedDate;
     return received ? safely(() => Math.round(weeksToIssue(received, plan.issueDate) * 10) / 10) : null;
   }
 
@@ -146,8 +157,8 @@ export class EhcPlanResolver {
   @FieldResolver(() => Boolean, { nullable: true, description: 'Whether the final plan was issued within 20 weeks; null with a reg 10(4) exception or no request.' })
   async issuedWithinTwentyWeeks(@Root() plan: EhcPlan, @Ctx() context: SubgraphContext): Promise<boolean | null> {
     if (!plan.assessment) return null;
-    const [received, assessment] = await Promise.all([receivedDateOfAssessment(context).load(refId(plan.assessment)), oneBy(context, EhcNeedsAssessment, 'id').load(refId(plan.assessment))]);
-    return received ? safely(() => issuedWithinTwentyWeeks(received, plan.issueDate, assessment?.week20Exception ?? false)) : null;
+    const inputs = await twentyWeekInputs(context).load(refId(plan.assessment));
+    return inputs?.receivedDate ? safely(() => issuedWithinTwentyWeeks(inputs.receivedDate!, plan.issueDate, inputs.week20Exception)) : null;
   }
 
   @Authorized(Access.CASEWORK_PERSON_READ)
