@@ -4,6 +4,7 @@ import { casework } from '../../subgraphs/casework';
 import { importSen2 } from '../../subgraphs/casework/import/sen2-import';
 import { chunksOf } from '../../subgraphs/casework/import/sen2-xml';
 import { caseworkCatalogue } from '../../subgraphs/casework/measures/catalogue';
+import { REBUILD_FROM_CHILDREN } from '../../subgraphs/casework/measures/facts';
 import { openDatabase, type Orm } from '../../subgraphs/toolkit/database';
 import { Interval } from '../../subgraphs/toolkit/measures/periods';
 import { measureSeries } from '../../subgraphs/toolkit/measures/series';
@@ -14,6 +15,7 @@ import { postGraphQL } from '../support/stack';
 import { C1, C3, C4, E1, loadKnownCasework, W1 } from './fixtures';
 import { maintainedAndFromScratch, shippedAndReference } from './measure-check';
 import { person, planRequest, sen2 } from './sen2-builder';
+import { sen2Return } from '../../bench/sen2-import';
 
 /**
  * The measures read monthly figures kept in step by triggers (measures/facts.ts).
@@ -151,5 +153,27 @@ describe('the maintained measure figures stay in step with the records', () => {
     await owner.query('TRUNCATE child, ehcna_request, ehc_needs_assessment, ehc_plan, plan_placement, plan_sen_need, annual_review, worker_allocation CASCADE');
     expect((await owner.query('SELECT count(*)::int AS n FROM casework_measure_month WHERE num <> 0 OR den <> 0')).rows[0].n).toBe(0);
     expect(await value('PLANS_ACTIVE', '2024-01-01', '2024-01-31')).toEqual([0]);
+  });
+
+  it('after a SEN2 import that is most of the area: its facts deferred once a rebuild is certain, then rebuilt once', async () => {
+    await owner.query('TRUNCATE child, ehcna_request, ehc_needs_assessment, ehc_plan, plan_placement, plan_sen_need, annual_review, worker_allocation CASCADE');
+    const n = REBUILD_FROM_CHILDREN + 200;
+    const { xml, extract } = sen2Return(n, '2026-11-22', false);
+    const log: string[] = [];
+    const result = await importSen2({
+      open: () => chunksOf(xml, 64 * 1024), caseExtract: extract, user: 'test-importer', today: '2026-11-22', chunk: 1000, log: (line) => log.push(line),
+      database: async () => ({ em: em(), linkKeySecret: TEST_LINK_KEY_SECRET }),
+    });
+    expect(result).toMatchObject({ status: 'imported', created: n });
+    // The fifth chunk brings the children created to the threshold, in an area that held none.
+    expect(log.filter((l) => /rebuilt once/.test(l))).toEqual([`SEN2: ${(5000).toLocaleString('en-GB')} of ${(5000).toLocaleString('en-GB')} children are new: the measure figures will be rebuilt once, before commit`]);
+    expect((await owner.query('SELECT count(*)::int AS n FROM casework_measure_pending')).rows[0].n).toBe(0);
+    await expectInStep();
+    // A later return of the same children updates them: nothing new, so the triggers keep the facts.
+    log.length = 0;
+    const later = sen2Return(n, '2026-11-22', true);
+    expect(await importSen2({ open: () => chunksOf(later.xml, 64 * 1024), user: 'test-importer', today: '2026-11-22', chunk: 1000, log: (line) => log.push(line), database: async () => ({ em: em(), linkKeySecret: TEST_LINK_KEY_SECRET }) })).toMatchObject({ status: 'imported', created: 0, updated: n });
+    expect(log.filter((l) => /rebuilt once/.test(l))).toEqual([]);
+    await expectInStep();
   });
 });

@@ -152,7 +152,7 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
     const { em, linkKeySecret } = await options.database();
     const transaction = await holdTransaction(em);
     try {
-      const writer = new Sen2Writer(transaction.tx, actor, linkKeySecret, today, counts, writeProblems);
+      const writer = new Sen2Writer(transaction.tx, actor, linkKeySecret, today, counts, writeProblems, log);
       // The extract is loaded into the transaction, so a person finds its row without the extract in memory.
       const table = openExtract && extract ? await CaseExtractTable.load(transaction.tx, openExtract(), extract.invalidRows) : null;
       return (held = { transaction, writer, table });
@@ -241,7 +241,16 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
     await (held as Session | null)?.transaction.finish(false);
     return refusing() ? refused(all, total, persons, invalid.size) : refused(reported, reportedTotal, persons, invalid.size);
   }
-  await (held as Session | null)?.transaction.finish(true);
+  const session = held as Session | null;
+  if (session) {
+    try {
+      await session.writer.finish();
+    } catch (err) {
+      await session.transaction.finish(false);
+      throw err;
+    }
+    await session.transaction.finish(true);
+  }
   return { status: 'imported', problems: reported, problemTotal: reportedTotal, report: describe(reported, reportedTotal), persons, skipped: invalid.size, created: counts.created, updated: counts.updated };
 }
 

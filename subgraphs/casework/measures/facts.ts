@@ -33,8 +33,9 @@ import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, revi
  *
  * A bulk load may set `casework.defer_measure_facts` to 'on' for its transaction
  * (SET LOCAL) and must then call casework_rebuild_measure_facts() before it
- * commits (the seed does): the triggers skip, and one rebuild is far cheaper than
- * one refresh per inserted chunk.
+ * commits (the seed does; so does the SEN2 import, once the children it creates
+ * are enough for the refresh at commit to rebuild anyway: rebuildsAtCommit): the
+ * triggers skip, and one rebuild is far cheaper than one refresh per inserted chunk.
  *
  * The rules are the pure ones of rules/timescales.ts (test/casework/calibration
  * checks plan by plan): annual reviews are overdue from the day after 12 months
@@ -136,6 +137,16 @@ const addToTotals = (where: string) => `INSERT INTO casework_measure_month (code
  */
 export const REBUILD_FROM_CHILDREN = 5000;
 export const REBUILD_SHARE = 0.6;
+
+/**
+ * Whether the refresh at commit rebuilds every fact (its SQL below decides the same
+ * way) for a transaction that touched `touched` of the `total` children. A writer
+ * that knows this early (an import whose new children are most of the area) may
+ * defer the facts and rebuild them once itself, sparing every statement its trigger.
+ */
+export function rebuildsAtCommit(touched: number, total: number): boolean {
+  return touched >= REBUILD_FROM_CHILDREN && touched >= REBUILD_SHARE * total;
+}
 
 /**
  * The refresh at commit, as migration 20261208000300 installs it (replacing the

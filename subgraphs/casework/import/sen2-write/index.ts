@@ -17,6 +17,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { write, type Actor, type WriteEntry } from '../../../toolkit/write';
+import { rebuildsAtCommit } from '../../measures/facts';
 import type { Problem } from '../sen2-validate';
 import { applyCaseExtract } from './extract';
 import { loadCandidates, matchItems, type Sen2Counts, type Sen2Item } from './match';
@@ -38,6 +39,13 @@ export const SEN2_CHUNK = 2000;
 /** The writes for one import, inside its transaction. */
 export class Sen2Writer {
   private readonly staff = new Staff();
+  /**
+   * The measure facts: kept by the statement triggers until the children this import
+   * creates are enough for the refresh at commit to rebuild them all anyway; from then
+   * on deferred (their triggers skip) and rebuilt once, by finish(). The children held
+   * are counted once, when the import has created enough to matter.
+   */
+  private readonly facts = { deferred: false, total: null as { children: number; created: number } | null };
 
   constructor(
     private readonly tx: EntityManager,
@@ -46,7 +54,13 @@ export class Sen2Writer {
     private readonly today: string,
     private readonly counts: Sen2Counts,
     private readonly problems: Problem[],
+    private readonly log: (line: string) => void = () => undefined,
   ) {}
+
+  /** Ends the import's writes, before its transaction commits: the measure facts rebuilt, if they were deferred. */
+  async finish(): Promise<void> {
+    if (this.facts.deferred) await new Sql(this.tx).all('SELECT casework_rebuild_measure_facts()');
+  }
 
   /** Writes the items in file order, a chunk at a time (a chunk may end early: see the file's comment). */
   async write(items: readonly Sen2Item[]): Promise<void> {
@@ -58,6 +72,7 @@ export class Sen2Writer {
   private async writeChunk(sql: Sql, items: readonly Sen2Item[], record: (entries: readonly WriteEntry[]) => void): Promise<number> {
     const held = await loadCandidates(sql, items);
     const { matched, newChildren, childUpdates, taken } = matchItems(items, held, this.counts);
+    await this.deferFactsOnceRebuilt(sql, newChildren.length);
 
     const state = new ChunkState();
     const created = new Set(newChildren.map((c) => c.id));
@@ -85,5 +100,18 @@ export class Sen2Writer {
     await writeCaseExtract(sql, extract);
     record(extract.audit);
     return Math.max(taken, 1);
+  }
+
+  /** Defers the measure facts once the children created (this chunk's `creating` among them, not yet written) make a rebuild at commit certain. */
+  private async deferFactsOnceRebuilt(sql: Sql, creating: number): Promise<void> {
+    const created = this.counts.created;
+    if (this.facts.deferred || !rebuildsAtCommit(created, created)) return;
+    // Counted once, inside the transaction (so with the children written so far); each child created since adds one.
+    this.facts.total ??= { children: (await sql.all<{ n: number }>('SELECT count(*)::int AS n FROM child'))[0].n, created: created - creating };
+    const total = this.facts.total.children + (created - this.facts.total.created);
+    if (!rebuildsAtCommit(created, total)) return;
+    await sql.all(`SET LOCAL casework.defer_measure_facts = 'on'`);
+    this.facts.deferred = true;
+    this.log(`SEN2: ${created.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} children are new: the measure figures will be rebuilt once, before commit`);
   }
 }
