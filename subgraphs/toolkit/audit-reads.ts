@@ -78,16 +78,15 @@ export async function insertAuditEvents(
  * fields were read make one entry, ids and fields sorted, so a 50-child page is a
  * handful of rows rather than one per record.
  */
-export function groupReads(reads: Iterable<{ entityType: string; entityId: string; fields: Iterable<string> }>): RecordsRead[] {
+export function groupReads(reads: Iterable<{ entityType: string; entityId: string; fields: Iterable<string>; order?: string }>): RecordsRead[] {
   const groups = new Map<string, RecordsRead>();
   // Records of one type on one page are mostly read field for field in the same order: each order is sorted once.
   const byOrderRead = new Map<string, RecordsRead>();
   for (const read of reads) {
-    const asRead = [...read.fields];
-    const orderKey = `${read.entityType}\u0000${asRead.join('\u0000')}`;
+    const orderKey = read.order ?? `${read.entityType}\u0000${[...read.fields].join('\u0000')}`;
     let group = byOrderRead.get(orderKey);
     if (!group) {
-      const fields = asRead.sort();
+      const fields = [...read.fields].sort();
       const key = `${read.entityType}\u0000${fields.join('\u0000')}`;
       group = groups.get(key);
       if (!group) groups.set(key, (group = { entityType: read.entityType, entityIds: [], fields }));
@@ -99,7 +98,8 @@ export function groupReads(reads: Iterable<{ entityType: string; entityId: strin
   return [...groups.values()];
 }
 
-type ReadEntry = { entityType: string; entityId: string; fields: Set<string> };
+/** A record read: its fields, and `order`, its type and fields as read (joined by NUL), groupReads' key. */
+type ReadEntry = { entityType: string; entityId: string; fields: Set<string>; order: string };
 
 /** Where a request's reads are gathered while it executes: put on the request's context by the plugin. */
 const READS = Symbol('personLevelReads');
@@ -109,17 +109,24 @@ class ReadsOfRequest {
   readonly entries = new Map<string, ReadEntry>();
   // Each record's entry by the object it was read from: a record's fields are many, its id worked out once.
   private readonly bySource = new Map<unknown, ReadEntry>();
+  // GraphQL resolves an object's fields one after another: the last record's entry answers most notes.
+  private lastSource: unknown = undefined;
+  private lastEntry: ReadEntry | undefined = undefined;
 
   note(entityType: string, source: unknown, fieldName: string): void {
-    let entry = this.bySource.get(source);
+    let entry = source === this.lastSource && this.lastEntry?.entityType === entityType ? this.lastEntry : this.bySource.get(source);
     if (!entry || entry.entityType !== entityType) {
       const entityId = recordIdOf(source);
       const key = `${entityType}\u0000${entityId}`;
       entry = this.entries.get(key);
-      if (!entry) this.entries.set(key, (entry = { entityType, entityId, fields: new Set() }));
+      if (!entry) this.entries.set(key, (entry = { entityType, entityId, fields: new Set(), order: entityType }));
       this.bySource.set(source, entry);
     }
+    this.lastSource = source;
+    this.lastEntry = entry;
+    if (entry.fields.has(fieldName)) return;
     entry.fields.add(fieldName);
+    entry.order += `\u0000${fieldName}`;
   }
 }
 

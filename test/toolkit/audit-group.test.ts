@@ -15,4 +15,15 @@ describe('a request\'s reads grouped into entries of the trail', () => {
       { entityType: 'EhcPlan', entityIds: ['p1'], fields: ['forename', 'surname'] },
     ]);
   });
+
+  it('takes a record\'s fields in the order read from `order` when it is given, as the request\'s recorder keeps it', () => {
+    const read = (entityId: string, fields: string[]) => ({ entityType: 'Child', entityId, fields: new Set(fields), order: ['Child', ...fields].join('\u0000') });
+    const given = groupReads([read('c2', ['surname', 'forename']), read('c1', ['forename', 'surname']), read('c3', ['forename'])]);
+    const worked = groupReads([read('c2', ['surname', 'forename']), read('c1', ['forename', 'surname']), read('c3', ['forename'])].map(({ order: _, ...r }) => r));
+    expect(given).toEqual(worked);
+    expect(given).toEqual([
+      { entityType: 'Child', entityIds: ['c1', 'c2'], fields: ['forename', 'surname'] },
+      { entityType: 'Child', entityIds: ['c3'], fields: ['forename'] },
+    ]);
+  });
 });
