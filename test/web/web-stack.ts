@@ -39,45 +39,47 @@ export interface WebStack {
 export async function startWebStack(options: { scale?: number; today?: string } = {}): Promise<WebStack> {
   const today = options.today ?? TODAY;
   const stack = await startTestStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: options.scale ?? 0.02, today, log: () => undefined } });
-  const webPort = await freePort();
-  const publicUrl = `http://localhost:${webPort}`;
-  const issuer = await startDevIssuer({
-    issuer: TEST_ISSUER,
-    audience: TEST_AUDIENCE,
-    port: 0,
-    host: '127.0.0.1',
-    signing: { privateKey: stack.issuer.privateKey, kid: stack.issuer.kid, jwks: stack.issuer.config.jwks! },
-    redirectUris: [`${publicUrl}/auth/callback`],
-  });
-  const web = await startWebProcess({
-    NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    WEB_PORT: String(webPort),
-    WEB_PUBLIC_URL: publicUrl,
-    GATEWAY_URL: stack.gateway.url,
-    OIDC_DISCOVERY_URL: `${issuer.url}/.well-known/openid-configuration`,
-    WEB_SESSION_SECRET: randomBytes(32).toString('base64url'),
-    LOG_LEVEL: 'warn',
-  });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
-  return {
-    stack,
-    issuer,
-    web,
-    browser,
-    today,
-    async stop() {
-      await browser.close();
-      await stopProcess(web.process);
-      await issuer.stop();
-      await stack.stop();
-    },
+  // What has started, stopped in reverse if a later part fails (no browser here, say): a web process
+  // left running holds jest's output open and jest never exits.
+  const stops: Array<() => Promise<unknown>> = [() => stack.stop()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
   };
+  try {
+    const webPort = await freePort();
+    const publicUrl = `http://localhost:${webPort}`;
+    const issuer = await startDevIssuer({
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      port: 0,
+      host: '127.0.0.1',
+      signing: { privateKey: stack.issuer.privateKey, kid: stack.issuer.kid, jwks: stack.issuer.config.jwks! },
+      redirectUris: [`${publicUrl}/auth/callback`],
+    });
+    stops.push(() => issuer.stop());
+    const web = await startWebProcess({
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      WEB_PORT: String(webPort),
+      WEB_PUBLIC_URL: publicUrl,
+      GATEWAY_URL: stack.gateway.url,
+      OIDC_DISCOVERY_URL: `${issuer.url}/.well-known/openid-configuration`,
+      WEB_SESSION_SECRET: randomBytes(32).toString('base64url'),
+      LOG_LEVEL: 'warn',
+    });
+    stops.push(() => stopProcess(web.process));
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    stops.push(() => browser.close());
+    mkdirSync(ARTIFACTS, { recursive: true });
+    return { stack, issuer, web, browser, today, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
 }
 
 const ROOT = join(__dirname, '..', '..');
