@@ -18,12 +18,15 @@ describe('a request\'s reads grouped into entries of the trail', () => {
 
   it('takes a record\'s fields in the order read from `order` when it is given, as the request\'s recorder keeps it', () => {
     const read = (entityId: string, fields: string[]) => ({ entityType: 'Child', entityId, fields: new Set(fields), order: ['Child', ...fields].join('\u0000') });
-    const given = groupReads([read('c2', ['surname', 'forename']), read('c1', ['forename', 'surname']), read('c3', ['forename'])]);
-    const worked = groupReads([read('c2', ['surname', 'forename']), read('c1', ['forename', 'surname']), read('c3', ['forename'])].map(({ order: _, ...r }) => r));
-    expect(given).toEqual(worked);
+    const plan = (entityId: string, fields: string[]) => ({ entityType: 'EhcPlan', entityId, fields: new Set(fields), order: ['EhcPlan', ...fields].join('\u0000') });
+    const reads = [read('c2', ['surname', 'forename']), read('c1', ['forename', 'surname']), read('c3', ['forename']), plan('p1', ['surname', 'forename'])];
+    const given = groupReads(reads);
+    expect(given).toEqual(groupReads(reads.map(({ order: _, ...r }) => r)));
+    // Records of two types read with the same fields in the same order stay apart; so do records of one type whose fields differ.
     expect(given).toEqual([
       { entityType: 'Child', entityIds: ['c1', 'c2'], fields: ['forename', 'surname'] },
       { entityType: 'Child', entityIds: ['c3'], fields: ['forename'] },
+      { entityType: 'EhcPlan', entityIds: ['p1'], fields: ['forename', 'surname'] },
     ]);
   });
 });
