@@ -1,6 +1,6 @@
 /**
  * Benchmark: the SEN2 import's write pass on a large return.
- *   npx tsc -p . ; node dist/bench/sen2-import.js [people]
+ *   npx tsc -p . ; node dist/bench/sen2-import.js [people] [new,again,later]
  * Starts its own embedded PostgreSQL in a temp directory on a free port, migrates
  * an empty casework database, builds a return of N people (default 5,000; each a
  * request that led to a plan with a placement, a need and a review; every fifth
@@ -108,8 +108,18 @@ function postgresCpuSeconds(postmaster: number): number {
   return total / 100; // clock ticks (USER_HZ) of 1/100 s on Linux
 }
 
+const RUNS = [
+  { key: 'new', name: 'all new', later: false },
+  { key: 'again', name: 'same return again', later: false },
+  { key: 'later', name: 'later return (a new review each)', later: true },
+] as const;
+
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 5000);
+  // Which runs, in their order (all three by default): `new` alone times an all-new import against another build's.
+  const only = process.argv[3]?.split(',');
+  const runs = RUNS.filter((r) => !only || only.includes(r.key));
+  if (!runs.length) throw new Error(`runs are named ${RUNS.map((r) => r.key).join(', ')}`);
   const asOf = today();
   const scratch = await scratchDatabases('sen2-import-bench', [casework], null);
   try {
@@ -117,12 +127,13 @@ async function main(): Promise<void> {
     const orm = await openDatabase({ url: logins.casework.appUrl, entities: casework.entities, migrations: casework.migrations, poolMax: 2 });
     try {
       const first = sen2Return(n, asOf, false);
-      const second = sen2Return(n, asOf, true);
+      const second = runs.some((r) => r.later) ? sen2Return(n, asOf, true) : first;
       console.log(`SEN2 import, ${n} people (${(first.xml.length / 1024 / 1024).toFixed(1)} MB), case extract of ${first.extract.split('\n').length - 2} rows, empty casework database:`);
       const [{ pid }] = await orm.em.fork().getConnection().execute<Array<{ pid: number }>>('SELECT pg_backend_pid() AS pid');
       const postmaster = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
       console.log(`  ${''.padEnd(34)} ${'result'.padEnd(52)} ${'wall'.padStart(6)} ${'people/s'.padStart(8)}  CPU s per 1,000 people: node + postgres = total   peak RSS growth during the import`);
-      for (const [name, ret] of [['all new', first], ['same return again', first], ['later return (a new review each)', second]] as const) {
+      for (const { name, later } of runs) {
+        const ret = later ? second : first;
         const t = performance.now();
         const cpu = process.cpuUsage();
         const pg = postgresCpuSeconds(postmaster);
