@@ -8,7 +8,9 @@
  *
  * The stamp (dist/.build-stamp) records the newest modification time and the
  * number of the files the build reads (TypeScript, the explorer page's sources); a file edited, added or removed changes one of
- * the two. BUILD=always compiles regardless.
+ * the two. BUILD=always compiles regardless: `npm test` builds that way, and the
+ * stamp it leaves lets the browser tests' own check (test/web/web-stack.ts) find
+ * dist/ current instead of compiling again mid-suite.
  */
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');

@@ -5,10 +5,11 @@
  * process `npm start` runs (dist/web/main.js: built by `npm test`), each on a
  * free port; and Debian's chromium driven by playwright-core.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDevIssuer, type RunningDevIssuer } from '../../infra/dev-issuer-server';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../support/auth';
@@ -38,6 +39,9 @@ export interface WebStack {
  */
 export async function startWebStack(options: { scale?: number; today?: string } = {}): Promise<WebStack> {
   const today = options.today ?? TODAY;
+  // Before the stack, and never blocking: a compile (or the check for one) that held this process's
+  // event loop past the gateway's 2 s readiness probe would find all three subgraphs down.
+  await buildIfChanged();
   const stack = await startTestStack({ seed: { linkKeySecret: TEST_LINK_KEY_SECRET, scale: options.scale ?? 0.02, today, log: () => undefined } });
   // What has started, stopped in reverse if a later part fails (no browser here, say): a web process
   // left running holds jest's output open and jest never exits.
@@ -84,14 +88,17 @@ export async function startWebStack(options: { scale?: number; today?: string } 
 
 const ROOT = join(__dirname, '..', '..');
 
+/** Compiles dist/ if a source changed since the last build (a lone test file run by jest, say). */
+async function buildIfChanged(): Promise<void> {
+  await promisify(execFile)(process.execPath, [join(ROOT, 'infra', 'build-if-changed.cjs')], { cwd: ROOT, timeout: 600_000 });
+}
+
 /**
  * The web app as `npm start` runs it: its own process from the build (dist/),
- * compiled first if a source changed (a lone test file run by jest), ready when
- * /health/ready answers. Its own process because it loads ES-module packages
+ * ready when /health/ready answers. Its own process because it loads ES-module packages
  * (Observable Plot, linkedom's parsers) that jest's module sandbox cannot.
  */
 async function startWebProcess(env: Record<string, string>): Promise<{ url: string; process: ChildProcess }> {
-  execFileSync(process.execPath, [join(ROOT, 'infra', 'build-if-changed.cjs')], { cwd: ROOT, stdio: 'ignore', timeout: 600_000 });
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'web', 'main.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://localhost:${env.WEB_PORT}`;
   const deadline = Date.now() + 30_000;
