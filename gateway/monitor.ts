@@ -38,7 +38,8 @@ interface KeptState extends Omit<SubgraphState, 'since' | 'lastCheckedAt'> {
  * probe fails is down: requests skip it (their fields come back null, naming it)
  * instead of each waiting out its deadline, until a probe finds it back. A
  * probe that times out while requests to the subgraph are being answered finds
- * it busy, not down.
+ * it busy, not down; one whose deadline passed while the gateway itself was held
+ * is made again before it counts.
  */
 export class SubgraphMonitor {
   private readonly states = new Map<string, KeptState>();
@@ -109,7 +110,7 @@ export class SubgraphMonitor {
     return p;
   }
 
-  private async check(name: string): Promise<void> {
+  private async check(name: string, again = false): Promise<void> {
     const started = performance.now();
     try {
       const res = await fetch(this.readyUrls[name], { signal: AbortSignal.timeout(this.options.probeTimeoutMs) });
@@ -122,6 +123,9 @@ export class SubgraphMonitor {
       // A slow probe of a subgraph that answered requests while it waited is busy, not down:
       // skipping it would turn every request's answer partial for as long as it stays busy.
       if (e.name === 'TimeoutError' && (this.states.get(name)?.answeredAt ?? -Infinity) >= started) return;
+      // A deadline noticed well after it passed means this process was held (a long synchronous task):
+      // the subgraph was never given its time, so it is checked again, once, before it counts as down.
+      if (e.name === 'TimeoutError' && !again && performance.now() - started > this.options.probeTimeoutMs * 1.5) return this.check(name, true);
       const problem = e.name === 'TimeoutError' ? `no answer within ${this.options.probeTimeoutMs} ms` : e.cause?.code === 'ECONNREFUSED' ? 'refused the connection' : 'could not be reached';
       this.record(name, 'down', null, problem);
     }

@@ -48,3 +48,26 @@ describe('a readiness check that times out', () => {
     expect(monitor.report()[0]).toMatchObject({ state: 'up', latencyMs: 120, problem: null });
   });
 });
+
+describe('a readiness check held up by the gateway itself', () => {
+  it('checks again before calling the subgraph down when its own event loop was held past the deadline', async () => {
+    // Readiness that answers at once: only the gateway's own stall can make the check late.
+    const server = createServer((_req, res) => res.end('{"status":"ready"}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const readyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health/ready`;
+    const monitor = new SubgraphMonitor({ casework: readyUrl }, { intervalMs: 60_000, probeTimeoutMs: 200 });
+    try {
+      const probe = monitor.probe('casework');
+      // A synchronous task holding the event loop for twice the deadline, as a compile or a huge plan would.
+      const until = performance.now() + 400;
+      while (performance.now() < until);
+      await probe;
+      expect(monitor.isDown('casework')).toBe(false);
+      expect(monitor.report()[0]).toMatchObject({ state: 'up', problem: null });
+    } finally {
+      monitor.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
