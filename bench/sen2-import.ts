@@ -108,6 +108,16 @@ function postgresCpuSeconds(postmaster: number): number {
   return total / 100; // clock ticks (USER_HZ) of 1/100 s on Linux
 }
 
+/**
+ * The server's write-ahead log so far (records, bytes): what the writes cost PostgreSQL, counted
+ * rather than timed, so two builds compare exactly on a noisy machine. The server is the
+ * benchmark's own, so nothing else writes meanwhile but its background processes (a few records).
+ */
+async function walWritten(em: EntityManager): Promise<{ records: number; bytes: number }> {
+  const [row] = await em.fork().getConnection().execute<Array<{ records: string; bytes: string }>>('SELECT wal_records::text AS records, wal_bytes::text AS bytes FROM pg_stat_wal');
+  return { records: Number(row.records), bytes: Number(row.bytes) };
+}
+
 const RUNS = [
   { key: 'new', name: 'all new', later: false },
   { key: 'again', name: 'same return again', later: false },
@@ -137,6 +147,7 @@ async function main(): Promise<void> {
         const t = performance.now();
         const cpu = process.cpuUsage();
         const pg = postgresCpuSeconds(postmaster);
+        const walBefore = await walWritten(orm.em);
         // The import's own memory: resident size sampled while it runs, above what the benchmark held before
         // (the generated returns, held as strings here, are not the import's: it streams a file).
         const rssBefore = process.memoryUsage().rss;
@@ -151,9 +162,11 @@ async function main(): Promise<void> {
         const used = process.cpuUsage(cpu);
         const nodeCpu = (used.user + used.system) / 1e6;
         const pgCpu = postgresCpuSeconds(postmaster) - pg;
+        const wal = await walWritten(orm.em);
         const per = (x: number) => ((x * 1000) / n).toFixed(2);
         const outcome = `${result.status} created ${result.created} updated ${result.updated} problems ${result.problems.length}`;
         console.log(`  ${name.padEnd(34)} ${outcome.padEnd(52)} ${`${s.toFixed(1)} s`.padStart(6)} ${String(Math.round(n / s)).padStart(8)}  ${per(nodeCpu)} + ${per(pgCpu)} = ${per(nodeCpu + pgCpu)}   +${((rssPeak - rssBefore) / 1024 / 1024).toFixed(0)} MB (${(rssBefore / 1024 / 1024).toFixed(0)} MB before)`);
+        console.log(`  ${''.padEnd(34)} PostgreSQL's write-ahead log: ${(wal.records - walBefore.records).toLocaleString('en-GB')} records, ${((wal.bytes - walBefore.bytes) / 1024 / 1024).toFixed(0)} MB`);
         if (result.problems.length) console.log(result.report.slice(0, 5).join('\n'));
       }
       const [counts] = await orm.em.fork().getConnection().execute(`SELECT (SELECT count(*) FROM child)::int AS children, (SELECT count(*) FROM ehcna_request)::int AS requests,
