@@ -21,7 +21,7 @@ export class WorkerAllocation {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
-  @ManyToOne({ entity: 'Child', fieldName: 'child_id', index: true })
+  @ManyToOne({ entity: 'Child', fieldName: 'child_id' })
   child!: Child;
 
   @ManyToOne({ entity: 'Team', fieldName: 'team_id', nullable: true, index: true })

@@ -15,7 +15,7 @@ export class AnnualReview {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
-  @ManyToOne({ entity: 'EhcPlan', fieldName: 'plan_id', index: true })
+  @ManyToOne({ entity: 'EhcPlan', fieldName: 'plan_id' })
   plan!: EhcPlan;
 
   @Field(() => DateScalar, { description: '12 months after the plan was issued or the last review meeting.' })

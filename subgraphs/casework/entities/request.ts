@@ -15,7 +15,7 @@ export class EhcnaRequest {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
-  @ManyToOne({ entity: 'Child', fieldName: 'child_id', index: true })
+  @ManyToOne({ entity: 'Child', fieldName: 'child_id' })
   child!: Child;
 
   @Field(() => DateScalar, { description: 'Date the council received the request: every statutory timescale counts from it.' })
