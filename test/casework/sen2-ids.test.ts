@@ -7,6 +7,9 @@ describe('the ids an import gives the rows it creates', () => {
     // PostgreSQL orders uuids byte by byte, as these strings compare (lower-case hex, fixed width).
     for (let i = 1; i < ids.length; i++) expect(ids[i] > ids[i - 1]).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
+    // The last 62 bits are random: unique on their own too, and every variant digit (8, 9, a, b) turns up.
+    expect(new Set(ids.map((id) => id.slice(19))).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => id[19])).size).toBe(4);
   });
 
   it('begin with the time in milliseconds', () => {
