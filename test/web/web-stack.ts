@@ -90,7 +90,7 @@ const ROOT = join(__dirname, '..', '..');
 
 /** Compiles dist/ if a source changed since the last build (a lone test file run by jest, say). */
 async function buildIfChanged(): Promise<void> {
-  await promisify(execFile)(process.execPath, [join(ROOT, 'infra', 'build-if-changed.cjs')], { cwd: ROOT, timeout: 600_000 });
+  await promisify(execFile)(process.execPath, [join(ROOT, 'infra', 'build-if-changed.cjs')], { cwd: ROOT, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
 }
 
 /**
