@@ -3,7 +3,8 @@ import { MEASURE_FACTS_REBUILD_SQL, MEASURE_FACTS_REFRESH_SQL, MEASURE_FACTS_SQL
 import { MEASURE_FACTS_SQL as INSTALLED_MEASURE_FACTS_SQL } from '../../subgraphs/casework/migrations/Migration20261122000100_casework';
 import { MEASURE_FACTS_REFRESH_SQL as INSTALLED_REFRESH_SQL } from '../../subgraphs/casework/migrations/Migration20261208000300_casework_fact_diff_refresh';
 import { MEASURE_FACTS_REBUILD_SQL as INSTALLED_REBUILD_SQL } from '../../subgraphs/casework/migrations/Migration20261209000100_casework_fact_rebuild_bulk_key';
-import { openDatabase } from '../../subgraphs/toolkit/database';
+import pg from 'pg';
+import { migrate, openDatabase } from '../../subgraphs/toolkit/database';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 
 describe('casework migrations', () => {
@@ -20,6 +21,31 @@ describe('casework migrations', () => {
       expect(diff.trim()).toBe('');
     } finally {
       await orm.close(true);
+    }
+  });
+
+  it('holding UPNs in their normal form: a UPN held before in another form is put in it, and the case-blind index goes', async () => {
+    // A database as it stood before the migration, holding a UPN typed in lower case.
+    const at = casework.migrations.findIndex((m) => m.name === 'Migration20261211000200_child_upn_normal_form');
+    const earlier = await createTestDatabases([{ ...casework, migrations: casework.migrations.slice(0, at) }]);
+    try {
+      const owner = new pg.Client({ connectionString: earlier.logins.casework.ownerUrl });
+      await owner.connect();
+      try {
+        await owner.query(`INSERT INTO child (surname, forename, birth_date, sex, upn) VALUES ('Able', 'Amy', '2012-03-04', 'F', 'a123456789012')`);
+        const orm = await openDatabase({ url: earlier.logins.casework.ownerUrl, entities: casework.entities, migrations: casework.migrations });
+        try {
+          expect(await migrate(orm)).toEqual(casework.migrations.slice(at).map((m) => m.name));
+        } finally {
+          await orm.close(true);
+        }
+        expect((await owner.query('SELECT upn FROM child')).rows).toEqual([{ upn: 'A123456789012' }]);
+        expect((await owner.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'child_upn_match_index'`)).rows).toEqual([{ n: 0 }]);
+      } finally {
+        await owner.end();
+      }
+    } finally {
+      await earlier.drop();
     }
   });
 

@@ -178,6 +178,17 @@ describe('SEN2 import into the casework database', () => {
     expect(dee).toEqual([{ outcome: 'Y', issued: '2023-09-20' }]);
   });
 
+  it('a UPN sent in lower case finds the child held by it: UPNs are held only in their normal form, which the database keeps', async () => {
+    const before = await counts();
+    const result = await run(sen2([person({ ...AMY, UPN: AMY.UPN.toLowerCase() }, [planRequest({ received: '2023-01-02', decided: '2023-02-10', assessed: '2023-05-01', start: '2023-05-22', meeting: '2024-05-01', reviewOutcome: 'M', lastReview: '2024-05-20' })])]));
+    expect(result).toMatchObject({ status: 'imported', created: 0, updated: 1 });
+    expect(await counts()).toEqual(before);
+    expect((await owner.query(`SELECT upn FROM child WHERE surname = 'Able'`)).rows).toEqual([{ upn: AMY.UPN }]);
+    // Any other writer is held to it too: the import looks children up by the UPN as stored.
+    const refused = await owner.query(`UPDATE child SET upn = lower(upn) WHERE surname = 'Able'`).catch((err: { code?: string; constraint?: string }) => err);
+    expect(refused).toMatchObject({ code: '23514', constraint: 'child_upn_normal_form_check' });
+  });
+
   it('a new plan given its reviews out of order has each due from the meeting before it; a child given a request without a plan keeps its primary need', async () => {
     await wipe();
     // Amy's first request makes the plan and holds its 2023 review; her second reports an earlier (2022) review of the same plan.

@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Authorized, Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Access } from '../../toolkit/access';
 import { DateScalar } from '../../toolkit/date-scalar';
@@ -6,7 +6,6 @@ import { DESCRIPTIONS } from '../../toolkit/shared-descriptions';
 import { SenType, Sex } from './enums';
 import type { Team } from './team';
 
-export const CHILD_UPN_MATCH_INDEX_SQL = 'CREATE INDEX child_upn_match_index ON child (upper(upn))';
 export const CHILD_NAME_MATCH_INDEX_SQL = 'CREATE INDEX child_name_match_index ON child (lower(surname), lower(forename), birth_date)';
 
 @ObjectType({ description: DESCRIPTIONS.child })
@@ -14,9 +13,10 @@ export const CHILD_NAME_MATCH_INDEX_SQL = 'CREATE INDEX child_name_match_index O
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "linkKey")')
 @Entity({ tableName: 'child' })
-// What the SEN2 import matches on (Migration20261206000300_child_match_indexes).
-@Index({ name: 'child_upn_match_index', expression: CHILD_UPN_MATCH_INDEX_SQL })
+// What the SEN2 import matches on (Migration20261206000300_child_match_indexes): names in any case, and the
+// UPN as stored, which is always its normal form (Migration20261211000200_child_upn_normal_form).
 @Index({ name: 'child_name_match_index', expression: CHILD_NAME_MATCH_INDEX_SQL })
+@Check({ name: 'child_upn_normal_form_check', expression: 'upn = upper(btrim(upn))' })
 // The order lists of children are paged in (Migration20261208000400_child_name_order_index).
 @Index({ name: 'child_name_order_index', properties: ['surname', 'forename', 'id'] })
 export class Child {

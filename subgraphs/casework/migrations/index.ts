@@ -12,6 +12,7 @@ import { Migration20261208000400_child_name_order_index } from './Migration20261
 import { Migration20261209000100_casework_fact_rebuild_bulk_key } from './Migration20261209000100_casework_fact_rebuild_bulk_key';
 import { Migration20261210000100_casework_table_versions } from './Migration20261210000100_casework_table_versions';
 import { Migration20261211000100_casework_covered_indexes } from './Migration20261211000100_casework_covered_indexes';
+import { Migration20261211000200_child_upn_normal_form } from './Migration20261211000200_child_upn_normal_form';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   { name: 'Migration20261209000100_casework_fact_rebuild_bulk_key', class: Migration20261209000100_casework_fact_rebuild_bulk_key },
   { name: 'Migration20261210000100_casework_table_versions', class: Migration20261210000100_casework_table_versions },
   { name: 'Migration20261211000100_casework_covered_indexes', class: Migration20261211000100_casework_covered_indexes },
+  { name: 'Migration20261211000200_child_upn_normal_form', class: Migration20261211000200_child_upn_normal_form },
 ];
