@@ -2,7 +2,7 @@ import { casework } from '../../subgraphs/casework';
 import { MEASURE_FACTS_REBUILD_SQL, MEASURE_FACTS_REFRESH_SQL, MEASURE_FACTS_SQL } from '../../subgraphs/casework/measures/facts';
 import { MEASURE_FACTS_SQL as INSTALLED_MEASURE_FACTS_SQL } from '../../subgraphs/casework/migrations/Migration20261122000100_casework';
 import { MEASURE_FACTS_REFRESH_SQL as INSTALLED_REFRESH_SQL } from '../../subgraphs/casework/migrations/Migration20261208000300_casework_fact_diff_refresh';
-import { MEASURE_FACTS_REBUILD_SQL as INSTALLED_REBUILD_SQL } from '../../subgraphs/casework/migrations/Migration20261209000100_casework_fact_rebuild_bulk_key';
+import { MEASURE_FACTS_REBUILD_SQL as INSTALLED_REBUILD_SQL } from '../../subgraphs/casework/migrations/Migration20261211000300_casework_fact_rebuild_truncate';
 import pg from 'pg';
 import { migrate, openDatabase } from '../../subgraphs/toolkit/database';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
@@ -56,7 +56,7 @@ describe('casework migrations', () => {
     expect(INSTALLED_MEASURE_FACTS_SQL).toBe(MEASURE_FACTS_SQL);
     // The refresh at commit, replaced since by a migration of its own.
     expect(INSTALLED_REFRESH_SQL).toBe(MEASURE_FACTS_REFRESH_SQL);
-    // The rebuild, likewise (its key built once, after the facts).
+    // The rebuild, likewise (its key built once, after the facts; the old facts truncated).
     expect(INSTALLED_REBUILD_SQL).toBe(MEASURE_FACTS_REBUILD_SQL);
   });
 });

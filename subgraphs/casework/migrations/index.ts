@@ -13,6 +13,7 @@ import { Migration20261209000100_casework_fact_rebuild_bulk_key } from './Migrat
 import { Migration20261210000100_casework_table_versions } from './Migration20261210000100_casework_table_versions';
 import { Migration20261211000100_casework_covered_indexes } from './Migration20261211000100_casework_covered_indexes';
 import { Migration20261211000200_child_upn_normal_form } from './Migration20261211000200_child_upn_normal_form';
+import { Migration20261211000300_casework_fact_rebuild_truncate } from './Migration20261211000300_casework_fact_rebuild_truncate';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   { name: 'Migration20261210000100_casework_table_versions', class: Migration20261210000100_casework_table_versions },
   { name: 'Migration20261211000100_casework_covered_indexes', class: Migration20261211000100_casework_covered_indexes },
   { name: 'Migration20261211000200_child_upn_normal_form', class: Migration20261211000200_child_upn_normal_form },
+  { name: 'Migration20261211000300_casework_fact_rebuild_truncate', class: Migration20261211000300_casework_fact_rebuild_truncate },
 ];
