@@ -120,10 +120,9 @@ class HeldIndex {
 /** Every child any of these items may match, by any of their keys. */
 export async function loadCandidates(sql: Sql, items: readonly Sen2Item[]): Promise<HeldChild[]> {
   const keys = items.map((i) => i.person ?? i.extract);
-  // One indexed lookup per key (child_upn_index: UPNs are stored upper-cased, as the keys are; child_uln_index,
-  // child_name_match_index), each its
-  // own subquery (OFFSET 0 keeps it one), so no plan reads every child held to hash it: nothing is analysed
-  // inside the import's transaction, and the children it has written so far are many.
+  // One indexed lookup per key (child_upn_index: UPNs are held upper-cased, as the keys are; child_uln_index;
+  // child_name_match_index), each its own subquery (OFFSET 0 keeps it one), so no plan reads every child held
+  // to hash it: nothing is analysed inside the import's transaction, and the children it has written so far are many.
   const held = (where: string) => `(SELECT c.id, c.upn, c.uln, c.surname, c.forename, c.birth_date::text AS birth_date, c.nhs_number FROM child c WHERE ${where} OFFSET 0)`;
   return sql.all<HeldChild>(
     `SELECT h.* FROM json_array_elements_text(CAST(? AS json)) AS k(upn) CROSS JOIN LATERAL ${held('c.upn = k.upn')} h
