@@ -5,7 +5,7 @@
  * schema/supergraph.graphql over the same subgraphs, and the subgraph itself
  * where one subgraph answers: four workloads (dashboard, analyst,
  * caseworker page, trivial), each with many distinct users per role (tokens of
- * the development issuer), windows interleaved so that machine load falls on
+ * the stack's issuer), windows interleaved so that machine load falls on
  * every target alike. Prints rps, p50/p95/p99, errors and CPU ms per request
  * of every process (from /proc/<pid>/stat), and writes the figures as JSON
  * under bench-results/. Figures only, no pass or fail. `--only casework-monthly`
@@ -26,6 +26,10 @@
  * (platform/node-flags.ts): `--stack-node-flags=--max-semi-space-size=16` runs it
  * on V8's default young generation, for a before and after.
  *
+ * --mode production (the default) runs our stack as deployed, NODE_ENV=production
+ * with an issuer of the benchmark's own (bench/support/dev-tokens.ts), as Hive
+ * Gateway is run; --mode development runs it as `npm start` does.
+ *
  * The data directory (by default the system's temporary folder/send-bench-scale-<N>) is kept:
  * a second run at the same scale reuses the seeded databases. Our subgraph deadline
  * is the client's own 60 s (--subgraph-timeout-ms), as Hive Gateway has none.
@@ -40,7 +44,7 @@ import { SERVER_NODE_FLAGS } from '../platform/node-flags';
 import { runScript } from './script';
 import { freePort, sleep, startStackProcess, type StackPorts } from './support/stack-process';
 import { cpuTicks, CLOCK_TICKS_PER_SECOND } from './support/proc-cpu';
-import { devTokenSigner } from './support/dev-tokens';
+import { devTokenSigner, productionIssuer } from './support/dev-tokens';
 
 const ROOT = join(__dirname, '..', '..');
 const AS_OF = '2026-11-22';
@@ -120,11 +124,12 @@ const { values: args } = parseArgs({
     today: { type: 'string', default: AS_OF },
     writes: { type: 'string', default: '0' },
     'stack-node-flags': { type: 'string', default: '' },
+    mode: { type: 'string', default: 'production' },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log('Usage: npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2] [--warm-up 2] [--data-dir DIR] [--ports BASE] [--only dashboard,analyst,caseworker-page,trivial,casework-monthly,health-monthly] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 0] [--stack-node-flags=--max-semi-space-size=16]');
+  console.log('Usage: npm run bench:gateway -- [--scale 1] [--connections 10] [--seconds 10] [--users 256] [--rounds 2] [--warm-up 2] [--data-dir DIR] [--ports BASE] [--only dashboard,analyst,caseworker-page,trivial,casework-monthly,health-monthly] [--targets ours,hive,hive-rust,direct] [--subgraph-timeout-ms 60000] [--writes 0] [--stack-node-flags=--max-semi-space-size=16] [--mode production|development]');
   process.exit(0);
 }
 
@@ -249,6 +254,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   // With fixed ports the web app and sign-in issuer take two more of the range, not defaults another stack may hold.
   const env: Record<string, string> = { LOG_LEVEL: 'warn', SUBGRAPH_TIMEOUT_MS: args['subgraph-timeout-ms']!, ...(base ? { WEB_PORT: String(base + 8), DEV_ISSUER_PORT: String(base + 9) } : {}) };
+  if (args.mode !== 'production' && args.mode !== 'development') throw new Error(`--mode is production or development; got "${args.mode}".`);
+  // As deployed by default; --mode development runs it as npm start does, on the development issuer.
+  const issuer = args.mode === 'production' ? await productionIssuer(dataDir) : null;
+  Object.assign(env, issuer?.env);
   const stack = await startStackProcess({ scale, today: args.today, dataDir, ports, startTimeoutMs: 3_600_000, env, nodeFlags: args['stack-node-flags']!.split(' ').filter(Boolean) });
   const hives: ChildProcess[] = [];
   try {
@@ -273,8 +282,8 @@ async function main(): Promise<void> {
       }
     }
 
-    // Distinct users per role, signed by the development issuer in the stack's data directory.
-    const sign = await devTokenSigner(dataDir);
+    // Distinct users per role, signed by the stack's issuer.
+    const sign = issuer?.sign ?? (await devTokenSigner(dataDir));
     const tokens: Record<string, string[]> = {};
     for (const w of workloads) {
       const org = w.role === 'icb_analyst' ? 'ICB' : 'LA';
@@ -349,7 +358,7 @@ async function main(): Promise<void> {
       const writes = writer ? { made: windows.reduce((s, w) => s + (w.writes?.made ?? 0), 0), refused: windows.reduce((s, w) => s + (w.writes?.refused ?? 0), 0) } : undefined;
       return { workload, target, requests, errors, writes, rps: requests / secs, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), cpuMsPerRequest: perRequest, firstError: windows.find((w) => w.firstError)?.firstError };
     });
-    console.log(`\nscale ${scale}, ${connections} connections, ${userCount} users per role, ${rounds} x ${seconds} s per pairing, interleaved, our subgraph deadline ${args['subgraph-timeout-ms']} ms; ${cpus().length} CPUs (${cpus()[0]?.model}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(`\nscale ${scale}, ${connections} connections, ${userCount} users per role, ${rounds} x ${seconds} s per pairing, interleaved, our stack in ${args.mode} mode, our subgraph deadline ${args['subgraph-timeout-ms']} ms; ${cpus().length} CPUs (${cpus()[0]?.model}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log('workload         target              rps    p50 ms  p95 ms  p99 ms  errors  CPU ms per request (by process)');
     for (const r of rows) {
       const cpu = Object.entries(r.cpuMsPerRequest).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(', ');
@@ -358,7 +367,7 @@ async function main(): Promise<void> {
       if (r.firstError) console.log(`    first error: ${r.firstError.replace(/\s+/g, ' ').slice(0, 200)}`);
     }
     const out = join(ROOT, 'bench-results', `gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), scale, connections, seconds, users: userCount, rounds, subgraphTimeoutMs: Number(args['subgraph-timeout-ms']), writesPerSecond, machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, rows }, null, 2));
+    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), scale, mode: args.mode, connections, seconds, users: userCount, rounds, subgraphTimeoutMs: Number(args['subgraph-timeout-ms']), writesPerSecond, machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, rows }, null, 2));
     console.log(`\nwritten to ${out}`);
     await Promise.all([...pools.values(), ...(writer ? [writer.pool] : [])].map((p) => p.close()));
   } finally {
