@@ -3,7 +3,8 @@ import { AnnualReview, Child, EhcNeedsAssessment, EhcnaRequest, EhcPlan, SenNeed
 import { Loaders, type SubgraphContext } from '../../subgraphs/toolkit/context';
 import { openDatabase, type Orm } from '../../subgraphs/toolkit/database';
 import { refId } from '../../subgraphs/toolkit/records';
-import { plainRow, rowsWhereIn, textArray } from '../../subgraphs/toolkit/rows';
+import { jsonLiteral } from '../../subgraphs/toolkit/audit-reads';
+import { plainRow, rowsWhereIn, textArray, uuidArrayLiteral } from '../../subgraphs/toolkit/rows';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 import { loadKnownCasework } from '../casework/fixtures';
 
@@ -59,6 +60,43 @@ describe('plain rows read the values hydrated entities hold', () => {
     expect(textArray(['a"b', 'c\\d'])).toBe('{"a\\"b","c\\\\d"}');
     const [{ v }] = await context.em.getConnection().execute<Array<{ v: string[] }>>('SELECT CAST(? AS text[]) AS v', [textArray(['a"b', 'c\\d', "e'f"])]);
     expect(v).toEqual(['a"b', 'c\\d', "e'f"]);
+  });
+
+  it('uuids go into the statement as a literal only when every one is a uuid', async () => {
+    const context = contextOf();
+    const ids = ['00000000-0000-4000-8000-000000000001', 'ABCDEF01-2345-4678-9abc-def012345678'];
+    const [{ v }] = await context.em.getConnection().execute<Array<{ v: string[] }>>(`SELECT ${uuidArrayLiteral(ids)}::text[] AS v`);
+    expect(v).toEqual(ids.map((id) => id.toLowerCase()));
+    expect(uuidArrayLiteral([])).toBe("'{}'::uuid[]");
+    for (const bad of ["00000000-0000-4000-8000-000000000001'}'::uuid[]; DROP TABLE child; --", '00000000-0000-4000-8000-00000000000', 'x', '']) {
+      expect(() => uuidArrayLiteral([ids[0], bad])).toThrow('not a uuid');
+    }
+  });
+
+  it('a JSON literal (the audit\'s entries) reaches PostgreSQL as it is, whatever it holds', async () => {
+    const context = contextOf();
+    const awkward = [{ user_id: "o'brien\\x", operation_name: 'Q $audit$ $$ $audit0$ ); DROP TABLE child; --', fields: ['é', '"', '\n'] }];
+    const json = JSON.stringify(awkward);
+    expect(jsonLiteral(json)).toMatch(/^\$audit1\$/);
+    const [{ v }] = await context.em.getConnection().execute<Array<{ v: unknown }>>(`SELECT CAST(${jsonLiteral(json)} AS json) AS v`);
+    expect(v).toEqual(awkward);
+    expect(jsonLiteral('[]')).toBe('$audit$[]$audit$');
+  });
+
+  it('a page\'s batch by a uuid column is sent with its ids in the statement, not bound', async () => {
+    const statements: string[] = [];
+    const logged = await openDatabase({ url: dbs.logins.casework.appUrl, entities: casework.entities, migrations: [], onQuery: (sql) => statements.push(sql) });
+    try {
+      const context: SubgraphContext = { em: logged.em.fork(), caller: null, loaders: new Loaders(), requestId: 'test' };
+      const [child] = await context.em.find(Child, {}, { limit: 1 });
+      statements.length = 0;
+      const rows = await rowsWhereIn(context, EhcnaRequest, 'child', [child.id]);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toContain(`ANY('{${child.id}}'::uuid[])`);
+    } finally {
+      await logged.close();
+    }
   });
 
   it('a child row as `SELECT *` gives it maps to the properties the entity has', async () => {

@@ -17,7 +17,7 @@ import {
 } from '../rules/timescales';
 import { today } from '../../toolkit/dates';
 import { isUuid, refId } from '../../toolkit/records';
-import { textArray } from '../../toolkit/rows';
+import { uuidArrayLiteral } from '../../toolkit/rows';
 import { manyBy, oneBy } from './loaders';
 
 /** Rules applied to recorded dates: a record with dates out of order answers null rather than failing the query. */
@@ -67,8 +67,7 @@ function twentyWeekInputs(context: SubgraphContext) {
       .getConnection()
       .execute<Array<{ id: string; received_date: string | null; week20exception: boolean }>>(
         `SELECT a.id, a.week20exception, (SELECT r.received_date::text FROM ehcna_request r WHERE r.id = a.request_id) AS received_date
-         FROM ehc_needs_assessment a WHERE a.id = ANY(CAST(? AS uuid[]))`,
-        [textArray(ids.filter(isUuid))],
+         FROM ehc_needs_assessment a WHERE a.id = ANY(${uuidArrayLiteral(ids.filter(isUuid))})`,
       );
     return indexByKeys(ids, rows, (r) => r.id).map((r) => (r ? { receivedDate: r.received_date, week20Exception: r.week20exception } : null));
   });
