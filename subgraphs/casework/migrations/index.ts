@@ -1,6 +1,7 @@
 import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000000_toolkit';
 import { auditChainMigration } from '../../toolkit/migrations/Migration20261123000000_audit_chain';
 import { auditReadRecordsMigration } from '../../toolkit/migrations/Migration20261207000200_audit_read_records';
+import { auditRecordIdsUncompressedMigration } from '../../toolkit/migrations/Migration20261212000100_audit_record_ids_uncompressed';
 import { Migration20261122000100_casework } from './Migration20261122000100_casework';
 import { Migration20261124000100_casework_unique_writes } from './Migration20261124000100_casework_unique_writes';
 import { Migration20261205000100_casework_children } from './Migration20261205000100_casework_children';
@@ -33,4 +34,5 @@ export const migrations = [
   { name: 'Migration20261211000100_casework_covered_indexes', class: Migration20261211000100_casework_covered_indexes },
   { name: 'Migration20261211000200_child_upn_normal_form', class: Migration20261211000200_child_upn_normal_form },
   { name: 'Migration20261211000300_casework_fact_rebuild_truncate', class: Migration20261211000300_casework_fact_rebuild_truncate },
+  auditRecordIdsUncompressedMigration,
 ];

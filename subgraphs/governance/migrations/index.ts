@@ -1,6 +1,7 @@
 import { toolkitMigrations } from '../../toolkit/migrations/Migration20261122000000_toolkit';
 import { auditChainMigration } from '../../toolkit/migrations/Migration20261123000000_audit_chain';
 import { auditReadRecordsMigration } from '../../toolkit/migrations/Migration20261207000200_audit_read_records';
+import { auditRecordIdsUncompressedMigration } from '../../toolkit/migrations/Migration20261212000100_audit_record_ids_uncompressed';
 import { Migration20261122000300_governance } from './Migration20261122000300_governance';
 import { Migration20261123000300_governance_no_doubles } from './Migration20261123000300_governance_no_doubles';
 import { Migration20261205000300_governance_action_due_date } from './Migration20261205000300_governance_action_due_date';
@@ -19,4 +20,5 @@ export const migrations = [
   { name: 'Migration20261206000400_published_release', class: Migration20261206000400_published_release },
   auditReadRecordsMigration,
   { name: 'Migration20261208000100_governance_data_version', class: Migration20261208000100_governance_data_version },
+  auditRecordIdsUncompressedMigration,
 ];
