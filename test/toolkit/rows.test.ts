@@ -75,7 +75,7 @@ describe('plain rows read the values hydrated entities hold', () => {
 
   it('a JSON literal (the audit\'s entries) reaches PostgreSQL as it is, whatever it holds', async () => {
     const context = contextOf();
-    const awkward = [{ user_id: "o'brien\\x", operation_name: 'Q $audit$ $$ $audit0$ ); DROP TABLE child; --', fields: ['é', '"', '\n'] }];
+    const awkward = [{ user_id: "o'brien\\x", operation_name: 'Q? ?? \\? $audit$ $$ $audit0$ ); DROP TABLE child; --', fields: ['é', '"', '\n'] }];
     const json = JSON.stringify(awkward);
     expect(jsonLiteral(json)).toMatch(/^\$audit1\$/);
     const [{ v }] = await context.em.getConnection().execute<Array<{ v: unknown }>>(`SELECT CAST(${jsonLiteral(json)} AS json) AS v`);
