@@ -3,7 +3,7 @@ import { GraphQLError, isScalarType, Kind, type GraphQLSchema, type ValueNode } 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** The number written by the digits of `text` from `start` to `end`, or -1 if any is not a digit. */
-function digits(text: string, start: number, end: number): number {
+export function digits(text: string, start: number, end: number): number {
   let n = 0;
   for (let i = start; i < end; i++) {
     const d = text.charCodeAt(i) - 48;

@@ -3,6 +3,8 @@
  * statutory timescales count calendar days from a date, never hours.
  */
 
+import { digits } from '../../platform/scalars';
+
 const DAY_MS = 86_400_000;
 
 /**
@@ -24,17 +26,6 @@ export function toDayNumber(iso: string): number {
   }
   const [y, m, d] = iso.split('-').map(Number);
   return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
-}
-
-/** The decimal number in iso[from, to), or -1 if any character there is not a digit. */
-function digits(iso: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = iso.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
 }
 
 function daysFromCivil(year: number, month: number, day: number): number {
