@@ -98,6 +98,7 @@ export class Sen2Writer {
     await writeLifeCycle(sql, state);
     await writePrimaryNeeds(sql, heldIds.map((id) => ({ id, need: primaryNeedOf(state, id) })));
     await writeCaseExtract(sql, extract);
+    await sql.settle();
     record(extract.audit);
     return Math.max(taken, 1);
   }

@@ -16,13 +16,13 @@ import { ANY_ID, type Sql } from './sql';
 const CHILD_COLUMNS = 'id uuid, surname text, forename text, birth_date date, sex text, ethnicity text, postcode text, upn text, uln text';
 
 export async function writeChildren(sql: Sql, created: readonly ChildRow[], updated: readonly ChildRow[]): Promise<void> {
-  await sql.withRows(
+  sql.withRows(
     `INSERT INTO child (id, surname, forename, birth_date, sex, ethnicity, postcode, upn, uln, primary_need, nhs_number, link_key, district, team_id)
      SELECT x.id, x.surname, x.forename, x.birth_date, x.sex, x.ethnicity, x.postcode, x.upn, x.uln, x.primary_need, x.nhs_number, x.link_key, x.district, x.team_id
      FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS}, primary_need text, nhs_number text, link_key text, district text, team_id uuid)`,
     created,
   );
-  await sql.withRows(
+  sql.withRows(
     `UPDATE child c SET surname = x.surname, forename = x.forename, birth_date = x.birth_date, sex = x.sex, ethnicity = COALESCE(x.ethnicity, c.ethnicity),
        postcode = COALESCE(x.postcode, c.postcode), upn = COALESCE(x.upn, c.upn), uln = COALESCE(x.uln, c.uln)
      FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS})
@@ -40,13 +40,13 @@ function split<T>(m: Map<string, Pending<T>>): [Array<Pending<T>>, Array<Pending
 /** The chunk's life-cycle writes: each table's inserts in one statement, its updates in another. */
 export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void> {
   const [newRequests, requestUpdates] = split(state.requests);
-  await sql.withRows(
+  sql.withRows(
     `INSERT INTO ehcna_request (id, child_id, received_date, source, outcome, outcome_date, mediation, tribunal)
      SELECT x.id, x.child_id, x.received_date, CASE WHEN x.young_person THEN 'YOUNG_PERSON' END, x.outcome, x.outcome_date, x.mediation, x.tribunal
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, child_id uuid, received_date date, young_person boolean, outcome text, outcome_date date, mediation boolean, tribunal boolean)`,
     newRequests,
   );
-  await sql.withRows(
+  sql.withRows(
     `UPDATE ehcna_request r SET outcome = x.outcome, outcome_date = x.outcome_date, mediation = x.mediation, tribunal = x.tribunal,
        source = CASE WHEN x.young_person THEN 'YOUNG_PERSON' ELSE r.source END
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, young_person boolean, outcome text, outcome_date date, mediation boolean, tribunal boolean)
@@ -56,13 +56,13 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   );
   const [newAssessments, assessmentUpdates] = split(state.assessments);
   const assessmentColumns = 'outcome text, outcome_date date, mediation boolean, tribunal boolean, week20exception boolean';
-  await sql.withRows(
+  sql.withRows(
     `INSERT INTO ehc_needs_assessment (id, request_id, child_id, outcome, outcome_date, mediation, tribunal, week20exception)
      SELECT x.id, x.request_id, x.child_id, x.outcome, x.outcome_date, x.mediation, x.tribunal, x.week20exception
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, request_id uuid, child_id uuid, ${assessmentColumns})`,
     newAssessments,
   );
-  await sql.withRows(
+  sql.withRows(
     `UPDATE ehc_needs_assessment a SET outcome = x.outcome, outcome_date = x.outcome_date, mediation = x.mediation, tribunal = x.tribunal, week20exception = x.week20exception
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, ${assessmentColumns})
      WHERE a.id = x.id AND (a.outcome, a.outcome_date, a.mediation, a.tribunal, a.week20exception) IS DISTINCT FROM (x.outcome, x.outcome_date, x.mediation, x.tribunal, x.week20exception)`,
@@ -70,13 +70,13 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   );
   const [newPlans, planUpdates] = split(state.plans);
   const planColumns = 'issue_date date, personal_budget boolean, cease_date date, cease_reason text';
-  await sql.withRows(
+  sql.withRows(
     `INSERT INTO ehc_plan (id, child_id, assessment_id, issue_date, personal_budget, cease_date, cease_reason)
      SELECT x.id, x.child_id, x.assessment_id, x.issue_date, x.personal_budget, x.cease_date, x.cease_reason
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, child_id uuid, assessment_id uuid, ${planColumns})`,
     newPlans,
   );
-  await sql.withRows(
+  sql.withRows(
     `UPDATE ehc_plan e SET issue_date = x.issue_date, personal_budget = x.personal_budget, cease_date = x.cease_date, cease_reason = x.cease_reason
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, ${planColumns})
      WHERE e.id = x.id AND (e.issue_date, e.personal_budget, e.cease_date, e.cease_reason) IS DISTINCT FROM (x.issue_date, x.personal_budget, x.cease_date, x.cease_reason)`,
@@ -91,13 +91,13 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
   await replaceLists(sql, held, 'plan_sen_need', 'sen_type text, rank smallint',
     [...state.needs].flatMap(([planId, ns]) => ns.map((nd) => ({ id: timeOrderedId(), plan_id: planId, sen_type: nd.senType, rank: nd.rank }))));
   const [newReviews, reviewUpdates] = split(state.reviews);
-  await sql.withRows(
+  sql.withRows(
     `INSERT INTO annual_review (id, plan_id, due_date, meeting_date, outcome, decision_date)
      SELECT x.id, x.plan_id, x.due_date, x.meeting_date, x.outcome, x.decision_date
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, plan_id uuid, due_date date, meeting_date date, outcome text, decision_date date)`,
     newReviews,
   );
-  await sql.withRows(
+  sql.withRows(
     `UPDATE annual_review v SET outcome = x.outcome, decision_date = x.decision_date
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, outcome text, decision_date date)
      WHERE v.id = x.id AND (v.outcome, v.decision_date) IS DISTINCT FROM (x.outcome, x.decision_date)`,
@@ -146,7 +146,7 @@ async function replaceLists<R extends { plan_id: string }>(sql: Sql, held: (plan
     const giving = new Set(changed.map((c) => c.plan_id));
     given = rows.filter((r) => !heldPlans.has(r.plan_id) || giving.has(r.plan_id));
   }
-  await sql.withRows(
+  sql.withRows(
     `INSERT INTO ${table} (id, plan_id, ${names.join(', ')}) SELECT x.id, x.plan_id, ${of('x')} FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, plan_id uuid, ${columns})`,
     given,
   );
@@ -154,7 +154,7 @@ async function replaceLists<R extends { plan_id: string }>(sql: Sql, held: (plan
 
 /** The primary needs of children held (plan.ts's primaryNeedOf), set only where they change. */
 export async function writePrimaryNeeds(sql: Sql, needs: ReadonlyArray<{ id: string; need: string | null }>): Promise<void> {
-  await sql.withRows(
+  sql.withRows(
     `UPDATE child c SET primary_need = x.need FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, need text)
      WHERE c.id = x.id AND c.primary_need IS DISTINCT FROM x.need`,
     needs,
@@ -163,7 +163,7 @@ export async function writePrimaryNeeds(sql: Sql, needs: ReadonlyArray<{ id: str
 
 /** What the case extract changes: the children's NHS numbers, districts and teams, then their allocations (ends before starts). */
 export async function writeCaseExtract(sql: Sql, w: ExtractWrites): Promise<void> {
-  await sql.withRows(
+  sql.withRows(
     `UPDATE child c SET nhs_number = COALESCE(x.nhs_number, c.nhs_number), link_key = COALESCE(x.link_key, c.link_key),
        district = COALESCE(x.district, c.district), team_id = COALESCE(x.team_id, c.team_id)
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, nhs_number text, link_key text, district text, team_id uuid)
@@ -171,14 +171,14 @@ export async function writeCaseExtract(sql: Sql, w: ExtractWrites): Promise<void
        IS DISTINCT FROM (COALESCE(x.nhs_number, c.nhs_number), COALESCE(x.link_key, c.link_key), COALESCE(x.district, c.district), COALESCE(x.team_id, c.team_id))`,
     w.childUpdates,
   );
-  await sql.withRows(
+  sql.withRows(
     `UPDATE worker_allocation w SET next_review_date = x.next_review_date FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, next_review_date date)
      WHERE w.id = x.id AND w.next_review_date IS DISTINCT FROM x.next_review_date`,
     w.allocationReviews,
   );
-  await sql.withRows('DELETE FROM worker_allocation WHERE id IN (SELECT x.id FROM json_to_recordset(CAST(? AS json)) AS x(id uuid))', w.allocationDeletes);
-  await sql.withRows('UPDATE worker_allocation w SET end_date = CAST(x.end_date AS date) FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, end_date text) WHERE w.id = x.id', w.allocationEnds);
-  await sql.withRows(
+  sql.withRows('DELETE FROM worker_allocation WHERE id IN (SELECT x.id FROM json_to_recordset(CAST(? AS json)) AS x(id uuid))', w.allocationDeletes);
+  sql.withRows('UPDATE worker_allocation w SET end_date = CAST(x.end_date AS date) FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, end_date text) WHERE w.id = x.id', w.allocationEnds);
+  sql.withRows(
     `INSERT INTO worker_allocation (id, child_id, team_id, caseworker_id, start_date, decided_by, reason, next_review_date)
      SELECT x.id, x.child_id, x.team_id, x.caseworker_id, x.start_date, x.decided_by, x.reason, x.next_review_date
      FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, child_id uuid, team_id uuid, caseworker_id uuid, start_date date, decided_by text, reason text, next_review_date date)`,

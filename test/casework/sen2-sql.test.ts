@@ -1,0 +1,64 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { casework } from '../../subgraphs/casework';
+import { Sql } from '../../subgraphs/casework/import/sen2-write/sql';
+import { openDatabase, type Orm } from '../../subgraphs/toolkit/database';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
+
+/** The import's writes are sent without waiting for the one before (sen2-write/sql.ts). */
+describe('the SEN2 writer\'s statements, sent one after another on the transaction', () => {
+  let dbs: TestDatabases;
+  let orm: Orm;
+  beforeAll(async () => {
+    dbs = await createTestDatabases([casework]);
+    orm = await openDatabase({ url: dbs.logins.casework.appUrl, entities: casework.entities, migrations: [] });
+  });
+  afterAll(async () => {
+    await orm?.close();
+    await dbs?.drop();
+  });
+
+  const inTransaction = (work: (sql: Sql) => Promise<void>) =>
+    (orm.em.fork() as EntityManager).transactional(async (tx) => {
+      await work(new Sql(tx as EntityManager));
+      throw new Error('rolled back');
+    }).catch((err: Error) => {
+      if (err.message !== 'rolled back') throw err;
+    });
+
+  it('a query after writes sent and not yet waited for sees them, in the order sent', async () => {
+    await inTransaction(async (sql) => {
+      await sql.all('CREATE TEMPORARY TABLE sent_order (n int) ON COMMIT DROP');
+      sql.withRows('INSERT INTO sent_order (n) SELECT x.n FROM json_to_recordset(CAST(? AS json)) AS x(n int)', [{ n: 1 }]);
+      for (let n = 2; n <= 20; n++) sql.withRows('INSERT INTO sent_order (n) SELECT x.n * 10 FROM json_to_recordset(CAST(? AS json)) AS x(n int)', [{ n }]);
+      sql.withRows('UPDATE sent_order SET n = n + 1 WHERE n = (SELECT x.n FROM json_to_recordset(CAST(? AS json)) AS x(n int))', [{ n: 200 }]);
+      const rows = await sql.all<{ ns: number[] }>('SELECT array_agg(n ORDER BY n) AS ns FROM sent_order');
+      expect(rows[0].ns).toEqual([1, ...Array.from({ length: 18 }, (_, i) => (i + 2) * 10), 201]);
+      await sql.settle();
+    });
+  });
+
+  it('a write that fails is the failure reported, by settle and by any query sent after it, not the aborted statements behind it', async () => {
+    await inTransaction(async (sql) => {
+      await sql.all('CREATE TEMPORARY TABLE sent_fail (n int NOT NULL) ON COMMIT DROP');
+      sql.withRows('INSERT INTO sent_fail (n) SELECT x.n FROM json_to_recordset(CAST(? AS json)) AS x(n int)', [{ n: null }]);
+      sql.withRows('INSERT INTO sent_fail (n) SELECT x.n FROM json_to_recordset(CAST(? AS json)) AS x(n int)', [{ n: 1 }]);
+      await expect(sql.all('SELECT count(*) FROM sent_fail')).rejects.toThrow(/null value in column "n"/);
+      await expect(sql.settle()).rejects.toThrow(/null value in column "n"/);
+    });
+  });
+
+  it('settle waits for every write sent, and sends nothing for no rows', async () => {
+    await inTransaction(async (sql) => {
+      await sql.all('CREATE TEMPORARY TABLE sent_wait (n int) ON COMMIT DROP');
+      sql.withRows('INSERT INTO sent_wait (n) SELECT x.n FROM json_to_recordset(CAST(? AS json)) AS x(n int)', [{ n: 1 }, { n: 2 }]);
+      sql.withRows('INSERT INTO sent_wait (n) VALUES (CAST(? AS json)::int)', []);
+      const sent = Date.now();
+      sql.withRows('INSERT INTO sent_wait (n) SELECT (SELECT 0 FROM pg_sleep(0.3)) + x.n FROM json_to_recordset(CAST(? AS json)) AS x(n int)', [{ n: 3 }]);
+      expect(Date.now() - sent).toBeLessThan(250); // sent, not waited for
+      await sql.settle();
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(290); // the sleeping write had ended
+      const held = await sql.all<{ ns: number[] }>('SELECT array_agg(n ORDER BY n) AS ns FROM sent_wait');
+      expect(held[0].ns).toEqual([1, 2, 3]);
+    });
+  });
+});
