@@ -1,11 +1,11 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 
 /**
- * Plain SQL on a chunk's transaction. Rows travel as one JSON parameter, never as
- * SQL text, so a statement is the same whatever it writes.
+ * Plain SQL on a chunk's transaction. Rows travel as bound parameters, one array
+ * per column, never as SQL text, so a statement is the same whatever it writes.
  *
  * Writes are sent without waiting for the one before: the connection runs them in
- * the order sent, and the next statement's rows are turned into JSON while the
+ * the order sent, and the next statement's parameters are built while the
  * database runs the one before (waiting on each left PostgreSQL idle for about a
  * sixth of an import). A query whose rows are read (`all`) runs after every
  * write sent before it, on the same connection, so it sees them. `settle` waits
@@ -20,8 +20,8 @@ export class Sql {
 
   /**
    * Parameters go to PostgreSQL as bound values ($1, ...), not written into the SQL
-   * text: the ORM's `execute` would escape a chunk's JSON character by character
-   * and send it as a literal, which cost about a tenth of the import's time.
+   * text: the ORM's `execute` would escape a chunk's rows character by character
+   * and send them as a literal, which cost about a tenth of the import's time.
    */
   async all<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     try {
@@ -31,10 +31,19 @@ export class Sql {
     }
   }
 
-  /** Sends a write over rows passed as one JSON parameter (`x` in the SQL), without waiting for it; nothing when there are none. */
-  withRows(sql: string, rows: readonly object[]): void {
+  /**
+   * Sends a write over rows, without waiting for it; nothing when there are none.
+   * `statement` is given the rows as a relation to read `FROM`, named `x`, with
+   * `columns` ("name type, ...", each taken from the row's property of that name).
+   * They are bound as one array per column and zipped back by unnest: PostgreSQL
+   * reads a typed array at about half the cost of json_to_recordset's objects (a
+   * chunk's 2,000 children: 6 ms against 12).
+   */
+  withRows(statement: (rows: string) => string, columns: string, rows: readonly object[]): void {
     if (!rows.length) return;
-    const done = this.query(sql, [JSON.stringify(rows)]).catch((error: unknown) => {
+    const { relation, names } = relationOf(columns);
+    const params = names.map((name) => arrayLiteral(rows, name));
+    const done = this.query(statement(relation), params).catch((error: unknown) => {
       this.failure ??= { error };
     });
     this.sent.push(done);
@@ -54,6 +63,45 @@ export class Sql {
     if (trx) query.transacting(trx);
     return query.then((r) => r);
   }
+}
+
+const relations = new Map<string, { relation: string; names: string[] }>();
+
+/** `unnest(CAST(? AS type[]), ...) AS x(name, ...)` for a column list, made once per list. */
+function relationOf(columns: string): { relation: string; names: string[] } {
+  let known = relations.get(columns);
+  if (!known) {
+    const pairs = columns.split(',').map((c) => {
+      const [name, type, ...rest] = c.trim().split(/\s+/);
+      if (!/^[a-z_][a-z0-9_]*$/.test(name) || !/^[a-z]+$/.test(type ?? '') || rest.length) throw new Error(`withRows: not a column "name type": ${c.trim()}`);
+      return { name, type };
+    });
+    known = { relation: `unnest(${pairs.map((p) => `CAST(? AS ${p.type}[])`).join(', ')}) AS x(${pairs.map((p) => p.name).join(', ')})`, names: pairs.map((p) => p.name) };
+    relations.set(columns, known);
+  }
+  return known;
+}
+
+const ARRAY_ESCAPE = /["\\]/;
+
+/**
+ * One property of every row as an array literal: each value double-quoted (a
+ * backslash before any quote or backslash it holds), so commas, braces, spaces and
+ * the word NULL stay text; a missing or null value is NULL. It is bound, never
+ * written into the SQL.
+ */
+export function arrayLiteral(rows: readonly object[], name: string): string {
+  const parts = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const v = (rows[i] as Record<string, unknown>)[name];
+    if (v === null || v === undefined) parts[i] = 'NULL';
+    else if (typeof v === 'object' || typeof v === 'function') throw new Error(`withRows: ${name} is not a single value`);
+    else {
+      const text = String(v);
+      parts[i] = ARRAY_ESCAPE.test(text) ? `"${text.replace(/["\\]/g, '\\$&')}"` : `"${text}"`;
+    }
+  }
+  return `{${parts.join(',')}}`;
 }
 
 /**

@@ -17,17 +17,19 @@ const CHILD_COLUMNS = 'id uuid, surname text, forename text, birth_date date, se
 
 export async function writeChildren(sql: Sql, created: readonly ChildRow[], updated: readonly ChildRow[]): Promise<void> {
   sql.withRows(
-    `INSERT INTO child (id, surname, forename, birth_date, sex, ethnicity, postcode, upn, uln, primary_need, nhs_number, link_key, district, team_id)
+    (x) => `INSERT INTO child (id, surname, forename, birth_date, sex, ethnicity, postcode, upn, uln, primary_need, nhs_number, link_key, district, team_id)
      SELECT x.id, x.surname, x.forename, x.birth_date, x.sex, x.ethnicity, x.postcode, x.upn, x.uln, x.primary_need, x.nhs_number, x.link_key, x.district, x.team_id
-     FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS}, primary_need text, nhs_number text, link_key text, district text, team_id uuid)`,
+     FROM ${x}`,
+    `${CHILD_COLUMNS}, primary_need text, nhs_number text, link_key text, district text, team_id uuid`,
     created,
   );
   sql.withRows(
-    `UPDATE child c SET surname = x.surname, forename = x.forename, birth_date = x.birth_date, sex = x.sex, ethnicity = COALESCE(x.ethnicity, c.ethnicity),
+    (x) => `UPDATE child c SET surname = x.surname, forename = x.forename, birth_date = x.birth_date, sex = x.sex, ethnicity = COALESCE(x.ethnicity, c.ethnicity),
        postcode = COALESCE(x.postcode, c.postcode), upn = COALESCE(x.upn, c.upn), uln = COALESCE(x.uln, c.uln)
-     FROM json_to_recordset(CAST(? AS json)) AS x(${CHILD_COLUMNS})
+     FROM ${x}
      WHERE c.id = x.id AND (c.surname, c.forename, c.birth_date, c.sex, c.ethnicity, c.postcode, c.upn, c.uln)
        IS DISTINCT FROM (x.surname, x.forename, x.birth_date, x.sex, COALESCE(x.ethnicity, c.ethnicity), COALESCE(x.postcode, c.postcode), COALESCE(x.upn, c.upn), COALESCE(x.uln, c.uln))`,
+    CHILD_COLUMNS,
     updated,
   );
 }
@@ -41,45 +43,51 @@ function split<T>(m: Map<string, Pending<T>>): [Array<Pending<T>>, Array<Pending
 export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void> {
   const [newRequests, requestUpdates] = split(state.requests);
   sql.withRows(
-    `INSERT INTO ehcna_request (id, child_id, received_date, source, outcome, outcome_date, mediation, tribunal)
+    (x) => `INSERT INTO ehcna_request (id, child_id, received_date, source, outcome, outcome_date, mediation, tribunal)
      SELECT x.id, x.child_id, x.received_date, CASE WHEN x.young_person THEN 'YOUNG_PERSON' END, x.outcome, x.outcome_date, x.mediation, x.tribunal
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, child_id uuid, received_date date, young_person boolean, outcome text, outcome_date date, mediation boolean, tribunal boolean)`,
+     FROM ${x}`,
+    'id uuid, child_id uuid, received_date date, young_person boolean, outcome text, outcome_date date, mediation boolean, tribunal boolean',
     newRequests,
   );
   sql.withRows(
-    `UPDATE ehcna_request r SET outcome = x.outcome, outcome_date = x.outcome_date, mediation = x.mediation, tribunal = x.tribunal,
+    (x) => `UPDATE ehcna_request r SET outcome = x.outcome, outcome_date = x.outcome_date, mediation = x.mediation, tribunal = x.tribunal,
        source = CASE WHEN x.young_person THEN 'YOUNG_PERSON' ELSE r.source END
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, young_person boolean, outcome text, outcome_date date, mediation boolean, tribunal boolean)
+     FROM ${x}
      WHERE r.id = x.id AND (r.outcome, r.outcome_date, r.mediation, r.tribunal, r.source)
        IS DISTINCT FROM (x.outcome, x.outcome_date, x.mediation, x.tribunal, CASE WHEN x.young_person THEN 'YOUNG_PERSON' ELSE r.source END)`,
+    'id uuid, young_person boolean, outcome text, outcome_date date, mediation boolean, tribunal boolean',
     requestUpdates,
   );
   const [newAssessments, assessmentUpdates] = split(state.assessments);
   const assessmentColumns = 'outcome text, outcome_date date, mediation boolean, tribunal boolean, week20exception boolean';
   sql.withRows(
-    `INSERT INTO ehc_needs_assessment (id, request_id, child_id, outcome, outcome_date, mediation, tribunal, week20exception)
+    (x) => `INSERT INTO ehc_needs_assessment (id, request_id, child_id, outcome, outcome_date, mediation, tribunal, week20exception)
      SELECT x.id, x.request_id, x.child_id, x.outcome, x.outcome_date, x.mediation, x.tribunal, x.week20exception
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, request_id uuid, child_id uuid, ${assessmentColumns})`,
+     FROM ${x}`,
+    `id uuid, request_id uuid, child_id uuid, ${assessmentColumns}`,
     newAssessments,
   );
   sql.withRows(
-    `UPDATE ehc_needs_assessment a SET outcome = x.outcome, outcome_date = x.outcome_date, mediation = x.mediation, tribunal = x.tribunal, week20exception = x.week20exception
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, ${assessmentColumns})
+    (x) => `UPDATE ehc_needs_assessment a SET outcome = x.outcome, outcome_date = x.outcome_date, mediation = x.mediation, tribunal = x.tribunal, week20exception = x.week20exception
+     FROM ${x}
      WHERE a.id = x.id AND (a.outcome, a.outcome_date, a.mediation, a.tribunal, a.week20exception) IS DISTINCT FROM (x.outcome, x.outcome_date, x.mediation, x.tribunal, x.week20exception)`,
+    `id uuid, ${assessmentColumns}`,
     assessmentUpdates,
   );
   const [newPlans, planUpdates] = split(state.plans);
   const planColumns = 'issue_date date, personal_budget boolean, cease_date date, cease_reason text';
   sql.withRows(
-    `INSERT INTO ehc_plan (id, child_id, assessment_id, issue_date, personal_budget, cease_date, cease_reason)
+    (x) => `INSERT INTO ehc_plan (id, child_id, assessment_id, issue_date, personal_budget, cease_date, cease_reason)
      SELECT x.id, x.child_id, x.assessment_id, x.issue_date, x.personal_budget, x.cease_date, x.cease_reason
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, child_id uuid, assessment_id uuid, ${planColumns})`,
+     FROM ${x}`,
+    `id uuid, child_id uuid, assessment_id uuid, ${planColumns}`,
     newPlans,
   );
   sql.withRows(
-    `UPDATE ehc_plan e SET issue_date = x.issue_date, personal_budget = x.personal_budget, cease_date = x.cease_date, cease_reason = x.cease_reason
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, ${planColumns})
+    (x) => `UPDATE ehc_plan e SET issue_date = x.issue_date, personal_budget = x.personal_budget, cease_date = x.cease_date, cease_reason = x.cease_reason
+     FROM ${x}
      WHERE e.id = x.id AND (e.issue_date, e.personal_budget, e.cease_date, e.cease_reason) IS DISTINCT FROM (x.issue_date, x.personal_budget, x.cease_date, x.cease_reason)`,
+    `id uuid, ${planColumns}`,
     planUpdates,
   );
   // Placements and needs are replaced: the last list given for a plan stands. A plan whose list is
@@ -92,15 +100,17 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
     [...state.needs].flatMap(([planId, ns]) => ns.map((nd) => ({ id: timeOrderedId(), plan_id: planId, sen_type: nd.senType, rank: nd.rank }))));
   const [newReviews, reviewUpdates] = split(state.reviews);
   sql.withRows(
-    `INSERT INTO annual_review (id, plan_id, due_date, meeting_date, outcome, decision_date)
+    (x) => `INSERT INTO annual_review (id, plan_id, due_date, meeting_date, outcome, decision_date)
      SELECT x.id, x.plan_id, x.due_date, x.meeting_date, x.outcome, x.decision_date
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, plan_id uuid, due_date date, meeting_date date, outcome text, decision_date date)`,
+     FROM ${x}`,
+    'id uuid, plan_id uuid, due_date date, meeting_date date, outcome text, decision_date date',
     newReviews,
   );
   sql.withRows(
-    `UPDATE annual_review v SET outcome = x.outcome, decision_date = x.decision_date
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, outcome text, decision_date date)
+    (x) => `UPDATE annual_review v SET outcome = x.outcome, decision_date = x.decision_date
+     FROM ${x}
      WHERE v.id = x.id AND (v.outcome, v.decision_date) IS DISTINCT FROM (x.outcome, x.decision_date)`,
+    'id uuid, outcome text, decision_date date',
     reviewUpdates,
   );
   // Every review is due by the review rule from the meeting before it (or the plan's issue, if later): a return
@@ -147,7 +157,8 @@ async function replaceLists<R extends { plan_id: string }>(sql: Sql, held: (plan
     given = rows.filter((r) => !heldPlans.has(r.plan_id) || giving.has(r.plan_id));
   }
   sql.withRows(
-    `INSERT INTO ${table} (id, plan_id, ${names.join(', ')}) SELECT x.id, x.plan_id, ${of('x')} FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, plan_id uuid, ${columns})`,
+    (x) => `INSERT INTO ${table} (id, plan_id, ${names.join(', ')}) SELECT x.id, x.plan_id, ${of('x')} FROM ${x}`,
+    `id uuid, plan_id uuid, ${columns}`,
     given,
   );
 }
@@ -155,8 +166,9 @@ async function replaceLists<R extends { plan_id: string }>(sql: Sql, held: (plan
 /** The primary needs of children held (plan.ts's primaryNeedOf), set only where they change. */
 export async function writePrimaryNeeds(sql: Sql, needs: ReadonlyArray<{ id: string; need: string | null }>): Promise<void> {
   sql.withRows(
-    `UPDATE child c SET primary_need = x.need FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, need text)
+    (x) => `UPDATE child c SET primary_need = x.need FROM ${x}
      WHERE c.id = x.id AND c.primary_need IS DISTINCT FROM x.need`,
+    'id uuid, need text',
     needs,
   );
 }
@@ -164,24 +176,31 @@ export async function writePrimaryNeeds(sql: Sql, needs: ReadonlyArray<{ id: str
 /** What the case extract changes: the children's NHS numbers, districts and teams, then their allocations (ends before starts). */
 export async function writeCaseExtract(sql: Sql, w: ExtractWrites): Promise<void> {
   sql.withRows(
-    `UPDATE child c SET nhs_number = COALESCE(x.nhs_number, c.nhs_number), link_key = COALESCE(x.link_key, c.link_key),
+    (x) => `UPDATE child c SET nhs_number = COALESCE(x.nhs_number, c.nhs_number), link_key = COALESCE(x.link_key, c.link_key),
        district = COALESCE(x.district, c.district), team_id = COALESCE(x.team_id, c.team_id)
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, nhs_number text, link_key text, district text, team_id uuid)
+     FROM ${x}
      WHERE c.id = x.id AND (c.nhs_number, c.link_key, c.district, c.team_id)
        IS DISTINCT FROM (COALESCE(x.nhs_number, c.nhs_number), COALESCE(x.link_key, c.link_key), COALESCE(x.district, c.district), COALESCE(x.team_id, c.team_id))`,
+    'id uuid, nhs_number text, link_key text, district text, team_id uuid',
     w.childUpdates,
   );
   sql.withRows(
-    `UPDATE worker_allocation w SET next_review_date = x.next_review_date FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, next_review_date date)
+    (x) => `UPDATE worker_allocation w SET next_review_date = x.next_review_date FROM ${x}
      WHERE w.id = x.id AND w.next_review_date IS DISTINCT FROM x.next_review_date`,
+    'id uuid, next_review_date date',
     w.allocationReviews,
   );
-  sql.withRows('DELETE FROM worker_allocation WHERE id IN (SELECT x.id FROM json_to_recordset(CAST(? AS json)) AS x(id uuid))', w.allocationDeletes);
-  sql.withRows('UPDATE worker_allocation w SET end_date = CAST(x.end_date AS date) FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, end_date text) WHERE w.id = x.id', w.allocationEnds);
   sql.withRows(
-    `INSERT INTO worker_allocation (id, child_id, team_id, caseworker_id, start_date, decided_by, reason, next_review_date)
+    (x) => `DELETE FROM worker_allocation WHERE id IN (SELECT x.id FROM ${x})`,
+    'id uuid', w.allocationDeletes);
+  sql.withRows(
+    (x) => `UPDATE worker_allocation w SET end_date = CAST(x.end_date AS date) FROM ${x} WHERE w.id = x.id`,
+    'id uuid, end_date text', w.allocationEnds);
+  sql.withRows(
+    (x) => `INSERT INTO worker_allocation (id, child_id, team_id, caseworker_id, start_date, decided_by, reason, next_review_date)
      SELECT x.id, x.child_id, x.team_id, x.caseworker_id, x.start_date, x.decided_by, x.reason, x.next_review_date
-     FROM json_to_recordset(CAST(? AS json)) AS x(id uuid, child_id uuid, team_id uuid, caseworker_id uuid, start_date date, decided_by text, reason text, next_review_date date)`,
+     FROM ${x}`,
+    'id uuid, child_id uuid, team_id uuid, caseworker_id uuid, start_date date, decided_by text, reason text, next_review_date date',
     w.allocationInserts,
   );
 }
