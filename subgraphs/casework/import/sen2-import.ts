@@ -15,7 +15,7 @@ import { readCaseExtract, type CaseExtractRow } from './case-extract';
 import { KeyIndex } from './key-index';
 import { formatProblem, matchKeyOf, validateHeader, type Problem, type Sen2Person } from './sen2-validate';
 import { readSen2 } from './sen2-read';
-import { SEN2_CHUNK, Sen2Writer, type Sen2Item } from './sen2-write';
+import { refreshPlannerStatistics, SEN2_CHUNK, Sen2Writer, type Sen2Item } from './sen2-write';
 import { textArray } from '../../toolkit/rows';
 import { ANY_TEXT, Sql } from './sen2-write/sql';
 import { chunksOf, Sen2SyntaxError, type Sen2Header } from './sen2-xml';
@@ -150,6 +150,7 @@ export async function importSen2(options: Sen2ImportOptions): Promise<Sen2Import
   const begin = async (): Promise<Session> => {
     if (held) return held;
     const { em, linkKeySecret } = await options.database();
+    await refreshPlannerStatistics(em);
     const transaction = await holdTransaction(em);
     try {
       const writer = new Sen2Writer(transaction.tx, actor, linkKeySecret, today, counts, writeProblems, log);

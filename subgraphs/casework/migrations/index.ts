@@ -15,6 +15,7 @@ import { Migration20261210000100_casework_table_versions } from './Migration2026
 import { Migration20261211000100_casework_covered_indexes } from './Migration20261211000100_casework_covered_indexes';
 import { Migration20261211000200_child_upn_normal_form } from './Migration20261211000200_child_upn_normal_form';
 import { Migration20261211000300_casework_fact_rebuild_truncate } from './Migration20261211000300_casework_fact_rebuild_truncate';
+import { Migration20261212000200_casework_planner_statistics } from './Migration20261212000200_casework_planner_statistics';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   { name: 'Migration20261211000200_child_upn_normal_form', class: Migration20261211000200_child_upn_normal_form },
   { name: 'Migration20261211000300_casework_fact_rebuild_truncate', class: Migration20261211000300_casework_fact_rebuild_truncate },
   auditRecordIdsUncompressedMigration,
+  { name: 'Migration20261212000200_casework_planner_statistics', class: Migration20261212000200_casework_planner_statistics },
 ];

@@ -36,6 +36,19 @@ export { findChild, type Sen2Counts, type Sen2Item } from './match';
  */
 export const SEN2_CHUNK = 2000;
 
+/**
+ * Brings the planner's statistics of the tables the import reads and joins up to
+ * date, before its transaction (an ANALYZE inside it would hold its lock to the end):
+ * each chunk's statements are planned on them, and on a large import's tables left
+ * unanalysed they joined whole tables instead of looking up the chunk's rows
+ * (migration Migration20261212000200_casework_planner_statistics says which tables
+ * and when). Nothing is analysed inside the transaction, so the tables an import
+ * fills are planned on the sizes they had when it began.
+ */
+export async function refreshPlannerStatistics(em: EntityManager): Promise<void> {
+  await em.getConnection().execute('SELECT casework_refresh_planner_statistics()');
+}
+
 /** The writes for one import, inside its transaction. */
 export class Sen2Writer {
   private readonly staff = new Staff();
