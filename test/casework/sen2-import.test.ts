@@ -358,6 +358,25 @@ describe('SEN2 import into the casework database', () => {
       const { maintained, fromScratch } = await maintainedAndFromScratch(orm.em.fork() as EntityManager);
       expect(maintained).toEqual(fromScratch);
     });
+
+    it('a person matching a child the chunk before created sees the requests, plans and reviews written with it', async () => {
+      await wipe();
+      const hal = { Surname: 'Hughes', Forename: 'Hal', PersonBirthDate: '2012-06-07', Sex: 'M' };
+      const request = { received: '2023-05-06', decided: '2023-06-01', assessed: '2023-09-01', start: '2023-09-20', meeting: '2024-09-01' };
+      // Person 1 creates Hal with a request that led to a plan and a review; person 2, by names, is Hal again
+      // (its chunk ends at person 1) and sends the same request, now mediated, its plan's need changed: it
+      // must update that request, plan and review, not add second ones.
+      const again = planRequest({ ...request, need: 'SEMH' }).map(([k, v]): El => (k === 'RequestMediation' ? [k, 'true'] : [k, v]));
+      const result = await run(sen2([person({ ...hal, UPN: 'N723456789012' }, [planRequest(request)]), person(hal, [again])]));
+      expect(result.problems).toEqual([]);
+      expect(result).toMatchObject({ status: 'imported', created: 1, updated: 1 });
+      const counts = (await owner.query(`SELECT (SELECT count(*)::int FROM child) AS children, (SELECT count(*)::int FROM ehcna_request) AS requests,
+        (SELECT count(*)::int FROM ehcna_request WHERE mediation) AS mediated, (SELECT count(*)::int FROM ehc_plan) AS plans,
+        (SELECT count(*)::int FROM annual_review) AS reviews, (SELECT string_agg(sen_type, ',') FROM plan_sen_need) AS needs`)).rows[0];
+      expect(counts).toEqual({ children: 1, requests: 1, mediated: 1, plans: 1, reviews: 1, needs: 'SEMH' });
+      const { maintained, fromScratch } = await maintainedAndFromScratch(orm.em.fork() as EntityManager);
+      expect(maintained).toEqual(fromScratch);
+    });
   });
 
   describe('the command line', () => {

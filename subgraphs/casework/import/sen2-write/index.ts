@@ -7,9 +7,13 @@
  *                    out in memory against what the children hold
  *   extract.ts       what the case extract changes, and each child's audit entry
  *   statements.ts    the writes: one statement per table and kind of write
- * and records its audit as the write's own, so a chunk and its audit stand or fall
- * together: one entry per set of fields written, listing the children it was
- * written to (record_ids), not one entry per child.
+ * and records its audit as the write's own: one entry per set of fields written,
+ * listing the children it was written to (record_ids), not one entry per child.
+ * A chunk writes its children's rows itself; the rest of its writes (requests,
+ * assessments, plans, reviews, allocations) are sent by the next chunk, right after
+ * that chunk's one read of the children, so PostgreSQL runs them while the next
+ * chunk is matched and planned, and every later read sees them. All of it is in the
+ * import's one transaction, which commits whole or not at all.
  *
  * A person who matches a child already written earlier in the same chunk (the
  * same child twice, e.g. a case-extract row for a child of the return) ends the
@@ -24,7 +28,7 @@ import { loadCandidates, matchItems, type Sen2Counts, type Sen2Item } from './ma
 import { ChunkState, loadLifeCycle, planRequest, primaryNeedOf, settleDueDatesOfNewPlans } from './plan';
 import { Sql } from './sql';
 import { Staff } from './staff';
-import { writeCaseExtract, writeChildren, writeLifeCycle, writePrimaryNeeds } from './statements';
+import { writeAllocations, writeCaseExtractChildren, writeChildren, writeLifeCycle, writePrimaryNeeds } from './statements';
 
 export { findChild, type Sen2Counts, type Sen2Item } from './match';
 
@@ -73,9 +77,17 @@ export class Sen2Writer {
   /** Whether the chunks' statements are planned as key lookups yet (see lookUpByKey). */
   private lookingUpByKey = false;
 
+  /**
+   * The last chunk's writes other than its children's (requests, assessments, plans and their lists,
+   * reviews, allocations): sent by the next chunk, or by finish().
+   */
+  private rest: ((sql: Sql) => Promise<void>) | null = null;
+
   /** Ends the import's writes, before its transaction commits: the measure facts rebuilt, if they were deferred. */
   async finish(): Promise<void> {
     const sql = new Sql(this.tx);
+    await this.sendRest(sql);
+    await sql.settle();
     // The rebuild and the refresh at commit read whole tables: planned as the database is configured.
     if (this.lookingUpByKey) await sql.all('SET LOCAL random_page_cost TO DEFAULT');
     if (this.facts.deferred) await sql.all('SELECT casework_rebuild_measure_facts()');
@@ -104,8 +116,14 @@ export class Sen2Writer {
   /** Writes a prefix of the items; returns how many. */
   private async writeChunk(sql: Sql, items: readonly Sen2Item[], record: (entries: readonly WriteEntry[]) => void): Promise<number> {
     await this.lookUpByKey(sql);
-    const held = await loadCandidates(sql, items);
+    const candidates = loadCandidates(sql, items);
+    // The chunk before's other writes go behind this chunk's candidates (which read only the children, all
+    // written), so PostgreSQL runs them while this chunk is matched; every later read of this chunk is sent
+    // after them and sees them.
+    const before = this.sendRest(sql);
+    const held = await candidates;
     const { matched, newChildren, childUpdates, taken } = matchItems(items, held, this.counts);
+    await before;
     await this.deferFactsOnceRebuilt(sql, newChildren.length);
 
     const state = new ChunkState();
@@ -129,12 +147,25 @@ export class Sen2Writer {
     }
     extract.childUpdates = [...extractOf.values()];
     await writeChildren(sql, newChildren, childUpdates);
-    await writeLifeCycle(sql, state);
     await writePrimaryNeeds(sql, heldIds.map((id) => ({ id, need: primaryNeedOf(state, id) })));
-    await writeCaseExtract(sql, extract);
+    writeCaseExtractChildren(sql, extract);
+    this.rest = async (next) => {
+      await writeLifeCycle(next, state);
+      writeAllocations(next, extract);
+    };
     await sql.settle();
     record(extract.audit);
     return Math.max(taken, 1);
+  }
+
+  /** Sends the last chunk's writes after its children's (see writeChunk), if any are waiting; resolves once all are sent. */
+  private sendRest(sql: Sql): Promise<void> {
+    const rest = this.rest;
+    this.rest = null;
+    const sent = rest ? rest(sql) : Promise.resolve();
+    // Met by the chunk's `await`, which comes after the candidates' (a failure of theirs is reported first).
+    sent.catch(() => undefined);
+    return sent;
   }
 
   /** Defers the measure facts once the children created (this chunk's `creating` among them, not yet written) make a rebuild at commit certain. */

@@ -159,7 +159,7 @@ export interface ChildRow {
   uln: string | null;
   /** A new child's primary need, once its plans are worked out (a child held keeps its own until writePrimaryNeeds). */
   primary_need?: string | null;
-  /** A new child's case-extract values (a child held is given them by writeCaseExtract). */
+  /** A new child's case-extract values (a child held is given them by writeCaseExtractChildren). */
   nhs_number?: string;
   link_key?: string;
   district?: string;

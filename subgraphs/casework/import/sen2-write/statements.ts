@@ -173,8 +173,8 @@ export async function writePrimaryNeeds(sql: Sql, needs: ReadonlyArray<{ id: str
   );
 }
 
-/** What the case extract changes: the children's NHS numbers, districts and teams, then their allocations (ends before starts). */
-export async function writeCaseExtract(sql: Sql, w: ExtractWrites): Promise<void> {
+/** What the case extract changes in the children's rows: their NHS numbers, link keys, districts and teams. */
+export function writeCaseExtractChildren(sql: Sql, w: ExtractWrites): void {
   sql.withRows(
     (x) => `UPDATE child c SET nhs_number = COALESCE(x.nhs_number, c.nhs_number), link_key = COALESCE(x.link_key, c.link_key),
        district = COALESCE(x.district, c.district), team_id = COALESCE(x.team_id, c.team_id)
@@ -184,6 +184,10 @@ export async function writeCaseExtract(sql: Sql, w: ExtractWrites): Promise<void
     'id uuid, nhs_number text, link_key text, district text, team_id uuid',
     w.childUpdates,
   );
+}
+
+/** What the case extract changes in the children's allocations (ends before starts). */
+export function writeAllocations(sql: Sql, w: ExtractWrites): void {
   sql.withRows(
     (x) => `UPDATE worker_allocation w SET next_review_date = x.next_review_date FROM ${x}
      WHERE w.id = x.id AND w.next_review_date IS DISTINCT FROM x.next_review_date`,
