@@ -1,4 +1,5 @@
-import { readSen2, READ_AHEAD, READ_BATCH, type Checked } from '../../subgraphs/casework/import/sen2-read';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readSen2, READ_AHEAD, READ_BATCH, READER_NICENESS, type Checked } from '../../subgraphs/casework/import/sen2-read';
 import { validatePerson } from '../../subgraphs/casework/import/sen2-validate';
 import { chunksOf, Sen2SyntaxError, streamSen2 } from '../../subgraphs/casework/import/sen2-xml';
 import { withUpnCheckLetter } from '../../subgraphs/toolkit/upn';
@@ -30,6 +31,37 @@ describe('the SEN2 return read on its own thread', () => {
     expect(header).toEqual({ collection: 'SEN2', year: '2024', referenceDate: '2024-01-18', lea: '891' });
     expect(there).toEqual(here);
     expect(there.filter((c) => c.problems.length)).toHaveLength(85);
+  });
+
+  // A thread's niceness is its own on Linux: /proc/self/task/<thread>/stat, the 19th field.
+  (process.platform === 'linux' ? it : it.skip)('the reader\'s thread gives way to the importer\'s: nicer by READER_NICENESS, the importer\'s unchanged', async () => {
+    const niceOf = (thread: string) => {
+      try {
+        return Number(readFileSync(`/proc/self/task/${thread}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[16]);
+      } catch {
+        return NaN; // a thread that ended meanwhile
+      }
+    };
+    const importer = niceOf(String(process.pid));
+    const xml = aReturn(10);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The reader is kept waiting for the rest of the return while its thread is looked at.
+    async function* slowly() {
+      yield xml.slice(0, 300);
+      await held;
+      yield xml.slice(300);
+    }
+    const reading = readSen2(slowly(), TODAY, { person: () => undefined });
+    let threads: number[] = [];
+    for (let i = 0; i < 200 && !threads.some((n) => n > importer); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      threads = readdirSync('/proc/self/task').map(niceOf);
+    }
+    release();
+    expect(await reading).toEqual({ persons: 10 });
+    expect(threads).toContain(Math.min(19, importer + READER_NICENESS));
+    expect(niceOf(String(process.pid))).toBe(importer);
   });
 
   it('a file that cannot be read is a Sen2SyntaxError with its line', async () => {

@@ -15,6 +15,9 @@ import { workerScript } from '../../toolkit/worker-script';
 import type { Problem, Sen2Person } from './sen2-validate';
 import { Sen2SyntaxError, type Sen2Header } from './sen2-xml';
 
+/** How much nicer than the importer's thread the reader's is on Linux (higher gives way; 19 at most): see sen2-read-worker.ts. */
+export const READER_NICENESS = 10;
+
 /** People per message from the reader. */
 export const READ_BATCH = 250;
 /** Messages the reader may send before the first is taken: about one write chunk (SEN2_CHUNK) ahead. */
