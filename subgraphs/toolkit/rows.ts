@@ -44,9 +44,20 @@ function shapeOf(context: SubgraphContext, entity: EntityName<object>): RowShape
   return shape;
 }
 
-/** A PostgreSQL array literal of text values: one parameter, however many keys. */
-export function textArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+const ARRAY_ESCAPED = /["\\]/;
+
+/**
+ * A PostgreSQL array literal of text values: one parameter, however many keys.
+ * Every value is double-quoted (a backslash before any quote or backslash it
+ * holds), so commas, braces, spaces and the word NULL stay text; null is NULL.
+ */
+export function textArray(values: ReadonlyArray<string | null>): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    parts[i] = v === null ? 'NULL' : ARRAY_ESCAPED.test(v) ? `"${v.replace(/["\\]/g, '\\$&')}"` : `"${v}"`;
+  }
+  return `{${parts.join(',')}}`;
 }
 
 /**

@@ -62,6 +62,12 @@ describe('plain rows read the values hydrated entities hold', () => {
     expect(v).toEqual(['a"b', 'c\\d', "e'f"]);
   });
 
+  it('a null is NULL in the array, and the word NULL, commas and braces stay text', async () => {
+    const context = contextOf();
+    const [{ v }] = await context.em.getConnection().execute<Array<{ v: Array<string | null> }>>('SELECT CAST(? AS text[]) AS v', [textArray([null, 'NULL', 'a,b', '{c}', ''])]);
+    expect(v).toEqual([null, 'NULL', 'a,b', '{c}', '']);
+  });
+
   it('uuids go into the statement as a literal only when every one is a uuid', async () => {
     const context = contextOf();
     const ids = ['00000000-0000-4000-8000-000000000001', 'ABCDEF01-2345-4678-9abc-def012345678'];

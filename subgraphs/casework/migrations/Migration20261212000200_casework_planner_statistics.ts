@@ -9,7 +9,8 @@ import { Migration } from '@mikro-orm/migrations';
  * large import has just filled. Planned on the statistics of empty tables, a second
  * return of 100,000 people joined each chunk of 2,000 against whole tables (a hash
  * of 100,000 rows per statement) and read plans through their primary key, about
- * half of its time in PostgreSQL.
+ * half of its time in PostgreSQL (`node dist/bench/sen2-import.js 100000`, the same
+ * return again: 25.7 s before, 19.8 s after).
  */
 export class Migration20261212000200_casework_planner_statistics extends Migration {
   override async up(): Promise<void> {

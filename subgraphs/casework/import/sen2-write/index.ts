@@ -98,7 +98,8 @@ export class Sen2Writer {
    * disks that seek (random_page_cost 4, PostgreSQL's default), the planner would
    * rather hash a whole table than look 2,000 keys up in its index, and so it did for
    * three of the updates of a return imported again: a table of 100,000 rows read
-   * whole for each chunk, about a third of the import's time in PostgreSQL. Priced
+   * whole for each chunk (`EXPLAIN (ANALYZE)` inside `node dist/bench/sen2-import.js 100000`):
+   * about a third of the import's time in PostgreSQL. Priced
    * as the memory or SSD they are read from, for this transaction only.
    */
   private async lookUpByKey(sql: Sql): Promise<void> {
