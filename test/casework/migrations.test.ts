@@ -1,8 +1,7 @@
 import { casework } from '../../subgraphs/casework';
 import { MEASURE_FACTS_REBUILD_SQL, MEASURE_FACTS_REFRESH_SQL, MEASURE_FACTS_SQL } from '../../subgraphs/casework/measures/facts';
 import { MEASURE_FACTS_SQL as INSTALLED_MEASURE_FACTS_SQL } from '../../subgraphs/casework/migrations/Migration20261122000100_casework';
-import { MEASURE_FACTS_REFRESH_SQL as INSTALLED_REFRESH_SQL } from '../../subgraphs/casework/migrations/Migration20261208000300_casework_fact_diff_refresh';
-import { MEASURE_FACTS_REBUILD_SQL as INSTALLED_REBUILD_SQL } from '../../subgraphs/casework/migrations/Migration20261211000300_casework_fact_rebuild_truncate';
+import { MEASURE_FACTS_REBUILD_SQL as INSTALLED_REBUILD_SQL, MEASURE_FACTS_REFRESH_SQL as INSTALLED_REFRESH_SQL } from '../../subgraphs/casework/migrations/Migration20261213000100_casework_fact_branch_sums';
 import pg from 'pg';
 import { migrate, openDatabase } from '../../subgraphs/toolkit/database';
 import { migrateWithSealedTrail } from '../../subgraphs/toolkit/database/provision';
@@ -56,9 +55,10 @@ describe('casework migrations', () => {
   // the new text (and this test then compares against that migration).
   it('the installed measure-figure functions are what measures/facts.ts writes today', () => {
     expect(INSTALLED_MEASURE_FACTS_SQL).toBe(MEASURE_FACTS_SQL);
-    // The refresh at commit, replaced since by a migration of its own.
+    // The refresh at commit and the rebuild, replaced since by migrations of their own (the refresh writing only
+    // what changed; the rebuild building its key once, after the facts, and truncating the old; both summing
+    // each code's rows on their own).
     expect(INSTALLED_REFRESH_SQL).toBe(MEASURE_FACTS_REFRESH_SQL);
-    // The rebuild, likewise (its key built once, after the facts; the old facts truncated).
     expect(INSTALLED_REBUILD_SQL).toBe(MEASURE_FACTS_REBUILD_SQL);
   });
 

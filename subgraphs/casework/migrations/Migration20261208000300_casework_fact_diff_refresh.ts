@@ -15,7 +15,7 @@ export class Migration20261208000300_casework_fact_diff_refresh extends Migratio
   }
 }
 
-/** Frozen here: measures/facts.ts writes the same text today (test/casework/migrations.test.ts). */
+/** Frozen here, as installed then; Migration20261213000100_casework_fact_branch_sums installs today's. */
 export const MEASURE_FACTS_REFRESH_SQL = `
   CREATE OR REPLACE FUNCTION casework_refresh_measure_facts(ids uuid[]) RETURNS void LANGUAGE plpgsql
   SET plan_cache_mode = force_custom_plan SET work_mem = '64MB' AS $fn$

@@ -13,7 +13,7 @@ export class Migration20261211000300_casework_fact_rebuild_truncate extends Migr
   }
 }
 
-/** Frozen here: measures/facts.ts writes the same text today (test/casework/migrations.test.ts). */
+/** Frozen here, as installed then; Migration20261213000100_casework_fact_branch_sums installs today's. */
 export const MEASURE_FACTS_REBUILD_SQL = `
   CREATE OR REPLACE FUNCTION casework_rebuild_measure_facts() RETURNS void LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog, public, pg_temp SET work_mem = '64MB' SET maintenance_work_mem = '256MB' AS $fn$

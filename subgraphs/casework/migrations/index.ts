@@ -16,6 +16,7 @@ import { Migration20261211000100_casework_covered_indexes } from './Migration202
 import { Migration20261211000200_child_upn_normal_form } from './Migration20261211000200_child_upn_normal_form';
 import { Migration20261211000300_casework_fact_rebuild_truncate } from './Migration20261211000300_casework_fact_rebuild_truncate';
 import { Migration20261212000200_casework_planner_statistics } from './Migration20261212000200_casework_planner_statistics';
+import { Migration20261213000100_casework_fact_branch_sums } from './Migration20261213000100_casework_fact_branch_sums';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   { name: 'Migration20261211000300_casework_fact_rebuild_truncate', class: Migration20261211000300_casework_fact_rebuild_truncate },
   auditRecordIdsUncompressedMigration,
   { name: 'Migration20261212000200_casework_planner_statistics', class: Migration20261212000200_casework_planner_statistics },
+  { name: 'Migration20261213000100_casework_fact_branch_sums', class: Migration20261213000100_casework_fact_branch_sums },
 ];
