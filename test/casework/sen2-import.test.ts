@@ -189,6 +189,35 @@ describe('SEN2 import into the casework database', () => {
     expect(refused).toMatchObject({ code: '23514', constraint: 'child_upn_normal_form_check' });
   });
 
+  it('a person found by UPN is that child whoever else shares its names; a UPN no child holds falls back to the ULN, then the names', async () => {
+    await wipe();
+    const request = [['ReceivedDate', '2023-01-02'], ['RequestOutcome', 'A']] as Array<[string, string]>;
+    const held = await run(sen2([
+      person({ Surname: 'Hale', Forename: 'Hana', PersonBirthDate: '2012-02-02', Sex: 'F', UPN: 'Q823456789012' }, [request]),
+      person({ Surname: 'Hale', Forename: 'Hana', PersonBirthDate: '2012-02-02', Sex: 'F', UPN: 'T923456789012' }, [request]),
+      person({ Surname: 'Irwin', Forename: 'Ivo', PersonBirthDate: '2010-10-10', Sex: 'M', UniqueLearnerNumber: '7777777777' }, [request]),
+      person({ Surname: 'Jones', Forename: 'Jo', PersonBirthDate: '2011-11-11', Sex: 'F' }, [request]),
+    ]));
+    expect(held.problems).toEqual([]);
+    expect(held).toMatchObject({ status: 'imported', created: 4 });
+    const result = await run(sen2([
+      // The second Hana by her UPN, though the first shares her names and birth date.
+      person({ Surname: 'Hale', Forename: 'Hana', PersonBirthDate: '2012-02-02', Sex: 'F', UPN: 'T923456789012' }, [[['ReceivedDate', '2024-03-03'], ['RequestOutcome', 'A']]]),
+      // A UPN no child holds: Ivo by his ULN, Jo by her names and birth date.
+      person({ Surname: 'Irwin', Forename: 'Ivo', PersonBirthDate: '2010-10-10', Sex: 'M', UPN: 'Y023456789012', UniqueLearnerNumber: '7777777777' }, [request]),
+      person({ Surname: 'Jones', Forename: 'Jo', PersonBirthDate: '2011-11-11', Sex: 'F', UPN: 'G143456789012' }, [request]),
+    ]));
+    expect(result).toMatchObject({ status: 'imported', created: 0, updated: 3 });
+    const requests = (await owner.query(`SELECT c.upn, array_agg(r.received_date::text ORDER BY r.received_date) AS requests
+      FROM child c JOIN ehcna_request r ON r.child_id = c.id GROUP BY c.id ORDER BY c.surname, c.upn`)).rows;
+    expect(requests).toEqual([
+      { upn: 'Q823456789012', requests: ['2023-01-02'] },
+      { upn: 'T923456789012', requests: ['2023-01-02', '2024-03-03'] },
+      { upn: 'Y023456789012', requests: ['2023-01-02'] },
+      { upn: 'G143456789012', requests: ['2023-01-02'] },
+    ]);
+  });
+
   it('a new plan given its reviews out of order has each due from the meeting before it; a child given a request without a plan keeps its primary need', async () => {
     await wipe();
     // Amy's first request makes the plan and holds its 2023 review; her second reports an earlier (2022) review of the same plan.
