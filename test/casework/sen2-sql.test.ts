@@ -40,6 +40,19 @@ describe('the SEN2 writer\'s statements, sent one after another on the transacti
     });
   });
 
+  it('a query over rows reads them as withRows sends them, its other parameters bound after them', async () => {
+    await inTransaction(async (sql) => {
+      const rows = [{ plan: 'a', rank: 2, unit: true }, { plan: 'a', rank: 1, unit: null }, { plan: 'b', rank: 1, unit: false }];
+      const back = await sql.allOver<{ plan: string; list: string[] }>(
+        (x) => `SELECT x.plan, array_agg(ROW(x.rank, x.unit)::text ORDER BY x.rank) AS list FROM ${x} WHERE x.plan <> ? AND x.rank < ? GROUP BY x.plan ORDER BY x.plan`,
+        'plan text, rank smallint, unit boolean',
+        rows,
+        ['b', 3],
+      );
+      expect(back).toEqual([{ plan: 'a', list: ['(1,)', '(2,t)'] }]);
+    });
+  });
+
   it('a column list it cannot read, or a value that is not one value, is refused before anything is sent', () => {
     const sql = new Sql(orm.em.fork() as EntityManager);
     expect(() => sql.withRows((x) => `SELECT 1 FROM ${x}`, 'n int); DROP TABLE child; --', [{ n: 1 }])).toThrow(/not a column/);

@@ -51,6 +51,16 @@ export class Sql {
     this.sent.push(done);
   }
 
+  /**
+   * A query over rows, read like `all`: `statement` is given the rows as withRows gives
+   * them (a relation named `x` with `columns`), and `params` bind the placeholders
+   * written after the relation.
+   */
+  async allOver<T = Record<string, unknown>>(statement: (rows: string) => string, columns: string, rows: readonly object[], params: unknown[] = []): Promise<T[]> {
+    const { relation, names } = relationOf(columns);
+    return this.all<T>(statement(relation), [...names.map((name) => columnOf(rows, name)), ...params]);
+  }
+
   /** Waits for every write sent; throws the first that failed. */
   async settle(): Promise<void> {
     const sent = this.sent;

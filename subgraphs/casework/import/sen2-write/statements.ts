@@ -145,13 +145,15 @@ async function replaceLists<R extends { plan_id: string }>(sql: Sql, held: (plan
     // A list as the sorted array of its rows' text; a plan holding no rows differs from any list.
     const list = (alias: string) => `array_agg(ROW(${of(alias)})::text ORDER BY ROW(${of(alias)})::text)`;
     const plans = textArray([...heldPlans]);
-    const changed = await sql.all<{ plan_id: string }>(
-      `WITH g AS (SELECT x.plan_id, ${list('x')} AS list FROM json_to_recordset(CAST(? AS json)) AS x(plan_id uuid, ${columns}) GROUP BY x.plan_id),
+    const changed = await sql.allOver<{ plan_id: string }>(
+      (x) => `WITH g AS (SELECT x.plan_id, ${list('x')} AS list FROM ${x} GROUP BY x.plan_id),
          h AS (SELECT t.plan_id, ${list('t')} AS list FROM ${table} t WHERE t.plan_id = ${ANY_ID} GROUP BY t.plan_id),
          changed AS (SELECT g.plan_id FROM g LEFT JOIN h ON h.plan_id = g.plan_id WHERE h.list IS DISTINCT FROM g.list),
          gone AS (DELETE FROM ${table} WHERE plan_id = ${ANY_ID} AND plan_id IN (SELECT plan_id FROM changed))
        SELECT plan_id FROM changed`,
-      [JSON.stringify(rows.filter((r) => heldPlans.has(r.plan_id))), plans, plans],
+      `plan_id uuid, ${columns}`,
+      rows.filter((r) => heldPlans.has(r.plan_id)),
+      [plans, plans],
     );
     const giving = new Set(changed.map((c) => c.plan_id));
     given = rows.filter((r) => !heldPlans.has(r.plan_id) || giving.has(r.plan_id));
