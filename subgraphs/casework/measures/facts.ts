@@ -50,10 +50,12 @@ const MONTH_OF = (day: string) => `((${day}) - (EXTRACT(DAY FROM (${day}))::int 
  * How a derivation sums its rows into one fact per child, code and month. Each
  * code is derived by one branch of the union, so no fact spans two branches:
  * - `each` (since migration 20261213000100): every branch sums its own rows, about
- *   one per child, in a hash table that stays in memory. Deriving the 925,000 facts
- *   of the SEN2 benchmark's 100,000 children took 2.6 s against 3.1-3.2 s summed at
- *   once, the same rows (`CREATE TEMP TABLE ... AS` of each form on the benchmark's
- *   database, compared by EXCEPT both ways).
+ *   one per child, in a hash table that stays in memory. `node dist/bench/casework-measures.js 5`,
+ *   alternated with the build before: the full rebuild 4.4-4.5 s against 5.0-5.1 s, a
+ *   refresh of 1,000 children 121-124 ms against 144-147, of one child 3.1-3.2 ms
+ *   against 2.9 (ten sums planned instead of one). The same facts: both forms of the
+ *   SEN2 benchmark's 925,000 compared by EXCEPT both ways (a scratch script not kept),
+ *   and the calibration and measure-facts tests.
  * - `all`: the whole union summed at once, in one hash table of every fact, which
  *   spilled to disk at that size. The first casework migration's functions derive so.
  */
@@ -133,7 +135,8 @@ const FACT_COLUMNS = 'child_id, code, month, num, den, district, primary_need';
  * Facts with the district and primary need they are counted under, ready to insert.
  * The children are looked up by the same condition as their facts (which every fact's
  * child meets): the planner cannot count the facts of a union of sums, and guessing
- * thousands for a refresh of 50 children it hashed the whole child table (35 of 39 ms).
+ * thousands for a refresh of 50 children it hashed the whole child table (35 of its
+ * 39 ms, seen by auto_explain inside the refresh on the SEN2 benchmark's database).
  */
 const factRows = (matches: (childId: string) => string) =>
   `SELECT f.child_id, f.code, f.month, f.num, f.den, c.district, c.primary_need FROM (${childFactsSql(matches)}) f JOIN child c ON c.id = f.child_id AND ${matches('c.id')}`;

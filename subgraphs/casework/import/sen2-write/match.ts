@@ -124,8 +124,10 @@ class HeldIndex {
  * item's UPN whatever its weaker keys find, and any other item's candidates come from
  * that item's own keys, so those lookups could change no match: a return imported
  * again, every person found by UPN, spends a third of the lookups it did (a chunk of
- * 2,000 children held: 25-28 ms against 36-41, alternated on the benchmark's database;
- * 2,000 new people about the same either way).
+ * 2,000 children held: 25-28 ms against 36-41, 2,000 new people about the same either
+ * way, alternated on the database `node dist/bench/sen2-import.js 100000` leaves, by a
+ * scratch script not kept; that benchmark's runs of a return imported again show the
+ * import's gain).
  */
 export async function loadCandidates(sql: Sql, items: readonly Sen2Item[]): Promise<HeldChild[]> {
   const keys = items.map((i) => i.person ?? i.extract);

@@ -43,8 +43,7 @@ export class Sql {
    */
   withRows(statement: (rows: string) => string, columns: string, rows: readonly object[]): void {
     if (!rows.length) return;
-    const { relation, names } = relationOf(columns);
-    const params = names.map((name) => columnOf(rows, name));
+    const { relation, params } = bound(columns, rows);
     const done = this.query(statement(relation), params).catch((error: unknown) => {
       this.failure ??= { error };
     });
@@ -57,8 +56,8 @@ export class Sql {
    * written after the relation.
    */
   async allOver<T = Record<string, unknown>>(statement: (rows: string) => string, columns: string, rows: readonly object[], params: unknown[] = []): Promise<T[]> {
-    const { relation, names } = relationOf(columns);
-    return this.all<T>(statement(relation), [...names.map((name) => columnOf(rows, name)), ...params]);
+    const rowsBound = bound(columns, rows);
+    return this.all<T>(statement(rowsBound.relation), [...rowsBound.params, ...params]);
   }
 
   /** Waits for every write sent; throws the first that failed. */
@@ -92,6 +91,12 @@ function relationOf(columns: string): { relation: string; names: string[] } {
     relations.set(columns, known);
   }
   return known;
+}
+
+/** The rows as a relation to read FROM and its parameters, one array a column. */
+function bound(columns: string, rows: readonly object[]): { relation: string; params: string[] } {
+  const { relation, names } = relationOf(columns);
+  return { relation, params: names.map((name) => columnOf(rows, name)) };
 }
 
 /** One property of every row as a text array literal (the toolkit's textArray): a missing or null value is NULL. */
