@@ -74,6 +74,14 @@ export class Sen2Writer {
     private readonly log: (line: string) => void = () => undefined,
   ) {}
 
+  /**
+   * Whether this import is the area's first load (no casework record held when it began):
+   * then the records' foreign keys are checked once, over whole tables, when it ends, not
+   * row by row (migration Migration20261214000100_casework_first_load says why and what it
+   * takes). Null until the first chunk asks.
+   */
+  private firstLoad: boolean | null = null;
+
   /** Whether the chunks' statements are planned as key lookups yet (see lookUpByKey). */
   private lookingUpByKey = false;
 
@@ -90,6 +98,7 @@ export class Sen2Writer {
     await sql.settle();
     // The rebuild and the refresh at commit read whole tables: planned as the database is configured.
     if (this.lookingUpByKey) await sql.all('SET LOCAL random_page_cost TO DEFAULT');
+    if (this.firstLoad) await sql.all('SELECT casework_first_load_end()');
     if (this.facts.deferred) await sql.all('SELECT casework_rebuild_measure_facts()');
   }
 
@@ -117,6 +126,7 @@ export class Sen2Writer {
   /** Writes a prefix of the items; returns how many. */
   private async writeChunk(sql: Sql, items: readonly Sen2Item[], record: (entries: readonly WriteEntry[]) => void): Promise<number> {
     await this.lookUpByKey(sql);
+    await this.beginFirstLoad(sql);
     const candidates = loadCandidates(sql, items);
     // The chunk before's other writes go behind this chunk's candidates (which read only the children, all
     // written), so PostgreSQL runs them while this chunk is matched; every later read of this chunk is sent
@@ -157,6 +167,13 @@ export class Sen2Writer {
     await sql.settle();
     record(extract.audit);
     return Math.max(taken, 1);
+  }
+
+  /** Asks, before the first chunk writes anything, whether this import is the area's first load (see firstLoad). */
+  private async beginFirstLoad(sql: Sql): Promise<void> {
+    if (this.firstLoad !== null) return;
+    this.firstLoad = (await sql.all<{ first: boolean }>('SELECT casework_first_load_begin() AS first'))[0].first;
+    if (this.firstLoad) this.log('SEN2: the area holds no casework records: a first load, its foreign keys checked once when it ends');
   }
 
   /** Sends the last chunk's writes after its children's (see writeChunk), if any are waiting; resolves once all are sent. */
