@@ -115,6 +115,27 @@ describe('a first load: an import into an area that holds no casework records', 
     }
   });
 
+  it('a first load under way elsewhere: another import is told no after about a second, and waits for it as any writer would', async () => {
+    await app.query('BEGIN');
+    expect(await begin()).toBe(true);
+    try {
+      await other.query('BEGIN');
+      const started = Date.now();
+      expect((await other.query('SELECT casework_first_load_begin() AS first')).rows[0].first).toBe(false);
+      expect(Date.now() - started).toBeLessThan(5000);
+      const waiting = other.query('SELECT count(*)::int AS n FROM child');
+      await aChild(CHILD);
+      await app.query('SELECT casework_first_load_end()');
+      await app.query('COMMIT');
+      expect((await waiting).rows[0].n).toBe(1);
+      await other.query('ROLLBACK');
+    } finally {
+      await app.query('ROLLBACK').catch(() => undefined);
+      await other.query('ROLLBACK').catch(() => undefined);
+    }
+    expect(await keys()).toEqual(installed);
+  });
+
   it('the runtime login cannot drop a key itself: only the owner\'s two functions do, with the migration\'s definitions', async () => {
     await expect(app.query('ALTER TABLE ehcna_request DROP CONSTRAINT ehcna_request_child_id_foreign')).rejects.toThrow(/must be owner/);
   });

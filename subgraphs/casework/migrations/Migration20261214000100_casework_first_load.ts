@@ -85,9 +85,10 @@ export const FIRST_LOAD_SQL = `
   DECLARE
     k record;
   BEGIN
-    -- Held records: not a first load (asked before locking anything, the usual answer).
-    IF ${held} THEN RETURN false; END IF;
     BEGIN
+      -- Held records: not a first load (asked before locking anything, the usual answer; a first load under
+      -- way elsewhere holds the tables, and after a second so is this one).
+      IF ${held} THEN RETURN false; END IF;
       LOCK TABLE ${RECORD_TABLES.join(', ')}, team, caseworker IN ACCESS EXCLUSIVE MODE;
       -- Asked again under the locks: a writer may have committed records meanwhile.
       IF ${held} THEN RAISE EXCEPTION USING ERRCODE = 'CWFL0'; END IF;
