@@ -14,8 +14,8 @@ import { READ_AHEAD, READ_BATCH, READER_NICENESS, type FromReader, type Checked,
 // On Linux a thread has a priority of its own (the calling thread's, for pid 0). The reader runs ahead of
 // the writes by design (READ_AHEAD), so when the cores are busy it gives way to the importer's thread and
 // to PostgreSQL, whose pace is the import's. `node dist/bench/sen2-import.js 100000 new` on two cores,
-// six alternated pairs: faster in five (by 0.4-5.0 s of 24-33), slower in one (by 2.4 s). Elsewhere the call would lower the
-// whole process.
+// six alternated pairs: faster in five (by 0.4-5.0 s of 24-33), slower in one (by 2.4 s). Elsewhere the
+// call would lower the whole process.
 if (process.platform === 'linux') {
   try {
     setPriority(Math.min(19, getPriority() + READER_NICENESS));

@@ -173,8 +173,8 @@ export function rebuildsAtCommit(touched: number, total: number): boolean {
 
 /**
  * The refresh at commit, as migration 20261213000100 installs it (replacing the
- * first migration's and 20261208000300's, which summed the facts at once): the children's facts derived afresh and compared with those
- * held, and only the differences written, to the children's facts and, as sums of
+ * first migration's and 20261208000300's, which summed the facts at once): the
+ * children's facts derived afresh and compared with those held, and only the differences written, to the children's facts and, as sums of
  * (new - old), to the totals. A later return that adds a review to every plan
  * changes two or three of a child's ten facts, and re-deriving a child whose
  * records did not move writes nothing; the old refresh deleted and re-inserted
@@ -222,8 +222,8 @@ export const MEASURE_FACTS_REFRESH_SQL = `
 
 /**
  * The rebuild, as migration 20261213000100 installs it (replacing the first
- * migration's, 20261209000100's and 20261211000300's, which summed the facts at once): the facts' primary key is dropped before the facts go in and built
- * again after, in one sorted pass, instead of maintained row by row. Measured on the
+ * migration's, 20261209000100's and 20261211000300's, which summed the facts at
+ * once): the facts' primary key is dropped before the facts go in and built again after, in one sorted pass, instead of maintained row by row. Measured on the
  * SEN2 benchmark's 92,500 facts (10,000 children): the key, maintained, cost about
  * four times the table's own inserts and more than deriving the facts (360 ms
  * against 80 and 210); built afterwards, about 95 ms. The rebuild is the bulk of an
