@@ -4,7 +4,7 @@ import { casework } from '../../subgraphs/casework';
 import { importSen2 } from '../../subgraphs/casework/import/sen2-import';
 import { chunksOf } from '../../subgraphs/casework/import/sen2-xml';
 import { caseworkCatalogue } from '../../subgraphs/casework/measures/catalogue';
-import { REBUILD_FROM_CHILDREN } from '../../subgraphs/casework/measures/facts';
+import { childFactsSql, REBUILD_FROM_CHILDREN, type FactForm } from '../../subgraphs/casework/measures/facts';
 import { openDatabase, type Orm } from '../../subgraphs/toolkit/database';
 import { Interval } from '../../subgraphs/toolkit/measures/periods';
 import { measureSeries } from '../../subgraphs/toolkit/measures/series';
@@ -62,6 +62,79 @@ describe('the maintained measure figures stay in step with the records', () => {
   }
 
   it('after loading the hand-built history with plain SQL', async () => {
+    await expectInStep();
+  });
+
+  it('derives the same facts in the form the refresh writes and in the form the rebuild writes', async () => {
+    // The forms differ most in the overdue reviews (a window over each plan's meetings against its meetings as an
+    // array). Within a transaction rolled back after, the history's plans get more reviews: one held before the
+    // issue, then stretches shorter and longer than a year, and one not yet held.
+    await owner.query('BEGIN');
+    try {
+      await owner.query(`INSERT INTO annual_review (plan_id, due_date, meeting_date)
+        SELECT e.id, e.issue_date, e.issue_date + d FROM ehc_plan e, unnest(ARRAY[-30, 400, 550, 1300, NULL]) d
+        WHERE NOT EXISTS (SELECT 1 FROM annual_review v WHERE v.plan_id = e.id AND v.meeting_date = e.issue_date + d)`);
+      const reviewedOften = await owner.query(`SELECT plan_id FROM annual_review WHERE meeting_date IS NOT NULL GROUP BY plan_id HAVING count(*) > 3`);
+      expect(reviewedOften.rows.length).toBeGreaterThan(1);
+      const facts = (form: FactForm) => `SELECT * FROM (${childFactsSql(() => 'true', form)}) f`;
+      const count = async (sql: string) => (await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) x`)).rows[0].n;
+      expect(await count(`${facts('parallel')} WHERE code = 'AR_OVERDUE'`)).toBeGreaterThan(2 * reviewedOften.rows.length);
+      expect(await count(facts('parallel'))).toBe(await count(facts('each')));
+      expect(await count(`${facts('parallel')} EXCEPT ALL ${facts('each')}`)).toBe(0);
+      expect(await count(`${facts('each')} EXCEPT ALL ${facts('parallel')}`)).toBe(0);
+    } finally {
+      await owner.query('ROLLBACK');
+    }
+  });
+
+  it('the rebuild derives the facts in a plan parallel workers may run, and the form the refresh writes would not', async () => {
+    const source = (await owner.query<{ src: string }>(`SELECT prosrc AS src FROM pg_proc WHERE proname = 'casework_rebuild_measure_facts'`)).rows[0].src;
+    const derivation = /CREATE TABLE public\.casework_child_measure_month_next AS ([\s\S]*?);\n/.exec(source)![1];
+    // With debug_parallel_query on, PostgreSQL puts a Gather over the whole plan whenever every part of it may run on a worker.
+    const top = async (sql: string) => {
+      await owner.query('BEGIN');
+      try {
+        await owner.query(`SET LOCAL debug_parallel_query = on`);
+        await owner.query(`SET LOCAL min_parallel_table_scan_size = '1TB'`);
+        await owner.query(`SET LOCAL min_parallel_index_scan_size = '1TB'`);
+        return (await owner.query(`EXPLAIN (FORMAT JSON) ${sql}`)).rows[0]['QUERY PLAN'][0].Plan['Node Type'];
+      } finally {
+        await owner.query('ROLLBACK');
+      }
+    };
+    expect(await top(derivation)).toBe('Gather');
+    expect(await top(`SELECT * FROM (${childFactsSql(() => 'true', 'each')}) f`)).not.toBe('Gather');
+  });
+
+  it('the rebuild, called by the runtime login, gives the facts back in a table like the one it replaces: columns, key, owner, grants', async () => {
+    const shape = async () =>
+      (
+        await owner.query(`SELECT
+          (SELECT json_agg(json_build_array(attname, format_type(atttypid, atttypmod), attnotnull) ORDER BY attnum)
+             FROM pg_attribute WHERE attrelid = t.oid AND attnum > 0 AND NOT attisdropped) AS columns,
+          (SELECT json_agg(pg_get_constraintdef(oid) ORDER BY conname) FROM pg_constraint WHERE conrelid = t.oid) AS constraints,
+          (SELECT json_agg(pg_get_indexdef(indexrelid) ORDER BY indexrelid::regclass::text) FROM pg_index WHERE indrelid = t.oid) AS indexes,
+          (SELECT json_agg(tgname ORDER BY tgname) FROM pg_trigger WHERE tgrelid = t.oid) AS triggers,
+          t.relowner::regrole::text AS owner, t.relacl::text AS grants, t.relpersistence AS persistence, t.reloptions AS options
+        FROM pg_class t WHERE t.oid = 'public.casework_child_measure_month'::regclass`)
+      ).rows[0];
+    const facts = async () => (await owner.query('SELECT * FROM casework_child_measure_month ORDER BY child_id, code, month')).rows;
+    const before = { shape: await shape(), facts: await facts() };
+    expect(before.facts.length).toBeGreaterThan(0);
+    expect(before.shape.grants).toMatch(/=arwd\//);
+    const app = new pg.Client({ connectionString: dbs.logins.casework.appUrl });
+    await app.connect();
+    try {
+      await app.query('SELECT casework_rebuild_measure_facts()');
+      expect(await shape()).toEqual(before.shape);
+      expect(await facts()).toEqual(before.facts);
+      // The runtime login still writes the facts (the refresh does, as it).
+      await app.query('BEGIN');
+      await app.query(`UPDATE casework_child_measure_month SET num = num WHERE code = 'PLANS_ACTIVE'`);
+      await app.query('ROLLBACK');
+    } finally {
+      await app.end();
+    }
     await expectInStep();
   });
 

@@ -1,7 +1,8 @@
 import { casework } from '../../subgraphs/casework';
 import { MEASURE_FACTS_REBUILD_SQL, MEASURE_FACTS_REFRESH_SQL, MEASURE_FACTS_SQL } from '../../subgraphs/casework/measures/facts';
 import { MEASURE_FACTS_SQL as INSTALLED_MEASURE_FACTS_SQL } from '../../subgraphs/casework/migrations/Migration20261122000100_casework';
-import { MEASURE_FACTS_REBUILD_SQL as INSTALLED_REBUILD_SQL, MEASURE_FACTS_REFRESH_SQL as INSTALLED_REFRESH_SQL } from '../../subgraphs/casework/migrations/Migration20261213000100_casework_fact_branch_sums';
+import { MEASURE_FACTS_REFRESH_SQL as INSTALLED_REFRESH_SQL } from '../../subgraphs/casework/migrations/Migration20261213000100_casework_fact_branch_sums';
+import { MEASURE_FACTS_REBUILD_SQL as INSTALLED_REBUILD_SQL } from '../../subgraphs/casework/migrations/Migration20261215000100_casework_fact_rebuild_parallel';
 import pg from 'pg';
 import { migrate, openDatabase } from '../../subgraphs/toolkit/database';
 import { migrateWithSealedTrail } from '../../subgraphs/toolkit/database/provision';
@@ -56,8 +57,8 @@ describe('casework migrations', () => {
   it('the installed measure-figure functions are what measures/facts.ts writes today', () => {
     expect(INSTALLED_MEASURE_FACTS_SQL).toBe(MEASURE_FACTS_SQL);
     // The refresh at commit and the rebuild, replaced since by migrations of their own (the refresh writing only
-    // what changed; the rebuild building its key once, after the facts, and truncating the old; both summing
-    // each code's rows on their own).
+    // what changed; both summing each code's rows on their own; the rebuild deriving into a new table, on
+    // parallel workers).
     expect(INSTALLED_REFRESH_SQL).toBe(MEASURE_FACTS_REFRESH_SQL);
     expect(INSTALLED_REBUILD_SQL).toBe(MEASURE_FACTS_REBUILD_SQL);
   });

@@ -43,40 +43,55 @@ import { ADVICE_DAYS, DECISION_DAYS, FINAL_PLAN_DAYS, REVIEW_DECISION_DAYS, revi
  * not the stored due dates).
  */
 
+/** A plan's days: from its issue to its cease date, if it has one. */
+const PLAN_SPAN = "daterange(e.issue_date, CASE WHEN e.cease_date IS NOT NULL THEN GREATEST(e.cease_date, e.issue_date) END, '[)')";
+
 /** The first day of a date's month, by date arithmetic alone. */
 const MONTH_OF = (day: string) => `((${day}) - (EXTRACT(DAY FROM (${day}))::int - 1))`;
 
 /**
- * How a derivation sums its rows into one fact per child, code and month. Each
- * code is derived by one branch of the union, so no fact spans two branches:
- * - `each` (since migration 20261213000100): every branch sums its own rows, about
- *   one per child, in a hash table that stays in memory. `node dist/bench/casework-measures.js 5`,
- *   alternated with the build before: the full rebuild 4.4-4.5 s against 5.0-5.1 s, a
- *   refresh of 1,000 children 121-124 ms against 144-147, of one child 3.1-3.2 ms
- *   against 2.9 (ten sums planned instead of one). The same facts: both forms of the
- *   SEN2 benchmark's 925,000 compared by EXCEPT both ways (a scratch script not kept),
- *   and the calibration and measure-facts tests.
- * - `all`: the whole union summed at once, in one hash table of every fact, which
- *   spilled to disk at that size. The first casework migration's functions derive so.
+ * How a derivation is written. Each code is derived by one branch of the union, so
+ * no fact spans two branches, and every form derives the same facts:
+ * - `parallel` (since migration 20261215000100): every branch reads the records it
+ *   needs itself and sums its own rows. No branch shares a materialised CTE or uses
+ *   a window function (each plan's overdue stretches come from its meetings as an
+ *   array), and every branch's num is numeric, so PostgreSQL pulls the union up and
+ *   can hand whole branches to parallel workers (a Parallel Append): the rebuild,
+ *   deriving by CREATE TABLE AS, uses them. See MEASURE_FACTS_REBUILD_SQL for figures.
+ * - `each` (migration 20261213000100): plans and new plans materialised once and
+ *   shared by the branches, which keeps every branch on the one backend; every branch
+ *   sums its own rows, about one per child, in a hash table that stays in memory.
+ *   `node dist/bench/casework-measures.js 5`, alternated with the build before: the
+ *   full rebuild 4.4-4.5 s against 5.0-5.1 s, a refresh of 1,000 children 121-124 ms
+ *   against 144-147, of one child 3.1-3.2 ms against 2.9 (ten sums planned instead
+ *   of one). The same facts: both forms of the SEN2 benchmark's 925,000 compared by
+ *   EXCEPT both ways (a scratch script not kept), and the calibration and
+ *   measure-facts tests.
+ * - `all`: as `each`, but the whole union summed at once, in one hash table of every
+ *   fact, which spilled to disk at that size. The first casework migration's
+ *   functions derive so.
  */
-export type FactGrouping = 'each' | 'all';
+export type FactForm = 'parallel' | 'each' | 'all';
 
 /**
  * Every fact (child_id, code, month, num, den) of the children `matches` accepts
  * (a condition on a child id column), one row per child, code and month.
  */
-export function childFactsSql(matches: (childId: string) => string, grouping: FactGrouping = 'each'): string {
+export function childFactsSql(matches: (childId: string) => string, form: FactForm = 'parallel'): string {
+  const shared = form !== 'parallel';
   const newPlans = `SELECT e.child_id, ${MONTH_OF('e.issue_date')} AS month, (e.issue_date - r.received_date) AS days, a.week20exception AS exception
       FROM ehc_plan e
       JOIN ehc_needs_assessment a ON a.id = e.assessment_id AND a.outcome <> 'H'
       JOIN ehcna_request r ON r.id = a.request_id
       WHERE ${matches('e.child_id')}`;
   const planSpans = `SELECT e.id, e.child_id, e.issue_date,
-        daterange(e.issue_date, CASE WHEN e.cease_date IS NOT NULL THEN GREATEST(e.cease_date, e.issue_date) END, '[)') AS span
+        ${PLAN_SPAN} AS span
       FROM ehc_plan e WHERE ${matches('e.child_id')}`;
+  const plans = shared ? 'plans' : `(${planSpans})`;
+  const newPlansFrom = shared ? 'new_plans' : `(${newPlans})`;
   // Overdue stretches: between consecutive meetings (the first after the issue), from the day after 12 months
   // from the earlier one until the later; after the latest (or the issue), from the day after 12 months on.
-  const overdue = `SELECT g.plan_id, daterange(${reviewDueAfterSql('g.since')} + 1, g.until, '[)') AS days
+  const overdueByWindow = `SELECT g.plan_id, daterange(${reviewDueAfterSql('g.since')} + 1, g.until, '[)') AS days
       FROM (SELECT m.plan_id, GREATEST(lag(m.meeting) OVER w, m.issue_date) AS since, m.meeting AS until
             FROM (SELECT DISTINCT v.plan_id, e.issue_date, v.meeting_date AS meeting
                   FROM annual_review v JOIN ehc_plan e ON e.id = v.plan_id
@@ -88,8 +103,19 @@ export function childFactsSql(matches: (childId: string) => string, grouping: Fa
       FROM ehc_plan e LEFT JOIN annual_review v ON v.plan_id = e.id
       WHERE ${matches('e.child_id')}
       GROUP BY e.id, e.issue_date`;
+  // The same stretches from each plan's meetings in order: the stretch after the issue, then after each meeting
+  // (from the later of it and the issue), runs to the next meeting; the last one is open.
+  const overdueByMeetings = `SELECT p.child_id, daterange(${reviewDueAfterSql('GREATEST(p.earlier, p.issue_date)')} + 1, p.until, '[)') * p.span AS span
+      FROM (SELECT m.child_id, m.issue_date, m.span,
+                   unnest(ARRAY[NULL::date] || m.meetings) AS earlier, unnest(m.meetings || ARRAY[NULL::date]) AS until
+            FROM (SELECT e.child_id, e.issue_date, ${PLAN_SPAN} AS span,
+                         coalesce(array_agg(DISTINCT v.meeting_date ORDER BY v.meeting_date) FILTER (WHERE v.meeting_date IS NOT NULL), '{}') AS meetings
+                  FROM ehc_plan e LEFT JOIN annual_review v ON v.plan_id = e.id
+                  WHERE ${matches('e.child_id')}
+                  GROUP BY e.id) m) p
+      WHERE p.until IS NULL OR p.until > ${reviewDueAfterSql('GREATEST(p.earlier, p.issue_date)')} + 1`;
   const noWorker = `SELECT pa.child_id, unnest(multirange(pa.span) - coalesce(cover.days, '{}'::datemultirange)) AS span
-      FROM plans pa
+      FROM ${plans} pa
       LEFT JOIN (SELECT w.child_id, range_agg(daterange(w.start_date, w.end_date, '[]')) AS days FROM worker_allocation w
                  WHERE w.caseworker_id IS NOT NULL AND (w.end_date IS NULL OR w.end_date >= w.start_date) AND ${matches('w.child_id')}
                  GROUP BY w.child_id) cover ON cover.child_id = pa.child_id`;
@@ -98,12 +124,13 @@ export function childFactsSql(matches: (childId: string) => string, grouping: Fa
         ${MONTH_OF('CASE WHEN d.sign = 1 THEN lower(s.span) ELSE upper(s.span) END')} AS month, d.sign::numeric AS num, 0 AS den
       FROM (${spans}) s CROSS JOIN (VALUES (1), (-1)) d(sign)
       WHERE NOT isempty(s.span) AND (d.sign = 1 OR NOT upper_inf(s.span))`;
-  // One branch a code (the first names the columns; the union resolves num to numeric).
+  // One branch a code (the first names the columns). In the shared forms the union resolves num to numeric; in
+  // `parallel` each branch's sum is numeric already, as PostgreSQL requires before it pulls a union up.
   const branches = [
     `SELECT n.child_id, 'EHC_20WK_EXCL' AS code, n.month, CASE WHEN n.days <= ${FINAL_PLAN_DAYS} THEN 1 ELSE 0 END::numeric AS num, 1 AS den
-        FROM new_plans n WHERE NOT n.exception`,
-    `SELECT n.child_id, 'EHC_20WK_INCL', n.month, CASE WHEN n.days <= ${FINAL_PLAN_DAYS} THEN 1 ELSE 0 END, 1 FROM new_plans n`,
-    `SELECT n.child_id, 'EHC_MEAN_WEEKS', n.month, n.days / 7.0, 1 FROM new_plans n`,
+        FROM ${newPlansFrom} n WHERE NOT n.exception`,
+    `SELECT n.child_id, 'EHC_20WK_INCL', n.month, CASE WHEN n.days <= ${FINAL_PLAN_DAYS} THEN 1 ELSE 0 END, 1 FROM ${newPlansFrom} n`,
+    `SELECT n.child_id, 'EHC_MEAN_WEEKS', n.month, n.days / 7.0, 1 FROM ${newPlansFrom} n`,
     `SELECT q.child_id, 'EHCNA_REQUESTS', ${MONTH_OF('q.received_date')}, 1, 0 FROM ehcna_request q WHERE ${matches('q.child_id')}`,
     `SELECT q.child_id, 'EHCNA_DECISION_6WK', ${MONTH_OF('q.outcome_date')}, CASE WHEN q.outcome_date - q.received_date <= ${DECISION_DAYS} THEN 1 ELSE 0 END, 1
         FROM ehcna_request q WHERE q.outcome IN ('Y', 'N') AND q.outcome_date IS NOT NULL AND ${matches('q.child_id')}`,
@@ -112,15 +139,19 @@ export function childFactsSql(matches: (childId: string) => string, grouping: Fa
     `SELECT e.child_id, 'AR_DECISION_4WK', ${MONTH_OF('v.decision_date')}, CASE WHEN v.decision_date - v.meeting_date <= ${REVIEW_DECISION_DAYS} THEN 1 ELSE 0 END, 1
         FROM annual_review v JOIN ehc_plan e ON e.id = v.plan_id
         WHERE v.meeting_date IS NOT NULL AND v.decision_date IS NOT NULL AND ${matches('e.child_id')}`,
-    deltas('AR_OVERDUE', `SELECT pa.child_id, o.days * pa.span AS span FROM (${overdue}) o JOIN plans pa ON pa.id = o.plan_id`),
-    deltas('PLANS_ACTIVE', 'SELECT pa.child_id, pa.span FROM plans pa'),
+    deltas(
+      'AR_OVERDUE',
+      shared ? `SELECT pa.child_id, o.days * pa.span AS span FROM (${overdueByWindow}) o JOIN plans pa ON pa.id = o.plan_id` : overdueByMeetings,
+    ),
+    deltas('PLANS_ACTIVE', `SELECT pa.child_id, pa.span FROM ${plans} pa`),
     deltas('PLANS_NO_ALLOCATED_WORKER', noWorker),
   ];
-  const sums = 'SELECT f.child_id, f.code, f.month, sum(f.num) AS num, sum(f.den)::bigint AS den';
+  const sums = `SELECT f.child_id, f.code, f.month, sum(f.num)${shared ? '' : '::numeric'} AS num, sum(f.den)::bigint AS den`;
   const facts =
-    grouping === 'all'
+    form === 'all'
       ? `${sums} FROM (\n      ${branches.join('\n      UNION ALL\n      ')}\n    ) f GROUP BY 1, 2, 3`
       : branches.map((b) => `${sums} FROM (${b}) f(child_id, code, month, num, den) GROUP BY 1, 2, 3`).join('\n    UNION ALL\n    ');
+  if (!shared) return facts;
   return `WITH plans AS MATERIALIZED (${planSpans}),
     new_plans AS MATERIALIZED (${newPlans})
     ${facts}`;
@@ -139,7 +170,7 @@ const FACT_COLUMNS = 'child_id, code, month, num, den, district, primary_need';
  * 39 ms, seen by auto_explain inside the refresh on the SEN2 benchmark's database).
  */
 const factRows = (matches: (childId: string) => string) =>
-  `SELECT f.child_id, f.code, f.month, f.num, f.den, c.district, c.primary_need FROM (${childFactsSql(matches)}) f JOIN child c ON c.id = f.child_id AND ${matches('c.id')}`;
+  `SELECT f.child_id, f.code, f.month, f.num, f.den, c.district, c.primary_need FROM (${childFactsSql(matches, 'each')}) f JOIN child c ON c.id = f.child_id AND ${matches('c.id')}`;
 
 /** The facts as the first migration's functions derived them (summed at once; the children joined whole). */
 const firstFactRows = (matches: (childId: string) => string) =>
@@ -221,42 +252,75 @@ export const MEASURE_FACTS_REFRESH_SQL = `
 `;
 
 /**
- * The rebuild, as migration 20261213000100 installs it (replacing the first
- * migration's, 20261209000100's and 20261211000300's, which summed the facts at
- * once): the facts' primary key is dropped before the facts go in and built again after, in one sorted pass, instead of maintained row by row. Measured on the
- * SEN2 benchmark's 92,500 facts (10,000 children): the key, maintained, cost about
- * four times the table's own inserts and more than deriving the facts (360 ms
- * against 80 and 210); built afterwards, about 95 ms. The rebuild is the bulk of an
- * import into an area it makes up most of (the refresh above hands over to it) and
- * of the seed.
+ * The rebuild, as migration 20261215000100 installs it (replacing the first
+ * migration's and those of 20261209000100, 20261211000300 and 20261213000100): the
+ * facts are derived into a new table by CREATE TABLE AS, which takes the old one's
+ * place, its key built after, in one sorted pass, and its grants copied.
  *
- * Dropping a key takes the table's owner, so the function runs as its owner
- * (SECURITY DEFINER, with a fixed search path: pg_catalog first, then public, whose
- * objects the runtime login cannot create). It does nothing a caller could not
- * already ask of the rebuild. The ACCESS EXCLUSIVE lock the key's drop takes lasts
- * to commit, which follows the rebuild at once; only the refresh reads this table,
- * and it takes the rebuild's advisory lock before it does, so no one waits on the
- * table's lock who would not have waited anyway. For the same reason the children's
- * old facts are truncated, not deleted row by row: the table is read by nothing but
- * the refresh, under the advisory lock and with a snapshot taken after it, so none
- * can see it emptied; deleting wrote a log record for each old fact (about 925,000
- * in the SEN2 benchmark's later return) and left as many dead rows for vacuum. The
- * totals, which the measures read, are still deleted, so an older snapshot still
- * sees them.
+ * Why: an INSERT ... SELECT never runs on parallel workers, so deriving about a
+ * million facts, inserting them and summing the totals kept one backend busy while
+ * the importer waited for it (4.4 s of an all-new SEN2 return of 100,000 people).
+ * CREATE TABLE AS may: with the derivation written for it (FactForm `parallel`), the
+ * workers take whole branches of the union and the leader writes the rows they send.
+ * The settings below keep every branch whole (a branch split across workers would
+ * need a gather of its own, which keeps the whole union on one backend) and count the
+ * workers' rows cheap to pass, since the leader writes each one anyway. The totals
+ * are summed the same way, into a temporary table. Measured on the SEN2 benchmark's
+ * 925,000 facts (`.scratch` SQL, alternated, as the table's owner): derive and write
+ * 1.8-2.0 s against 3.3-3.5 s for deriving and inserting, key 0.6-0.7 s, totals
+ * 0.3 s against 0.5; in all 2.9-3.0 s against 4.3-4.8 s.
+ *
+ * Replacing a table takes its owner, so the function runs as its owner (SECURITY
+ * DEFINER, with a fixed search path: pg_catalog first, then public, whose objects the
+ * runtime login cannot create; the tables are named with their schema, since a table
+ * is created in the first schema of the path). It does nothing a caller could not
+ * already ask of the rebuild. The ACCESS EXCLUSIVE lock the old table's drop takes
+ * lasts to commit, which follows the rebuild at once; only the refresh reads this
+ * table, and it takes the rebuild's advisory lock before it does, so no one waits on
+ * the table's lock who would not have waited anyway, and a statement that does finds
+ * the new table by its name once the lock is granted. No old fact is deleted row by
+ * row: that wrote a log record for each (about 925,000 in the SEN2 benchmark's later
+ * return) and left as many dead rows for vacuum. The totals, which the measures read,
+ * are still deleted, so an older snapshot still sees them.
+ * test/casework/measure-facts.test.ts checks that the table comes back as it was:
+ * columns, key, grants.
  */
+const rebuiltFacts = `SELECT f.child_id, f.code::varchar(32) AS code, f.month, f.num, f.den, c.district, c.primary_need
+      FROM (${childFactsSql(() => 'true', 'parallel')}) f JOIN child c ON c.id = f.child_id`;
+
 export const MEASURE_FACTS_REBUILD_SQL = `
   CREATE OR REPLACE FUNCTION casework_rebuild_measure_facts() RETURNS void LANGUAGE plpgsql SECURITY DEFINER
-  SET search_path = pg_catalog, public, pg_temp SET work_mem = '64MB' SET maintenance_work_mem = '256MB' AS $fn$
+  SET search_path = pg_catalog, public, pg_temp SET work_mem = '64MB' SET maintenance_work_mem = '256MB'
+  SET parallel_tuple_cost = 0.001 SET min_parallel_table_scan_size = '1TB' SET min_parallel_index_scan_size = '1TB' AS $fn$
+  DECLARE
+    grants text[];
+    g text;
   BEGIN
     PERFORM set_config('casework.defer_measure_facts', 'off', true);
     PERFORM pg_advisory_xact_lock(hashtext('casework_measure_month'));
-    TRUNCATE casework_child_measure_month;
     DELETE FROM casework_measure_month;
     DELETE FROM casework_measure_pending;
-    ALTER TABLE casework_child_measure_month DROP CONSTRAINT casework_child_measure_month_pkey;
-    INSERT INTO casework_child_measure_month (${FACT_COLUMNS}) ${factRows(() => 'true')};
-    ALTER TABLE casework_child_measure_month ADD CONSTRAINT casework_child_measure_month_pkey PRIMARY KEY (child_id, code, month);
-    ${addToTotals('true')};
+    SELECT array_agg(format('GRANT %s ON public.casework_child_measure_month TO %s%s', a.privilege_type,
+                            CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
+                            CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END))
+      INTO grants
+      FROM pg_class t, aclexplode(t.relacl) a
+      WHERE t.oid = 'public.casework_child_measure_month'::regclass AND a.grantee <> t.relowner;
+    CREATE TABLE public.casework_child_measure_month_next AS ${rebuiltFacts};
+    DROP TABLE public.casework_child_measure_month;
+    ALTER TABLE public.casework_child_measure_month_next RENAME TO casework_child_measure_month;
+    -- The key and the totals read the new table whole: a scan may be shared among workers again.
+    SET LOCAL min_parallel_table_scan_size TO DEFAULT;
+    ALTER TABLE public.casework_child_measure_month ALTER COLUMN num SET NOT NULL, ALTER COLUMN den SET NOT NULL,
+      ADD CONSTRAINT casework_child_measure_month_pkey PRIMARY KEY (child_id, code, month);
+    FOREACH g IN ARRAY coalesce(grants, '{}') LOOP
+      EXECUTE g;
+    END LOOP;
+    CREATE TEMP TABLE casework_measure_month_sums ON COMMIT DROP AS
+      SELECT code, month, district, primary_need, sum(num) AS num, sum(den) AS den FROM public.casework_child_measure_month GROUP BY 1, 2, 3, 4;
+    INSERT INTO casework_measure_month (code, month, district, primary_need, num, den)
+      SELECT code, month, district, primary_need, num, den FROM pg_temp.casework_measure_month_sums ORDER BY 1, 2, 3, 4;
+    DROP TABLE pg_temp.casework_measure_month_sums;
   END
   $fn$;
 `;

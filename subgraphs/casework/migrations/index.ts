@@ -18,6 +18,7 @@ import { Migration20261211000300_casework_fact_rebuild_truncate } from './Migrat
 import { Migration20261212000200_casework_planner_statistics } from './Migration20261212000200_casework_planner_statistics';
 import { Migration20261213000100_casework_fact_branch_sums } from './Migration20261213000100_casework_fact_branch_sums';
 import { Migration20261214000100_casework_first_load } from './Migration20261214000100_casework_first_load';
+import { Migration20261215000100_casework_fact_rebuild_parallel } from './Migration20261215000100_casework_fact_rebuild_parallel';
 
 /** In order; names are recorded in mikro_orm_migrations, so never rename one that has shipped. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   { name: 'Migration20261212000200_casework_planner_statistics', class: Migration20261212000200_casework_planner_statistics },
   { name: 'Migration20261213000100_casework_fact_branch_sums', class: Migration20261213000100_casework_fact_branch_sums },
   { name: 'Migration20261214000100_casework_first_load', class: Migration20261214000100_casework_first_load },
+  { name: 'Migration20261215000100_casework_fact_rebuild_parallel', class: Migration20261215000100_casework_fact_rebuild_parallel },
 ];
