@@ -199,6 +199,29 @@ describe('the maintained measure figures stay in step with the records', () => {
     await expectInStep();
   });
 
+  it('after a rebuild and a write committing at once: the refresh at the write\'s commit waits for the rebuild, then finds the new table', async () => {
+    const other = new pg.Client({ connectionString: dbs.logins.casework.appUrl });
+    await other.connect();
+    try {
+      // A first write has the refresh's statements planned in this session against the table the rebuild replaces.
+      await other.query(`UPDATE child SET district = 'Gedling' WHERE id = $1`, [C1]);
+      await owner.query('BEGIN');
+      await owner.query('SELECT casework_rebuild_measure_facts()');
+      await other.query('BEGIN');
+      await other.query(`UPDATE child SET district = 'Broxtowe' WHERE id = $1`, [C1]);
+      const committed = other.query('COMMIT');
+      const waiting = async () => (await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows[0].n;
+      for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await waiting()).toBe(1);
+      await owner.query('COMMIT');
+      await committed;
+    } finally {
+      await other.end();
+    }
+    expect((await owner.query(`SELECT DISTINCT district FROM casework_child_measure_month WHERE child_id = $1`, [C1])).rows).toEqual([{ district: 'Broxtowe' }]);
+    await expectInStep();
+  });
+
   it('after SEN2 imports: a first return, the same again, a later one; and after TRUNCATE', async () => {
     const run = (xml: string) =>
       importSen2({ open: () => chunksOf(xml, 512), user: 'test-importer', today: '2026-11-22', database: async () => ({ em: em(), linkKeySecret: TEST_LINK_KEY_SECRET }) });
