@@ -1,7 +1,7 @@
 import { SaxesParser } from 'saxes';
 import { parseCaseExtract } from '../../subgraphs/casework/import/case-extract';
 import { matchKeyOf, sen2Boolean, validateHeader, validatePerson, type Problem } from '../../subgraphs/casework/import/sen2-validate';
-import { chunksOf, PERSON_ELEMENTS_CAP, Sen2SyntaxError, streamSen2, TEXT_CAP, type XmlNode } from '../../subgraphs/casework/import/sen2-xml';
+import { chunksOf, MARKUP_CAP, PERSON_ELEMENTS_CAP, Sen2SyntaxError, streamSen2, TEXT_CAP, type XmlNode } from '../../subgraphs/casework/import/sen2-xml';
 import { person, planRequest, sen2, type El } from './sen2-builder';
 
 const TODAY = '2026-11-22';
@@ -49,6 +49,12 @@ describe('reading a SEN2 return as a stream', () => {
     await expect(read(xml.replace('<Message>', '<!DOCTYPE Message [<!ENTITY a "b">]><Message>'))).rejects.toThrow(/DOCTYPE declaration/);
     await expect(read(xml.replace('<Message>', '<Message xmlns="urn:x">'))).rejects.toThrow(/in the namespace "urn:x"/);
     await expect(read(xml.replace('<Surname>', `<!--${'-x'.repeat(40_000)}--><Surname>`))).rejects.toThrow(/longer than 65,536 characters/);
+    for (const chunk of [1, 97, 100_000]) {
+      await expect(read(xml.replace('<Surname>', `<Surname${' '.repeat(70_000)}>`), chunk)).rejects.toThrow(/longer than 65,536 characters/);
+      // Quoted, a '>' does not end the tag; a tag a little shorter than the cap is read.
+      const quoted = await read(xml.replace('<Surname>', `<Surname note="a>b" other='c>d'${' '.repeat(MARKUP_CAP - 40)}>`), chunk);
+      expect(quoted.nodes[0][0].children.find((c) => c.name === 'Surname')!.text).toBe(amy.Surname);
+    }
     await expect(read(xml.replace('<Surname>', `${'<a>'.repeat(40)}${'</a>'.repeat(40)}<Surname>`))).rejects.toThrow(/nested more than 32 deep/);
     await expect(read(xml.replace('<Surname>', `${'<Note/>'.repeat(PERSON_ELEMENTS_CAP)}<Surname>`), 100_000)).rejects.toThrow(/more than 10,000 elements/);
     await expect(read(xml.replace('</Header>', '</Header><Header/>'))).rejects.toThrow(/two <Header> elements/);

@@ -93,6 +93,10 @@ export function declaredEncoding(head: Buffer): TextEncoding {
 const ENTITY_GRACE = 16;
 const AMP = 0x26;
 const SEMICOLON = 0x3b;
+const GT = 0x3e;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+const MARKUP_TOO_LONG = `a piece of markup (a tag, comment, CDATA section or processing instruction) longer than ${MARKUP_CAP.toLocaleString('en-GB')} characters`;
 
 /** Something the markup guard refuses; the reader adds where. */
 class GuardError extends Error {}
@@ -184,8 +188,31 @@ class MarkupGuard {
         }
         continue;
       }
+      if (this.state === State.Open && this.opening === '' && i + 1 < chunk.length && chunk[i + 1] !== '!' && chunk[i + 1] !== '?') {
+        // '<' and a character that makes it a tag (as the switch below would find, one character at a time).
+        this.length += 2;
+        this.state = State.Tag;
+        this.quote = '';
+        i++;
+      }
+      if (this.state === State.Tag && !this.quote) {
+        // Most of a return is tag names: pass over them to the next character that matters to a tag in one go.
+        let j = i;
+        while (j < chunk.length) {
+          const k = chunk.charCodeAt(j);
+          if (k === GT || k === DOUBLE_QUOTE || k === SINGLE_QUOTE) break;
+          j++;
+        }
+        if (j - i > MARKUP_CAP - this.length) {
+          i += MARKUP_CAP - this.length;
+          fail(MARKUP_TOO_LONG);
+        }
+        this.length += j - i;
+        i = j;
+        if (i === chunk.length) break;
+      }
       const c = chunk[i];
-      if (++this.length > MARKUP_CAP) fail(`a piece of markup (a tag, comment, CDATA section or processing instruction) longer than ${MARKUP_CAP.toLocaleString('en-GB')} characters`);
+      if (++this.length > MARKUP_CAP) fail(MARKUP_TOO_LONG);
       switch (this.state) {
         case State.Open: {
           this.opening += c;
