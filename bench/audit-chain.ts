@@ -22,7 +22,7 @@ import { verifyAuditChain, type ChainQuery } from '../subgraphs/toolkit/audit-ch
 import { auditRoleName } from '../subgraphs/toolkit/database/provision';
 import { startEmbeddedPostgres } from '../subgraphs/toolkit/database/embedded-postgres';
 import { prepareDatabases } from '../subgraphs/toolkit/database/prepare';
-import { freePort } from '../subgraphs/toolkit/database/scratch';
+import { freePort } from '../subgraphs/toolkit/ports';
 
 const entries = (n: number, tag: string) =>
   JSON.stringify(Array.from({ length: n }, (_, i) => ({ user_id: `bench-${tag}`, roles: ['la_caseworker'], org: 'LA', operation_name: 'Bench', request_id: `${tag}-${i}`, action: 'WRITE', entity_type: 'Referral', entity_id: `${tag}-${i}`, fields: ['receivedDate', 'status'] })));

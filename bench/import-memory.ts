@@ -25,7 +25,7 @@ import { casework } from '../subgraphs/casework/index';
 import { runCli } from '../subgraphs/casework/import/cli';
 import { startEmbeddedPostgres } from '../subgraphs/toolkit/database/embedded-postgres';
 import { prepareDatabases } from '../subgraphs/toolkit/database/prepare';
-import { freePort } from '../subgraphs/toolkit/database/scratch';
+import { freePort } from '../subgraphs/toolkit/ports';
 import { runScript } from './script';
 
 const MB = 1024 * 1024;

@@ -28,7 +28,8 @@ import { casework } from '../../subgraphs/casework';
 import { governance } from '../../subgraphs/governance';
 import { health } from '../../subgraphs/health';
 import { USUAL_ORG, type RoleName } from '../../platform/roles';
-import { freePort, scratchDatabases } from '../../subgraphs/toolkit/database/scratch';
+import { scratchDatabases } from '../../subgraphs/toolkit/database/scratch';
+import { freePort } from '../../subgraphs/toolkit/ports';
 import { today } from '../../subgraphs/toolkit/dates';
 import { runScript } from '../script';
 

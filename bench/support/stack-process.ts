@@ -1,27 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../subgraphs/toolkit/ports';
+
+export { freePort };
 
 /**
  * The whole stack started the way `npm start` starts it, from the built dist/, in
  * a data directory and on ports of its own: what the drills and digests measure.
- * Nothing of the stack is imported: it is run, as an operator would.
+ * Nothing of the stack is imported (only the toolkit's port picker, re-exported here
+ * for the drills): it is run, as an operator would.
  */
 
 const ROOT = join(__dirname, '..', '..', '..');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

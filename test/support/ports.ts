@@ -1,1 +1,1 @@
-export { freePort } from '../../subgraphs/toolkit/database/scratch';
+export { freePort } from '../../subgraphs/toolkit/ports';

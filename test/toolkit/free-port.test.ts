@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { clientPortsFrom, freePort } from '../../subgraphs/toolkit/database/scratch';
+import { clientPortsFrom, freePort } from '../../subgraphs/toolkit/ports';
 
 const listen = (port: number) =>
   new Promise<Server>((resolve, reject) => {
