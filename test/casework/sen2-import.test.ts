@@ -239,6 +239,31 @@ describe('SEN2 import into the casework database', () => {
     expect(await reviews()).toEqual([{ meeting: '2022-05-12', due: '2022-05-20' }, { meeting: '2023-05-10', due: '2023-05-12' }]);
   });
 
+  it('a later return changing one thing of a record held writes it, and one changing it back writes that: an assessment, a plan, a review', async () => {
+    await wipe();
+    const base = { received: '2023-01-02', decided: '2023-02-10', assessed: '2023-05-01', start: '2023-05-22', need: 'ASD', meeting: '2024-05-01', reviewOutcome: 'M', lastReview: '2024-05-20' };
+    const withEl = (els: El[], name: string, value: string): El[] => els.map(([n, v]): El => [n, n === name ? value : typeof v === 'string' ? v : withEl(v, name, value)]);
+    expect(await run(sen2([person(AMY, [planRequest(base)])]))).toMatchObject({ status: 'imported', created: 1 });
+    const held = async () => (await owner.query(`SELECT r.outcome_date::text AS decided, a.outcome_date::text AS assessed, a.week20exception, e.personal_budget, v.outcome AS review, v.decision_date::text AS reviewed
+      FROM ehcna_request r JOIN ehc_needs_assessment a ON a.request_id = r.id JOIN ehc_plan e ON e.assessment_id = a.id JOIN annual_review v ON v.plan_id = e.id`)).rows;
+    const first = { decided: '2023-02-10', assessed: '2023-05-01', week20exception: false, personal_budget: false, review: 'M', reviewed: '2024-05-20' };
+    expect(await held()).toEqual([first]);
+    // Each return is the first with one thing changed: that thing is written, and the one changed before is written back.
+    const changed: Array<[El[], Partial<typeof first>]> = [
+      [planRequest({ ...base, decided: '2023-02-11' }), { decided: '2023-02-11' }],
+      [planRequest({ ...base, assessed: '2023-05-02' }), { assessed: '2023-05-02' }],
+      [planRequest({ ...base, week20: true }), { week20exception: true }],
+      [withEl(planRequest(base), 'PB', 'TRUE'), { personal_budget: true }],
+      [planRequest({ ...base, reviewOutcome: 'A' }), { review: 'A' }],
+      [planRequest({ ...base, lastReview: '2024-05-21' }), { reviewed: '2024-05-21' }],
+      [planRequest(base), {}],
+    ];
+    for (const [request, change] of changed) {
+      expect(await run(sen2([person(AMY, [request])]))).toMatchObject({ status: 'imported', created: 0, updated: 1 });
+      expect([change, await held()]).toEqual([change, [{ ...first, ...change }]]);
+    }
+  });
+
   it('a case-extract row that matches no child refuses the whole import (and writes nothing)', async () => {
     await wipe();
     const extract = `${EXTRACT},,Nobody,Known,2010-01-01,,Ashfield,,,,\n`;

@@ -158,7 +158,9 @@ export class Sen2Writer {
     }
     extract.childUpdates = [...extractOf.values()];
     await writeChildren(sql, newChildren, childUpdates);
-    await writePrimaryNeeds(sql, heldIds.map((id) => ({ id, need: primaryNeedOf(state, id) })));
+    // A child's primary need is set only where it changes (the statement checks again).
+    const needHeld = new Map(held.map((c) => [c.id, c.primary_need]));
+    await writePrimaryNeeds(sql, heldIds.map((id) => ({ id, need: primaryNeedOf(state, id) })).filter((n) => n.need !== needHeld.get(n.id)));
     writeCaseExtractChildren(sql, extract);
     this.rest = async (next) => {
       await writeLifeCycle(next, state);

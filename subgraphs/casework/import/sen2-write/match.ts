@@ -34,15 +34,23 @@ export interface HeldChild {
   forename: string;
   birth_date: string;
   nhs_number: string | null;
+  /** The rest of what a person writes on a child held, and its primary need: a child the return leaves as it is, is not written. */
+  sex: string | null;
+  ethnicity: string | null;
+  postcode: string | null;
+  primary_need: string | null;
 }
+
+/** What a child is matched on. */
+type ChildKeys = Pick<HeldChild, 'id' | 'upn' | 'uln' | 'surname' | 'forename' | 'birth_date'>;
 
 /**
  * UPN, else ULN, else surname + forename + birth date (case-insensitive); a weaker
  * key never takes a child whose stronger identifier differs.
  */
-export function findChild(children: readonly HeldChild[], p: MatchKey): HeldChild | null {
+export function findChild<C extends ChildKeys>(children: readonly C[], p: MatchKey): C | null {
   const upn = p.upn?.toUpperCase() ?? null;
-  const upnAgrees = (c: HeldChild) => c.upn === null || upn === null || c.upn.toUpperCase() === upn;
+  const upnAgrees = (c: C) => c.upn === null || upn === null || c.upn.toUpperCase() === upn;
   if (upn) {
     const c = children.find((x) => x.upn !== null && x.upn.toUpperCase() === upn);
     if (c) return c;
@@ -134,12 +142,13 @@ export async function loadCandidates(sql: Sql, items: readonly Sen2Item[]): Prom
   // One indexed lookup per key (child_upn_index: UPNs are held upper-cased, as the keys are; child_uln_index;
   // child_name_match_index), each its own subquery (OFFSET 0 keeps it one), so no plan reads every child held
   // to hash it: nothing is analysed inside the import's transaction, and the children it has written so far are many.
-  const held = (where: string) => `(SELECT c.id, c.upn, c.uln, c.surname, c.forename, c.birth_date::text AS birth_date, c.nhs_number FROM child c WHERE ${where} OFFSET 0)`;
+  const held = (where: string) => `(SELECT c.id, c.upn, c.uln, c.surname, c.forename, c.birth_date::text AS birth_date, c.nhs_number, c.sex, c.ethnicity, c.postcode, c.primary_need
+    FROM child c WHERE ${where} OFFSET 0)`;
   return sql.all<HeldChild>(
     `WITH k AS MATERIALIZED (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS date[])) AS k(upn, uln, s, f, b)),
      by_upn AS MATERIALIZED (SELECT k.upn AS key, h.* FROM k CROSS JOIN LATERAL ${held('c.upn = k.upn')} h WHERE k.upn IS NOT NULL),
      unmatched AS MATERIALIZED (SELECT k.* FROM k WHERE k.upn IS NULL OR NOT EXISTS (SELECT 1 FROM by_upn u WHERE u.key = k.upn))
-     SELECT id, upn, uln, surname, forename, birth_date, nhs_number FROM by_upn
+     SELECT id, upn, uln, surname, forename, birth_date, nhs_number, sex, ethnicity, postcode, primary_need FROM by_upn
      UNION SELECT h.* FROM unmatched k CROSS JOIN LATERAL ${held('c.uln = k.uln')} h WHERE k.uln IS NOT NULL
      UNION SELECT h.* FROM unmatched k CROSS JOIN LATERAL ${held('lower(c.surname) = k.s AND lower(c.forename) = k.f AND c.birth_date = k.b')} h
      ORDER BY id`,
@@ -216,13 +225,13 @@ export function matchItems(items: readonly Sen2Item[], held: HeldChild[], counts
     let childId: string;
     if (match) {
       childId = match.id;
-      childUpdates.push({ id: childId, ...values });
+      if (childChanges(match, values)) childUpdates.push({ id: childId, ...values });
       index.update(match, { surname: p.surname, forename: p.forename, birth_date: p.birthDate, upn: p.upn ?? match.upn, uln: p.uln ?? match.uln });
       counts.updated++;
     } else {
       childId = timeOrderedId();
       newChildren.push({ id: childId, ...values });
-      const child: HeldChild = { id: childId, upn: p.upn, uln: p.uln, surname: p.surname, forename: p.forename, birth_date: p.birthDate, nhs_number: null };
+      const child: HeldChild = { id: childId, ...values, nhs_number: null, primary_need: null };
       held.push(child);
       index.add(child);
       counts.created++;
@@ -231,4 +240,24 @@ export function matchItems(items: readonly Sen2Item[], held: HeldChild[], counts
     matched.push({ item, childId, currentNhs: match?.nhs_number ?? null });
   }
   return { matched, newChildren, childUpdates, taken: n };
+}
+
+/**
+ * Whether a person's values change the child held, as writeChildren's update decides it
+ * (what the person leaves out, the child keeps): a child a return leaves as it was is not
+ * sent at all, where the update would find nothing to change in it. Values read back as
+ * the update would compare them (dates as text), so any doubt sends the row, and the
+ * update decides.
+ */
+export function childChanges(c: HeldChild, v: Omit<ChildRow, 'id'>): boolean {
+  return (
+    c.surname !== v.surname ||
+    c.forename !== v.forename ||
+    c.birth_date !== v.birth_date ||
+    c.sex !== v.sex ||
+    c.ethnicity !== (v.ethnicity ?? c.ethnicity) ||
+    c.postcode !== (v.postcode ?? c.postcode) ||
+    c.upn !== (v.upn ?? c.upn) ||
+    c.uln !== (v.uln ?? c.uln)
+  );
 }

@@ -47,8 +47,30 @@ export interface ReviewWrite {
   decision_date: string | null;
 }
 
+/** A row held, as its update compares it: each column the update sets, dates as text. */
+export type HeldRow = Record<string, string | boolean | null>;
+
+const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
+
+/**
+ * Whether an update of a row held would change it, decided as its statement's `IS
+ * DISTINCT FROM` decides (statements.ts): a row a return leaves as it was is not sent.
+ * Any doubt (a row not read, a date written otherwise) sends it, and the statement decides.
+ */
+export const changes = {
+  request: (w: RequestWrite, h: HeldRow | undefined) =>
+    !h || !(same(w.outcome, h.outcome) && same(w.outcome_date, h.outcome_date) && same(w.mediation, h.mediation) && same(w.tribunal, h.tribunal) && same(w.young_person ? 'YOUNG_PERSON' : h.source, h.source)),
+  assessment: (w: AssessmentWrite, h: HeldRow | undefined) =>
+    !h || !(same(w.outcome, h.outcome) && same(w.outcome_date, h.outcome_date) && same(w.mediation, h.mediation) && same(w.tribunal, h.tribunal) && same(w.week20exception, h.week20exception)),
+  plan: (w: PlanWrite, h: HeldRow | undefined) =>
+    !h || !(same(w.issue_date, h.issue_date) && same(w.personal_budget, h.personal_budget) && same(w.cease_date, h.cease_date) && same(w.cease_reason, h.cease_reason)),
+  review: (w: ReviewWrite, h: HeldRow | undefined) => !h || !(same(w.outcome, h.outcome) && same(w.decision_date, h.decision_date)),
+};
+
 /** What one chunk holds and will write. */
 export class ChunkState {
+  /** The requests, assessments, plans and reviews held, by id, as read (see `changes`). */
+  readonly held = new Map<string, HeldRow>();
   readonly requestByKey = new Map<string, string>();
   readonly assessmentByRequest = new Map<string, string>();
   readonly planByAssessment = new Map<string, string>();
@@ -84,27 +106,42 @@ function pend<T extends object>(map: Map<string, Pending<T>>, id: string, values
 /** The requests, assessments, plans and reviews the children hold. */
 export async function loadLifeCycle(sql: Sql, state: ChunkState, childIds: string[]): Promise<void> {
   // Table by table, each looked up by the keys the one before gave: every statement an index lookup.
-  const requests = await sql.all<{ id: string; child_id: string; received_date: string }>(
-    `SELECT id, child_id, received_date::text AS received_date FROM ehcna_request WHERE child_id = ${ANY_ID} ORDER BY id`, [textArray(childIds)]);
-  for (const r of requests) state.requestByKey.set(`${r.child_id}|${r.received_date}`, r.id);
+  // Each row with the columns its update sets (HeldRow), under the names the writes give them.
+  const requests = await sql.all<{ id: string; child_id: string; received_date: string } & HeldRow>(
+    `SELECT id, child_id, received_date::text AS received_date, outcome, outcome_date::text AS outcome_date, mediation, tribunal, source
+     FROM ehcna_request WHERE child_id = ${ANY_ID} ORDER BY id`, [textArray(childIds)]);
+  for (const r of requests) {
+    state.requestByKey.set(`${r.child_id}|${r.received_date}`, r.id);
+    state.held.set(r.id, r);
+  }
   const assessments = requests.length
-    ? await sql.all<{ id: string; request_id: string }>(`SELECT id, request_id FROM ehc_needs_assessment WHERE request_id = ${ANY_ID} ORDER BY id`, [textArray(requests.map((r) => r.id))])
+    ? await sql.all<{ id: string; request_id: string } & HeldRow>(
+      `SELECT id, request_id, outcome, outcome_date::text AS outcome_date, mediation, tribunal, week20exception
+       FROM ehc_needs_assessment WHERE request_id = ${ANY_ID} ORDER BY id`, [textArray(requests.map((r) => r.id))])
     : [];
-  for (const a of assessments) state.assessmentByRequest.set(a.request_id, a.id);
-  const plans = await sql.all<{ id: string; child_id: string; assessment_id: string | null; issue: string }>(
-    `SELECT id, child_id, assessment_id, issue_date::text AS issue FROM ehc_plan WHERE child_id = ${ANY_ID} OR assessment_id = ${ANY_ID} ORDER BY id`,
+  for (const a of assessments) {
+    state.assessmentByRequest.set(a.request_id, a.id);
+    state.held.set(a.id, a);
+  }
+  const plans = await sql.all<{ id: string; child_id: string; assessment_id: string | null; issue_date: string } & HeldRow>(
+    `SELECT id, child_id, assessment_id, issue_date::text AS issue_date, personal_budget, cease_date::text AS cease_date, cease_reason
+     FROM ehc_plan WHERE child_id = ${ANY_ID} OR assessment_id = ${ANY_ID} ORDER BY id`,
     [textArray(childIds), textArray(assessments.map((a) => a.id))],
   );
   const childIdSet = new Set(childIds);
   for (const e of plans) {
     if (e.assessment_id) state.planByAssessment.set(e.assessment_id, e.id);
-    if (childIdSet.has(e.child_id)) list(state.plansOfChild, e.child_id).push({ id: e.id, issue: e.issue });
+    if (childIdSet.has(e.child_id)) list(state.plansOfChild, e.child_id).push({ id: e.id, issue: e.issue_date });
+    state.held.set(e.id, e);
   }
   if (plans.length) {
     const planIds = textArray(plans.map((e) => e.id));
-    const reviews = await sql.all<{ id: string; plan_id: string; meeting: string | null }>(
-      `SELECT id, plan_id, meeting_date::text AS meeting FROM annual_review WHERE plan_id = ${ANY_ID} ORDER BY id`, [planIds]);
-    for (const v of reviews) list(state.reviewsOfPlan, v.plan_id).push({ id: v.id, meeting: v.meeting });
+    const reviews = await sql.all<{ id: string; plan_id: string; meeting: string | null } & HeldRow>(
+      `SELECT id, plan_id, meeting_date::text AS meeting, outcome, decision_date::text AS decision_date FROM annual_review WHERE plan_id = ${ANY_ID} ORDER BY id`, [planIds]);
+    for (const v of reviews) {
+      list(state.reviewsOfPlan, v.plan_id).push({ id: v.id, meeting: v.meeting });
+      state.held.set(v.id, v);
+    }
     const needs = await sql.all<{ plan_id: string; sen_type: string }>(`SELECT plan_id, sen_type FROM plan_sen_need WHERE plan_id = ${ANY_ID} AND rank = 1 ORDER BY id`, [planIds]);
     for (const n of needs) state.firstNeedHeld.set(n.plan_id, n.sen_type);
   }

@@ -2,7 +2,7 @@ import { reviewDueAfterSql } from '../../rules/timescales';
 import { timeOrderedId } from './ids';
 import type { ExtractWrites } from './extract';
 import type { ChildRow } from './match';
-import type { ChunkState, Pending } from './plan';
+import { changes, type ChunkState, type HeldRow, type Pending } from './plan';
 import { textArray } from '../../../toolkit/rows';
 import { ANY_ID, type Sql } from './sql';
 
@@ -34,14 +34,15 @@ export async function writeChildren(sql: Sql, created: readonly ChildRow[], upda
   );
 }
 
-function split<T>(m: Map<string, Pending<T>>): [Array<Pending<T>>, Array<Pending<T>>] {
+/** A table's pending writes: the rows to insert, and the updates that change the row held (plan.ts, `changes`). */
+function split<T>(m: Map<string, Pending<T>>, held: ReadonlyMap<string, HeldRow>, changed: (w: T, h: HeldRow | undefined) => boolean): [Array<Pending<T>>, Array<Pending<T>>] {
   const all = [...m.values()];
-  return [all.filter((w) => w.insert), all.filter((w) => !w.insert)];
+  return [all.filter((w) => w.insert), all.filter((w) => !w.insert && changed(w, held.get(w.id)))];
 }
 
 /** The chunk's life-cycle writes: each table's inserts in one statement, its updates in another. */
 export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void> {
-  const [newRequests, requestUpdates] = split(state.requests);
+  const [newRequests, requestUpdates] = split(state.requests, state.held, changes.request);
   sql.withRows(
     (x) => `INSERT INTO ehcna_request (id, child_id, received_date, source, outcome, outcome_date, mediation, tribunal)
      SELECT x.id, x.child_id, x.received_date, CASE WHEN x.young_person THEN 'YOUNG_PERSON' END, x.outcome, x.outcome_date, x.mediation, x.tribunal
@@ -58,7 +59,7 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
     'id uuid, young_person boolean, outcome text, outcome_date date, mediation boolean, tribunal boolean',
     requestUpdates,
   );
-  const [newAssessments, assessmentUpdates] = split(state.assessments);
+  const [newAssessments, assessmentUpdates] = split(state.assessments, state.held, changes.assessment);
   const assessmentColumns = 'outcome text, outcome_date date, mediation boolean, tribunal boolean, week20exception boolean';
   sql.withRows(
     (x) => `INSERT INTO ehc_needs_assessment (id, request_id, child_id, outcome, outcome_date, mediation, tribunal, week20exception)
@@ -74,7 +75,7 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
     `id uuid, ${assessmentColumns}`,
     assessmentUpdates,
   );
-  const [newPlans, planUpdates] = split(state.plans);
+  const [newPlans, planUpdates] = split(state.plans, state.held, changes.plan);
   const planColumns = 'issue_date date, personal_budget boolean, cease_date date, cease_reason text';
   sql.withRows(
     (x) => `INSERT INTO ehc_plan (id, child_id, assessment_id, issue_date, personal_budget, cease_date, cease_reason)
@@ -98,7 +99,7 @@ export async function writeLifeCycle(sql: Sql, state: ChunkState): Promise<void>
     [...state.placements].flatMap(([planId, ps]) => ps.map((pl) => ({ id: timeOrderedId(), plan_id: planId, rank: pl.rank, urn: pl.urn, ukprn: pl.ukprn, sen_setting: pl.senSetting, sen_unit: pl.senUnit, resourced_provision: pl.resourcedProvision }))));
   await replaceLists(sql, held, 'plan_sen_need', 'sen_type text, rank smallint',
     [...state.needs].flatMap(([planId, ns]) => ns.map((nd) => ({ id: timeOrderedId(), plan_id: planId, sen_type: nd.senType, rank: nd.rank }))));
-  const [newReviews, reviewUpdates] = split(state.reviews);
+  const [newReviews, reviewUpdates] = split(state.reviews, state.held, changes.review);
   sql.withRows(
     (x) => `INSERT INTO annual_review (id, plan_id, due_date, meeting_date, outcome, decision_date)
      SELECT x.id, x.plan_id, x.due_date, x.meeting_date, x.outcome, x.decision_date
