@@ -19,8 +19,28 @@ import { randomBytes } from 'node:crypto';
 let last = 0;
 let pool = Buffer.alloc(0);
 let at = 0;
-/** Each byte's two hex digits: an id is sixteen lookups, not a buffer's hex string sliced and formatted (the import makes about seven ids a person). */
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+/**
+ * Each byte's two hex digits as character codes: an id's 36 characters are written
+ * into one buffer and read out as one flat string. Joined from sixteen pieces, an id
+ * was a tree of partial strings, about 450 bytes of garbage, flattened again where it
+ * was first used as a key: in the benchmark's all-new import of 100,000 people
+ * (about seven ids a person) 449 MB of the importer's 3.2 GB allocated (a sampling
+ * heap profile of the run, not kept); 700,000 ids made and used as Map keys 0.71-0.74 s
+ * against 1.39-1.45 s (a scratch script).
+ */
+const HEX = new Uint8Array(512);
+for (let b = 0; b < 256; b++) {
+  const digits = b.toString(16).padStart(2, '0');
+  HEX[2 * b] = digits.charCodeAt(0);
+  HEX[2 * b + 1] = digits.charCodeAt(1);
+}
+const id = Buffer.alloc(36, '-');
+
+/** Writes a byte's two hex digits at `offset` of the id. */
+function hex(offset: number, byte: number): void {
+  id[offset] = HEX[2 * byte];
+  id[offset + 1] = HEX[2 * byte + 1];
+}
 
 export function timeOrderedId(): string {
   // ms * 4096 + counter stays below 2^53 until the year 10889.
@@ -37,7 +57,17 @@ export function timeOrderedId(): string {
   // 48 bits of milliseconds as three 16-bit parts (bitwise operators hold only 32 bits).
   const high = Math.floor(ms / 0x100000000);
   const low = ms % 0x100000000;
-  const time = HEX[high >>> 8] + HEX[high & 0xff] + HEX[low >>> 24] + HEX[(low >>> 16) & 0xff] + '-' + HEX[(low >>> 8) & 0xff] + HEX[low & 0xff];
+  hex(0, high >>> 8);
+  hex(2, high & 0xff);
+  hex(4, low >>> 24);
+  hex(6, (low >>> 16) & 0xff);
+  hex(9, (low >>> 8) & 0xff);
+  hex(11, low & 0xff);
   // The version (7) above the counter; the variant bits (10) at the top of the random part's first byte.
-  return `${time}-${HEX[0x70 | (counter >>> 8)]}${HEX[counter & 0xff]}-${HEX[(r[i] & 0x3f) | 0x80]}${HEX[r[i + 1]]}-${HEX[r[i + 2]]}${HEX[r[i + 3]]}${HEX[r[i + 4]]}${HEX[r[i + 5]]}${HEX[r[i + 6]]}${HEX[r[i + 7]]}`;
+  hex(14, 0x70 | (counter >>> 8));
+  hex(16, counter & 0xff);
+  hex(19, (r[i] & 0x3f) | 0x80);
+  hex(21, r[i + 1]);
+  for (let k = 0; k < 6; k++) hex(24 + 2 * k, r[i + 2 + k]);
+  return id.toString('latin1', 0, 36);
 }
