@@ -365,6 +365,21 @@ describe('SEN2 import into the casework database', () => {
       expect(after.maintained).toEqual(after.fromScratch);
     });
 
+    it('a case extract of more rows than one load batch: every row reaches its child', async () => {
+      await wipe();
+      // 4,500 rows load in three batches of at most 2,000 (EXTRACT_BATCH), each written while the next is read.
+      const n = 4500;
+      const districts = ['Ashfield', 'Gedling', 'Mansfield'];
+      const extract = ['upn,uln,surname,forename,birth_date,nhs_number,district,team,allocated_worker,no_worker_reason,no_worker_review_date',
+        ...Array.from({ length: n }, (_, i) => `${i % 7 === 3 ? '' : withUpnCheckLetter(String(i).padStart(12, '0'))},,Surname${i},Kid${i},2012-03-04,,${districts[i % 3]},,,,`)].join('\n') + '\n';
+      const result = await run(sen2(Array.from({ length: n }, (_, i) => kidPerson(i, null))), { caseExtract: extract });
+      expect(result.problems).toEqual([]);
+      expect(result).toMatchObject({ status: 'imported', created: n });
+      expect((await owner.query(`SELECT district, count(*)::int AS n FROM child GROUP BY 1 ORDER BY 1`)).rows).toEqual(districts.map((district) => ({ district, n: n / 3 })));
+      // Each child has its own row's district, not a neighbour's.
+      expect((await owner.query(`SELECT count(*)::int AS n FROM child WHERE district = (ARRAY['Ashfield', 'Gedling', 'Mansfield'])[substr(forename, 4)::int % 3 + 1]`)).rows[0].n).toBe(n);
+    }, 60_000);
+
     it('a problem found after chunks were written refuses the return whole: the written chunks roll back, every problem is reported', async () => {
       await wipe();
       const before = await lastAudit();
