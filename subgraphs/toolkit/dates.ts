@@ -3,7 +3,7 @@
  * statutory timescales count calendar days from a date, never hours.
  */
 
-import { digits } from '../../platform/scalars';
+import { digits } from '../../platform/calendar';
 
 const DAY_MS = 86_400_000;
 

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { readSen2, READ_AHEAD, READ_BATCH, READER_NICENESS, type Checked } from '../../subgraphs/casework/import/sen2-read';
 import { validatePerson } from '../../subgraphs/casework/import/sen2-validate';
 import { chunksOf, Sen2SyntaxError, streamSen2 } from '../../subgraphs/casework/import/sen2-xml';
 import { withUpnCheckLetter } from '../../subgraphs/toolkit/upn';
+import { workerScript } from '../../subgraphs/toolkit/worker-script';
 import { person, planRequest, sen2 } from './sen2-builder';
 
 const TODAY = '2026-11-22';
@@ -120,5 +122,28 @@ describe('the SEN2 return read on its own thread', () => {
     const perChunk = 6000 / chunks;
     expect(pulledWhileHeld).toBeLessThan(((READ_AHEAD + 1) * READ_BATCH) / perChunk + 5);
     expect(pulledWhileHeld).toBeLessThan(chunks / 2);
+  });
+  it('starts its thread without GraphQL: the thread loads the parser and the checks, not the API\'s modules', async () => {
+    // The reader's script run on a thread of its own, as readSen2 starts it, reporting every module it loaded.
+    const script = workerScript(require.resolve('../../subgraphs/casework/import/sen2-read'), 'sen2-read-worker');
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       require(${JSON.stringify(script)});
+       parentPort.postMessage({ type: 'modules', modules: Object.keys(require.cache) });`,
+      { eval: true, workerData: { today: TODAY } },
+    );
+    try {
+      const modules = await new Promise<string[]>((resolve, reject) => {
+        worker.on('message', (m: { type: string; modules?: string[] }) => m.type === 'modules' && resolve(m.modules!));
+        worker.on('error', reject);
+      });
+      const packages = new Set(modules.map((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(m)?.[1]).filter(Boolean));
+      expect(packages.has('saxes')).toBe(true);
+      // graphql and type-graphql (with graphql-scalars and semver) were about 370 modules and 0.1 s of each import's start.
+      expect([...packages].filter((p) => /graphql|semver|yoga/.test(p!))).toEqual([]);
+      expect(modules.length).toBeLessThan(40);
+    } finally {
+      await worker.terminate();
+    }
   });
 });

@@ -1,26 +1,13 @@
 import { registerEnumType } from 'type-graphql';
+import { SenType, RequestSource, RequestOutcome, AssessmentOutcome, AdviceType, TwentyWeekException, ReviewOutcome, SenSetting, CeaseReason, Sex, TeamKind, AgeBand } from './codes';
+
+export * from './codes';
 
 /**
- * SEN2's closed code lists as GraphQL enums. Each enum's stored value IS the SEN2
- * code (e.g. RequestOutcome.ASSESS = 'Y'), so the database, the import and the
- * DfE return use one vocabulary and GraphQL shows a readable name.
+ * The code lists of codes.ts as GraphQL enums: GraphQL shows a readable name for
+ * each stored SEN2 code.
  */
 
-export enum SenType {
-  SPLD = 'SPLD',
-  MLD = 'MLD',
-  SLD = 'SLD',
-  PMLD = 'PMLD',
-  SEMH = 'SEMH',
-  SLCN = 'SLCN',
-  HI = 'HI',
-  VI = 'VI',
-  MSI = 'MSI',
-  PD = 'PD',
-  ASD = 'ASD',
-  OTH = 'OTH',
-  DS = 'DS',
-}
 registerEnumType(SenType, {
   name: 'SenType',
   description: 'Type of special educational need, as SEN2 codes it.',
@@ -41,13 +28,6 @@ registerEnumType(SenType, {
   },
 });
 
-export enum RequestSource {
-  PARENT = 'PARENT',
-  SCHOOL = 'SCHOOL',
-  HEALTH = 'HEALTH',
-  YOUNG_PERSON = 'YOUNG_PERSON',
-  OTHER = 'OTHER',
-}
 registerEnumType(RequestSource, {
   name: 'RequestSource',
   description: 'Who made the request for an EHC needs assessment.',
@@ -60,13 +40,6 @@ registerEnumType(RequestSource, {
   },
 });
 
-export enum RequestOutcome {
-  ASSESS = 'Y',
-  NOT_ASSESS = 'N',
-  NOT_YET_DECIDED = 'A',
-  WITHDRAWN = 'W',
-  HISTORICAL = 'H',
-}
 registerEnumType(RequestOutcome, {
   name: 'RequestOutcome',
   description: 'The decision on a request for an EHC needs assessment (SEN2 RequestOutcome).',
@@ -79,13 +52,6 @@ registerEnumType(RequestOutcome, {
   },
 });
 
-export enum AssessmentOutcome {
-  ISSUE_PLAN = 'Y',
-  NOT_ISSUE_PLAN = 'N',
-  PENDING = 'A',
-  WITHDRAWN = 'W',
-  HISTORICAL = 'H',
-}
 registerEnumType(AssessmentOutcome, {
   name: 'AssessmentOutcome',
   description: 'The outcome of an EHC needs assessment (SEN2 AssessmentOutcome).',
@@ -98,19 +64,8 @@ registerEnumType(AssessmentOutcome, {
   },
 });
 
-export enum AdviceType {
-  EDUCATIONAL_PSYCHOLOGY = 'EDUCATIONAL_PSYCHOLOGY',
-  HEALTH = 'HEALTH',
-  SOCIAL_CARE = 'SOCIAL_CARE',
-}
 registerEnumType(AdviceType, { name: 'AdviceType', description: 'Whose advice an EHC needs assessment asks for (reg 6).', valuesConfig: { EDUCATIONAL_PSYCHOLOGY: { description: 'Educational psychology advice.' }, HEALTH: { description: 'Health advice (from the ICB\'s services).' }, SOCIAL_CARE: { description: 'Social care advice.' } } });
 
-export enum TwentyWeekException {
-  SCHOOL_CLOSURE = 'A',
-  EARLY_YEARS_CLOSURE = 'B',
-  EXCEPTIONAL_PERSONAL_CIRCUMSTANCES = 'C',
-  ABSENT_FROM_AREA = 'D',
-}
 registerEnumType(TwentyWeekException, {
   name: 'TwentyWeekException',
   description: 'Why the 20-week limit does not apply (SEND Regulations 2014, reg 10(4)).',
@@ -122,11 +77,6 @@ registerEnumType(TwentyWeekException, {
   },
 });
 
-export enum ReviewOutcome {
-  MAINTAIN = 'M',
-  AMEND = 'A',
-  CEASE = 'C',
-}
 registerEnumType(ReviewOutcome, {
   name: 'ReviewOutcome',
   description: 'The council\'s decision after an annual review (SEN2 ReviewOutcome).',
@@ -137,16 +87,6 @@ registerEnumType(ReviewOutcome, {
   },
 });
 
-export enum SenSetting {
-  OLA = 'OLA',
-  EHE = 'EHE',
-  EYP = 'EYP',
-  OPA = 'OPA',
-  OTH = 'OTH',
-  NEET = 'NEET',
-  NIEC = 'NIEC',
-  NIEO = 'NIEO',
-}
 registerEnumType(SenSetting, {
   name: 'SenSetting',
   description: 'A placement that is not a school or college with a URN/UKPRN (SEN2 SENSetting).',
@@ -162,17 +102,6 @@ registerEnumType(SenSetting, {
   },
 });
 
-export enum CeaseReason {
-  MAXIMUM_AGE = '1',
-  NEEDS_MET = '2',
-  HIGHER_EDUCATION = '3',
-  EMPLOYMENT = '4',
-  TRANSFERRED = '5',
-  NOT_ENGAGING = '6',
-  MOVED_ABROAD = '7',
-  DECEASED = '8',
-  OTHER = '9',
-}
 registerEnumType(CeaseReason, {
   name: 'CeaseReason',
   description: 'Why an EHC plan ceased (SEN2 CeaseReason 1-9).',
@@ -189,17 +118,8 @@ registerEnumType(CeaseReason, {
   },
 });
 
-export enum Sex {
-  MALE = 'M',
-  FEMALE = 'F',
-  UNKNOWN = 'U',
-}
 registerEnumType(Sex, { name: 'Sex', description: 'Sex as SEN2 records it.', valuesConfig: { MALE: { description: 'M.' }, FEMALE: { description: 'F.' }, UNKNOWN: { description: 'U: not known.' } } });
 
-export enum TeamKind {
-  PLAN_AND_REVIEW = 'PLAN_AND_REVIEW',
-  FOCUSED_ASSESSMENT = 'FOCUSED_ASSESSMENT',
-}
 registerEnumType(TeamKind, {
   name: 'TeamKind',
   description: 'What a team of the statutory SEND service does.',
@@ -209,30 +129,4 @@ registerEnumType(TeamKind, {
   },
 });
 
-export enum AgeBand {
-  UNDER_5 = 'UNDER_5',
-  AGED_5_TO_10 = 'AGED_5_TO_10',
-  AGED_11_TO_15 = 'AGED_11_TO_15',
-  AGED_16_TO_19 = 'AGED_16_TO_19',
-  AGED_20_TO_25 = 'AGED_20_TO_25',
-}
 registerEnumType(AgeBand, { name: 'AgeBand', description: 'Age bands as DfE publishes EHC plan figures, by age today.', valuesConfig: { UNDER_5: { description: 'Under 5.' }, AGED_5_TO_10: { description: '5 to 10.' }, AGED_11_TO_15: { description: '11 to 15.' }, AGED_16_TO_19: { description: '16 to 19.' }, AGED_20_TO_25: { description: '20 to 25.' } } });
-
-/** Inclusive [min, max] years of age of each band. */
-export const AGE_BANDS: Record<AgeBand, readonly [number, number]> = {
-  UNDER_5: [0, 4],
-  AGED_5_TO_10: [5, 10],
-  AGED_11_TO_15: [11, 15],
-  AGED_16_TO_19: [16, 19],
-  AGED_20_TO_25: [20, 25],
-};
-
-export const SEN2_CODES = {
-  senType: Object.values(SenType) as string[],
-  requestOutcome: Object.values(RequestOutcome) as string[],
-  assessmentOutcome: Object.values(AssessmentOutcome) as string[],
-  reviewOutcome: Object.values(ReviewOutcome) as string[],
-  senSetting: Object.values(SenSetting) as string[],
-  ceaseReason: Object.values(CeaseReason) as string[],
-  sex: Object.values(Sex) as string[],
-};

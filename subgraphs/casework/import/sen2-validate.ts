@@ -5,9 +5,9 @@
  * never stops at the first), each with the person's position in the file, the
  * element path, the value and the rule broken.
  */
-import { isIsoDate } from '../../toolkit/date-scalar';
+import { isIsoDate } from '../../../platform/calendar';
 import { shownValue, textRule } from '../../toolkit/import-text';
-import { SEN2_CODES } from '../entities/enums';
+import { SEN2_CODES } from '../entities/codes';
 import { dateOrderProblems } from '../rules/timescales';
 import { normalisePostcode, normaliseUpn, POSTCODE_FORMAT, ULN_FORMAT, upnProblem } from '../rules/identity';
 import { TEXT_CAP, type Sen2Header, type XmlNode } from './sen2-xml';
