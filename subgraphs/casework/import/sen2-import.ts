@@ -352,7 +352,8 @@ class CaseExtractTable {
       chosen.set(row, item);
     }
     if (!chosen.size) return;
-    const rows = await this.q<{ row: number; data: CaseExtractRow }>('SELECT row, data FROM sen2_case_extract WHERE row = ANY(CAST(? AS int[]))', [textArray([...chosen.keys()].map(String))]);
+    // A row taken leaves the table, so that unused() reads only the rows left (not every row back, to skip most).
+    const rows = await this.q<{ row: number; data: CaseExtractRow }>('DELETE FROM sen2_case_extract WHERE row = ANY(CAST(? AS int[])) RETURNING row, data', [textArray([...chosen.keys()].map(String))]);
     for (const r of rows) chosen.get(r.row)!.extract = r.data;
   }
 
