@@ -1,7 +1,7 @@
 import { GraphQLError, isScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
 import { isIsoDate } from './calendar';
 
-export { digits, isIsoDate } from './calendar';
+export { isIsoDate } from './calendar';
 
 /** A Date value as given, or the error every process gives for a bad one. */
 export function parseDate(value: unknown): string {

@@ -6,7 +6,7 @@
  * as the position and the column as the path.
  */
 import { parse } from 'csv-parse/sync';
-import { isIsoDate } from '../../toolkit/date-scalar';
+import { isIsoDate } from '../../../platform/calendar';
 import { csvBatches, csvFailure, ProblemList, textRule, type TextRules } from '../../toolkit/import-text';
 import { normaliseNhsNumber } from '../../toolkit/link-key';
 import { nhsNumberProblem, ulnProblem, upnProblem } from '../rules/identity';
